@@ -1,0 +1,170 @@
+/**
+ * The gateway: one HTTP port serving /auth/v1, /rest/v1 and /functions/v1 like Supabase's Kong — apikey
+ * required (functions excepted, as on Supabase, so webhooks can reach them), CORS answered and exposed,
+ * bodies limited, prefixes stripped — and the services not provided locally answered with a clear 501.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { StackKeys } from '../shared/keys.ts';
+import type { Logger, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import { checkApiKey, upstreamAuthorization } from './keys.ts';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const EXPOSED_HEADERS = [
+  'Content-Range', 'Content-Location', 'Location', 'Range-Unit', 'Content-Type', 'Preference-Applied',
+  'Content-Profile', 'X-Total-Count', 'Link', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Relay-Error',
+].join(', ');
+const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD';
+const DEFAULT_ALLOWED_HEADERS =
+  'authorization, x-client-info, apikey, content-type, accept, accept-profile, content-profile, prefer, range, range-unit, x-supabase-api-version, x-retry-count, traceparent, tracestate, baggage, x-region';
+
+/** Auth routes Kong leaves open (email links land on them without an apikey). */
+const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
+
+const NOT_PROVIDED: Record<string, string> = {
+  storage: 'Storage (/storage/v1) is not provided by the local stack: Pro Portal does not use it.',
+  realtime: 'Realtime (/realtime/v1) is not provided by the local stack: Pro Portal does not use it.',
+};
+
+export interface GatewayServices {
+  rest: ServiceHandler;
+  auth: ServiceHandler;
+  functions: ServiceHandler;
+}
+
+function corsHeaders(): Record<string, string> {
+  return {
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': EXPOSED_HEADERS,
+  };
+}
+
+function send(res: ServerResponse, req: IncomingMessage, response: ServiceResponse): void {
+  const body = response.body ?? '';
+  const headers: Record<string, string | number> = { ...corsHeaders(), ...response.headers };
+  if (!('content-length' in headers) && req.method !== 'HEAD') headers['content-length'] = Buffer.byteLength(body);
+  res.writeHead(response.status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function jsonResponse(status: number, body: unknown): ServiceResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+export function createGateway(options: { keys: StackKeys; services: GatewayServices; log: Logger }): Server {
+  const { keys, services, log } = options;
+
+  async function route(req: IncomingMessage): Promise<ServiceResponse> {
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const match = /^\/(auth|rest|functions|storage|realtime)\/v1(\/.*)?$/.exec(url.pathname);
+    if (!match) return jsonResponse(404, { message: 'no Route matched with those values' });
+    const service = match[1]!;
+    const path = match[2] ?? '/';
+
+    if (req.method === 'OPTIONS') {
+      req.resume();
+      return {
+        status: 200,
+        headers: {
+          'access-control-allow-methods': ALLOWED_METHODS,
+          'access-control-allow-headers': req.headers['access-control-request-headers'] ?? DEFAULT_ALLOWED_HEADERS,
+          'access-control-max-age': '3600',
+          'content-type': 'text/plain; charset=utf-8',
+        },
+        body: 'ok',
+      };
+    }
+    if (service in NOT_PROVIDED) {
+      req.resume();
+      return jsonResponse(501, { code: 'not_implemented', message: NOT_PROVIDED[service] });
+    }
+
+    const headers = flatHeaders(req);
+    const apikey = headers.apikey ?? url.searchParams.get('apikey') ?? undefined;
+    if (service === 'functions') {
+      const authorization = upstreamAuthorization(keys, apikey, headers.authorization);
+      if (authorization) headers.authorization = authorization;
+    } else if (!(service === 'auth' && OPEN_AUTH_PATHS.has(path))) {
+      const check = checkApiKey(keys, apikey, headers.authorization);
+      if (!check.ok) {
+        req.resume();
+        return jsonResponse(check.status, check.body);
+      }
+      if (check.authorization) headers.authorization = check.authorization;
+    }
+
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      return jsonResponse(413, { message: `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.` });
+    }
+    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
+    const request: ServiceRequest = {
+      method: req.method ?? 'GET',
+      path,
+      rawQuery,
+      query: url.searchParams,
+      headers,
+      body,
+      ip: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    const handler = services[service as keyof GatewayServices];
+    return handler(request);
+  }
+
+  const server = createServer((req, res) => {
+    route(req).then(
+      (response) => send(res, req, response),
+      (error: unknown) => {
+        log.error('gateway', `${req.method} ${req.url} failed`, error);
+        if (!res.headersSent) send(res, req, jsonResponse(500, { message: 'The local stack failed to handle this request; see its log.' }));
+        else res.destroy();
+      },
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  // Realtime is a websocket service: refuse upgrades in words instead of hanging the client.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify({ code: 'not_implemented', message: NOT_PROVIDED.realtime });
+    socket.end(
+      `HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+  return server;
+}

