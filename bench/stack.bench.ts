@@ -1,0 +1,154 @@
+/**
+ * Benchmarks of the local stack (issue: foundation). Run with `npm run bench`; writes bench/results/stack.json
+ * and prints a Markdown table for bench/README.md.
+ *  1. `npm run stack` → GET /auth/v1/health 200, on a fresh data dir and on an existing one.
+ *  2. REST read of 100 rows through the gateway (supabase-js) vs the same SQL over a direct `pg` pool.
+ *  3. RPC calls per second from 20 concurrent clients.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { freePort } from '../supabase/local/shared/ports.ts';
+import { startStack } from '../supabase/local/stack.ts';
+
+const root = join(import.meta.dirname, '..');
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p95: at(0.95), min: sorted[0]!, n: sorted.length };
+}
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+
+async function waitHealthy(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/auth/v1/health`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('stack did not become healthy within the deadline');
+}
+
+/** Wall time from spawning `npm run stack` to a healthy /auth/v1/health, then a clean SIGINT stop. */
+async function timeStackStart(dataDir: string, reset: boolean): Promise<number> {
+  const port = await freePort();
+  const dbPort = await freePort();
+  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), '--data-dir', dataDir];
+  if (reset) args.push('--reset');
+  const started = performance.now();
+  const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}`, Date.now() + 60_000);
+    return performance.now() - started;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+  }
+}
+
+async function benchStartup() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-bench-'));
+  try {
+    const fresh: number[] = [];
+    const existing: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      fresh.push(await timeStackStart(dataDir, true));
+      existing.push(await timeStackStart(dataDir, false));
+    }
+    return { fresh: stats(fresh), existing: stats(existing) };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchRequests() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-bench-'));
+  const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+  const pool = new pg.Pool({ connectionString: stack.dbUrl, max: 20 });
+  try {
+    await pool.query(`
+      create table public.bench_items (id int primary key, name text not null, price_cents int not null, created_at timestamptz not null default now());
+      insert into public.bench_items (id, name, price_cents) select g, 'item ' || g, g * 100 from generate_series(1, 100) g;
+      grant select on public.bench_items to anon;
+      alter table public.bench_items enable row level security;
+      create policy bench_items_read on public.bench_items for select to anon using (true);
+      create function public.bench_add(a int, b int) returns int language sql immutable as $$ select a + b $$;
+      grant execute on function public.bench_add(int, int) to anon;`);
+    await stack.waitForSchemaReload();
+    const client = createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false } });
+
+    const rounds = 400;
+    const viaRest: number[] = [];
+    const viaSql: number[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      await client.from('bench_items').select('*').throwOnError();
+      await pool.query('select * from public.bench_items');
+    }
+    for (let i = 0; i < rounds; i += 1) {
+      let t = performance.now();
+      const { data } = await client.from('bench_items').select('*').throwOnError();
+      viaRest.push(performance.now() - t);
+      if (data.length !== 100) throw new Error(`expected 100 rows, got ${data.length}`);
+      t = performance.now();
+      await pool.query('select * from public.bench_items');
+      viaSql.push(performance.now() - t);
+    }
+
+    const concurrency = 20;
+    const seconds = 5;
+    const clients = Array.from({ length: concurrency }, () =>
+      createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false } }),
+    );
+    let calls = 0;
+    let failures = 0;
+    const rpcLatency: number[] = [];
+    const until = Date.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      clients.map(async (rpcClient, index) => {
+        while (Date.now() < until) {
+          const t = performance.now();
+          const { data, error } = await rpcClient.rpc('bench_add', { a: index, b: calls });
+          rpcLatency.push(performance.now() - t);
+          if (error || typeof data !== 'number') failures += 1;
+          calls += 1;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return {
+      rest: stats(viaRest),
+      sql: stats(viaSql),
+      ratio: stats(viaRest).median / stats(viaSql).median,
+      rpc: { perSecond: calls / elapsed, failures, latency: stats(rpcLatency), concurrency },
+    };
+  } finally {
+    await pool.end();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const startup = await benchStartup();
+const requests = await benchRequests();
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const result = { date: new Date().toISOString(), machine, startup, requests };
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(join(import.meta.dirname, 'results', 'stack.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+console.log(`Machine: ${machine}; ${result.date.slice(0, 10)}\n`);
+console.log('| measure | result | target |\n|---|---|---|');
+console.log(`| \`npm run stack\` → healthy, existing data dir (median of 3) | ${ms(startup.existing.median)} | ≤ 5 s |`);
+console.log(`| \`npm run stack\` → healthy, fresh data dir (median of 3) | ${ms(startup.fresh.median)} | — |`);
+console.log(`| REST read of 100 rows via gateway, median / p95 | ${ms(requests.rest.median)} / ${ms(requests.rest.p95)} | — |`);
+console.log(`| same SQL over direct pg, median / p95 | ${ms(requests.sql.median)} / ${ms(requests.sql.p95)} | — |`);
+console.log(`| ratio REST / direct SQL (medians) | ${requests.ratio.toFixed(2)}× | ≤ 2× |`);
+console.log(`| RPC calls/s, ${requests.rpc.concurrency} concurrent clients (5 s) | ${Math.round(requests.rpc.perSecond)}/s, p95 ${ms(requests.rpc.latency.p95)}, ${requests.rpc.failures} failures | — |`);

@@ -1,0 +1,39 @@
+/**
+ * Playwright's global setup: a local stack on free ports with a throwaway data dir (migrations and
+ * seed applied), the app built against it, and `vite preview` serving the build — the same artefact
+ * that ships. Workers read the URLs from the environment.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FullConfig } from '@playwright/test';
+import { build, preview } from 'vite';
+import { freePort } from '../supabase/local/shared/ports.ts';
+import { startStack } from '../supabase/local/stack.ts';
+
+const root = join(import.meta.dirname, '..');
+
+export default async function globalSetup(_config: FullConfig) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-'));
+  const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-dist-'));
+  const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+
+  process.env.VITE_SUPABASE_URL = stack.apiUrl;
+  process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const appPort = await freePort();
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: appPort, strictPort: true, host: '127.0.0.1' } });
+
+  process.env.E2E_BASE_URL = `http://127.0.0.1:${appPort}`;
+  process.env.E2E_API_URL = stack.apiUrl;
+  process.env.E2E_DB_URL = stack.dbUrl;
+  process.env.E2E_ANON_KEY = stack.keys.anonKey;
+  process.env.E2E_SERVICE_ROLE_KEY = stack.keys.serviceRoleKey;
+
+  return async () => {
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  };
+}
