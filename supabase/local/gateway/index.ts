@@ -40,9 +40,10 @@ function corsHeaders(): Record<string, string> {
   };
 }
 
-function send(res: ServerResponse, req: IncomingMessage, response: ServiceResponse): void {
+/** Functions answer CORS themselves on hosted Supabase, so the gateway adds nothing to theirs. */
+function send(res: ServerResponse, req: IncomingMessage, response: ServiceResponse, cors = true): void {
   const body = response.body ?? '';
-  const headers: Record<string, string | number> = { ...corsHeaders(), ...response.headers };
+  const headers: Record<string, string | number> = { ...(cors ? corsHeaders() : {}), ...response.headers };
   if (!('content-length' in headers) && req.method !== 'HEAD') headers['content-length'] = Buffer.byteLength(body);
   res.writeHead(response.status, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
@@ -95,7 +96,7 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
     const service = match[1]!;
     const path = match[2] ?? '/';
 
-    if (req.method === 'OPTIONS') {
+    if (req.method === 'OPTIONS' && service !== 'functions') {
       req.resume();
       return {
         status: 200,
@@ -147,7 +148,7 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
 
   const server = createServer((req, res) => {
     route(req).then(
-      (response) => send(res, req, response),
+      (response) => send(res, req, response, !req.url?.startsWith('/functions/v1')),
       (error: unknown) => {
         log.error('gateway', `${req.method} ${req.url} failed`, error);
         if (!res.headersSent) send(res, req, jsonResponse(500, { message: 'The local stack failed to handle this request; see its log.' }));

