@@ -1,0 +1,222 @@
+/**
+ * Turns a parsed select tree plus filters into one SELECT: embeds are LEFT JOIN LATERAL subqueries
+ * aggregated to JSON (to-one → object or null, to-many → array), filters and order are bound
+ * parameters over identifiers checked against the schema cache.
+ */
+import { ApiError } from './errors.ts';
+import type { Condition, Filter, OrderTerm } from './parse-filters.ts';
+import type { FieldRef, SelectItem } from './parse-select.ts';
+import { resolveRelationship, type Relationship } from './relationships.ts';
+import type { SchemaCache, Table } from './schema-cache.ts';
+import { ident, literal, qualified, type SqlParams } from './sql.ts';
+
+export interface ReadNode {
+  table: Table;
+  /** The SQL alias its columns are qualified with. */
+  alias: string;
+  items: SelectItem[];
+  children: EmbedNode[];
+  conditions: Condition[];
+  /** `embed=is.null` / `embed=not.is.null` filters on this node's embeds. */
+  embedNullChecks: Array<{ child: EmbedNode; isNull: boolean }>;
+  order: OrderTerm[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface EmbedNode extends ReadNode {
+  /** The name filters use to address it: its alias, else its table name. */
+  label: string;
+  relationship: Relationship;
+  inner: boolean;
+  spread: boolean;
+  /** The lateral subquery's alias. */
+  lateral: string;
+}
+
+export function planNode(cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams): ReadNode {
+  const node: ReadNode = { table, alias, items, children: [], conditions: [], embedNullChecks: [], order: [] };
+  for (const item of items) {
+    if (item.kind !== 'embed') continue;
+    const relationship = resolveRelationship(cache, table, schema, item.name, item.hint);
+    if (item.spread && !relationship.toOne) {
+      throw new ApiError(400, 'PGRST100', 'Spreading a to-many embed is not supported by the local REST service');
+    }
+    const childAlias = sql.alias(item.name);
+    const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql) as EmbedNode;
+    child.label = item.alias ?? item.name;
+    child.relationship = relationship;
+    child.inner = item.join === 'inner';
+    child.spread = item.spread;
+    child.lateral = `${childAlias}_j`;
+    node.children.push(child);
+  }
+  return node;
+}
+
+export function findNode(root: ReadNode, path: string[]): ReadNode {
+  let node = root;
+  for (const label of path) {
+    const next = node.children.find((child) => child.label === label);
+    if (!next) {
+      throw new ApiError(400, 'PGRST108', `'${label}' is not an embedded resource in this request`, null,
+        `Verify that '${label}' is included in the 'select' query parameter.`);
+    }
+    node = next;
+  }
+  return node;
+}
+
+export function columnError(table: Table, name: string): ApiError {
+  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, null);
+}
+
+/** `alias."col"->'a'->>'b'`, after checking that `col` exists. */
+export function fieldSql(table: Table, alias: string, field: FieldRef): string {
+  if (!table.columns.has(field.name)) throw columnError(table, field.name);
+  let expr = `${ident(alias)}.${ident(field.name)}`;
+  for (const step of field.path) {
+    expr += step.arrow + (/^-?\d+$/.test(step.key) ? step.key : literal(step.key));
+  }
+  return expr;
+}
+
+const binaryOps: Record<string, string> = {
+  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', ilike: 'ILIKE', match: '~',
+  imatch: '~*', cs: '@>', cd: '<@', ov: '&&', sl: '<<', sr: '>>', nxr: '&<', nxl: '&>', adj: '-|-',
+  isdistinct: 'IS DISTINCT FROM',
+};
+const ftsFunctions: Record<string, string> = {
+  fts: 'to_tsquery', plfts: 'plainto_tsquery', phfts: 'phraseto_tsquery', wfts: 'websearch_to_tsquery',
+};
+
+function filterSql(table: Table, alias: string, filter: Filter, sql: SqlParams): string {
+  const expr = fieldSql(table, alias, filter.field);
+  let out: string;
+  const value = filter.value;
+  if (filter.op === 'in') {
+    out = `${expr} = ANY(${sql.add(value)})`;
+  } else if (filter.op === 'is') {
+    const word = String(value).toLowerCase();
+    out = `${expr} IS ${word === 'not_null' ? 'NOT NULL' : word.toUpperCase()}`;
+  } else if (filter.op in ftsFunctions) {
+    const column = table.columns.get(filter.field.name);
+    const config = filter.config ? `${literal(filter.config)}::regconfig, ` : '';
+    const vector = column?.type === 'tsvector' && filter.field.path.length === 0 ? expr : `to_tsvector(${config}${expr})`;
+    out = `${vector} @@ ${ftsFunctions[filter.op]}(${config}${sql.add(value)})`;
+  } else {
+    let text = String(value);
+    if (filter.op === 'like' || filter.op === 'ilike') text = text.replace(/\*/g, '%');
+    if (filter.op === 'ov' && text.startsWith('(') && text.endsWith(')')) text = `{${text.slice(1, -1)}}`;
+    out = filter.quantifier
+      ? `${expr} ${binaryOps[filter.op]} ${filter.quantifier.toUpperCase()}(${sql.add(text)})`
+      : `${expr} ${binaryOps[filter.op]} ${sql.add(text)}`;
+  }
+  return filter.negate ? `NOT (${out})` : out;
+}
+
+export function conditionSql(table: Table, alias: string, condition: Condition, sql: SqlParams): string {
+  if (condition.kind === 'filter') return filterSql(table, alias, condition, sql);
+  const parts = condition.children.map((child) => conditionSql(table, alias, child, sql));
+  const joined = `(${parts.join(condition.op === 'and' ? ' AND ' : ' OR ')})`;
+  return condition.negate ? `NOT ${joined}` : joined;
+}
+
+export function orderSql(table: Table, alias: string, terms: OrderTerm[]): string {
+  if (terms.length === 0) return '';
+  const parts = terms.map((term) => {
+    let out = fieldSql(table, alias, term.field);
+    if (term.direction) out += term.direction === 'asc' ? ' ASC' : ' DESC';
+    if (term.nulls) out += term.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
+    return out;
+  });
+  return ` ORDER BY ${parts.join(', ')}`;
+}
+
+export interface RenderedNode {
+  /** `expr AS "key"` entries. */
+  columns: string[];
+  keys: string[];
+  joins: string[];
+  where: string[];
+}
+
+/** The select list, lateral joins and WHERE terms of a node; the caller adds FROM, ORDER and LIMIT. */
+export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean): RenderedNode {
+  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [] };
+  const items = node.items.length === 0 && defaultStar ? [{ kind: 'star' } as SelectItem] : node.items;
+  let childIndex = 0;
+  for (const item of items) {
+    if (item.kind === 'star') {
+      for (const name of node.table.columns.keys()) {
+        out.columns.push(`${ident(node.alias)}.${ident(name)} AS ${ident(name)}`);
+        out.keys.push(name);
+      }
+    } else if (item.kind === 'column') {
+      let expr = fieldSql(node.table, node.alias, item.field);
+      if (item.cast) expr = `CAST(${expr} AS ${item.cast})`;
+      const key = item.alias ?? (item.field.path.length > 0 ? item.field.path.at(-1)!.key : item.field.name);
+      out.columns.push(`${expr} AS ${ident(key)}`);
+      out.keys.push(key);
+    } else {
+      const child = node.children[childIndex++]!;
+      renderEmbed(node, child, sql, out);
+    }
+  }
+  for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
+  for (const check of node.embedNullChecks) {
+    out.where.push(`${ident(check.child.lateral)}.pgrst_j IS ${check.isNull ? '' : 'NOT '}NULL`);
+  }
+  return out;
+}
+
+function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; where: string[] } {
+  const rel = child.relationship;
+  const p = (col: string) => `${ident(parent.alias)}.${ident(col)}`;
+  const c = (col: string) => `${ident(child.alias)}.${ident(col)}`;
+  if (rel.kind === 'many-to-many') {
+    const j = `${child.alias}_via`;
+    const jc = (col: string) => `${ident(j)}.${ident(col)}`;
+    const on = rel.viaTarget.fromColumns.map((col, i) => `${jc(col)} = ${c(rel.viaTarget.toColumns[i]!)}`);
+    return {
+      join: ` JOIN ${qualified(rel.junction.schema, rel.junction.name)} AS ${ident(j)} ON ${on.join(' AND ')}`,
+      where: rel.viaParent.fromColumns.map((col, i) => `${jc(col)} = ${p(rel.viaParent.toColumns[i]!)}`),
+    };
+  }
+  const { fk } = rel;
+  return {
+    join: '',
+    where: rel.reverse
+      ? fk.fromColumns.map((col, i) => `${c(col)} = ${p(fk.toColumns[i]!)}`)
+      : fk.toColumns.map((col, i) => `${c(col)} = ${p(fk.fromColumns[i]!)}`),
+  };
+}
+
+function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode): void {
+  const isChecked = parent.embedNullChecks.some((check) => check.child === child);
+  if (child.items.length === 0 && !child.inner && !isChecked) return;
+  const inner = renderNode(child, sql, false);
+  const link = linkConditions(parent, child);
+  const where = [...link.where, ...inner.where];
+  let sub = `SELECT ${inner.columns.join(', ')} FROM ${qualified(child.table.schema, child.table.name)} AS ${ident(child.alias)}` +
+    `${link.join}${inner.joins.join('')} WHERE ${where.join(' AND ')}${orderSql(child.table, child.alias, child.order)}`;
+  if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
+  if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
+  const lateral = ident(child.lateral);
+  if (child.spread) {
+    out.joins.push(` ${child.inner ? 'INNER' : 'LEFT'} JOIN LATERAL (${sub}) AS ${lateral} ON TRUE`);
+    for (const key of inner.keys) {
+      out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
+      out.keys.push(key);
+    }
+    return;
+  }
+  const agg = child.relationship.toOne ? 'row_to_json(pgrst_e)' : 'json_agg(pgrst_e)';
+  out.joins.push(` LEFT JOIN LATERAL (SELECT ${agg} AS pgrst_j FROM (${sub}) AS pgrst_e) AS ${lateral} ON TRUE`);
+  if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
+  if (child.items.length > 0) {
+    const value = child.relationship.toOne ? `${lateral}.pgrst_j` : `COALESCE(${lateral}.pgrst_j, '[]')`;
+    out.columns.push(`${value} AS ${ident(child.label)}`);
+    out.keys.push(child.label);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * One transaction per request on the `authenticator` pool, as PostgREST runs it: BEGIN with the access
+ * mode, one `select set_config(...)` list, the main statement, then COMMIT, or ROLLBACK when the
+ * statement failed or the response must not keep its effects (singular violation, `tx=rollback`).
+ * Reads send all four in one round trip (a read-only transaction has nothing to undo); writes send
+ * BEGIN, settings and statement together, then COMMIT or ROLLBACK once the result is judged.
+ */
+import type pg from 'pg';
+import { ApiError, fromPgError, isPgError } from './errors.ts';
+import { PipelineError, runPipeline, type PipelinedStatement } from './pipeline.ts';
+
+export interface StatementResult {
+  total: string | null;
+  page_total: string | null;
+  body: string | null;
+  inserted: string | null;
+  response_headers: string | null;
+  response_status: string | null;
+}
+
+export interface TransactionPlan {
+  readOnly: boolean;
+  settings: Array<[string, string]>;
+  text: string;
+  values: unknown[];
+  isAnon: boolean;
+  /** Returns an error to answer with (after ROLLBACK), or whether to commit. */
+  decide(row: StatementResult): ApiError | 'commit' | 'rollback';
+}
+
+function settingsStatement(settings: Array<[string, string]>): PipelinedStatement {
+  const values: string[] = [];
+  const calls = settings.map(([name, value]) => {
+    values.push(name, value);
+    return `set_config($${values.length - 1}, $${values.length}, true)`;
+  });
+  return { text: `SELECT ${calls.join(', ')}`, values };
+}
+
+/** Errors raised while switching role (unknown or ungranted role) are authentication failures. */
+function toApiError(error: unknown, isAnon: boolean): unknown {
+  if (!(error instanceof PipelineError)) return isPgError(error) ? fromPgError(error, isAnon) : error;
+  const cause = error.pgError;
+  if (!isPgError(cause)) return cause;
+  if (error.statementIndex <= 1 && (cause.code === '22023' || cause.code === '42501')) {
+    return new ApiError(401, cause.code, cause.message, cause.detail ?? null, cause.hint ?? null);
+  }
+  return fromPgError(cause, isAnon);
+}
+
+export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Promise<StatementResult> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const rollback = () => client.query('ROLLBACK').then(() => undefined, (e: Error) => void (broken = e));
+  try {
+    const statements: PipelinedStatement[] = [
+      { text: `BEGIN ISOLATION LEVEL READ COMMITTED ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`, values: [] },
+      settingsStatement(plan.settings),
+      { text: plan.text, values: plan.values, describe: true },
+    ];
+    if (plan.readOnly) statements.push({ text: 'COMMIT', values: [] });
+    let row: StatementResult;
+    try {
+      row = (await runPipeline(client, statements)) as unknown as StatementResult;
+    } catch (error) {
+      if (error instanceof PipelineError) await rollback();
+      else broken = error as Error;
+      throw toApiError(error, plan.isAnon);
+    }
+    const decision = plan.decide(row);
+    if (plan.readOnly) {
+      if (decision instanceof ApiError) throw decision;
+      return row;
+    }
+    if (decision instanceof ApiError) {
+      await rollback();
+      throw decision;
+    }
+    try {
+      await client.query(decision === 'rollback' ? 'ROLLBACK' : 'COMMIT');
+    } catch (error) {
+      if (!isPgError(error)) broken = error as Error;
+      throw toApiError(error, plan.isAnon);
+    }
+    return row;
+  } finally {
+    client.release(broken);
+  }
+}

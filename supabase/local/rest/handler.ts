@@ -1,0 +1,97 @@
+/**
+ * The REST service's request handler: authenticate, pick the schema and the resource, build the one
+ * statement, run it in the request's transaction, answer as PostgREST would.
+ */
+import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import { ApiError, errorResponse } from './errors.ts';
+import { runTransaction } from './execute.ts';
+import { checkStrict, negotiate, parsePrefer } from './prefer.ts';
+import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
+import { applyResponseGucs } from './respond.ts';
+import { planRpc } from './rpc.ts';
+import type { SchemaCache } from './schema-cache.ts';
+import { planTableRead, type ReadPlan } from './table-read.ts';
+import { planTableWrite } from './table-write.ts';
+
+type Target = { kind: 'root' } | { kind: 'table'; name: string } | { kind: 'rpc'; name: string };
+
+function parsePath(path: string): Target {
+  const segments = path.split('/').filter((s) => s !== '');
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new ApiError(404, 'PGRST125', 'Invalid path specified in request URL');
+    }
+  };
+  if (segments.length === 0) return { kind: 'root' };
+  if (segments.length === 1) return { kind: 'table', name: decode(segments[0]!) };
+  if (segments.length === 2 && segments[0] === 'rpc') return { kind: 'rpc', name: decode(segments[1]!) };
+  throw new ApiError(404, 'PGRST125', 'Invalid path specified in request URL');
+}
+
+function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
+  const paths: Record<string, unknown> = { '/': {} };
+  for (const table of cache.tables.values()) if (table.schema === schema) paths[`/${table.name}`] = {};
+  for (const [key] of cache.functions) if (key.startsWith(`${schema}.`)) paths[`/rpc/${key.slice(schema.length + 1)}`] = {};
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/openapi+json; charset=utf-8' },
+    body: JSON.stringify({ swagger: '2.0', info: { title: 'Local REST', version: '14' }, paths }),
+  };
+}
+
+export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache): ServiceHandler {
+  const maxRows = ctx.config.api.maxRows;
+
+  async function handle(req: ServiceRequest): Promise<ServiceResponse> {
+    const target = parsePath(req.path);
+    const identity = await identify(req, ctx);
+    const schema = chooseSchema(req, ctx.config.api.schemas);
+    const cache = getCache();
+    const method = req.method;
+    if (target.kind === 'root') {
+      if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+      return rootDocument(cache, schema);
+    }
+    const prefs = parsePrefer(req.headers.prefer);
+    checkStrict(prefs);
+    const accepted = negotiate(req.headers.accept);
+    let planned: ReadPlan;
+    if (target.kind === 'rpc') {
+      if (!['GET', 'HEAD', 'POST'].includes(method)) throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+      planned = planRpc(req, cache, schema, target.name, prefs, accepted, maxRows);
+    } else {
+      const table = cache.tables.get(`${schema}.${target.name}`);
+      if (!table) {
+        throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`);
+      }
+      if (method === 'GET' || method === 'HEAD') {
+        planned = planTableRead(req, cache, schema, table, prefs, accepted, maxRows);
+      } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
+        planned = planTableWrite(req, cache, schema, table, prefs, accepted);
+      } else if (method === 'PUT') {
+        throw new ApiError(405, 'PGRST117', 'PUT is not supported by the local REST service; use POST with Prefer: resolution=merge-duplicates');
+      } else {
+        throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+      }
+    }
+    const settings = transactionSettings(req, ctx, cache, identity, schema, prefs.timezone);
+    const row = await runTransaction(ctx.pools.authenticator, {
+      ...planned.plan,
+      settings,
+      isAnon: identity.role === ANON_ROLE,
+    });
+    return applyResponseGucs(row, planned.respond(row));
+  }
+
+  return async (req) => {
+    try {
+      return await handle(req);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error);
+      ctx.log.error('rest', `${req.method} ${req.path} failed`, error);
+      return errorResponse(new ApiError(500, 'PGRST000', 'Internal error in the local REST service'));
+    }
+  };
+}

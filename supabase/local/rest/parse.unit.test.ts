@@ -1,0 +1,95 @@
+/** The REST query grammar on its own: what parses, into what, and what is refused with PGRST100. */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './errors.ts';
+import { parseLogic, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
+import { parseSelect } from './parse-select.ts';
+import { negotiate, parsePrefer } from './prefer.ts';
+
+function refusal(run: () => unknown): { status: number; code: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ApiError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error('expected the input to be refused');
+}
+
+describe('select grammar', () => {
+  it('reads aliases, casts, JSON paths, embeds with hints and joins, and spreads', () => {
+    expect(parseSelect('id, n:name, price::text, data->a->>b, a:authors!fk!inner(id), ...t(x)')).toEqual([
+      { kind: 'column', field: { name: 'id', path: [] }, alias: undefined, cast: undefined },
+      { kind: 'column', field: { name: 'name', path: [] }, alias: 'n', cast: undefined },
+      { kind: 'column', field: { name: 'price', path: [] }, alias: undefined, cast: 'text' },
+      { kind: 'column', field: { name: 'data', path: [{ arrow: '->', key: 'a' }, { arrow: '->>', key: 'b' }] }, alias: undefined, cast: undefined },
+      { kind: 'embed', name: 'authors', alias: 'a', hint: 'fk', join: 'inner', spread: false, items: [{ kind: 'column', field: { name: 'id', path: [] }, alias: undefined, cast: undefined }] },
+      { kind: 'embed', name: 't', alias: undefined, hint: undefined, join: undefined, spread: true, items: [{ kind: 'column', field: { name: 'x', path: [] }, alias: undefined, cast: undefined }] },
+    ]);
+  });
+
+  it('unquotes "quoted ""names"""', () => {
+    expect(parseSelect('"a ""b"""')).toMatchObject([{ kind: 'column', field: { name: 'a "b"' } }]);
+  });
+
+  it('refuses SQL in identifiers and casts', () => {
+    for (const text of ['id;drop table x', 'id)--', "x->>'a'", 'id::int;select', 'a:b:c', '"open']) {
+      expect(refusal(() => parseSelect(text)), text).toEqual({ status: 400, code: 'PGRST100' });
+    }
+    expect(refusal(() => parseSelect('count()'))).toEqual({ status: 400, code: 'PGRST123' });
+  });
+});
+
+describe('filters', () => {
+  const field = { name: 'x', path: [] };
+
+  it('reads negation, quantifiers, fts configs and in-lists', () => {
+    expect(parseOperation(field, 'not.like(any).{a*,b*}', '')).toMatchObject({ negate: true, op: 'like', quantifier: 'any', value: '{a*,b*}' });
+    expect(parseOperation(field, 'fts(english).cat & dog', '')).toMatchObject({ op: 'fts', config: 'english', value: 'cat & dog' });
+    expect(parseOperation(field, 'in.(1,"a,b","c\\"d")', '')).toMatchObject({ op: 'in', value: ['1', 'a,b', 'c"d'] });
+    expect(parseOperation(field, 'eq.a.b.c', '')).toMatchObject({ op: 'eq', value: 'a.b.c' });
+  });
+
+  it('refuses unknown operators, bad modifiers and bad is values', () => {
+    for (const text of ['foo.1', 'eq', 'is.maybe', 'like(some).x', 'fts(en;glish).x']) {
+      expect(refusal(() => parseOperation(field, text, text)), text).toEqual({ status: 400, code: 'PGRST100' });
+    }
+  });
+
+  it('reads nested logic trees with quoted values', () => {
+    const tree = parseLogic('or', false, '(a.eq.1,not.and(b.gt.2,c.in.(3,4)),d.eq."x,)y")');
+    expect(tree).toMatchObject({
+      op: 'or',
+      children: [
+        { kind: 'filter', field: { name: 'a' }, op: 'eq', value: '1' },
+        { kind: 'logic', op: 'and', negate: true, children: [{ op: 'gt', value: '2' }, { op: 'in', value: ['3', '4'] }] },
+        { kind: 'filter', field: { name: 'd' }, value: 'x,)y' },
+      ],
+    });
+    expect(refusal(() => parseLogic('or', false, '(a.eq.1'))).toEqual({ status: 400, code: 'PGRST100' });
+  });
+
+  it('reads order terms and splits embed paths', () => {
+    expect(parseOrder('a.desc.nullslast,b,data->>k.asc')).toEqual([
+      { field: { name: 'a', path: [] }, direction: 'desc', nulls: 'last' },
+      { field: { name: 'b', path: [] } },
+      { field: { name: 'data', path: [{ arrow: '->>', key: 'k' }] }, direction: 'asc' },
+    ]);
+    expect(refusal(() => parseOrder('a.sideways'))).toEqual({ status: 400, code: 'PGRST100' });
+    expect(splitKey('books.tags.or')).toEqual(['books', 'tags', 'or']);
+    expect(splitKey('"a.b".c')).toEqual(['"a.b"', 'c']);
+  });
+});
+
+describe('headers', () => {
+  it('splits comma-joined preferences and keeps the invalid ones for handling=strict', () => {
+    const prefs = parsePrefer('return=representation, count=exact,missing=default, bogus=1');
+    expect(prefs).toMatchObject({ return: 'representation', count: 'exact', missing: 'default', invalid: ['bogus=1'] });
+  });
+
+  it('negotiates media types', () => {
+    expect(negotiate(undefined)).toEqual({ kind: 'json', stripNulls: false });
+    expect(negotiate('application/vnd.pgrst.object+json;nulls=stripped')).toEqual({ kind: 'object', stripNulls: true });
+    expect(negotiate('text/csv')).toEqual({ kind: 'csv', stripNulls: false });
+    expect(refusal(() => negotiate('application/xml'))).toEqual({ status: 406, code: 'PGRST107' });
+  });
+});

@@ -1,0 +1,112 @@
+/** The `Prefer` and `Accept` headers, read as PostgREST reads them. */
+import { ApiError } from './errors.ts';
+
+export interface Preferences {
+  return?: 'minimal' | 'representation' | 'headers-only';
+  count?: 'exact' | 'planned' | 'estimated';
+  resolution?: 'merge-duplicates' | 'ignore-duplicates';
+  missing?: 'default' | 'null';
+  tx?: 'commit' | 'rollback';
+  handling?: 'strict' | 'lenient';
+  maxAffected?: number;
+  timezone?: string;
+  /** Every preference understood, in PostgREST's `Preference-Applied` wording. */
+  applied: string[];
+  invalid: string[];
+}
+
+const allowed: Record<string, string[]> = {
+  return: ['minimal', 'representation', 'headers-only'],
+  count: ['exact', 'planned', 'estimated'],
+  resolution: ['merge-duplicates', 'ignore-duplicates'],
+  missing: ['default', 'null'],
+  tx: ['commit', 'rollback'],
+  handling: ['strict', 'lenient'],
+};
+
+/** supabase-js `append`s each preference, so the server sees them comma-joined. */
+export function parsePrefer(header: string | undefined): Preferences {
+  const prefs: Preferences = { applied: [], invalid: [] };
+  if (!header) return prefs;
+  for (const raw of header.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const key = (eq < 0 ? item : item.slice(0, eq)).trim();
+    const value = eq < 0 ? '' : item.slice(eq + 1).trim();
+    if (key === 'max-affected' && /^\d+$/.test(value)) {
+      prefs.maxAffected = Number(value);
+    } else if (key === 'timezone' && value !== '') {
+      prefs.timezone = value;
+    } else if (allowed[key]?.includes(value)) {
+      (prefs as unknown as Record<string, string>)[key] = value;
+    } else {
+      prefs.invalid.push(item);
+    }
+  }
+  return prefs;
+}
+
+export function checkStrict(prefs: Preferences): void {
+  if (prefs.handling === 'strict' && prefs.invalid.length > 0) {
+    throw new ApiError(400, 'PGRST122', 'Invalid preferences given with handling=strict',
+      `Invalid preferences: ${prefs.invalid.join(', ')}`);
+  }
+}
+
+export type MediaKind = 'json' | 'object' | 'csv';
+
+export interface Accepted {
+  kind: MediaKind;
+  stripNulls: boolean;
+}
+
+interface MediaRange {
+  type: string;
+  params: Record<string, string>;
+  q: number;
+}
+
+function parseMediaRanges(header: string): MediaRange[] {
+  return header
+    .split(',')
+    .map((part) => {
+      const [type, ...rest] = part.split(';').map((s) => s.trim());
+      const params: Record<string, string> = {};
+      for (const p of rest) {
+        const eq = p.indexOf('=');
+        if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
+      }
+      return { type: (type ?? '').toLowerCase(), params, q: params.q === undefined ? 1 : Number(params.q) };
+    })
+    .filter((range) => range.type !== '' && range.q > 0)
+    .sort((a, b) => b.q - a.q);
+}
+
+/** The response media type: first acceptable one wins; none → 406 PGRST107. */
+export function negotiate(header: string | undefined): Accepted {
+  if (!header || header.trim() === '') return { kind: 'json', stripNulls: false };
+  for (const range of parseMediaRanges(header)) {
+    const stripNulls = range.params.nulls === 'stripped';
+    switch (range.type) {
+      case '*/*':
+      case 'application/*':
+      case 'application/json':
+        return { kind: 'json', stripNulls: false };
+      case 'application/vnd.pgrst.array+json':
+        return { kind: 'json', stripNulls };
+      case 'application/vnd.pgrst.object+json':
+      case 'application/vnd.pgrst.object':
+        return { kind: 'object', stripNulls };
+      case 'text/csv':
+        return { kind: 'csv', stripNulls: false };
+    }
+  }
+  throw new ApiError(406, 'PGRST107', `None of these media types are available: ${header}`);
+}
+
+export function contentTypeFor(accepted: Accepted): string {
+  if (accepted.kind === 'csv') return 'text/csv; charset=utf-8';
+  const base = accepted.kind === 'object' ? 'application/vnd.pgrst.object+json' : 'application/json';
+  return accepted.stripNulls ? `${base}; nulls=stripped; charset=utf-8` : `${base}; charset=utf-8`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Shared by reads, mutations' representations and RPC results: distributing query parameters over
+ * the select tree, the top-level range, and the final statement that aggregates rows to JSON with the
+ * count and the `response.*` settings functions may have set.
+ */
+import type { ServiceRequest } from '../shared/service.ts';
+import { ApiError, parseError } from './errors.ts';
+import { findNode, orderSql, planNode, renderNode, type ReadNode } from './build-read.ts';
+import { parseFieldKey, parseLogic, parseNonNegative, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
+import { parseSelect, type SelectItem } from './parse-select.ts';
+import type { Accepted } from './prefer.ts';
+import type { SchemaCache, Table } from './schema-cache.ts';
+import { ident, type SqlParams } from './sql.ts';
+
+/** Query parameters that are not filters. */
+export const reservedParams = new Set(['select', 'columns', 'on_conflict']);
+
+export function selectItems(req: ServiceRequest): SelectItem[] {
+  const select = req.query.get('select');
+  return select === null || select === '' ? [{ kind: 'star' }] : parseSelect(select);
+}
+
+export function planTree(cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams): ReadNode {
+  return planNode(cache, schema, table, alias, items, sql);
+}
+
+/** Puts every filter, logic tree, order, limit and offset on the node its embed path names. */
+export function applyParams(root: ReadNode, entries: Array<[string, string]>): void {
+  for (const [key, value] of entries) {
+    const parts = splitKey(key);
+    let last = parts.pop()!;
+    let negate = false;
+    if ((last === 'or' || last === 'and') && parts.at(-1) === 'not') {
+      parts.pop();
+      negate = true;
+    }
+    const node = findNode(root, parts);
+    if (last === 'or' || last === 'and') {
+      node.conditions.push(parseLogic(last, negate, value));
+    } else if (last === 'order') {
+      node.order = parseOrder(value);
+    } else if (last === 'limit') {
+      node.limit = parseNonNegative('limit', value);
+    } else if (last === 'offset') {
+      node.offset = parseNonNegative('offset', value);
+    } else {
+      const child = node.children.find((c) => c.label === last);
+      const nullCheck = /^(not\.)?is\.null$/.exec(value);
+      if (child && nullCheck) {
+        node.embedNullChecks.push({ child, isNull: nullCheck[1] === undefined });
+        continue;
+      }
+      if (last === '') throw parseError(`"failed to parse filter (${key}=${value})"`, 'empty column name');
+      last = last.trim();
+      node.conditions.push(parseOperation(parseFieldKey(last), value, `${key}=${value}`));
+    }
+  }
+}
+
+export function filterEntries(req: ServiceRequest, skip: (key: string) => boolean = () => false): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  for (const [key, value] of req.query) {
+    if (!reservedParams.has(key) && !skip(key)) entries.push([key, value]);
+  }
+  return entries;
+}
+
+export interface TopRange {
+  offset: number;
+  limit: number | undefined;
+}
+
+/** limit/offset intersected with a `Range: a-b` header, capped at max_rows. */
+export function topRange(req: ServiceRequest, root: Pick<ReadNode, 'offset' | 'limit'>, maxRows: number, useHeader: boolean): TopRange {
+  let start = root.offset ?? 0;
+  let end = root.limit === undefined ? Infinity : start + root.limit - 1;
+  const header = useHeader ? req.headers.range : undefined;
+  if (header !== undefined && (req.headers['range-unit'] ?? 'items') === 'items') {
+    const match = /^(?:items=)?(\d+)-(\d*)$/.exec(header.trim());
+    if (!match) throw new ApiError(416, 'PGRST103', 'Requested range not satisfiable', `Invalid Range header: ${header}`);
+    const a = Number(match[1]);
+    const b = match[2] === '' ? Infinity : Number(match[2]);
+    if (b < a) throw new ApiError(416, 'PGRST103', 'Requested range not satisfiable', null);
+    start = Math.max(start, a);
+    end = Math.min(end, b);
+  }
+  let limit = end === Infinity ? undefined : Math.max(0, end - start + 1);
+  if (maxRows > 0) limit = limit === undefined ? maxRows : Math.min(limit, maxRows);
+  return { offset: start, limit };
+}
+
+/** `SELECT cols FROM <from> <laterals> WHERE … ORDER BY … LIMIT …` for the top level. */
+export function sourceSelect(root: ReadNode, from: string, sql: SqlParams, range: TopRange | undefined, extraWhere: string[] = []): { select: string; where: string; joins: string } {
+  const rendered = renderNode(root, sql, true);
+  const whereTerms = [...extraWhere, ...rendered.where];
+  const where = whereTerms.length > 0 ? ` WHERE ${whereTerms.join(' AND ')}` : '';
+  const joins = rendered.joins.join('');
+  let select = `SELECT ${rendered.columns.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${joins}${where}${orderSql(root.table, root.alias, root.order)}`;
+  if (range?.limit !== undefined) select += ` LIMIT ${range.limit}`;
+  if (range && range.offset > 0) select += ` OFFSET ${range.offset}`;
+  return { select, where, joins };
+}
+
+export function bodyExpr(accepted: Accepted | 'none'): string {
+  if (accepted === 'none') return 'NULL';
+  const row = accepted.stripNulls ? 'json_strip_nulls(row_to_json(_postgrest_t))' : '_postgrest_t';
+  return accepted.kind === 'object'
+    ? `coalesce(json_agg(${row})->0, 'null')::text`
+    : `coalesce(json_agg(${row}), '[]')::text`;
+}
+
+export function finalStatement(ctes: string[], total: string, body: string, inserted = 'NULL'): string {
+  return `WITH ${ctes.join(', ')} SELECT ${total} AS total, pg_catalog.count(*) AS page_total, ` +
+    `${body} AS body, ${inserted} AS inserted, ` +
+    `nullif(current_setting('response.headers', true), '') AS response_headers, ` +
+    `nullif(current_setting('response.status', true), '') AS response_status ` +
+    `FROM (SELECT * FROM pgrst_source) _postgrest_t`;
+}
+
+export function rootAlias(table: Table): string {
+  return table.name;
+}
+
+export const quote = ident;

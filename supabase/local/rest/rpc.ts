@@ -1,0 +1,189 @@
+/**
+ * `/rpc/fn`: choosing the function (named arguments, defaults, overloads), calling it with its
+ * arguments cast through `json_to_record`, and shaping the result as PostgREST does: scalar → bare
+ * JSON, set or table → filterable array, single composite → object, void → 204.
+ */
+import type { ServiceRequest } from '../shared/service.ts';
+import { ApiError } from './errors.ts';
+import type { Accepted, Preferences } from './prefer.ts';
+import { parseNonNegative } from './parse-filters.ts';
+import {
+  applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
+} from './read.ts';
+import { bodyResponse, contentRange, pageTotal, rangeStatus, singularError } from './respond.ts';
+import type { DbFunction, SchemaCache, Table } from './schema-cache.ts';
+import { ident, qualified, SqlParams } from './sql.ts';
+import { countExpr, type ReadPlan } from './table-read.ts';
+import { checkJsonContentType, parseJsonBody } from './table-write.ts';
+
+const isJsonType = (type: string) => type === 'json' || type === 'jsonb';
+
+function notFound(schema: string, name: string, keys: string[], overloads: DbFunction[]): ApiError {
+  const signature = keys.length > 0 ? `(${keys.join(', ')})` : ' without parameters';
+  const hint = overloads.length > 0
+    ? `Perhaps you meant to call the function ${schema}.${name}(${overloads[0]!.args.map((a) => a.name).join(', ')})`
+    : null;
+  return new ApiError(404, 'PGRST202', `Could not find the function ${schema}.${name}${signature} in the schema cache`,
+    `Searched for the function ${schema}.${name}${keys.length > 0 ? ` with parameters ${keys.join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+    hint);
+}
+
+interface Call {
+  fn: DbFunction;
+  /** Named arguments, or the whole body for a single unnamed json/jsonb parameter. */
+  args: Record<string, unknown> | { whole: unknown };
+}
+
+function chooseFunction(schema: string, name: string, overloads: DbFunction[], body: unknown, getKeys: string[] | null): Call {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const keys = getKeys ?? (isObject ? Object.keys(body) : []);
+  const named = overloads.filter((fn) => {
+    if (fn.args.some((a) => a.name === '')) return false;
+    const names = fn.args.map((a) => a.name);
+    const required = fn.args.filter((a) => !a.hasDefault).map((a) => a.name);
+    if (getKeys === null && !keys.every((k) => names.includes(k))) return false;
+    if (getKeys === null && !isObject) return false;
+    return required.every((r) => keys.includes(r));
+  });
+  if (named.length > 1) {
+    throw new ApiError(300, 'PGRST203',
+      `Could not choose the best candidate function between: ${named.map((fn) => `${schema}.${name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`,
+      null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
+  }
+  if (named.length === 1) {
+    const fn = named[0]!;
+    const args: Record<string, unknown> = {};
+    if (getKeys === null) Object.assign(args, body);
+    else for (const arg of fn.args) if (keys.includes(arg.name)) args[arg.name] = undefined;
+    return { fn, args };
+  }
+  const single = overloads.find((fn) => fn.args.length === 1 && fn.args[0]!.name === '' && isJsonType(fn.args[0]!.type));
+  if (single && getKeys === null) return { fn: single, args: { whole: body } };
+  throw notFound(schema, name, keys, overloads);
+}
+
+/** The FROM clause calling the function, and the statement's one parameter. */
+function callSql(call: Call, sql: SqlParams): { prefix: string; invocation: string } {
+  const { fn } = call;
+  const name = qualified(fn.schema, fn.name);
+  if ('whole' in call.args) {
+    return { prefix: '', invocation: `${name}(${sql.add(JSON.stringify(call.args.whole))}::${fn.args[0]!.type})` };
+  }
+  const given = fn.args.filter((a) => a.name in (call.args as Record<string, unknown>));
+  if (given.length === 0) return { prefix: '', invocation: `${name}()` };
+  const param = sql.add(JSON.stringify(call.args));
+  const definition = given.map((a) => `${ident(a.name)} ${a.type}`).join(', ');
+  const list = given.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${ident(a.name)} := pgrst_args.${ident(a.name)}`).join(', ');
+  return { prefix: `json_to_record(${param}::json) AS pgrst_args(${definition}), `, invocation: `${name}(${list})` };
+}
+
+/** A function's result rows as a table the select tree can read. */
+function resultTable(cache: SchemaCache, fn: DbFunction): Table | null {
+  if (fn.returnKind === 'composite') return cache.tables.get(fn.returnTable!) ?? null;
+  if (fn.returnKind === 'record') {
+    return {
+      schema: fn.schema, name: fn.name, key: `${fn.schema}.${fn.name}()`, isView: true,
+      columns: new Map(fn.outColumns.map((c) => [c.name, c])), primaryKey: [], uniqueKeys: [],
+    };
+  }
+  return null;
+}
+
+export function planRpc(
+  req: ServiceRequest,
+  cache: SchemaCache,
+  schema: string,
+  name: string,
+  prefs: Preferences,
+  accepted: Accepted,
+  maxRows: number,
+): ReadPlan {
+  const overloads = cache.functions.get(`${schema}.${name}`) ?? [];
+  const isGet = req.method === 'GET' || req.method === 'HEAD';
+  let body: unknown = {};
+  let getKeys: string[] | null = null;
+  if (isGet) {
+    getKeys = [...new Set([...req.query.keys()].filter((k) => !reservedParams.has(k)))];
+    const argNames = new Set(overloads.flatMap((fn) => fn.args.map((a) => a.name)));
+    getKeys = getKeys.filter((k) => argNames.has(k));
+  } else {
+    checkJsonContentType(req);
+    body = req.body.length === 0 ? {} : parseJsonBody(req);
+  }
+  if (overloads.length === 0) {
+    const keys = getKeys ?? (typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : []);
+    throw notFound(schema, name, keys, []);
+  }
+  const call = chooseFunction(schema, name, overloads, body, getKeys);
+  if (getKeys !== null) for (const key of Object.keys(call.args)) (call.args as Record<string, unknown>)[key] = req.query.get(key);
+  const { fn } = call;
+  const sql = new SqlParams();
+  const { prefix, invocation } = callSql(call, sql);
+  const isArgument = (key: string) => getKeys !== null && key in (call.args as Record<string, unknown>);
+  const table = resultTable(cache, fn);
+  const readOnly = isGet || fn.volatility !== 'v';
+  const applied = [prefs.count ? `count=${prefs.count}` : '', prefs.tx ? `tx=${prefs.tx}` : ''].filter(Boolean);
+  const head = req.method === 'HEAD' || (prefs.return === 'minimal' && !isGet);
+  let text: string;
+  let singular = false;
+  let range = { offset: 0, limit: undefined as number | undefined };
+  if (table) {
+    const alias = fn.name;
+    const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+    applyParams(root, filterEntries(req, isArgument));
+    range = fn.returnsSet ? topRange(req, root, maxRows, isGet) : range;
+    const from = `${prefix}LATERAL ${invocation} AS ${ident(alias)}`;
+    const source = sourceSelect(root, from, sql, range);
+    const total = countExpr(prefs, null, from, source.joins, source.where);
+    singular = !fn.returnsSet;
+    const kind = singular && accepted.kind === 'json' ? { ...accepted, kind: 'object' as const } : accepted;
+    text = finalStatement([`pgrst_source AS (${source.select})`], total, bodyExpr(kind));
+  } else {
+    const modifiers = { offset: undefined as number | undefined, limit: undefined as number | undefined };
+    for (const [key, value] of filterEntries(req, isArgument)) {
+      if (fn.returnsSet && (key === 'limit' || key === 'offset')) {
+        modifiers[key] = parseNonNegative(key, value);
+        continue;
+      }
+      throw new ApiError(400, 'PGRST100', `"failed to parse filter (${key})"`,
+        `Filters and modifiers are not supported by the local REST service on functions returning ${fn.returnsSet ? 'a set of scalars' : 'a scalar'}`);
+    }
+    const value = fn.returnKind === 'void'
+      ? 'NULL'
+      : fn.returnsSet ? `coalesce(json_agg(_postgrest_t.pgrst_scalar), '[]')::text` : `coalesce(to_json((pg_catalog.array_agg(_postgrest_t.pgrst_scalar))[1])::text, 'null')`;
+    let source: string;
+    let total = 'NULL';
+    if (fn.returnsSet) {
+      const from = `${prefix}LATERAL ${invocation} AS pgrst_scalar(pgrst_scalar)`;
+      range = topRange(req, modifiers, maxRows, isGet);
+      source = `SELECT pgrst_scalar FROM ${from}` +
+        `${range.limit !== undefined ? ` LIMIT ${range.limit}` : ''}${range.offset > 0 ? ` OFFSET ${range.offset}` : ''}`;
+      if (prefs.count) total = `(SELECT pg_catalog.count(*) FROM ${from})`;
+    } else {
+      source = `SELECT ${invocation} AS pgrst_scalar${prefix ? ` FROM ${prefix.slice(0, -2)}` : ''}`;
+    }
+    text = finalStatement([`pgrst_source AS (${source})`], total, value);
+  }
+  return {
+    plan: {
+      readOnly,
+      text,
+      values: sql.values,
+      decide: (row) =>
+        (table && !singular ? singularError(accepted, row) : undefined) ?? (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+    },
+    respond(row) {
+      const headers: Record<string, string> = {};
+      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      if (fn.returnKind === 'void') return { status: 204, headers };
+      let status = 200;
+      if (fn.returnsSet) {
+        const rows = pageTotal(row);
+        const total = row.total === null ? null : Number(row.total);
+        status = rangeStatus(range.offset, rows, total);
+        headers['content-range'] = contentRange(range.offset, rows, total);
+      }
+      return bodyResponse(status, accepted.kind === 'csv' && !fn.returnsSet ? { kind: 'json', stripNulls: false } : accepted, row.body, headers, head);
+    },
+  };
+}

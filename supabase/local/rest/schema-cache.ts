@@ -1,0 +1,225 @@
+/**
+ * What PostgREST's schema cache holds, read from pg_catalog: the exposed schemas' tables and views with
+ * their columns, keys and foreign keys (for embedding), their functions (for /rpc), and each role's
+ * own settings (which `SET ROLE` does not apply, so every request does). Types are printed with
+ * `search_path = pg_catalog`, so every non-catalog type comes out schema-qualified and quoted.
+ */
+import type pg from 'pg';
+
+export interface Column {
+  name: string;
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  generated: boolean;
+}
+
+export interface ForeignKey {
+  name: string;
+  /** The referencing table (`schema.table`) and its columns. */
+  from: string;
+  fromColumns: string[];
+  /** The referenced table and its columns. */
+  to: string;
+  toColumns: string[];
+}
+
+export interface Table {
+  schema: string;
+  name: string;
+  /** `schema.name`, the key into the cache. */
+  key: string;
+  isView: boolean;
+  columns: Map<string, Column>;
+  primaryKey: string[];
+  /** Primary key and unique constraints, to tell one-to-one from one-to-many. */
+  uniqueKeys: string[][];
+}
+
+export interface FunctionArg {
+  name: string;
+  type: string;
+  hasDefault: boolean;
+  variadic: boolean;
+}
+
+export interface DbFunction {
+  schema: string;
+  name: string;
+  args: FunctionArg[];
+  returnsSet: boolean;
+  /** `scalar`, `composite` (a table or row type), `record` (OUT/TABLE params) or `void`. */
+  returnKind: 'scalar' | 'composite' | 'record' | 'void';
+  /** For composite returns: the table key; for record returns: the OUT columns. */
+  returnTable: string | null;
+  outColumns: Column[];
+  volatility: 'i' | 's' | 'v';
+}
+
+export interface SchemaCache {
+  tables: Map<string, Table>;
+  foreignKeys: ForeignKey[];
+  functions: Map<string, DbFunction[]>;
+  roleSettings: Map<string, Array<[string, string]>>;
+}
+
+const tablesSql = `
+select c.oid::int8 as oid, n.nspname as schema, c.relname as name, c.relkind as kind,
+  coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+    'nullable', not a.attnotnull, 'default', pg_get_expr(d.adbin, d.adrelid), 'generated', a.attgenerated <> '')
+    order by a.attnum) filter (where a.attname is not null), '[]') as columns
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
+where n.nspname = any($1) and c.relkind in ('r', 'v', 'm', 'f', 'p')
+group by c.oid, n.nspname, c.relname, c.relkind`;
+
+const constraintsSql = `
+select con.conname as name, con.contype as type, con.conrelid::int8 as rel, con.confrelid::int8 as frel,
+  (select array_agg(a.attname::text order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
+     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num) as cols,
+  (select array_agg(a.attname::text order by k.ord) from unnest(con.confkey) with ordinality k(num, ord)
+     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num) as fcols
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1) and con.contype in ('p', 'u', 'f')`;
+
+const functionsSql = `
+select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.proretset as returns_set,
+  p.pronargs as nargs, p.pronargdefaults as ndefaults, p.proargnames as arg_names, p.proargmodes::text[] as arg_modes,
+  (select array_agg(format_type(t, null) order by o)
+     from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality u(t, o)) as arg_types,
+  rt.typname = 'void' and rn.nspname = 'pg_catalog' as returns_void,
+  rt.typtype = 'c' or (rt.typtype = 'p' and rt.typname = 'record') as returns_composite,
+  rc.oid::int8 as return_rel, rcn.nspname as return_rel_schema, rc.relname as return_rel_name
+from pg_proc p
+join pg_namespace n on n.oid = p.pronamespace
+join pg_type rt on rt.oid = p.prorettype
+join pg_namespace rn on rn.oid = rt.typnamespace
+left join pg_class rc on rc.oid = rt.typrelid
+left join pg_namespace rcn on rcn.oid = rc.relnamespace
+where n.nspname = any($1) and p.prokind = 'f'`;
+
+const roleSettingsSql = `
+select r.rolname as role, s.setconfig as settings
+from pg_db_role_setting s
+join pg_roles r on r.oid = s.setrole
+where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+order by s.setdatabase`;
+
+interface ConstraintRow {
+  name: string;
+  type: 'p' | 'u' | 'f';
+  rel: string;
+  frel: string;
+  cols: string[];
+  fcols: string[] | null;
+}
+
+export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise<SchemaCache> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin read only; set local search_path = pg_catalog');
+    const tableRows = (await client.query(tablesSql, [schemas])).rows;
+    const constraintRows = (await client.query<ConstraintRow>(constraintsSql, [schemas])).rows;
+    const functionRows = (await client.query(functionsSql, [schemas])).rows;
+    const settingRows = (await client.query(roleSettingsSql)).rows;
+    await client.query('commit');
+    return assemble(tableRows, constraintRows, functionRows, settingRows);
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function assemble(
+  tableRows: Array<Record<string, any>>,
+  constraintRows: ConstraintRow[],
+  functionRows: Array<Record<string, any>>,
+  settingRows: Array<Record<string, any>>,
+): SchemaCache {
+  const tables = new Map<string, Table>();
+  const byOid = new Map<string, Table>();
+  for (const row of tableRows) {
+    const columns = new Map<string, Column>();
+    for (const col of row.columns as Column[]) columns.set(col.name, col);
+    const table: Table = {
+      schema: row.schema,
+      name: row.name,
+      key: `${row.schema}.${row.name}`,
+      isView: row.kind === 'v' || row.kind === 'm',
+      columns,
+      primaryKey: [],
+      uniqueKeys: [],
+    };
+    tables.set(table.key, table);
+    byOid.set(String(row.oid), table);
+  }
+  const foreignKeys: ForeignKey[] = [];
+  for (const con of constraintRows) {
+    const table = byOid.get(String(con.rel));
+    if (!table) continue;
+    if (con.type === 'p') table.primaryKey = con.cols;
+    if (con.type === 'p' || con.type === 'u') table.uniqueKeys.push(con.cols);
+    if (con.type === 'f') {
+      const target = byOid.get(String(con.frel));
+      if (!target || !con.fcols) continue;
+      foreignKeys.push({ name: con.name, from: table.key, fromColumns: con.cols, to: target.key, toColumns: con.fcols });
+    }
+  }
+  const functions = new Map<string, DbFunction[]>();
+  for (const row of functionRows) {
+    const fn = toFunction(row, tables);
+    const key = `${fn.schema}.${fn.name}`;
+    functions.set(key, [...(functions.get(key) ?? []), fn]);
+  }
+  const roleSettings = new Map<string, Array<[string, string]>>();
+  for (const row of settingRows) {
+    const list = roleSettings.get(row.role) ?? [];
+    for (const setting of row.settings as string[]) {
+      const eq = setting.indexOf('=');
+      if (eq > 0) list.push([setting.slice(0, eq), setting.slice(eq + 1)]);
+    }
+    roleSettings.set(row.role, list);
+  }
+  return { tables, foreignKeys, functions, roleSettings };
+}
+
+function toFunction(row: Record<string, any>, tables: Map<string, Table>): DbFunction {
+  const types: string[] = row.arg_types ?? [];
+  const names: string[] = row.arg_names ?? [];
+  const modes: string[] = row.arg_modes ?? types.map(() => 'i');
+  const inputs: FunctionArg[] = [];
+  const outColumns: Column[] = [];
+  types.forEach((type, i) => {
+    const mode = modes[i];
+    const name = names[i] ?? '';
+    if (mode === 'i' || mode === 'b' || mode === 'v') {
+      inputs.push({ name, type, hasDefault: false, variadic: mode === 'v' });
+    }
+    if (mode === 'o' || mode === 'b' || mode === 't') {
+      outColumns.push({ name, type, nullable: true, default: null, generated: false });
+    }
+  });
+  // pronargdefaults counts the trailing input arguments that have defaults.
+  for (let i = inputs.length - Number(row.ndefaults); i < inputs.length; i += 1) inputs[i]!.hasDefault = true;
+  const returnTable = row.return_rel_name ? `${row.return_rel_schema}.${row.return_rel_name}` : null;
+  let returnKind: DbFunction['returnKind'] = 'scalar';
+  if (row.returns_void) returnKind = 'void';
+  else if (returnTable && tables.has(returnTable)) returnKind = 'composite';
+  else if (row.returns_composite && outColumns.length > 0) returnKind = 'record';
+  return {
+    schema: row.schema,
+    name: row.name,
+    args: inputs,
+    returnsSet: row.returns_set,
+    returnKind,
+    returnTable: returnKind === 'composite' ? returnTable : null,
+    outColumns,
+    volatility: row.volatility,
+  };
+}

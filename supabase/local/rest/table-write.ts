@@ -1,0 +1,190 @@
+/**
+ * POST (insert/upsert), PATCH and DELETE: the data-modifying CTE, then the representation selected
+ * from its RETURNING rows, with embeds, exactly like a read.
+ */
+import type { ServiceRequest } from '../shared/service.ts';
+import { ApiError, unsupported } from './errors.ts';
+import { conditionSql } from './build-read.ts';
+import { Scanner } from './parse-select.ts';
+import type { Accepted, Preferences } from './prefer.ts';
+import {
+  applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect,
+} from './read.ts';
+import type { ReadPlan } from './table-read.ts';
+import { bodyResponse, contentRange, maxAffectedError, pageTotal, singularError } from './respond.ts';
+import type { SchemaCache, Table } from './schema-cache.ts';
+import { ident, qualified, SqlParams } from './sql.ts';
+
+export function parseJsonBody(req: ServiceRequest): unknown {
+  const text = req.body.toString('utf8');
+  if (text.trim() === '') {
+    if (req.method === 'DELETE') return undefined;
+    throw new ApiError(400, 'PGRST102', 'Empty or invalid json');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, 'PGRST102', 'Empty or invalid json', (error as Error).message);
+  }
+}
+
+export function checkJsonContentType(req: ServiceRequest): void {
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && type !== '') {
+    throw new ApiError(415, 'PGRST107', `None of these media types are available: ${type}`);
+  }
+}
+
+/** `?columns="a","b"` or `?on_conflict=a,b`. */
+function parseColumnList(text: string, what: string): string[] {
+  const s = new Scanner(text, what);
+  const names: string[] = [];
+  do names.push(s.identifier());
+  while (s.eat(','));
+  if (!s.done()) s.fail('"," or end of input');
+  return names;
+}
+
+function missingColumn(table: Table, name: string): ApiError {
+  return new ApiError(400, 'PGRST204', `Could not find the '${name}' column of '${table.name}' in the schema cache`);
+}
+
+function payloadColumns(req: ServiceRequest, table: Table, rows: Array<Record<string, unknown>>): string[] {
+  const param = req.query.get('columns');
+  let columns: string[];
+  if (param !== null) {
+    columns = parseColumnList(param, 'columns parameter');
+  } else {
+    columns = Object.keys(rows[0] ?? {});
+    const sorted = [...columns].sort().join('\u0000');
+    for (const row of rows) {
+      if (Object.keys(row).sort().join('\u0000') !== sorted) {
+        throw new ApiError(400, 'PGRST102', 'All object keys must match');
+      }
+    }
+  }
+  for (const column of columns) if (!table.columns.has(column)) throw missingColumn(table, column);
+  return columns;
+}
+
+function bodyRows(body: unknown, allowArray: boolean): Array<Record<string, unknown>> {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(body)) return [body];
+  if (Array.isArray(body) && allowArray && body.every(isObject)) return body;
+  throw new ApiError(400, 'PGRST102', allowArray ? 'Empty or invalid json' : 'A PATCH body must be a JSON object');
+}
+
+/** `json_to_recordset(...) AS pgrst_body("a" int4, …)`, with defaults merged in for `missing=default`. */
+function recordSource(table: Table, columns: string[], param: string, missingDefault: boolean): string {
+  const definition = columns.map((c) => `${ident(c)} ${table.columns.get(c)!.type}`).join(', ');
+  let json = `${param}::json`;
+  const withDefaults = missingDefault ? columns.filter((c) => table.columns.get(c)!.default !== null) : [];
+  if (withDefaults.length > 0) {
+    const defaults = withDefaults.map((c) => `'${c.replace(/'/g, "''")}', ${table.columns.get(c)!.default}`).join(', ');
+    json = `(SELECT pg_catalog.json_agg(jsonb_build_object(${defaults}) || e) FROM jsonb_array_elements(${param}::jsonb) e)`;
+  }
+  return `json_to_recordset(${json}) AS pgrst_body(${definition})`;
+}
+
+export function planTableWrite(
+  req: ServiceRequest,
+  cache: SchemaCache,
+  schema: string,
+  table: Table,
+  prefs: Preferences,
+  accepted: Accepted,
+): ReadPlan {
+  const sql = new SqlParams();
+  const alias = rootAlias(table);
+  const target = `${qualified(table.schema, table.name)} AS ${ident(alias)}`;
+  const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+  applyParams(root, filterEntries(req));
+  const representation = prefs.return === 'representation';
+  const upsert = req.method === 'POST' && prefs.resolution !== undefined;
+  let mutation: string;
+  if (req.method === 'POST') {
+    checkJsonContentType(req);
+    const rows = bodyRows(parseJsonBody(req), true);
+    const columns = payloadColumns(req, table, rows);
+    const param = sql.add(JSON.stringify(rows));
+    const list = columns.map(ident).join(', ');
+    mutation = columns.length > 0
+      ? `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${recordSource(table, columns, param, prefs.missing === 'default')}`
+      : `INSERT INTO ${target} SELECT FROM json_array_elements(${param}::json)`;
+    if (upsert) {
+      const onConflictParam = req.query.get('on_conflict');
+      const conflict = onConflictParam !== null ? parseColumnList(onConflictParam, 'on_conflict parameter') : table.primaryKey;
+      for (const column of conflict) if (!table.columns.has(column)) throw missingColumn(table, column);
+      const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
+      mutation += ` ON CONFLICT (${conflict.map(ident).join(', ')}) ` +
+        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates}`);
+    }
+  } else {
+    if (root.limit !== undefined || root.offset !== undefined) throw unsupported(`limit/offset on ${req.method}`);
+    const terms = root.conditions.map((condition) => conditionSql(table, alias, condition, sql));
+    const where = terms.length > 0 ? ` WHERE ${terms.join(' AND ')}` : '';
+    if (where === '') {
+      throw new ApiError(400, '21000', `${req.method === 'PATCH' ? 'UPDATE' : 'DELETE'} requires a WHERE clause`);
+    }
+    if (req.method === 'PATCH') {
+      checkJsonContentType(req);
+      const [row] = bodyRows(parseJsonBody(req), false);
+      const columns = Object.keys(row!);
+      for (const column of columns) if (!table.columns.has(column)) throw missingColumn(table, column);
+      if (columns.length === 0) {
+        mutation = `SELECT ${ident(alias)}.* FROM ${target} WHERE false`;
+      } else {
+        const param = sql.add(JSON.stringify([row]));
+        const sets = columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ');
+        mutation = `UPDATE ${target} SET ${sets} FROM ${recordSource(table, columns, param, false)}${where}`;
+      }
+    } else {
+      mutation = `DELETE FROM ${target}${where}`;
+    }
+  }
+  const isSelect = mutation.startsWith('SELECT');
+  const returning = isSelect ? '' : ` RETURNING ${ident(alias)}.*${upsert ? `, (${ident(alias)}.xmax = 0) AS pgrst_inserted` : ''}`;
+  const ctes = [`pgrst_mutation AS (${mutation}${returning})`];
+  // The root filters already chose the rows to change; only embed-level ones shape the representation.
+  root.conditions = [];
+  const source = representation
+    ? sourceSelect(root, `pgrst_mutation AS ${ident(alias)}`, sql, undefined)
+    : { select: 'SELECT 1 FROM pgrst_mutation' };
+  ctes.push(`pgrst_source AS (${source.select})`);
+  const inserted = upsert ? '(SELECT pg_catalog.count(*) FILTER (WHERE pgrst_inserted) FROM pgrst_mutation)' : 'NULL';
+  const total = prefs.count ? '(SELECT pg_catalog.count(*) FROM pgrst_mutation)' : 'NULL';
+  const text = finalStatement(ctes, total, representation ? bodyExpr(accepted) : 'NULL', inserted);
+  return {
+    plan: {
+      readOnly: false,
+      text,
+      values: sql.values,
+      decide: (row) =>
+        (representation ? singularError(accepted, row) : undefined) ??
+        maxAffectedError(prefs, pageTotal(row)) ??
+        (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+    },
+    respond(row) {
+      const rows = pageTotal(row);
+      const total = row.total === null ? null : Number(row.total);
+      // As PostgREST: an insert reports no range (`*/total`), an update or delete `0-(n-1)/total`.
+      const headers: Record<string, string> = {
+        'content-range': req.method === 'POST' ? contentRange(1, 0, total) : contentRange(0, rows, total),
+      };
+      const applied = [
+        prefs.return ? `return=${prefs.return}` : '',
+        prefs.count ? `count=${prefs.count}` : '',
+        upsert ? `resolution=${prefs.resolution}` : '',
+        prefs.missing === 'default' && req.method === 'POST' ? 'missing=default' : '',
+        prefs.tx ? `tx=${prefs.tx}` : '',
+        prefs.handling ? `handling=${prefs.handling}` : '',
+        prefs.maxAffected !== undefined && prefs.handling === 'strict' ? `max-affected=${prefs.maxAffected}` : '',
+      ].filter(Boolean);
+      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      let status = req.method === 'POST' ? 201 : representation ? 200 : 204;
+      if (upsert && Number(row.inserted) === 0 && rows > 0) status = 200;
+      if (!representation) return { status, headers };
+      return bodyResponse(status, accepted, row.body, headers, false);
+    },
+  };
+}
