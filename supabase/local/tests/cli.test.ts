@@ -12,6 +12,8 @@ import { DEMO_ANON_KEY, DEMO_SERVICE_ROLE_KEY } from '../shared/keys.ts';
 import { freePort } from '../shared/ports.ts';
 
 const root = join(import.meta.dirname, '../../..');
+// What `npm run stack` runs, without npm in between (npm itself dies of the signal it forwards).
+const cli = [process.execPath, '--import', 'tsx', join(root, 'supabase/local/cli/stack.ts')] as const;
 const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -22,7 +24,7 @@ interface Started {
 
 function startCli(args: string[]): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'stack', '--', ...args], {
+    const child = spawn(cli[0], [...cli.slice(1), ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SUPABASE_JWT_SECRET: '' },
@@ -92,7 +94,7 @@ describe('npm run stack', () => {
   }, 120_000);
 
   it('refuses unknown flags with usage', async () => {
-    const child = spawn('npm', ['run', '--silent', 'stack', '--', '--bogus'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cli[0], [...cli.slice(1), '--bogus'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
