@@ -158,7 +158,7 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
   });
   server.keepAliveTimeout = 65_000;
   // Realtime is a websocket service: refuse upgrades in words instead of hanging the client.
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
     const body = JSON.stringify({ code: 'not_implemented', message: NOT_PROVIDED.realtime });
     socket.end(
       `HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

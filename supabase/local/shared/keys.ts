@@ -73,7 +73,7 @@ export async function verifyJwt(token: string, secret: string): Promise<JwtResul
       algorithms: ['HS256'],
       clockTolerance: JWT_CLOCK_SKEW_SECONDS,
     });
-    return { ok: true, claims: payload as JwtClaims };
+    return { ok: true, claims: payload };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' };
     return { ok: false, reason: 'invalid', message: 'JWT cryptographic operation failed' };

@@ -7,7 +7,8 @@ export function createLogger(quiet = false): Logger {
       if (!quiet) process.stderr.write(`[${scope}] ${message}\n`);
     },
     error(scope, message, error) {
-      const detail = error instanceof Error ? `: ${error.stack ?? error.message}` : error ? `: ${String(error)}` : '';
+      const detail =
+        error instanceof Error ? `: ${error.stack ?? error.message}` : error === undefined ? '' : `: ${JSON.stringify(error)}`;
       process.stderr.write(`[${scope}] error: ${message}${detail}\n`);
     },
   };

@@ -32,8 +32,8 @@ function startCli(args: string[]): Promise<Started> {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`no status within 60 s:\n${out}\n${err}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (!out.includes('service_role key:')) return;
       clearTimeout(timer);
