@@ -1,0 +1,70 @@
+/**
+ * A throwaway database with Pro Portal's migrations applied, for tools that need only the schema
+ * (`npm run db:types`, `npm run db:lint`): Postgres on a free port in a temp dir, bootstrapped like
+ * Supabase, no REST/Auth/Functions and no seed. Stopped and deleted by `stop()`.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootstrap } from '../bootstrap/index.ts';
+import { applyMigrations } from '../migrations/index.ts';
+import { startPostgres } from '../postgres/index.ts';
+import { freePort } from '../shared/ports.ts';
+import { createLogger } from '../shared/logger.ts';
+
+export const SUPABASE_DIR = join(import.meta.dirname, '..', '..');
+
+export interface ScratchDb {
+  dbUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startScratchDb(): Promise<ScratchDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-scratch-'));
+  // As root, Postgres runs as its own OS user, which must be able to enter the (0700) temp dir.
+  chmodSync(dataDir, 0o755);
+  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  let server;
+  try {
+    server = await startPostgres({ dataDir, port: await freePort(), reset: true, log: createLogger(true) });
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
+  const stop = async () => {
+    await server.stop();
+    removeDir();
+  };
+  try {
+    await bootstrap(server);
+    const dbUrl = server.url('postgres');
+    await applyMigrations(dbUrl, SUPABASE_DIR);
+    return { dbUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** `--db-url URL` on the command line (or `SUPABASE_DB_URL`) reuses a running database instead. */
+export function dbUrlArgument(argv: string[]): string | undefined {
+  const index = argv.indexOf('--db-url');
+  if (index >= 0) {
+    const value = argv[index + 1];
+    if (!value) throw new Error('--db-url needs a value');
+    return value;
+  }
+  return process.env.SUPABASE_DB_URL || undefined;
+}
+
+/** Runs `work` against `--db-url` if given, else against a scratch database started for it. */
+export async function withDatabase<T>(argv: string[], work: (dbUrl: string) => Promise<T>): Promise<T> {
+  const given = dbUrlArgument(argv);
+  if (given) return work(given);
+  const db = await startScratchDb();
+  try {
+    return await work(db.dbUrl);
+  } finally {
+    await db.stop();
+  }
+}

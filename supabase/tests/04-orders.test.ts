@@ -1,0 +1,166 @@
+/**
+ * Orders (DESIGN §1.1, §4, §5): created pending by checkout (service role), then fulfilled — the only way
+ * a purchase adds credits, idempotently — or failed. Members and staff read them; nobody else writes them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  balance,
+  buyCredits,
+  checkInvariantsAfterAll,
+  createCast,
+  createOrder,
+  createPerson,
+  expectError,
+  ledger,
+  notificationKinds,
+  ok,
+  packageWith,
+  type Person,
+  serviceClient,
+  sqlRow,
+} from './support.ts';
+
+checkInvariantsAfterAll();
+
+let customer: Person;
+let other: Person;
+let engineer: Person;
+let admin: Person;
+
+beforeAll(async () => {
+  ({ customer, engineer, admin } = await createCast());
+  other = await createPerson();
+});
+
+describe('reading orders', () => {
+  it('members and staff read an order; other customers do not', async () => {
+    const orderId = await buyCredits(customer, 100);
+    const own = ok(
+      await customer.client.from('orders').select('id, status, credits, amount_cents, paid_at').eq('id', orderId).single(),
+      'customer reads own order',
+    );
+    const pkg = await packageWith(100);
+    expect(own, 'a paid order with its price and credits').toMatchObject({
+      id: orderId,
+      status: 'paid',
+      credits: 100,
+      amount_cents: pkg.price_cents,
+    });
+    expect(own.paid_at, 'paid_at set').not.toBeNull();
+    expect(ok(await other.client.from('orders').select('id').eq('id', orderId), 'other reads'), 'hidden').toEqual([]);
+    for (const staff of [engineer, admin]) {
+      expect(
+        ok(await staff.client.from('orders').select('id').eq('id', orderId), `${staff.role} reads`),
+        `${staff.role} sees it`,
+      ).toEqual([{ id: orderId }]);
+    }
+  });
+});
+
+describe('fulfilment', () => {
+  it('only the service role fulfils, and only through service_role_fulfil_order', async () => {
+    const order = await createOrder(customer, 25);
+    const before = await balance(customer.accountId);
+    for (const caller of [customer, engineer, admin]) {
+      expectError(
+        await caller.client.rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: 'pay_forged' }),
+        '42501',
+        undefined,
+        `${caller.role} fulfils`,
+      );
+    }
+    expect(await balance(customer.accountId), 'no credits from refused calls').toBe(before);
+    const row = await sqlRow<{ status: string }>('select status from public.orders where id = $1', [order.id]);
+    expect(row.status, 'still pending').toBe('pending');
+  });
+
+  it('a paid order cannot be written directly, even by the service role: credits come only with the function', async () => {
+    const order = await createOrder(customer, 25);
+    const before = await balance(customer.accountId);
+    const update = await serviceClient().from('orders').update({ status: 'paid' }).eq('id', order.id).select('status');
+    expect(update.error, 'service role marks an order paid directly: refused').not.toBeNull();
+    const pkg = await packageWith(25);
+    const insert = await serviceClient().from('orders').insert({
+      account_id: customer.accountId,
+      user_id: customer.userId,
+      package_id: pkg.id,
+      credits: 25,
+      amount_cents: pkg.price_cents,
+      currency: pkg.currency,
+      status: 'paid',
+      provider: 'test',
+    });
+    expect(insert.error, 'service role inserts a paid order: refused').not.toBeNull();
+    expect(await balance(customer.accountId), 'balance unchanged').toBe(before);
+  });
+
+  it('a failed order adds nothing; money received later still wins, once; a paid order cannot fail', async () => {
+    const person = await createPerson();
+    const order = await createOrder(person, 25);
+    const failed = ok(
+      await serviceClient()
+        .rpc('service_role_fail_order', { p_order_id: order.id, p_reason: 'card_declined' })
+        .single<{ status: string; failure_reason: string }>(),
+      'fail the order',
+    );
+    expect(failed, 'failed with its reason').toMatchObject({ status: 'failed', failure_reason: 'card_declined' });
+    expect(await balance(person.accountId), 'no credits').toBe(0);
+    expect(await ledger(person.accountId), 'no ledger lines').toEqual([]);
+    expect(await notificationKinds(person.userId), 'no notice').toEqual([]);
+
+    // Providers deliver out of order: if the payment succeeds after all, the customer gets the credits.
+    const paid = ok(
+      await serviceClient()
+        .rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: 'pay_late' })
+        .single<{ status: string }>(),
+      'fulfil after a failure',
+    );
+    expect(paid.status, 'paid').toBe('paid');
+    expect(await balance(person.accountId), 'credited once').toBe(25);
+    expectError(
+      await serviceClient().rpc('service_role_fail_order', { p_order_id: order.id, p_reason: 'expired' }),
+      'PT409',
+      'invalid_state',
+      'fail a paid order',
+    );
+    expect(await balance(person.accountId), 'the paid credits stay').toBe(25);
+    expect(await notificationKinds(person.userId), 'one credits_added').toEqual(['credits_added']);
+  });
+
+  it('unknown orders are not found; input is validated', async () => {
+    expectError(
+      await serviceClient().rpc('service_role_fulfil_order', {
+        p_order_id: '00000000-0000-4000-8000-00000000dead',
+        p_provider_payment_id: 'pay_x',
+      }),
+      'PT404',
+      'not_found',
+      'unknown order',
+    );
+    expectError(
+      await serviceClient().rpc('service_role_fulfil_order', { p_order_id: null, p_provider_payment_id: 'pay_x' }),
+      '22023',
+      'invalid_input',
+      'null order',
+    );
+  });
+
+  it('customers cannot create orders themselves', async () => {
+    const pkg = await packageWith(500);
+    expectError(
+      await customer.client.from('orders').insert({
+        account_id: customer.accountId,
+        user_id: customer.userId,
+        package_id: pkg.id,
+        credits: 500,
+        amount_cents: 1,
+        currency: 'usd',
+        status: 'pending',
+        provider: 'test',
+      }),
+      '42501',
+      undefined,
+      'customer inserts an order',
+    );
+  });
+});

@@ -1,0 +1,522 @@
+/**
+ * The access matrix: every exposed table and function × {anon, customer, another customer, engineer,
+ * admin, service role} × {select, insert, update, delete, execute}, generated into tests from the two
+ * tables below. To extend it, add a row (the coverage test fails until every exposed table and function
+ * has one) and, for a new table or function, its fixture in `tableSpecs` / `functionSpecs`.
+ *
+ * The rows act on data owned by "customer", so "other" is another customer looking at it.
+ * ✓ = allowed: select returns the row, a write changes exactly that row, a function succeeds.
+ * · = denied: 42501 (no privilege or refused by the function), PT404 (not visible), or — for RLS-filtered
+ *     select/update/delete — zero rows, with the row unchanged.
+ * A SQLSTATE (e.g. PT403) = the call is allowed through but refused with that code.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adjustCredits,
+  anonClient,
+  assess,
+  buyCredits,
+  checkInvariantsAfterAll,
+  createCast,
+  createOrder,
+  createPerson,
+  createTicket,
+  defined,
+  ok,
+  packageWith,
+  type Person,
+  serviceClient,
+  sql,
+  sqlRow,
+} from './support.ts';
+
+checkInvariantsAfterAll();
+
+// prettier-ignore
+const TABLES = `
+  table                     | op     | anon | customer | other | engineer | admin | service
+  profiles                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  profiles                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  profiles                  | update |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  profiles                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  accounts                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  accounts                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  accounts                  | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  accounts                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  account_members           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  account_members           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  account_members           | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  account_members           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_packages           | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  credit_packages           | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  credit_packages           | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  credit_packages           | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  ticket_categories         | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  ticket_categories         | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  ticket_categories         | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  ticket_categories         | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  product_releases          | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  product_releases          | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  product_releases          | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  product_releases          | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  orders                    | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  orders                    | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  orders                    | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  orders                    | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_transfers          | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  credit_transfers          | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_transfers          | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_transfers          | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_entries            | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  credit_entries            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_entries            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  credit_entries            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  tickets                   | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  tickets                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  tickets                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  tickets                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_messages           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_messages:internal  | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_messages           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_messages           | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_messages           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_events             | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_events:internal    | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_events             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_events             | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_events             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notifications             | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
+  notifications             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notifications             | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notifications             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  reviews                   | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  reviews                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  reviews                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  reviews                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  payment_events            | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
+  payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  payment_events            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+`;
+
+// prettier-ignore
+const FUNCTIONS = `
+  function                  | anon | customer | other | engineer | admin | service
+  upgrade_cost              |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  create_ticket             |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  confirm_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  decline_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  cancel_ticket             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  post_message              |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ·
+  submit_review             |  ·   |    ✓     | PT403 |  PT403   | PT403 |    ·
+  mark_notifications_read   |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  assess_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  reassess_ticket           |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  split_ticket              |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  resolve_ticket            |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+`;
+
+const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
+type Actor = (typeof ACTORS)[number];
+type Op = 'select' | 'insert' | 'update' | 'delete';
+/** 'allow', 'deny', or the SQLSTATE a call is refused with. */
+type Expected = string;
+
+function parse(text: string): Array<{ row: [string, ...string[]]; cells: Record<Actor, Expected> }> {
+  const lines = text.trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const columns = line.split('|').map((cell) => cell.trim());
+    const cellsText = columns.slice(-ACTORS.length);
+    if (cellsText.length !== ACTORS.length || columns.length <= ACTORS.length) throw new Error(`bad matrix row: ${line}`);
+    const cells = Object.fromEntries(
+      ACTORS.map((actor, index) => {
+        const mark = cellsText[index] ?? '';
+        return [actor, mark === '✓' ? 'allow' : mark === '·' ? 'deny' : mark];
+      }),
+    ) as Record<Actor, Expected>;
+    return { row: columns.slice(0, -ACTORS.length) as [string, ...string[]], cells };
+  });
+}
+
+const tableRows = parse(TABLES).flatMap(({ row: [name, op = ''], cells }) =>
+  ACTORS.map((actor) => ({ name, op: op as Op, actor, expected: cells[actor] })),
+);
+const functionRows = parse(FUNCTIONS).flatMap(({ row: [name], cells }) =>
+  ACTORS.map((actor) => ({ name, actor, expected: cells[actor] })),
+);
+
+/** Section - fixtures */
+
+let customer: Person;
+let other: Person;
+let engineer: Person;
+let admin: Person;
+let reviewTarget: Person;
+const ids = {} as Record<
+  'order' | 'pendingOrder' | 'ticket' | 'message' | 'internalMessage' | 'review' | 'transfer' | 'notification' | 'paymentEvent' | 'package',
+  string
+>;
+let entryId: number;
+let eventId: number;
+let internalEventId: number;
+
+function client(actor: Actor): SupabaseClient {
+  switch (actor) {
+    case 'anon':
+      return anonClient();
+    case 'service':
+      return serviceClient();
+    case 'customer':
+      return customer.client;
+    case 'other':
+      return other.client;
+    case 'engineer':
+      return engineer.client;
+    case 'admin':
+      return admin.client;
+  }
+}
+
+beforeAll(async () => {
+  ({ customer, engineer, admin } = await createCast());
+  [other, reviewTarget] = await Promise.all([createPerson(), createPerson()]);
+  ids.order = await buyCredits(customer, 25);
+  await adjustCredits(admin, customer.accountId, 1000);
+  ids.pendingOrder = (await createOrder(customer, 25)).id;
+  const created = await createTicket(customer, true);
+  ids.ticket = created.id;
+  await assess(engineer, created.id, 'configuration');
+  ok(await engineer.client.rpc('assign_ticket', { p_ticket_id: created.id, p_assignee_id: admin.userId }), 'assign');
+  ids.message = ok(
+    await customer.client.rpc('post_message', { p_ticket_id: created.id, p_body: 'Customer message' }).single<{ id: string }>(),
+    'message',
+  ).id;
+  ids.internalMessage = ok(
+    await engineer.client
+      .rpc('post_message', { p_ticket_id: created.id, p_body: 'Staff note', p_internal: true })
+      .single<{ id: string }>(),
+    'internal note',
+  ).id;
+  ids.review = ok(
+    await customer.client.rpc('submit_review', { p_rating: 5, p_title: 'Matrix review', p_body: 'Fine.' }).single<{ id: string }>(),
+    'review',
+  ).id;
+  const transfer = await sqlRow<{ id: string }>('select id from public.credit_transfers where order_id = $1', [ids.order]);
+  ids.transfer = transfer.id;
+  ({ id: entryId } = await sqlRow<{ id: number }>('select id from public.credit_entries where transfer_id = $1 and account_id = $2', [
+    transfer.id,
+    customer.accountId,
+  ]));
+  ({ id: eventId } = await sqlRow<{ id: number }>("select id from public.ticket_events where ticket_id = $1 and kind = 'created'", [
+    created.id,
+  ]));
+  ({ id: internalEventId } = await sqlRow<{ id: number }>(
+    "select id from public.ticket_events where ticket_id = $1 and kind = 'assigned'",
+    [created.id],
+  ));
+  const notice = await sqlRow<{ id: string }>('select id from public.notifications where user_id = $1 limit 1', [customer.userId]);
+  ids.notification = notice.id;
+  ids.paymentEvent = `evt_matrix_${randomUUID()}`;
+  await sql("insert into public.payment_events (id, type) values ($1, 'checkout.session.completed')", [ids.paymentEvent]);
+  ids.package = (await packageWith(25)).id;
+});
+
+/** Catalogue rows the matrix added (inserts it allowed, disposables it denied) go; the seed stays as it was. */
+afterAll(async () => {
+  await sql("delete from public.credit_packages where name like 'Matrix %' or name = 'Disposable'");
+  await sql("delete from public.ticket_categories where name in ('Matrix', 'Disposable')");
+  await sql("delete from public.product_releases where version like '9.%'");
+});
+
+interface TableSpec {
+  key: string;
+  /** The key of the row select/update act on. */
+  target: () => string | number;
+  /** A row to insert as this actor (valid where the cell allows it). */
+  insert: (actor: Actor) => Record<string, unknown>;
+  patch: () => Record<string, unknown>;
+  /** A fresh row for delete cells, when deleting the shared target would hurt other cells. */
+  disposable?: () => Promise<string>;
+}
+
+const uniqueVersion = () => `9.${Math.floor(Math.random() * 9000) + 1000}.${Math.floor(Math.random() * 9000) + 1000}`;
+
+const tableSpecs: Record<string, TableSpec> = {
+  profiles: {
+    key: 'id',
+    target: () => customer.userId,
+    insert: () => ({ id: randomUUID(), email: 'forged@example.test', full_name: 'Forged' }),
+    patch: () => ({ full_name: `Matrix ${randomUUID().slice(0, 6)}` }),
+  },
+  accounts: {
+    key: 'id',
+    target: () => customer.accountId,
+    insert: () => ({ name: 'Forged wallet', balance: 1_000_000 }),
+    patch: () => ({ balance: 1_000_000 }),
+  },
+  account_members: {
+    key: 'account_id',
+    target: () => customer.accountId,
+    insert: () => ({ account_id: customer.accountId, user_id: other.userId, role: 'owner' }),
+    patch: () => ({ role: 'member' }),
+  },
+  credit_packages: {
+    key: 'id',
+    target: () => ids.package,
+    insert: () => ({ name: `Matrix ${randomUUID()}`, credits: 1, price_cents: 1, active: false }),
+    patch: () => ({ name: '25 credits' }),
+    disposable: async () => {
+      const row = await sqlRow<{ id: string }>(
+        "insert into public.credit_packages (name, credits, price_cents, active) values ('Disposable', 1, 1, false) returning id",
+      );
+      return row.id;
+    },
+  },
+  ticket_categories: {
+    key: 'code',
+    target: () => 'question',
+    insert: () => ({ code: `m_${randomUUID().slice(0, 8)}`, level: 1, name: 'Matrix', credits: 1 }),
+    patch: () => ({ name: 'Question' }),
+    disposable: async () => {
+      const code = `d_${randomUUID().slice(0, 8)}`;
+      await sql("insert into public.ticket_categories (code, level, name, credits) values ($1, 1, 'Disposable', 1)", [code]);
+      return code;
+    },
+  },
+  product_releases: {
+    key: 'version',
+    target: () => '4.3.1',
+    insert: () => ({ version: uniqueVersion() }),
+    patch: () => ({ version: '4.3.1' }),
+    disposable: async () => {
+      const version = uniqueVersion();
+      await sql('insert into public.product_releases (version) values ($1)', [version]);
+      return version;
+    },
+  },
+  orders: {
+    key: 'id',
+    target: () => ids.order,
+    insert: () => ({
+      account_id: customer.accountId,
+      user_id: customer.userId,
+      package_id: ids.package,
+      credits: 25,
+      amount_cents: 10_000,
+      currency: 'usd',
+      status: 'pending',
+      provider: 'test',
+    }),
+    patch: () => ({ provider_session_id: `cs_matrix_${randomUUID()}` }),
+    disposable: async () => (await createOrder(customer, 25)).id,
+  },
+  credit_transfers: {
+    key: 'id',
+    target: () => ids.transfer,
+    insert: () => ({
+      from_account_id: customer.accountId,
+      to_account_id: other.accountId,
+      amount: 1,
+      kind: 'adjustment',
+      idempotency_key: `forged:${randomUUID()}`,
+    }),
+    patch: () => ({ amount: 1000 }),
+  },
+  credit_entries: {
+    key: 'id',
+    target: () => entryId,
+    insert: () => ({ transfer_id: ids.transfer, account_id: customer.accountId, amount: 1000, balance_after: 1000 }),
+    patch: () => ({ amount: 1000 }),
+  },
+  tickets: {
+    key: 'id',
+    target: () => ids.ticket,
+    insert: () => ({ account_id: customer.accountId, created_by: customer.userId, subject: 'Forged', body: 'x', pre_approved: true }),
+    patch: () => ({ status: 'resolved', charged_credits: 0 }),
+  },
+  ticket_messages: {
+    key: 'id',
+    target: () => ids.message,
+    insert: () => ({ ticket_id: ids.ticket, account_id: customer.accountId, author_id: customer.userId, body: 'Forged' }),
+    patch: () => ({ body: 'Edited' }),
+  },
+  'ticket_messages:internal': {
+    key: 'id',
+    target: () => ids.internalMessage,
+    insert: () => ({}),
+    patch: () => ({}),
+  },
+  ticket_events: {
+    key: 'id',
+    target: () => eventId,
+    insert: () => ({ ticket_id: ids.ticket, account_id: customer.accountId, kind: 'resolved' }),
+    patch: () => ({ kind: 'canceled' }),
+  },
+  'ticket_events:internal': {
+    key: 'id',
+    target: () => internalEventId,
+    insert: () => ({}),
+    patch: () => ({}),
+  },
+  notifications: {
+    key: 'id',
+    target: () => ids.notification,
+    insert: () => ({ user_id: customer.userId, kind: 'credits_added', title: 'Forged', body: '' }),
+    patch: () => ({ title: 'Edited' }),
+  },
+  reviews: {
+    key: 'id',
+    target: () => ids.review,
+    insert: () => ({ author_id: reviewTarget.userId, author_name: 'Forged', rating: 5, title: 'Forged', body: 'Forged' }),
+    patch: () => ({ rating: 1 }),
+  },
+  payment_events: {
+    key: 'id',
+    target: () => ids.paymentEvent,
+    insert: () => ({ id: `evt_${randomUUID()}`, type: 'checkout.session.completed' }),
+    patch: () => ({ processed_at: new Date().toISOString() }),
+  },
+};
+
+function tableOf(name: string): string {
+  return name.split(':')[0] ?? name;
+}
+
+async function snapshot(name: string, key: string, value: string | number): Promise<unknown> {
+  const rows = await sql(`select to_jsonb(t) as row from public.${tableOf(name)} t where ${key} = $1`, [value]);
+  return rows[0]?.row;
+}
+
+function classify(
+  error: { code?: string } | null,
+  rows: number | null,
+): Expected {
+  if (error) return error.code === '42501' || error.code === 'PT404' ? 'deny' : `error ${error.code}`;
+  return rows === 0 ? 'deny' : 'allow';
+}
+
+describe('tables', () => {
+  it.each(tableRows.map((row) => [row.name, row.op, row.actor, row.expected, row] as const))(
+    '%s %s as %s: %s',
+    async (_name, _op, _actor, _expected, { name, op, actor, expected }) => {
+    const spec = defined(tableSpecs[name], `a fixture for ${name}`);
+    const table = tableOf(name);
+    const api = client(actor).from(table);
+    if (op === 'select') {
+      const result = await api.select(spec.key).eq(spec.key, spec.target());
+      expect(classify(result.error, result.data?.length ?? null), `${actor} selects from ${name}`).toBe(expected);
+      if (expected === 'allow') expect(result.data, 'exactly the target row').toHaveLength(1);
+      return;
+    }
+    if (op === 'insert') {
+      const result = await api.insert(spec.insert(actor));
+      const outcome = result.error ? (result.error.code === '42501' ? 'deny' : `error ${result.error.code}`) : 'allow';
+      expect(outcome, `${actor} inserts into ${name}${result.error ? ` (${result.error.message})` : ''}`).toBe(expected);
+      return;
+    }
+    const target = op === 'delete' && spec.disposable ? await spec.disposable() : spec.target();
+    const before = await snapshot(name, spec.key, target);
+    expect(before, `the ${name} row exists before`).toBeDefined();
+    const result =
+      op === 'update'
+        ? await api.update(spec.patch()).eq(spec.key, target).select(spec.key)
+        : await api.delete().eq(spec.key, target).select(spec.key);
+    const outcome = classify(result.error, result.data?.length ?? null);
+    expect(outcome, `${actor} ${op}s ${name}`).toBe(expected);
+    const after = await snapshot(name, spec.key, target);
+    if (outcome === 'deny') expect(after, `a denied ${op} leaves the row as it was`).toEqual(before);
+    if (outcome === 'allow' && op === 'delete') expect(after, 'the row is gone').toBeUndefined();
+    },
+  );
+});
+
+/** Section - functions: each cell gets fresh state and the arguments for its call. */
+
+type Args = Record<string, unknown>;
+
+async function assessedTicket(): Promise<string> {
+  const created = await createTicket(customer, true);
+  await assess(engineer, created.id, 'question');
+  return created.id;
+}
+
+async function quotedTicket(): Promise<string> {
+  const created = await createTicket(customer, false);
+  await assess(engineer, created.id, 'configuration');
+  return created.id;
+}
+
+const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
+  upgrade_cost: async () => ({ p_from: '4.3.1', p_to: '4.3.9' }),
+  create_ticket: async () => ({ p_subject: 'Matrix ticket', p_body: 'Body', p_pre_approved: false }),
+  confirm_quote: async () => ({ p_ticket_id: await quotedTicket() }),
+  decline_quote: async () => ({ p_ticket_id: await quotedTicket() }),
+  cancel_ticket: async () => ({ p_ticket_id: (await createTicket(customer, false)).id }),
+  post_message: async () => ({ p_ticket_id: ids.ticket, p_body: 'Matrix message' }),
+  submit_review: async () => ({ p_rating: 4, p_title: 'Matrix review', p_body: 'Fine.' }),
+  mark_notifications_read: async () => ({ p_ids: null }),
+  assess_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_category: 'question' }),
+  reassess_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_category: 'configuration', p_reason: 'More work' }),
+  split_ticket: async () => ({ p_ticket_id: ids.ticket, p_subject: 'Split question', p_body: 'Another issue' }),
+  resolve_ticket: async () => ({ p_ticket_id: await assessedTicket() }),
+  assign_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_assignee_id: engineer.userId }),
+  refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund' }),
+  adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment' }),
+  set_user_role: async () => ({ p_user_id: reviewTarget.userId, p_role: 'customer' }),
+  service_role_fulfil_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_provider_payment_id: 'pay_matrix' }),
+  service_role_fail_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_reason: 'expired' }),
+};
+
+describe('functions', () => {
+  it.each(functionRows.map((row) => [row.name, row.actor, row.expected, row] as const))(
+    '%s as %s: %s',
+    async (_name, _actor, _expected, { name, actor, expected }) => {
+    const setup = defined(functionSpecs[name], `a fixture for ${name}`);
+    const result = await client(actor).rpc(name, await setup(actor));
+    const outcome = result.error
+      ? result.error.code === '42501' || result.error.code === 'PT404'
+        ? 'deny'
+        : result.error.code
+      : 'allow';
+    expect(outcome, `${actor} executes ${name}${result.error ? ` (${result.error.message}: ${result.error.details})` : ''}`).toBe(
+      expected,
+    );
+    },
+  );
+});
+
+/** The stack's own conformance suite adds `conf_*` tables and functions to the same database; they are not Pro Portal's. */
+const CONFORMANCE_FIXTURE = /^conf_/;
+
+describe('coverage', () => {
+  it('every table in public has matrix rows for select, insert, update and delete', async () => {
+    const tables = await sql<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_schema = 'public' and table_type in ('BASE TABLE', 'VIEW') order by 1",
+    );
+    const covered = new Set(tableRows.map((row) => `${tableOf(row.name)}:${row.op}`));
+    const missing = tables.filter(({ name }) => !CONFORMANCE_FIXTURE.test(name)).flatMap(({ name }) =>
+      (['select', 'insert', 'update', 'delete'] as const).filter((op) => !covered.has(`${name}:${op}`)).map((op) => `${name} ${op}`),
+    );
+    expect(missing, 'tables or operations without a row in the matrix').toEqual([]);
+  });
+
+  it('every function callable through the API has a matrix row', async () => {
+    const functions = await sql<{ name: string }>(
+      `select distinct p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and p.prorettype <> 'trigger'::regtype and p.prokind = 'f' order by 1`,
+    );
+    const covered = new Set(functionRows.map((row) => row.name));
+    expect(
+      functions.map((row) => row.name).filter((name) => !covered.has(name) && !CONFORMANCE_FIXTURE.test(name)),
+      'functions without a row in the matrix',
+    ).toEqual([]);
+  });
+});
