@@ -200,7 +200,7 @@ async function changeEmail(db: Db, id: string, email: string): Promise<void> {
   if (owner && owner !== id) throw unprocessable('email_exists', EMAIL_EXISTS);
   await db.query(
     `update auth.users
-        set email = $2, raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', $2::text)
+        set email = $2::text, raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', $2::text)
       where id = $1`,
     [id, email],
   );

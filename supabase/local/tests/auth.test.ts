@@ -457,6 +457,11 @@ describe('admin users API', () => {
     expect(fetched.data.user?.id).toBe(id);
     const updated = await admin.updateUserById(id, { user_metadata: { full_name: 'Renamed' } });
     expect(updated.data.user?.user_metadata.full_name).toBe('Renamed');
+    const newEmail = uniqueEmail('admin-renamed');
+    const moved = await admin.updateUserById(id, { email: newEmail });
+    expect(moved.error).toBeNull();
+    expect(moved.data.user?.email).toBe(newEmail);
+    expect(await sql(`select email from auth.identities where user_id = $1`, [id])).toEqual([{ email: newEmail }]);
 
     expect((await admin.deleteUser(id)).error).toBeNull();
     const gone = await admin.getUserById(id);

@@ -63,7 +63,26 @@ export async function setup(project: TestProject) {
   });
 }
 
+/** DESIGN §4's invariants, once more over everything the whole run did, before the stack goes. */
+async function invariantViolations(dbUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>('select * from app.check_invariants()');
+    return rows.map((row) => JSON.stringify(row));
+  } finally {
+    await client.end();
+  }
+}
+
 export async function teardown() {
-  await running?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  try {
+    if (running) {
+      const violations = await invariantViolations(running.dbUrl);
+      if (violations.length > 0) throw new Error(`Ledger invariants violated at the end of the run:\n${violations.join('\n')}`);
+    }
+  } finally {
+    await running?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
 }
