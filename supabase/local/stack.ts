@@ -14,7 +14,7 @@ import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './shared/keys.ts';
-import { createLogger } from './shared/logger.ts';
+import { createLogger, isServerShutdown } from './shared/logger.ts';
 import { readProjectConfig } from './shared/project-config.ts';
 import type { ServiceContext } from './shared/service.ts';
 
@@ -87,7 +87,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       auth: new pg.Pool({ connectionString: postgres.url('supabase_auth_admin', PASSWORD), max: 5 }),
     };
     for (const pool of Object.values(pools)) {
-      pool.on('error', (error) => log.error('postgres', 'idle connection failed', error));
+      pool.on('error', (error) => {
+        if (!isServerShutdown(error)) log.error('postgres', 'idle connection failed', error);
+      });
       cleanup.push(() => pool.end());
     }
     const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log };

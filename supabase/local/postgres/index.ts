@@ -62,7 +62,9 @@ export async function startPostgres(options: {
     // troubles are worth a line here.
     onLog: (message: string) => {
       for (const line of message.split('\n')) {
-        if (/\b(FATAL|PANIC):/.test(line)) options.log.error('postgres', line.trim());
+        if (/\b(FATAL|PANIC):/.test(line) && !line.includes('due to administrator command')) {
+          options.log.error('postgres', line.trim());
+        }
       }
     },
     onError: (error: unknown) => options.log.error('postgres', String(error)),

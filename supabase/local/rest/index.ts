@@ -10,6 +10,7 @@
  * `count=planned` reads table statistics for unfiltered tables and counts exactly otherwise;
  * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
  */
+import { isServerShutdown } from '../shared/logger.ts';
 import pg from 'pg';
 import type { ServiceContext, ServiceHandler } from '../shared/service.ts';
 import { createHandler } from './handler.ts';
@@ -59,7 +60,8 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
     });
     client.on('error', (error) => {
       if (closed) return;
-      ctx.log.error('rest', 'schema listener connection lost; reconnecting', error);
+      if (isServerShutdown(error)) ctx.log.info('rest', 'Postgres is shutting down; schema listener will reconnect');
+      else ctx.log.error('rest', 'schema listener connection lost; reconnecting', error);
       listener = undefined;
       client.end().catch(() => undefined);
       setTimeout(() => void listen().catch(() => undefined), 500);
