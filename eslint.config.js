@@ -27,6 +27,13 @@ const firstLoadFiles = [
   'src/components/**',
   'src/config/**',
   'src/features/auth/**',
+  // The product page's catalogue and reviews (plain fetch) and the header's notification badge.
+  'src/features/catalogue/**',
+  'src/features/reviews/**',
+  'src/features/notifications/**',
+  'src/lib/public-api.ts',
+  'src/lib/api-errors.ts',
+  'src/lib/query-keys.ts',
   'src/lib/auth-session.tsx',
   'src/lib/auth-storage.ts',
   'src/lib/query-client.ts',

@@ -9,6 +9,8 @@ export default defineConfig({
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },
   build: {
     target: 'es2022',
+    // dist/.vite/manifest.json: the chunk graph `npm run size` (bench/size.ts) measures the budgets on.
+    manifest: true,
     rolldownOptions: {
       output: {
         codeSplitting: {

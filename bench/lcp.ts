@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:lcp`: Largest Contentful Paint of `/` (a visitor) and `/portal` (a signed-in customer
+ * with the seed's demo data) in headless Chromium with 4× CPU throttling, against a production build
+ * served by `vite preview` and a fresh local stack. Five cold loads each (new context, empty cache);
+ * prints the median and the worst. Target: ≤ 2.0 s (issue 5).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from '@playwright/test';
+import { createClient } from '@supabase/supabase-js';
+import { build, preview } from 'vite';
+import { freePort } from '../supabase/local/shared/ports.ts';
+import { startStack } from '../supabase/local/stack.ts';
+
+const root = join(import.meta.dirname, '..');
+const RUNS = 5;
+
+async function lcpOf(context: BrowserContext, url: string, ready: string): Promise<number> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(() => {
+    (window as unknown as { __lcp: number }).__lcp = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        (window as unknown as { __lcp: number }).__lcp = entry.startTime;
+        (window as unknown as { __lcpElement: string }).__lcpElement = `${(entry as unknown as { element?: Element }).element?.tagName ?? '?'} ${((entry as unknown as { element?: Element }).element?.textContent ?? '').slice(0, 40)}`;
+      }
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  });
+  await page.goto(url);
+  await page.getByText(ready).first().waitFor();
+  // LCP is final once the page is idle (no later, larger paint): wait for the network to settle.
+  await page.waitForLoadState('networkidle');
+  const lcp = await page.evaluate(() => (window as unknown as { __lcp: number }).__lcp);
+  if (process.env.LCP_DEBUG) {
+    console.log(url, await page.evaluate(() => ({
+      element: (window as unknown as { __lcpElement: string }).__lcpElement,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      domContentLoaded: performance.getEntriesByType('navigation')[0] && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+    })));
+  }
+  await page.close();
+  return lcp;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-'));
+const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-dist-'));
+const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+process.env.VITE_SUPABASE_URL = stack.apiUrl;
+process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
+await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+const port = await freePort();
+const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1' } });
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
+});
+
+try {
+  const client = createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false } });
+  const { data, error } = await client.auth.signInWithPassword({ email: 'customer@example.com', password: 'password123' });
+  if (error) throw error;
+  const storageKey = `sb-${new URL(stack.apiUrl).hostname.split('.')[0]}-auth-token`;
+
+  const results: Record<string, number[]> = { '/': [], '/portal': [] };
+  for (let run = 0; run < RUNS; run++) {
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    results['/']?.push(await lcpOf(visitor, `${base}/`, '$100.00 – $500.00'));
+    await visitor.close();
+
+    const customer = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await customer.addInitScript(([key, session]) => window.localStorage.setItem(key, session), [storageKey, JSON.stringify(data.session)] as const);
+    results['/portal']?.push(await lcpOf(customer, `${base}/portal`, 'Credit balance'));
+    await customer.close();
+  }
+  for (const [path, values] of Object.entries(results)) {
+    console.log(`LCP ${path.padEnd(8)} median ${(median(values) / 1000).toFixed(2)} s, worst ${(Math.max(...values) / 1000).toFixed(2)} s  (${values.map((value) => Math.round(value)).join(', ')} ms; 4× CPU throttling)`);
+  }
+} finally {
+  await browser.close();
+  await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+}

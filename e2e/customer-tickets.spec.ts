@@ -1,0 +1,159 @@
+import { assess, buyCredits, expect, test } from './customer-fixtures';
+import type { Page } from '@playwright/test';
+
+async function openTicket(page: Page, input: { subject: string; body: string; consent: 'advance' | 'cost-first'; upgrade?: [string, string] }) {
+  await page.goto('/portal/tickets/new');
+  await expect(page).toHaveTitle(/Open a ticket/);
+  await page.getByLabel('Subject').fill(input.subject);
+  await page.getByLabel('Description').fill(input.body);
+  await page
+    .getByRole('group', { name: 'How do you agree to the price?' })
+    .getByLabel(input.consent === 'advance' ? /I agree in advance with the assessment/ : /Tell me the cost first/)
+    .check();
+  if (input.upgrade) {
+    await page.getByLabel('From version').selectOption(input.upgrade[0]);
+    await page.getByLabel('To version').selectOption(input.upgrade[1]);
+  }
+  await page.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(`^Ticket #\\d+: ${input.subject}$`) })).toBeVisible();
+  return Number(/\/portal\/tickets\/(\d+)$/.exec(page.url())?.[1]);
+}
+
+test('a pre-approved ticket is charged as soon as the engineer assesses it', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 25);
+  const number = await openTicket(page, {
+    subject: 'Mail settings',
+    body: 'Our **SMTP** settings:\n\n```\nhost = mail.example.com\n```',
+    consent: 'advance',
+  });
+  await expect(page.getByText('Waiting for assessment').first()).toBeVisible();
+  await expect(page.locator('pre code')).toHaveText('host = mail.example.com');
+  await expect(page.getByText('SMTP', { exact: true })).toHaveJSProperty('tagName', 'STRONG');
+
+  await assess(engineer, number, 'configuration');
+  await page.reload();
+  await expect(page.getByText('In progress').first()).toBeVisible();
+  await expect(page.getByText('Charged: 10 credits')).toBeVisible();
+  await expect(page.getByText('10 credits charged.')).toBeVisible();
+  await page.goto('/portal');
+  await expect(page.getByTestId('balance')).toContainText('15');
+});
+
+test('a cost-first ticket shows the quote; confirming it charges and the balance drops', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 50);
+  const number = await openTicket(page, { subject: 'Slow reports', body: 'Reports take minutes.', consent: 'cost-first' });
+  await assess(engineer, number, 'investigation');
+
+  await page.goto('/portal');
+  const needing = page.getByRole('region', { name: 'Tickets that need you' });
+  await expect(needing).toContainText(`#${number} Slow reports`);
+  await expect(needing).toContainText('Confirm or decline the quote of 20 credits.');
+  await needing.getByRole('link', { name: `#${number} Slow reports` }).click();
+
+  const quote = page.getByRole('region', { name: 'Please confirm the price' });
+  await expect(quote).toContainText('Investigation for 20 credits');
+  await expect(quote.getByTestId('balance-after')).toHaveText('30 credits');
+  await quote.getByRole('button', { name: 'Confirm 20 credits' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm 20 credits?' });
+  await expect(dialog).toContainText('(50 → 30)');
+  await dialog.getByRole('button', { name: 'Yes, confirm 20 credits' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('Confirmed: 20 credits charged.')).toBeVisible();
+  await expect(page.getByText('Charged: 20 credits')).toBeVisible();
+  await expect(page.getByText('Quote of 20 credits confirmed.')).toBeVisible();
+
+  await page.getByRole('banner').getByRole('link', { name: 'Credits', exact: true }).click();
+  await expect(page.getByTestId('balance')).toContainText('30');
+});
+
+test('a quote larger than the balance leads to buying more, and the ticket continues', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 25);
+  const number = await openTicket(page, {
+    subject: 'Upgrade to 4.3.9',
+    body: 'Please upgrade us.',
+    consent: 'advance',
+    upgrade: ['4.3.1', '4.3.9'],
+  });
+  await assess(engineer, number, 'upgrade');
+  await page.reload();
+
+  const needed = page.getByRole('region', { name: 'Awaiting credits: buy 25 more' });
+  await expect(needed).toContainText('This ticket costs 50 credits and your balance is 25.');
+  await needed.getByRole('button', { name: 'Buy 25 credits' }).click();
+  await page.getByRole('button', { name: 'Pay $100.00' }).click();
+  await expect(page.getByTestId('new-balance')).toHaveText('0 credits');
+  await page.getByRole('link', { name: 'Continue where you left off' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/portal/tickets/${number}$`));
+  await expect(page.getByText('In progress').first()).toBeVisible();
+  await expect(page.getByText('Charged: 50 credits')).toBeVisible();
+  await expect(page.getByText('50 credits charged automatically when credits arrived.')).toBeVisible();
+});
+
+test('a reply shows in the thread as safe Markdown; a ticket can be canceled before any charge', async ({ page, customer }) => {
+  await openTicket(page, { subject: 'Dashboard totals', body: 'Totals per region?', consent: 'cost-first' });
+  await page.getByLabel('Your reply').fill('<img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script> **bold**');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByText('Reply sent.')).toBeVisible();
+  await expect(page.getByText('<img src=x onerror="window.pwned=1"> and <script>window.pwned=2</script>', { exact: false })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await expect(page.locator('main img')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Cancel ticket' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel the ticket' }).click();
+  await expect(page.getByText('Ticket #', { exact: false }).and(page.getByText('is canceled.'))).toBeVisible();
+  await expect(page.getByText('Canceled', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText('This ticket is closed.')).toBeVisible();
+  void customer;
+});
+
+test('the ticket list filters by status and searches subjects', async ({ page, customer }) => {
+  await openTicket(page, { subject: 'Alpha question', body: 'A', consent: 'cost-first' });
+  await openTicket(page, { subject: 'Beta question', body: 'B', consent: 'advance' });
+  await page.goto('/portal/tickets');
+  await expect(page.getByRole('link', { name: /Alpha question/ })).toBeVisible();
+  await page.getByLabel('Search').fill('beta');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=beta/);
+  await expect(page.getByRole('link', { name: /Beta question/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Alpha question/ })).toHaveCount(0);
+  await page.getByLabel('Status').selectOption('resolved');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('No tickets match')).toBeVisible();
+  void customer;
+});
+
+test('declining a quote closes the ticket without charging', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 25);
+  const number = await openTicket(page, { subject: 'Custom report', body: 'Can you build a report?', consent: 'cost-first' });
+  await assess(engineer, number, 'code_modification', 40);
+  await page.reload();
+  const quote = page.getByRole('region', { name: 'Please confirm the price' });
+  await expect(quote).toContainText('Code modification for 40 credits');
+  await expect(quote.getByTestId('balance-after')).toHaveText('not enough — 15 more credits needed');
+  await quote.getByRole('button', { name: 'Decline' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Decline the quote?' });
+  await dialog.getByLabel('Reason (optional)').fill('Too expensive for us');
+  await dialog.getByRole('button', { name: 'Decline and close the ticket' }).click();
+  await expect(page.getByText('Quote declined. The ticket is closed.')).toBeVisible();
+  await expect(page.getByText('Quote declined — Too expensive for us.')).toBeVisible();
+  await expect(page.getByText('Charged: 0 credits')).toBeVisible();
+});
+
+test('a split ticket links to its new ticket and back', async ({ page, customer, engineer }) => {
+  const { data: parent } = await customer.client
+    .rpc('create_ticket', { p_subject: 'Two questions', p_body: 'Export, and also SSO?', p_pre_approved: false })
+    .throwOnError();
+  const { data: child } = await engineer.client
+    .rpc('split_ticket', { p_ticket_id: parent.id, p_subject: 'Single sign-on', p_body: 'Moved from the first ticket.' })
+    .throwOnError();
+
+  await page.goto(`/portal/tickets/${parent.number}`);
+  const related = page.getByRole('navigation', { name: 'Related tickets' });
+  await expect(related).toContainText(`ticket #${child.number}: Single sign-on`);
+  await expect(page.getByText(`A separate question was moved to ticket #${child.number}.`)).toBeVisible();
+  await related.getByRole('link', { name: `ticket #${child.number}: Single sign-on` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Ticket #${child.number}: Single sign-on` })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Related tickets' }).getByRole('link', { name: `ticket #${parent.number}: Two questions` }).click();
+  await expect(page).toHaveURL(new RegExp(`/portal/tickets/${parent.number}$`));
+});

@@ -1,0 +1,178 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { useParams } from 'react-router-dom';
+import { Alert } from '../../../components/ui/alert';
+import { Link } from '../../../components/ui/link';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { paths } from '../../../config/paths';
+import { categoriesQueryOptions, useCategories } from '../../../features/catalogue/api/get-categories';
+import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/get-packages';
+import { PackagePicker } from '../../../features/catalogue/components/package-picker';
+import { packageCovering } from '../../../features/catalogue/pricing';
+import { ticketQueryOptions, useTicket, type TicketDetail } from '../../../features/tickets/api/get-ticket';
+import { threadQueryOptions, useThread } from '../../../features/tickets/api/get-thread';
+import { AuditTrail } from '../../../features/tickets/components/audit-trail';
+import { CancelTicketButton } from '../../../features/tickets/components/cancel-ticket-button';
+import { QuotePanel } from '../../../features/tickets/components/quote-panel';
+import { StatusBadge } from '../../../features/tickets/components/status-badge';
+import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
+import { useDocumentTitle } from '../../../lib/use-document-title';
+import { PageHeader } from './page-header';
+import { portalLoader } from './portal-loader';
+
+const ticketNumber = (value: string | undefined) => {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : null;
+};
+
+export const clientLoader = (queryClient: QueryClient) =>
+  portalLoader(async (_userId, params) => {
+    const number = ticketNumber(params.number);
+    if (number === null) return;
+    const [detail] = await Promise.all([
+      queryClient.ensureQueryData(ticketQueryOptions(number)),
+      queryClient.ensureQueryData(categoriesQueryOptions()),
+      queryClient.ensureQueryData(packagesQueryOptions()),
+    ]);
+    if (detail) await queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id));
+  });
+
+function CreditsNeeded({ detail }: { detail: TicketDetail }) {
+  const { data: packages } = usePackages();
+  const due = (detail.ticket.quoted_credits ?? 0) - detail.ticket.charged_credits;
+  const missing = Math.max(0, due - detail.balance);
+  return (
+    <section aria-labelledby="credits-needed-title" className="rounded-lg border-2 border-red-300 bg-red-50 p-4 sm:p-6">
+      <h2 id="credits-needed-title" className="text-lg font-bold text-slate-900">
+        Awaiting credits: buy {missing} more
+      </h2>
+      <p className="mt-2 text-slate-900">
+        This ticket costs {due} credits and your balance is {detail.balance}. As soon as you add {missing} credits it is charged
+        automatically and the engineer continues. After paying you can come straight back here.
+      </p>
+      <div className="mt-4">
+        <PackagePicker
+          packages={packages}
+          initialCredits={packageCovering(packages, missing)?.credits}
+          returnTo={paths.portal.ticket.getHref(detail.ticket.number)}
+        />
+      </div>
+    </section>
+  );
+}
+
+function TicketView({ number }: { number: number }) {
+  const { data: detail } = useTicket(number);
+  const { data: categories } = useCategories();
+  useDocumentTitle(detail ? `Ticket #${number}` : 'Ticket not found');
+  if (!detail) {
+    return (
+      <section>
+        <h1 className="text-2xl font-bold">Ticket not found</h1>
+        <p className="mt-4 text-slate-700">
+          There is no ticket #{number} on your account. <Link to={paths.portal.tickets.getHref()}>See your tickets</Link>
+        </p>
+      </section>
+    );
+  }
+  const { ticket, parent, children } = detail;
+  const categoryName = (code: string) => categories.find((category) => category.code === code)?.name ?? code.replace(/_/g, ' ');
+  const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
+  const cancelable = ['new', 'awaiting_confirmation', 'awaiting_credits'].includes(ticket.status) && ticket.charged_credits === 0;
+
+  return (
+    <article className="space-y-6">
+      <PageHeader title={`Ticket #${ticket.number}: ${ticket.subject}`} actions={cancelable && <CancelTicketButton ticketId={ticket.id} number={ticket.number} />}>
+        <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+          <StatusBadge status={ticket.status} />
+          <span>{ticket.pre_approved ? 'Agreed in advance with the assessment' : 'Cost first'}</span>
+          {ticket.category && (
+            <span>
+              {categoryName(ticket.category)} · {ticket.quoted_credits} credits
+            </span>
+          )}
+          <span>Charged: {ticket.charged_credits} credits</span>
+          {ticket.upgrade_from && (
+            <span>
+              Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}
+            </span>
+          )}
+        </p>
+      </PageHeader>
+
+      {(parent || children.length > 0) && (
+        <nav aria-label="Related tickets" className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">
+          {parent && (
+            <p>
+              Split from <Link to={paths.portal.ticket.getHref(parent.number)}>ticket #{parent.number}: {parent.subject}</Link>
+            </p>
+          )}
+          {children.map((child) => (
+            <p key={child.number}>
+              A separate question moved to <Link to={paths.portal.ticket.getHref(child.number)}>ticket #{child.number}: {child.subject}</Link>
+            </p>
+          ))}
+        </nav>
+      )}
+
+      {ticket.status === 'awaiting_confirmation' && <QuotePanel detail={detail} categoryName={categoryName(ticket.category ?? '')} />}
+      {ticket.status === 'awaiting_credits' && <CreditsNeeded detail={detail} />}
+      {ticket.status === 'new' && (
+        <Alert tone="info">An engineer will assess this ticket soon. {ticket.pre_approved ? 'The credits are taken when it is assessed.' : 'You will see the price before anything is charged (except for simple questions, 5 credits).'}</Alert>
+      )}
+
+      <Suspense fallback={<Skeleton lines={6} label="Loading the conversation…" />}>
+        <Conversation detail={detail} open={open} categoryName={categoryName} />
+      </Suspense>
+    </article>
+  );
+}
+
+function Conversation({ detail, open, categoryName }: { detail: TicketDetail; open: boolean; categoryName: (code: string) => string }) {
+  const { data: thread } = useThread(detail.ticket.id);
+  return (
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <section aria-labelledby="conversation-title" className="min-w-0 space-y-4">
+        <h2 id="conversation-title" className="text-lg font-bold">
+          Conversation
+        </h2>
+        <TicketThread ticket={detail.ticket} messages={thread.messages} />
+        {open ? (
+          <ReplyForm ticketId={detail.ticket.id} />
+        ) : (
+          <p className="text-sm text-slate-700">
+            This ticket is closed. <Link to={paths.portal.newTicket.getHref()}>Open a new ticket</Link> for a new question.
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="audit-title">
+        <h2 id="audit-title" className="text-lg font-bold">
+          Audit trail
+        </h2>
+        <div className="mt-3">
+          <AuditTrail events={thread.events} categoryName={categoryName} />
+        </div>
+      </section>
+    </div>
+  );
+}
+
+export default function TicketRoute() {
+  const { number: raw } = useParams();
+  const number = ticketNumber(raw);
+  if (number === null) {
+    return (
+      <section>
+        <h1 className="text-2xl font-bold">Ticket not found</h1>
+        <p className="mt-4">
+          <Link to={paths.portal.tickets.getHref()}>See your tickets</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <Suspense fallback={<Skeleton lines={8} label="Loading the ticket…" />}>
+      <TicketView number={number} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,59 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { useOutletContext, useParams, type LoaderFunctionArgs } from 'react-router-dom';
+import { Link } from '../../../components/ui/link';
+import { paths } from '../../../config/paths';
+import type { CurrentRole } from '../../../lib/current-role';
+import { useDocumentTitle } from '../../../lib/use-document-title';
+import { categoriesQueryOptions } from '../../../features/triage/api/get-categories';
+import { customerSummaryQueryOptions } from '../../../features/triage/api/get-customer-summary';
+import { staffMembersQueryOptions } from '../../../features/triage/api/get-staff-members';
+import { ticketQueryOptions, useTicket } from '../../../features/triage/api/get-ticket';
+import { ticketEventsQueryOptions } from '../../../features/triage/api/get-ticket-events';
+import { ticketMessagesQueryOptions } from '../../../features/triage/api/get-ticket-messages';
+import { TicketView } from '../../../features/triage/components/ticket-view';
+import { roleFor } from '../require-role';
+
+const ticketNumber = (value: string | undefined) => (value && /^\d{1,9}$/.test(value) ? Number(value) : null);
+
+export const clientLoader =
+  (queryClient: QueryClient) =>
+  async ({ params }: LoaderFunctionArgs) => {
+    const number = ticketNumber(params.number);
+    if (!(await roleFor(queryClient, 'staff')) || number === null) return null;
+    const ticket = await queryClient.ensureQueryData(ticketQueryOptions(number));
+    if (!ticket) return null;
+    await Promise.all([
+      queryClient.ensureQueryData(ticketMessagesQueryOptions(ticket.id)),
+      queryClient.ensureQueryData(ticketEventsQueryOptions(ticket.id)),
+      queryClient.ensureQueryData(customerSummaryQueryOptions(ticket.account_id, ticket.created_by)),
+      queryClient.ensureQueryData(categoriesQueryOptions()),
+      queryClient.ensureQueryData(staffMembersQueryOptions()),
+    ]);
+    return null;
+  };
+
+export default function StaffTicketRoute() {
+  const { number: param } = useParams();
+  const number = ticketNumber(param);
+  if (number === null) return <Missing label={param ?? ''} />;
+  return <StaffTicket number={number} />;
+}
+
+function StaffTicket({ number }: { number: number }) {
+  const role = useOutletContext<NonNullable<CurrentRole>>();
+  const { data: ticket } = useTicket(number);
+  useDocumentTitle(ticket ? `#${ticket.number} ${ticket.subject}` : 'Ticket not found');
+  if (!ticket) return <Missing label={String(number)} />;
+  return <TicketView key={ticket.id} ticket={ticket} userId={role.userId} />;
+}
+
+function Missing({ label }: { label: string }) {
+  return (
+    <section className="py-8 text-center">
+      <h1 className="text-2xl font-bold">There is no ticket #{label}</h1>
+      <p className="mt-4">
+        <Link to={paths.staff.root.getHref()}>Back to the queue</Link>
+      </p>
+    </section>
+  );
+}

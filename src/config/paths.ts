@@ -1,0 +1,60 @@
+/** Every route path of the app. Components link with `getHref`; the router registers `path`. */
+
+const withQuery = (path: string, query: Record<string, string | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+};
+
+export const paths = {
+  home: { path: '/', getHref: () => '/' },
+
+  auth: {
+    login: { path: '/login', getHref: (next?: string) => withQuery('/login', { next }) },
+    signup: { path: '/signup', getHref: (next?: string) => withQuery('/signup', { next }) },
+    resetPassword: { path: '/reset-password', getHref: () => '/reset-password' },
+  },
+
+  portal: {
+    root: { path: '/portal', getHref: () => '/portal' },
+    tickets: {
+      path: '/portal/tickets',
+      getHref: (filters: { status?: string; q?: string } = {}) => withQuery('/portal/tickets', filters),
+    },
+    newTicket: { path: '/portal/tickets/new', getHref: () => '/portal/tickets/new' },
+    ticket: { path: '/portal/tickets/:number', getHref: (number: number) => `/portal/tickets/${number}` },
+    credits: { path: '/portal/credits', getHref: () => '/portal/credits' },
+    receipt: { path: '/portal/credits/receipts/:orderId', getHref: (orderId: string) => `/portal/credits/receipts/${orderId}` },
+    notifications: { path: '/portal/notifications', getHref: () => '/portal/notifications' },
+  },
+
+  checkout: {
+    /** Starts a purchase of one package (signing in first if needed); `returnTo` is offered after paying. */
+    start: {
+      path: '/checkout/start/:packageId',
+      getHref: (packageId: string, returnTo?: string) => withQuery(`/checkout/start/${packageId}`, { return: returnTo }),
+    },
+    test: { path: '/checkout/test/:orderId', getHref: (orderId: string) => `/checkout/test/${orderId}` },
+    success: { path: '/checkout/success', getHref: (orderId?: string) => withQuery('/checkout/success', { order_id: orderId }) },
+    cancel: { path: '/checkout/cancel', getHref: (orderId?: string) => withQuery('/checkout/cancel', { order_id: orderId }) },
+  },
+
+  staff: {
+    root: { path: '/staff', getHref: () => '/staff' },
+    ticket: { path: '/staff/tickets/:number', getHref: (number: number) => `/staff/tickets/${number}` },
+  },
+
+  admin: {
+    root: { path: '/admin', getHref: () => '/admin' },
+  },
+} as const;
+
+/**
+ * The in-app path to return to after signing in. Only same-origin paths are accepted, so a crafted
+ * `?next=https://evil.example` or `//evil.example` cannot turn the login page into an open redirect.
+ */
+export function safeNextPath(next: string | null | undefined, fallback: string = paths.portal.root.getHref()) {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  return next;
+}

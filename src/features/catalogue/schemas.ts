@@ -1,0 +1,36 @@
+import * as z from 'zod/mini';
+
+/** What the product page reads from the public API; parsed so a changed column fails loudly, here. */
+export const packageSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  credits: z.number(),
+  price_cents: z.number(),
+  currency: z.string(),
+});
+export type CreditPackage = z.infer<typeof packageSchema>;
+
+export const categorySchema = z.object({
+  code: z.string(),
+  level: z.number(),
+  name: z.string(),
+  description: z.string(),
+  credits: z.number(),
+  min_credits: z.nullable(z.number()),
+  per_step_credits: z.nullable(z.number()),
+  included_steps: z.nullable(z.number()),
+});
+export type TicketCategory = z.infer<typeof categorySchema>;
+
+export const releaseSchema = z.object({ version: z.string(), position: z.number() });
+export type ProductRelease = z.infer<typeof releaseSchema>;
+
+/** The calculator's input; the same shape is sent to `upgrade_cost`. */
+export const upgradeSchema = z
+  .object({
+    from: z.string().check(z.minLength(1, 'Choose the version you run now.')),
+    to: z.string().check(z.minLength(1, 'Choose the version you want.')),
+  })
+  .check(
+    z.refine((value) => value.from !== value.to, { message: 'Choose a newer version to upgrade to.', path: ['to'] }),
+  );

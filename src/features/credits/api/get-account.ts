@@ -1,0 +1,24 @@
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
+import { creditKeys } from './keys';
+
+/** The customer's own credit wallet (the one made for them at sign-up). */
+export async function getAccount(client: AppSupabaseClient, userId: string) {
+  const { data } = await client
+    .from('account_members')
+    .select('account:accounts(id, name, balance, low_balance_threshold)')
+    .eq('user_id', userId)
+    .eq('role', 'owner')
+    .order('created_at')
+    .limit(1)
+    .maybeSingle()
+    .throwOnError();
+  return data?.account ?? null;
+}
+
+export type Account = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
+
+export const accountQueryOptions = (userId: string) =>
+  queryOptions({ queryKey: creditKeys.account(userId), queryFn: () => getAccount(supabase, userId), staleTime: 5_000 });
+
+export const useAccount = (userId: string) => useSuspenseQuery(accountQueryOptions(userId));

@@ -1,0 +1,9 @@
+import { rootKeys } from '../../../lib/query-keys';
+
+export const creditKeys = {
+  all: rootKeys.credits,
+  account: (userId: string) => [...creditKeys.all, 'account', userId] as const,
+  statement: (accountId: string) => [...creditKeys.all, 'statement', accountId] as const,
+  orders: (accountId: string) => [...creditKeys.all, 'orders', accountId] as const,
+  order: (orderId: string) => [...creditKeys.all, 'order', orderId] as const,
+};

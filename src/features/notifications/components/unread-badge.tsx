@@ -1,0 +1,19 @@
+import { NavLink } from 'react-router-dom';
+import { paths } from '../../../config/paths';
+import { useUnreadCount } from '../api/get-unread-count';
+
+/** The header's link to the notices, with the number unread. */
+export function NotificationsLink({ userId, className }: { userId: string; className: (state: { isActive: boolean }) => string }) {
+  const unread = useUnreadCount(userId).data ?? 0;
+  return (
+    <NavLink to={paths.portal.notifications.getHref()} className={className}>
+      Notifications
+      {unread > 0 && (
+        <span className="ml-1 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-bold text-white" data-testid="unread-count">
+          {unread}
+          <span className="sr-only"> unread</span>
+        </span>
+      )}
+    </NavLink>
+  );
+}

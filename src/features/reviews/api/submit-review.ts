@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AppSupabaseClient } from '../../../lib/supabase';
+import { loadSupabase } from '../../../lib/supabase-loader';
+import { reviewInputSchema, type ReviewInput } from '../schemas';
+import { reviewKeys } from './keys';
+
+/** Writes or rewrites the caller's review (purchase_required for people without a paid order). */
+export async function submitReview(client: AppSupabaseClient, input: ReviewInput) {
+  const { rating, title, body } = reviewInputSchema.parse(input);
+  const { data } = await client.rpc('submit_review', { p_rating: rating, p_title: title, p_body: body }).throwOnError();
+  return data;
+}
+
+export function useSubmitReview({ onSuccess }: { onSuccess?: () => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: ReviewInput) => submitReview(await loadSupabase(), input),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: reviewKeys.all });
+      onSuccess?.();
+    },
+  });
+}

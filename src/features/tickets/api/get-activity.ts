@@ -1,0 +1,19 @@
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
+import { ticketKeys } from './keys';
+
+/** The latest audit events across the customer's tickets, for the dashboard. */
+export async function getRecentActivity(client: AppSupabaseClient) {
+  const { data } = await client
+    .from('ticket_events')
+    .select('id, kind, actor_name, data, created_at, ticket:tickets(number, subject)')
+    .order('id', { ascending: false })
+    .limit(8)
+    .throwOnError();
+  return data;
+}
+
+export const recentActivityQueryOptions = () =>
+  queryOptions({ queryKey: ticketKeys.activity(), queryFn: () => getRecentActivity(supabase), staleTime: 5_000 });
+
+export const useRecentActivity = () => useSuspenseQuery(recentActivityQueryOptions());

@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
+import { TextAreaField } from '../../../components/ui/fields';
+import { useToast } from '../../../components/ui/toast';
+import { apiErrorMessage } from '../../../lib/api-errors';
+import { useConfirmQuote, useDeclineQuote } from '../api/ticket-actions';
+import type { TicketDetail } from '../api/get-ticket';
+
+/** A quote waiting for the customer: the price, the balance after, Confirm (charges) or Decline (closes). */
+export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; categoryName: string }) {
+  const { ticket, balance } = detail;
+  const due = (ticket.quoted_credits ?? 0) - ticket.charged_credits;
+  const after = balance - due;
+  const confirm = useConfirmQuote();
+  const decline = useDeclineQuote();
+  const toast = useToast();
+  const [dialog, setDialog] = useState<'confirm' | 'decline' | null>(null);
+  const [reason, setReason] = useState('');
+
+  return (
+    <section aria-labelledby="quote-title" className="rounded-lg border-2 border-amber-500 bg-amber-50 p-4 sm:p-6">
+      <h2 id="quote-title" className="text-lg font-bold text-slate-900">
+        Please confirm the price
+      </h2>
+      <p className="mt-2 text-slate-900">
+        The engineer assessed this ticket as <strong>{categoryName}</strong> for <strong>{ticket.quoted_credits} credits</strong>
+        {ticket.charged_credits > 0 && ` (${ticket.charged_credits} already charged, ${due} more)`}.
+      </p>
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-slate-700">Your balance</dt>
+        <dd className="font-semibold">{balance} credits</dd>
+        <dt className="text-slate-700">Balance after confirming</dt>
+        <dd className="font-semibold" data-testid="balance-after">
+          {after >= 0 ? `${after} credits` : `not enough — ${-after} more credits needed`}
+        </dd>
+      </dl>
+      {after < 0 && (
+        <p className="mt-2 text-sm text-slate-800">
+          You can confirm now: the ticket then waits and is charged automatically as soon as you add {-after} credits.
+        </p>
+      )}
+      <div className="mt-4 flex flex-wrap gap-3">
+        <Button onClick={() => setDialog('confirm')}>Confirm {due} credits</Button>
+        <Button variant="secondary" onClick={() => setDialog('decline')}>
+          Decline
+        </Button>
+      </div>
+
+      <ConfirmDialog
+        open={dialog === 'confirm'}
+        title={`Confirm ${due} credits?`}
+        confirmLabel={`Yes, confirm ${due} credits`}
+        pending={confirm.isPending}
+        onClose={() => setDialog(null)}
+        onConfirm={() =>
+          // mutateAsync, not mutate's callbacks: the panel unmounts once the ticket is no longer waiting.
+          void confirm.mutateAsync(ticket.id).then(
+            (updated) => {
+              setDialog(null);
+              toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${due} credits charged.`);
+            },
+            () => undefined, // shown in the dialog from confirm.error
+          )
+        }
+        error={confirm.isError && <Alert tone="error">{apiErrorMessage(confirm.error)}</Alert>}
+      >
+        <p>
+          {after >= 0
+            ? `${due} credits will be taken from your balance now (${balance} → ${after}) and the engineer will answer the ticket.`
+            : `Your balance (${balance}) does not cover ${due} credits. The ticket will wait and be charged as soon as you add credits.`}
+        </p>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={dialog === 'decline'}
+        title="Decline the quote?"
+        confirmLabel="Decline and close the ticket"
+        cancelLabel="Keep the ticket"
+        pending={decline.isPending}
+        onClose={() => setDialog(null)}
+        onConfirm={() =>
+          void decline.mutateAsync({ ticketId: ticket.id, reason }).then(
+            () => {
+              setDialog(null);
+              toast.show('Quote declined. The ticket is closed.');
+            },
+            () => undefined, // shown in the dialog from decline.error
+          )
+        }
+        error={decline.isError && <Alert tone="error">{apiErrorMessage(decline.error)}</Alert>}
+      >
+        <p>
+          The ticket will be closed without an answer.
+          {ticket.charged_credits > 0 ? ` The ${ticket.charged_credits} credits already charged are kept.` : ' Nothing is charged.'}
+        </p>
+        <TextAreaField label="Reason (optional)" name="reason" rows={3} value={reason} onChange={(event) => setReason(event.target.value)} />
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import * as z from 'zod/mini';
+import type { Database } from '../../lib/database.types';
+
+export type TicketStatus = Database['public']['Enums']['ticket_status'];
+
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  new: 'Waiting for assessment',
+  awaiting_confirmation: 'Quote to confirm',
+  awaiting_credits: 'Awaiting credits',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+  declined: 'Declined',
+  canceled: 'Canceled',
+};
+
+export const STATUSES = Object.keys(STATUS_LABELS) as TicketStatus[];
+
+/** The list's filters, from the URL so a view can be bookmarked. */
+export const ticketFiltersSchema = z.object({
+  status: z.catch(z.enum(['all', 'open', 'closed', ...STATUSES] as [string, ...string[]]), 'all'),
+  q: z.catch(z.string().check(z.maxLength(200)), ''),
+});
+export type TicketFilters = { status: string; q: string };
+
+export function parseTicketFilters(search: URLSearchParams): TicketFilters {
+  return ticketFiltersSchema.parse({ status: search.get('status') ?? undefined, q: search.get('q') ?? '' });
+}
+
+const text = (label: string, min: number, max: number) =>
+  z.string().check(
+    z.refine((value) => value.trim().length >= min, `${label} needs at least ${min} character${min === 1 ? '' : 's'}.`),
+    z.maxLength(max, `${label} can be at most ${max} characters.`),
+  );
+
+/** The new-ticket form and the `create_ticket` arguments. */
+export const newTicketSchema = z
+  .object({
+    subject: text('The subject', 3, 200),
+    body: text('The description', 1, 20000),
+    consent: z.enum(['pre_approved', 'cost_first'], { error: 'Choose how you agree to the price.' }),
+    upgrade_from: z.optional(z.string()),
+    upgrade_to: z.optional(z.string()),
+  })
+  .check(
+    z.refine((value) => !value.upgrade_from === !value.upgrade_to, {
+      message: 'For an upgrade choose both versions (or neither).',
+      path: ['upgrade_to'],
+    }),
+  );
+export type NewTicketInput = z.output<typeof newTicketSchema>;
+
+export const messageSchema = z.object({ body: text('The message', 1, 20000) });

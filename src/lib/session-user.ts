@@ -1,0 +1,10 @@
+import type { AppSupabaseClient } from './supabase';
+
+/**
+ * The signed-in user's id, or null. Loaders run before any component, while the session provider may
+ * still be loading: supabase-js's `getSession()` waits for the stored session to be read.
+ */
+export async function sessionUserId(client: AppSupabaseClient): Promise<string | null> {
+  const { data } = await client.auth.getSession();
+  return data.session?.user.id ?? null;
+}
