@@ -13,6 +13,8 @@ const launchOptions = existsSync(systemChromium)
     }
   : {};
 
+const catalogueChanges = /admin-catalogue\.spec\.ts$/;
+
 /**
  * No `webServer` here: e2e/global-setup.ts starts the local Supabase stack and `vite preview` of a build
  * (and stops them after), so the suite runs against what is deployed, not the dev server.
@@ -30,5 +32,10 @@ export default defineConfig({
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions }, testIgnore: catalogueChanges },
+    // Specs that change what every visitor sees (package prices, the release list) run after all the
+    // others, so no spec reading the product page sees their change half-way. `--no-deps` runs them alone.
+    { name: 'catalogue-changes', use: { ...devices['Desktop Chrome'], launchOptions }, testMatch: catalogueChanges, dependencies: ['chromium'] },
+  ],
 });

@@ -1,0 +1,67 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
+import { AXE_TAGS, balanceOf, createTicket, createUser, signIn, sql, ticketRow } from './staff-helpers';
+
+test('the admin pages pass axe', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  await signIn(page, admin.email, '/admin');
+  await expect(page.getByRole('heading', { level: 1, name: 'Administration' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Users and roles' }).getByRole('listitem').first()).toBeVisible();
+  expect((await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations).toEqual([]);
+});
+
+test('promote a customer to engineer', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const person = await createUser(uniqueEmail('promote'));
+
+  await signIn(page, admin.email, '/admin');
+  const users = page.getByRole('region', { name: 'Users and roles' });
+  await users.getByRole('searchbox', { name: 'Find by email' }).fill(person.email);
+  await users.getByRole('button', { name: 'Find' }).click();
+  const row = users.getByRole('listitem').filter({ hasText: person.email });
+  await expect(row.getByRole('combobox', { name: `Role of ${person.email}` })).toHaveValue('customer');
+  await row.getByRole('combobox', { name: `Role of ${person.email}` }).selectOption('engineer');
+  await row.getByRole('button', { name: `Save role of ${person.email}` }).click();
+  await expect(row.getByRole('button', { name: `Save role of ${person.email}` })).toBeDisabled();
+  const [profile] = await sql<{ role: string }>('select role from public.profiles where id = $1', [person.id]);
+  expect(profile?.role).toBe('engineer');
+
+  // The admin cannot change their own role (the database refuses; the page says why).
+  await users.getByRole('searchbox', { name: 'Find by email' }).fill(admin.email);
+  await users.getByRole('button', { name: 'Find' }).click();
+  const self = users.getByRole('listitem').filter({ hasText: admin.email });
+  await self.getByRole('combobox').selectOption('customer');
+  await self.getByRole('button', { name: `Save role of ${admin.email}` }).click();
+  await expect(self.getByRole('alert')).toHaveText('You cannot change your own role; ask another administrator.');
+});
+
+test('adjust credits with a required note; a ticket waiting for credits is charged', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const engineer = await createUser(uniqueEmail('eng'), 'engineer');
+  const customer = await createUser(uniqueEmail('cust'));
+  const ticket = await createTicket(customer, { subject: 'Waiting for credits', preApproved: true });
+  const assessed = await engineer.client.rpc('assess_ticket', { p_ticket_id: ticket.id, p_category: 'configuration' });
+  expect(assessed.data?.status).toBe('awaiting_credits');
+
+  await signIn(page, admin.email, '/admin');
+  const section = page.getByRole('region', { name: 'Credit adjustments' });
+  await section.getByLabel('Customer email').fill(customer.email);
+  await section.getByRole('button', { name: 'Find account' }).click();
+  await expect(section.getByText('balance 0 credits')).toBeVisible();
+  await section.getByLabel('Credits (+ to add, − to remove)').fill('25');
+  await section.getByRole('button', { name: 'Review adjustment' }).click();
+  await expect(section.getByText('A note of at least 3 characters is required', { exact: false })).toBeVisible();
+  await section.getByLabel('Note (required; shown on the statement)').fill('Goodwill for the outage');
+  await section.getByRole('button', { name: 'Review adjustment' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Confirm the adjustment' });
+  await expect(dialog).toContainText(`Add 25 credits to ${customer.email}: balance 0 → 25.`);
+  expect((await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations).toEqual([]);
+  await dialog.getByRole('button', { name: 'Confirm adjustment' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(section.getByText('Added 25 credits.')).toBeVisible();
+  // 25 added, 10 taken at once by the ticket that was waiting.
+  await expect(section.getByText('balance 15 credits')).toBeVisible();
+  expect(await balanceOf(customer.accountId)).toBe(15);
+  expect(await ticketRow(ticket.number)).toMatchObject({ status: 'in_progress', charged_credits: 10 });
+});

@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { errorMessage } from '../../../lib/error-message';
+import { useCategories, type AdminCategory } from '../api/get-categories';
+import { useUpdateCategoryCredits } from '../api/update-category';
+import { categoryCreditsSchema } from '../schemas';
+
+export function CategoriesEditor() {
+  const { data: categories } = useCategories();
+  return (
+    <section aria-labelledby="categories-title" className="space-y-3">
+      <h2 id="categories-title" className="text-xl font-bold">
+        Ticket categories
+      </h2>
+      <p className="text-sm text-slate-700">New prices apply to tickets assessed from now on; assessed tickets keep their quote.</p>
+      <ul className="space-y-2">
+        {categories.map((c) => (
+          <CategoryRow key={c.code} category={c} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CategoryRow({ category }: { category: AdminCategory }) {
+  const [credits, setCredits] = useState(String(category.credits));
+  const [problem, setProblem] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const update = useUpdateCategoryCredits();
+  const hint =
+    category.min_credits !== null
+      ? 'minimum; the price is agreed per ticket'
+      : category.per_step_credits !== null
+        ? `for up to ${category.included_steps} releases, +${category.per_step_credits} each further`
+        : 'fixed price';
+  return (
+    <li className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 p-3">
+      <span className="min-w-48 font-semibold">
+        {category.name} <span className="font-normal text-slate-700">(level {category.level})</span>
+      </span>
+      <label className="flex items-center gap-2 text-sm">
+        Credits of {category.name}
+        <input type="number" min={1} className="w-24 rounded-md border border-slate-400 px-2 py-1" value={credits} onChange={(e) => setCredits(e.target.value)} />
+      </label>
+      <span className="text-sm text-slate-700">{hint}</span>
+      <Button
+        variant="secondary"
+        pending={update.isPending}
+        aria-label={`Save ${category.name}`}
+        onClick={() => {
+          setSaved(false);
+          const parsed = categoryCreditsSchema.safeParse(credits);
+          setProblem(parsed.success ? undefined : parsed.error.issues[0]?.message);
+          if (parsed.success) {
+            update.mutate({ code: category.code, credits: parsed.data, agreed: category.min_credits !== null }, { onSuccess: () => setSaved(true) });
+          }
+        }}
+      >
+        Save
+      </Button>
+      {(problem || update.isError) && (
+        <p role="alert" className="w-full text-sm text-red-800">
+          {problem ?? errorMessage(update.error)}
+        </p>
+      )}
+      {saved && (
+        <p role="status" className="w-full text-sm text-green-800">
+          Saved.
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { supabase } from '../../../lib/supabase';
+import { triageKeys } from './keys';
+
+/** Puts a new ticket in a category; the database charges, waits for credits or sends the quote. */
+export async function assessTicket(input: { ticketId: string; category: string; credits: number | null; note: string }) {
+  const { data } = await supabase
+    .rpc('assess_ticket', {
+      p_ticket_id: input.ticketId,
+      p_category: input.category,
+      ...(input.credits !== null && { p_credits: input.credits }),
+      ...(input.note.trim() && { p_note: input.note.trim() }),
+    })
+    .throwOnError();
+  return data;
+}
+
+export function useAssessTicket() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: assessTicket,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: triageKeys.all }),
+  });
+}

@@ -1,0 +1,24 @@
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { supabase } from '../../../lib/supabase';
+import { STATUS_ORDER, type TicketStatus } from '../schemas';
+import { triageKeys } from './keys';
+
+/** Tickets per status: one indexed count per status (tickets_status_created_at_idx). */
+export async function getStatusCounts(): Promise<Record<TicketStatus, number>> {
+  const counts = await Promise.all(
+    STATUS_ORDER.map(async (status) => {
+      const { count } = await supabase
+        .from('tickets')
+        .select('id', { count: 'exact', head: true })
+        .eq('status', status)
+        .throwOnError();
+      return [status, count ?? 0] as const;
+    }),
+  );
+  return Object.fromEntries(counts) as Record<TicketStatus, number>;
+}
+
+export const statusCountsQueryOptions = () =>
+  queryOptions({ queryKey: triageKeys.counts(), queryFn: getStatusCounts, staleTime: 15_000 });
+
+export const useStatusCounts = () => useSuspenseQuery(statusCountsQueryOptions());

@@ -1,0 +1,15 @@
+import type { QueueFilters } from '../schemas';
+
+/** Query keys of the staff route, general → specific; mutations invalidate `triageKeys.all`. */
+export const triageKeys = {
+  all: ['triage'] as const,
+  queue: (filters: QueueFilters, userId: string) => [...triageKeys.all, 'queue', filters, userId] as const,
+  counts: () => [...triageKeys.all, 'counts'] as const,
+  ticket: (number: number) => [...triageKeys.all, 'ticket', number] as const,
+  messages: (ticketId: string) => [...triageKeys.all, 'messages', ticketId] as const,
+  events: (ticketId: string) => [...triageKeys.all, 'events', ticketId] as const,
+  customer: (accountId: string, userId: string | null) => [...triageKeys.all, 'customer', accountId, userId] as const,
+  categories: () => [...triageKeys.all, 'categories'] as const,
+  staffMembers: () => [...triageKeys.all, 'staff-members'] as const,
+  upgradeCost: (from: string, to: string) => [...triageKeys.all, 'upgrade-cost', from, to] as const,
+};

@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { TextAreaField } from '../../../components/ui/fields';
+import { errorMessage } from '../../../lib/error-message';
+import type { StaffTicket } from '../api/get-ticket';
+import { useReassessTicket } from '../api/reassess-ticket';
+import { commitLabel, predictOutcome } from '../cost-preview';
+import { reasonSchema, type Category } from '../schemas';
+import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
+import { OutcomePreview } from './outcome-preview';
+
+/** Re-categorize: the new price against what was charged — refund, extra charge or a new quote — with a reason. */
+export function ReassessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: Category[]; balance: number }) {
+  const { open, onClose, ticket, categories, balance } = props;
+  const [choice, setChoice] = useState<PriceChoice>({ code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string>();
+  const reassess = useReassessTicket();
+  const category = categories.find((c) => c.code === choice.code);
+  const priced = usePrice(ticket, category, choice.credits);
+  const unchanged = category?.code === ticket.category && 'price' in priced && priced.price === ticket.quoted_credits;
+  const outcome = category && 'price' in priced && !unchanged ? predictOutcome(ticket, category, priced.price, balance) : null;
+
+  const close = () => {
+    reassess.reset();
+    onClose();
+  };
+
+  return (
+    <Dialog open={open} title={`Re-categorize ticket #${ticket.number}`} onClose={() => !reassess.isPending && close()} footer={null}>
+      <form
+        className="space-y-4"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const parsed = reasonSchema.safeParse(reason);
+          setReasonError(parsed.success ? undefined : parsed.error.issues[0]?.message);
+          if (!parsed.success || !category || !('price' in priced)) return;
+          reassess.mutate(
+            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, reason },
+            { onSuccess: close },
+          );
+        }}
+      >
+        <p className="text-sm text-slate-700">
+          Now <strong>{ticket.category}</strong> for {ticket.quoted_credits} credits; {ticket.charged_credits} charged so far. Balance{' '}
+          {balance} credits.
+        </p>
+        <CategoryPricePicker ticket={ticket} categories={categories} value={choice} onChange={setChoice} priced={priced} />
+        <OutcomePreview
+          price={'price' in priced ? priced.price : null}
+          outcome={outcome}
+          error={unchanged ? 'Choose a different category or price.' : 'error' in priced ? priced.error : null}
+        />
+        <TextAreaField
+          label="Reason (the customer sees it)"
+          name="reason"
+          rows={2}
+          required
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          error={reasonError}
+          maxLength={2000}
+        />
+        {reassess.isError && <Alert tone="error" title="The ticket was not re-categorized">{errorMessage(reassess.error)}</Alert>}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={close} disabled={reassess.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={reassess.isPending} disabled={!outcome}>
+            {outcome ? commitLabel(outcome, 'Re-categorize') : 'Re-categorize'}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

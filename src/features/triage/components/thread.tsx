@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Markdown } from '../../../components/ui/markdown';
+import { TextAreaField } from '../../../components/ui/fields';
+import { errorMessage } from '../../../lib/error-message';
+import type { StaffTicket } from '../api/get-ticket';
+import { useTicketMessages, type TicketMessage } from '../api/get-ticket-messages';
+import { usePostMessage } from '../api/post-message';
+import { messageSchema } from '../schemas';
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The ticket's description and conversation (Markdown, rendered safely), with reply and internal note. */
+export function Thread({ ticket, onSplitFrom }: { ticket: StaffTicket; onSplitFrom: (source: { body: string }) => void }) {
+  const { data: messages } = useTicketMessages(ticket.id);
+  const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
+  return (
+    <section aria-labelledby="thread-title" className="space-y-4">
+      <h2 id="thread-title" className="text-lg font-bold">
+        Conversation
+      </h2>
+      <ol className="space-y-3">
+        <li>
+          <MessageCard author="Customer (ticket description)" at={ticket.created_at} body={ticket.body} tone="customer" onSplit={open ? () => onSplitFrom({ body: ticket.body }) : undefined} />
+        </li>
+        {messages.map((m: TicketMessage) => (
+          <li key={m.id}>
+            <MessageCard
+              author={`${m.author_name || 'Someone'}${m.internal ? ' — internal note' : ''}`}
+              at={m.created_at}
+              body={m.body}
+              tone={m.internal ? 'internal' : m.from_staff ? 'staff' : 'customer'}
+              onSplit={open && !m.from_staff ? () => onSplitFrom({ body: m.body }) : undefined}
+            />
+          </li>
+        ))}
+      </ol>
+      <ReplyForm ticket={ticket} />
+    </section>
+  );
+}
+
+const tones = {
+  customer: 'border-slate-200 bg-white',
+  staff: 'border-blue-200 bg-blue-50',
+  internal: 'border-amber-300 bg-amber-50',
+} as const;
+
+function MessageCard(props: { author: string; at: string; body: string; tone: keyof typeof tones; onSplit?: (() => void) | undefined }) {
+  return (
+    <article className={`rounded-md border p-4 ${tones[props.tone]}`}>
+      <header className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+        <span className="font-semibold">{props.author}</span>
+        <span className="text-slate-700">
+          <time dateTime={props.at}>{when.format(new Date(props.at))}</time>
+          {props.onSplit && (
+            <button type="button" onClick={props.onSplit} className="ml-3 text-blue-800 underline focus-visible:outline-2 focus-visible:outline-blue-800">
+              Split into a new ticket
+            </button>
+          )}
+        </span>
+      </header>
+      <Markdown source={props.body} className="mt-2 text-slate-900" />
+    </article>
+  );
+}
+
+function ReplyForm({ ticket }: { ticket: StaffTicket }) {
+  const [body, setBody] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const post = usePostMessage();
+  const waiting = ticket.status === 'awaiting_confirmation' || ticket.status === 'awaiting_credits';
+
+  const send = (internal: boolean) => {
+    const parsed = messageSchema.safeParse({ body });
+    setFieldError(parsed.success ? undefined : parsed.error.issues[0]?.message);
+    if (!parsed.success) return;
+    post.mutate({ ticketId: ticket.id, body, internal }, { onSuccess: () => setBody('') });
+  };
+
+  return (
+    <form className="space-y-3 rounded-md border border-slate-200 p-4" noValidate onSubmit={(e) => e.preventDefault()}>
+      <TextAreaField
+        label="Your message (Markdown)"
+        name="body"
+        rows={5}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        error={fieldError}
+        description={
+          waiting
+            ? 'This ticket waits for the customer (confirmation or credits): it is answered once charged. Internal notes are fine.'
+            : 'A reply is sent to the customer; an internal note is seen by staff only.'
+        }
+      />
+      {post.isError && <Alert tone="error" title="The message was not posted">{errorMessage(post.error)}</Alert>}
+      <div className="flex flex-wrap justify-end gap-2">
+        <Button variant="secondary" pending={post.isPending && post.variables.internal} disabled={post.isPending} onClick={() => send(true)}>
+          Add internal note
+        </Button>
+        <Button pending={post.isPending && !post.variables.internal} disabled={post.isPending || waiting} onClick={() => send(false)}>
+          Send reply
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Category, TicketRow } from './schemas';
+
+export type Outcome =
+  | { kind: 'charge'; credits: number; balanceAfter: number }
+  | { kind: 'awaiting_credits'; credits: number; missing: number }
+  | { kind: 'quote'; credits: number; due: number }
+  | { kind: 'refund'; credits: number }
+  | { kind: 'no_change' };
+
+/**
+ * What assessing (or re-categorizing) a ticket at `price` will do, following the database's
+ * app.apply_quote (DESIGN §1.5–1.7), so the engineer sees it before committing. The database decides;
+ * this only explains.
+ */
+export function predictOutcome(
+  ticket: Pick<TicketRow, 'pre_approved' | 'charged_credits'>,
+  category: Pick<Category, 'level' | 'min_credits'>,
+  price: number,
+  balance: number,
+): Outcome {
+  const due = price - ticket.charged_credits;
+  if (due < 0) return { kind: 'refund', credits: -due };
+  if (due === 0) return { kind: 'no_change' };
+  const needsConfirmation =
+    category.min_credits !== null || (!ticket.pre_approved && (ticket.charged_credits > 0 || category.level > 1));
+  if (needsConfirmation) return { kind: 'quote', credits: price, due };
+  if (balance >= due) return { kind: 'charge', credits: due, balanceAfter: balance - due };
+  return { kind: 'awaiting_credits', credits: due, missing: due - balance };
+}
+
+export function describeOutcome(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'charge':
+      return `Charged now: ${outcome.credits} credits are taken at once (balance afterwards ${outcome.balanceAfter}).`;
+    case 'awaiting_credits':
+      return `Awaiting credits: the balance is ${outcome.missing} credits short, so the ticket waits and the customer is told; it is charged automatically when credits arrive.`;
+    case 'quote':
+      return `Quote sent: the customer is asked to confirm ${outcome.credits} credits${
+        outcome.due !== outcome.credits ? ` (${outcome.due} more than already charged)` : ''
+      }. Nothing is charged and the ticket is not answered until they confirm.`;
+    case 'refund':
+      return `Refund: ${outcome.credits} credits go back to the customer at once.`;
+    case 'no_change':
+      return 'No charge or refund: the price equals what was already charged.';
+  }
+}
+
+export function commitLabel(outcome: Outcome, verb: 'Assess' | 'Re-categorize'): string {
+  switch (outcome.kind) {
+    case 'charge':
+      return `${verb} and charge ${outcome.credits} credits`;
+    case 'awaiting_credits':
+      return `${verb}: wait for ${outcome.credits} credits`;
+    case 'quote':
+      return `${verb} and send quote`;
+    case 'refund':
+      return `${verb} and refund ${outcome.credits} credits`;
+    case 'no_change':
+      return verb;
+  }
+}

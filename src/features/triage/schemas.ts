@@ -1,0 +1,65 @@
+import * as z from 'zod/mini';
+import type { Database } from '../../lib/database.types';
+
+export type TicketStatus = Database['public']['Enums']['ticket_status'];
+export type TicketRow = Database['public']['Tables']['tickets']['Row'];
+export type Category = Database['public']['Tables']['ticket_categories']['Row'];
+
+/** Queue order: what needs an engineer first (new, then charged and in progress), then the waiting, then the closed. */
+export const STATUS_ORDER = [
+  'new',
+  'in_progress',
+  'awaiting_credits',
+  'awaiting_confirmation',
+  'resolved',
+  'declined',
+  'canceled',
+] as const satisfies readonly TicketStatus[];
+
+export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'in_progress', 'awaiting_credits', 'awaiting_confirmation'];
+
+export const STATUS_LABELS: Record<TicketStatus, string> = {
+  new: 'New',
+  in_progress: 'In progress',
+  awaiting_credits: 'Awaiting credits',
+  awaiting_confirmation: 'Awaiting confirmation',
+  resolved: 'Resolved',
+  declined: 'Declined',
+  canceled: 'Canceled',
+};
+
+/** The queue's filters, read from the URL so a view can be bookmarked and shared. */
+export const queueFiltersSchema = z.object({
+  status: z.catch(z.enum(['open', 'all', ...STATUS_ORDER]), 'open'),
+  category: z.catch(z.string().check(z.maxLength(40)), ''),
+  assignee: z.catch(z.string().check(z.maxLength(40)), ''),
+  q: z.catch(z.string().check(z.maxLength(200)), ''),
+});
+export type QueueFilters = z.output<typeof queueFiltersSchema>;
+
+export function parseQueueFilters(search: URLSearchParams): QueueFilters {
+  return queueFiltersSchema.parse({
+    status: search.get('status') ?? undefined,
+    category: search.get('category') ?? '',
+    assignee: search.get('assignee') ?? '',
+    q: search.get('q') ?? '',
+  });
+}
+
+const text = (label: string, min: number, max: number) =>
+  z
+    .string()
+    .check(
+      z.refine((v) => v.trim().length >= min, `${label} needs at least ${min} character${min === 1 ? '' : 's'}.`),
+      z.maxLength(max, `${label} can be at most ${max} characters.`),
+    );
+
+const credits = z.coerce
+  .number()
+  .check(z.int('Enter whole credits.'), z.gte(1, 'Enter at least 1 credit.'), z.lte(100000, 'At most 100000 credits.'));
+
+export const messageSchema = z.object({ body: text('The message', 1, 20000) });
+export const reasonSchema = text('The reason', 3, 2000);
+export const noteSchema = z.optional(z.string().check(z.maxLength(2000, 'The note can be at most 2000 characters.')));
+export const creditsSchema = credits;
+export const splitSchema = z.object({ subject: text('The subject', 3, 200), body: text('The description', 1, 20000) });
