@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { freePort } from '../supabase/local/shared/ports.ts';
-import { startStack } from '../supabase/local/stack.ts';
+import { DEMO_ANON_KEY } from '../supabase/local/shared/keys.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -69,9 +69,28 @@ async function benchStartup() {
   }
 }
 
+/** The stack in its own process, as `npm run stack` runs it, so client and server don't share a thread. */
+async function spawnStack(dataDir: string) {
+  const port = await freePort();
+  const dbPort = await freePort();
+  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), '--data-dir', dataDir, '--reset'];
+  const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitHealthy(apiUrl, Date.now() + 60_000);
+  return {
+    apiUrl,
+    dbUrl: `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+    },
+  };
+}
+
 async function benchRequests() {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-bench-'));
-  const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+  const stack = await spawnStack(dataDir);
   const pool = new pg.Pool({ connectionString: stack.dbUrl, max: 20 });
   try {
     await pool.query(`
@@ -82,8 +101,12 @@ async function benchRequests() {
       create policy bench_items_read on public.bench_items for select to anon using (true);
       create function public.bench_add(a int, b int) returns int language sql immutable as $$ select a + b $$;
       grant execute on function public.bench_add(int, int) to anon;`);
-    await stack.waitForSchemaReload();
-    const client = createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false } });
+    // The DDL above reloads the REST schema cache through NOTIFY pgrst; wait until the table answers.
+    const client = createClient(stack.apiUrl, DEMO_ANON_KEY, { auth: { persistSession: false } });
+    for (let tries = 0; (await client.from('bench_items').select('id').limit(1)).error; tries += 1) {
+      if (tries > 100) throw new Error('bench_items never became visible through REST');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     const rounds = 400;
     const viaRest: number[] = [];
@@ -105,7 +128,7 @@ async function benchRequests() {
     const concurrency = 20;
     const seconds = 5;
     const clients = Array.from({ length: concurrency }, () =>
-      createClient(stack.apiUrl, stack.keys.anonKey, { auth: { persistSession: false } }),
+      createClient(stack.apiUrl, DEMO_ANON_KEY, { auth: { persistSession: false } }),
     );
     let calls = 0;
     let failures = 0;
