@@ -70,3 +70,32 @@ test('adding a release changes the upgrade cost', async ({ page, uniqueEmail }, 
   expect(steps).toBeGreaterThanOrEqual(4);
   expect(await cost()).toBe(20 + 5 * (steps - 2));
 });
+
+test('moving a release earlier swaps it with its neighbour in one step', async ({ page, uniqueEmail }, testInfo) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  // Two releases of this test's own after the newest, so the seeded order stays put.
+  const stamp = Date.now() % 10000;
+  const [earlier, later] = [`${70 + testInfo.workerIndex}.${stamp}.1`, `${70 + testInfo.workerIndex}.${stamp}.2`];
+  await sql('insert into public.product_releases (version) values ($1), ($2)', [earlier, later]);
+  const order = async () =>
+    (await sql<{ version: string }>('select version from public.product_releases where version in ($1, $2) order by position', [earlier, later])).map(
+      (row) => row.version,
+    );
+  try {
+    expect(await order()).toEqual([earlier, later]);
+    await signIn(page, admin.email, '/admin');
+    const releases = page.getByRole('region', { name: 'Product releases' });
+    await releases.getByRole('button', { name: `Move ${later} earlier` }).click();
+    await expect.poll(order).toEqual([later, earlier]);
+    // The list shows the new order once it refreshes.
+    await expect
+      .poll(async () => {
+        const items = await releases.getByRole('listitem').allTextContents();
+        return items.findIndex((text) => text.includes(later)) < items.findIndex((text) => text.includes(earlier));
+      })
+      .toBe(true);
+    await expect(releases.getByRole('alert')).toHaveCount(0);
+  } finally {
+    await sql('delete from public.product_releases where version in ($1, $2)', [earlier, later]);
+  }
+});

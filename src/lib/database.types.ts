@@ -933,6 +933,22 @@ export type Database = {
         }
       }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      move_release: {
+        Args: { p_direction: string; p_version: string }
+        Returns: {
+          created_at: string
+          position: number
+          released_on: string | null
+          updated_at: string
+          version: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "product_releases"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       post_message: {
         Args: { p_body: string; p_internal?: boolean; p_ticket_id: string }
         Returns: {

@@ -201,4 +201,53 @@ describe('releases and upgrade cost', () => {
   ])('upgrade_cost(%s, %s) is bad input (%s)', async (from, to) => {
     expectError(await anonClient().rpc('upgrade_cost', { p_from: from, p_to: to }), '22023', 'invalid_input', `${from} → ${to}`);
   });
+
+  it('an admin moves 4.3.5 up in one call: positions swap and upgrade prices follow; moving it back restores them', async () => {
+    const positions = async () =>
+      Object.fromEntries(
+        (await sql<{ version: string; position: number }>(
+          "select version, position from public.product_releases where version in ('4.3.4', '4.3.5')",
+        )).map((row) => [row.version, row.position]),
+      );
+    const cost = async (to: string) => ok(await anonClient().rpc('upgrade_cost', { p_from: '4.3.1', p_to: to }), `upgrade_cost 4.3.1 → ${to}`);
+    const before = await positions();
+    expect(await cost('4.3.4'), '4.3.1 → 4.3.4 is three steps before the move').toBe(25);
+    expect(await cost('4.3.5'), '4.3.1 → 4.3.5 is four steps before the move').toBe(30);
+    try {
+      const moved: Array<{ version: string; position: number }> = ok(
+        await admin.client.rpc('move_release', { p_version: '4.3.5', p_direction: 'up' }),
+        'admin moves 4.3.5 up',
+      );
+      expect(
+        moved.map((row) => [row.version, row.position]),
+        'returns both releases in their new order',
+      ).toEqual([
+        ['4.3.5', before['4.3.4']],
+        ['4.3.4', before['4.3.5']],
+      ]);
+      expect(await positions(), 'the two positions are swapped').toEqual({ '4.3.4': before['4.3.5'], '4.3.5': before['4.3.4'] });
+      expect(await cost('4.3.5'), '4.3.5 now comes before 4.3.4').toBe(25);
+      expect(await cost('4.3.4'), '4.3.4 is now four steps after 4.3.1').toBe(30);
+    } finally {
+      ok(await admin.client.rpc('move_release', { p_version: '4.3.5', p_direction: 'down' }), 'admin moves 4.3.5 back down');
+    }
+    expect(await positions(), 'moving it back restores the seed order').toEqual(before);
+    expect(await cost('4.3.5'), 'and the seed price').toBe(30);
+  });
+
+  it('only admins move releases; an unknown version, a bad direction or moving past the end is refused', async () => {
+    const before = await sql<{ version: string; position: number }>("select version, position from public.product_releases where version like '4.%' order by position");
+    expectError(await customer.client.rpc('move_release', { p_version: '4.3.5', p_direction: 'up' }), '42501', 'forbidden', 'a customer moves a release');
+    expectError(await engineer.client.rpc('move_release', { p_version: '4.3.5', p_direction: 'up' }), '42501', 'forbidden', 'an engineer moves a release');
+    expectError(await anonClient().rpc('move_release', { p_version: '4.3.5', p_direction: 'up' }), '42501', undefined, 'anon moves a release');
+    expectError(await admin.client.rpc('move_release', { p_version: '9.9.9.9', p_direction: 'up' }), 'PT404', 'not_found', 'an unknown version');
+    expectError(await admin.client.rpc('move_release', { p_version: '4.3.5', p_direction: 'sideways' }), '22023', 'invalid_input', 'a bad direction');
+    expectError(await admin.client.rpc('move_release', { p_version: ' ', p_direction: 'up' }), '22023', 'invalid_input', 'no version');
+    const first = await sqlRow<{ version: string }>('select version from public.product_releases order by position limit 1');
+    expectError(await admin.client.rpc('move_release', { p_version: first.version, p_direction: 'up' }), 'PT409', 'invalid_state', 'the first release up');
+    expect(
+      await sql("select version, position from public.product_releases where version like '4.%' order by position"),
+      'refused moves change nothing',
+    ).toEqual(before);
+  });
 });

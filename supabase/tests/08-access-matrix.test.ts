@@ -120,6 +120,7 @@ const FUNCTIONS = `
   refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
@@ -471,6 +472,13 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund' }),
   adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment' }),
   set_user_role: async () => ({ p_user_id: reviewTarget.userId, p_role: 'customer' }),
+  // Two releases of the matrix's own after the seed (afterAll removes 9.*), so a move never reorders the seed.
+  move_release: async () => {
+    const [earlier, later] = [uniqueVersion(), uniqueVersion()];
+    await sql('insert into public.product_releases (version) values ($1)', [earlier]);
+    await sql('insert into public.product_releases (version) values ($1)', [later]);
+    return { p_version: later, p_direction: 'up' };
+  },
   service_role_fulfil_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_provider_payment_id: 'pay_matrix' }),
   service_role_fail_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_reason: 'expired' }),
 };

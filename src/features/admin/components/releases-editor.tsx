@@ -5,18 +5,17 @@ import { TextField } from '../../../components/ui/text-field';
 import { errorMessage } from '../../../lib/error-message';
 import { useAddRelease } from '../api/add-release';
 import { useReleases } from '../api/get-releases';
-import { useSwapReleases } from '../api/move-release';
+import { useMoveRelease } from '../api/move-release';
 import { releaseFormSchema } from '../schemas';
 
 /** The release list that prices upgrades: each release between two versions is one step. */
 export function ReleasesEditor() {
   const { data: releases } = useReleases();
   const add = useAddRelease();
-  const swap = useSwapReleases();
+  const move = useMoveRelease();
   const [version, setVersion] = useState('');
   const [date, setDate] = useState('');
   const [errors, setErrors] = useState<{ version?: string; released_on?: string }>({});
-  const free = Math.max(0, ...releases.map((r) => r.position)) + 1;
 
   return (
     <section aria-labelledby="releases-title" className="space-y-3">
@@ -52,17 +51,17 @@ export function ReleasesEditor() {
         </Button>
       </form>
       {add.isError && <Alert tone="error" title="The release was not added">{errorMessage(add.error)}</Alert>}
-      {swap.isError && <Alert tone="error" title="The order was not changed">{errorMessage(swap.error)}</Alert>}
+      {move.isError && <Alert tone="error" title="The order was not changed">{errorMessage(move.error)}</Alert>}
       <ol className="divide-y divide-slate-200 rounded-md border border-slate-200 text-sm">
         {releases.map((r, i) => (
           <li key={r.version} className="flex items-center gap-3 px-3 py-1.5">
             <span className="w-8 text-slate-600">{i + 1}.</span>
             <span className="w-20 font-semibold">{r.version}</span>
             <span className="flex-1 text-slate-700">{r.released_on ?? 'no date'}</span>
-            <Button variant="ghost" className="min-h-8 px-2" disabled={i === 0 || swap.isPending} aria-label={`Move ${r.version} earlier`} onClick={() => swap.mutate({ a: r, b: releases[i - 1]!, free })}>
+            <Button variant="ghost" className="min-h-8 px-2" disabled={i === 0 || move.isPending} aria-label={`Move ${r.version} earlier`} onClick={() => move.mutate({ version: r.version, direction: 'up' })}>
               ↑
             </Button>
-            <Button variant="ghost" className="min-h-8 px-2" disabled={i === releases.length - 1 || swap.isPending} aria-label={`Move ${r.version} later`} onClick={() => swap.mutate({ a: r, b: releases[i + 1]!, free })}>
+            <Button variant="ghost" className="min-h-8 px-2" disabled={i === releases.length - 1 || move.isPending} aria-label={`Move ${r.version} later`} onClick={() => move.mutate({ version: r.version, direction: 'down' })}>
               ↓
             </Button>
           </li>
