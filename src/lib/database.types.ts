@@ -196,12 +196,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "credit_transfers_from_account_id_fkey"
-            columns: ["from_account_id"]
-            referencedRelation: "accounts"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "credit_transfers_order_id_fkey"
             columns: ["order_id"]
             referencedRelation: "orders"
@@ -211,12 +205,6 @@ export type Database = {
             foreignKeyName: "credit_transfers_ticket_id_fkey"
             columns: ["ticket_id"]
             referencedRelation: "tickets"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "credit_transfers_to_account_id_fkey"
-            columns: ["to_account_id"]
-            referencedRelation: "accounts"
             referencedColumns: ["id"]
           },
         ]
@@ -532,12 +520,6 @@ export type Database = {
           ticket_id?: string
         }
         Relationships: [
-          {
-            foreignKeyName: "ticket_events_account_id_fkey"
-            columns: ["account_id"]
-            referencedRelation: "accounts"
-            referencedColumns: ["id"]
-          },
           {
             foreignKeyName: "ticket_events_actor_id_fkey"
             columns: ["actor_id"]
