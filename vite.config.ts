@@ -1,9 +1,49 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { parseEnv } from './src/config/env-schema.ts';
 
-export default defineConfig({
-  plugins: [react(), tailwindcss()],
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * `__APP_ENV__`: the VITE_* settings, validated with zod (src/config/env-schema.ts) when the dev server
+ * starts or the app is built — the moment Vite fixes them, since they are compiled into the bundle. The
+ * browser gets the result (the settings, or the problems for the configuration error screen) and not
+ * zod, which keeps ~8 KB gzip off the first load of every page. Read through src/config/env.ts.
+ */
+function appEnv(): Plugin {
+  return {
+    name: 'pro-portal:app-env',
+    config(config, { mode }) {
+      const root = resolve(config.root ?? process.cwd());
+      const env = loadEnv(mode, resolve(root, config.envDir || '.'), config.envPrefix ?? 'VITE_');
+      return { define: { __APP_ENV__: JSON.stringify(parseEnv(env)) } };
+    },
+  };
+}
+
+export default defineConfig(({ command }) => ({
+  plugins: [react(), tailwindcss(), appEnv()],
+  resolve: {
+    alias: [
+      // supabase-js 2.x constructs a Realtime client and a Storage client in every createClient() and
+      // cannot tree-shake them (~20 KB gzip). Pro Portal uses neither (the local gateway answers 501 for
+      // /realtime and /storage), so both resolve to small stand-ins that do what SupabaseClient needs on
+      // construction and on auth changes, and throw a clear error on any other use. See the files.
+      { find: /^@supabase\/realtime-js$/, replacement: here('./src/lib/supabase-unused/realtime-js.ts') },
+      { find: /^@supabase\/storage-js$/, replacement: here('./src/lib/supabase-unused/storage-js.ts') },
+      // react-router's package exports always resolve to its development build (dev warnings and checks
+      // included); a build uses the production one. Both entry points, so no module is bundled twice.
+      ...(command === 'build'
+        ? [
+            { find: /^react-router$/, replacement: here('./node_modules/react-router/dist/production/index.mjs') },
+            { find: /^react-router\/dom$/, replacement: here('./node_modules/react-router/dist/production/dom-export.mjs') },
+          ]
+        : []),
+    ],
+  },
   server: { port: 5173, strictPort: true },
   // 127.0.0.1, not "localhost": e2e and CI address the preview by IP, and Node may resolve localhost to ::1.
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },
@@ -15,20 +55,24 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // supabase-js (~50 KB gzip, not tree-shakeable) gets a chunk of its own. Only lazy routes and
-            // the session provider's dynamic import reach it, so a visitor of `/` who is not signed in
-            // never downloads it (see src/lib/supabase-loader.ts).
-            { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/]/, priority: 20 },
+            // supabase-js (~35 KB gzip with the stand-ins, not tree-shakeable) gets a chunk of its own. Only
+            // lazy routes and the session provider's dynamic import reach it, so a visitor of `/` who is not
+            // signed in never downloads it (see src/lib/supabase-loader.ts).
+            { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/]|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/, priority: 20 },
             { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/, priority: 15 },
             // The framework changes far less often than our code: keep it cacheable across deploys.
             {
               name: 'react',
-              test: /[\\/]node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler|@tanstack)[\\/]/,
+              test: /[\\/]node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/,
               priority: 10,
             },
+            // TanStack Query serves the signed-in pages and the product page's interactive parts, which
+            // load after its first paint: not part of `/`'s first load. Below the framework's priority:
+            // a group also takes the dependencies of what it captures, and React belongs to the above.
+            { name: 'tanstack-query', test: /[\\/]node_modules[\\/]@tanstack[\\/]/, priority: 5 },
           ],
         },
       },
     },
   },
-});
+}));

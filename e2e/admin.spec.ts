@@ -22,9 +22,11 @@ test('promote a customer to engineer', async ({ page, uniqueEmail }) => {
   await expect(row.getByRole('combobox', { name: `Role of ${person.email}` })).toHaveValue('customer');
   await row.getByRole('combobox', { name: `Role of ${person.email}` }).selectOption('engineer');
   await row.getByRole('button', { name: `Save role of ${person.email}` }).click();
+  // The button is disabled while the call is in flight as well as after it: ask the database until it has landed.
   await expect(row.getByRole('button', { name: `Save role of ${person.email}` })).toBeDisabled();
-  const [profile] = await sql<{ role: string }>('select role from public.profiles where id = $1', [person.id]);
-  expect(profile?.role).toBe('engineer');
+  await expect
+    .poll(async () => (await sql<{ role: string }>('select role from public.profiles where id = $1', [person.id]))[0]?.role)
+    .toBe('engineer');
 
   // The admin cannot change their own role (the database refuses; the page says why).
   await users.getByRole('searchbox', { name: 'Find by email' }).fill(admin.email);

@@ -10,8 +10,13 @@ async function expectNoViolations(page: Page, width: number) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 }
 
+// Each of these visits seven or more pages cold and runs axe on each: ~20 s on an idle 2-core machine,
+// 30 s and more while other suites share it — over Playwright's default timeout, which is per test.
+const SEVERAL_PAGES_TIMEOUT = 90_000;
+
 for (const width of [1280, 375]) {
   test(`customer routes when empty pass axe at ${width}px`, async ({ page, customer }) => {
+    test.setTimeout(SEVERAL_PAGES_TIMEOUT);
     await page.setViewportSize({ width, height: 900 });
     for (const [path, heading] of [
       ['/portal', 'Your portal'],
@@ -39,6 +44,7 @@ for (const width of [1280, 375]) {
   });
 
   test(`customer routes with data and an open dialog pass axe at ${width}px`, async ({ page, customer, engineer }) => {
+    test.setTimeout(SEVERAL_PAGES_TIMEOUT);
     await page.setViewportSize({ width, height: 900 });
     await buyCredits(customer, 25);
     const { data: quoted } = await customer.client

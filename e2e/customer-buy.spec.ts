@@ -9,9 +9,6 @@ test('a visitor signs up from Buy, pays 50 credits through the test provider and
   // Not signed in: sign in first, or create an account, and come back to the purchase.
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByRole('link', { name: 'Create an account' }).click();
-  // Known issue (see the session note): the form can lose typed values when supabase-js finishes
-  // loading on a cold page; wait for it here until that is fixed in the app.
-  await page.waitForLoadState('networkidle');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();

@@ -1,17 +1,14 @@
-import { QueryClientProvider } from '@tanstack/react-query';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { ToastProvider } from '../components/ui/toast';
 import { AuthSessionProvider } from '../lib/auth-session';
-import { queryClient } from '../lib/query-client';
 
+/** TanStack Query's provider is not here: see lib/query-provider.tsx (it is not part of `/`'s first load). */
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <AppErrorBoundary>
-      <QueryClientProvider client={queryClient}>
-        <AuthSessionProvider>
-          <ToastProvider>{children}</ToastProvider>
-        </AuthSessionProvider>
-      </QueryClientProvider>
+      <AuthSessionProvider>
+        <ToastProvider>{children}</ToastProvider>
+      </AuthSessionProvider>
     </AppErrorBoundary>
   );
 }

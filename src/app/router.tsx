@@ -3,7 +3,6 @@ import type { ComponentType } from 'react';
 import { createBrowserRouter, RouterProvider, type LoaderFunction } from 'react-router-dom';
 import { PageSpinner } from '../components/ui/spinner';
 import { paths } from '../config/paths';
-import { queryClient } from '../lib/query-client';
 import { RootLayout } from './layout/root-layout';
 import { RouteError } from './layout/route-error';
 import { NotFoundMessage } from './routes/not-found';
@@ -11,7 +10,8 @@ import HomeRoute, { clientLoader as homeLoader } from './routes/public/home';
 
 /**
  * A route module: its page as the default export and, when it needs data, a `clientLoader` that warms
- * the query cache (`queryClient.ensureQueryData(...)`) before the page renders.
+ * the query cache (`queryClient.ensureQueryData(...)`) before the page renders. The query client comes
+ * with the first lazy route (TanStack Query is not part of `/`'s first load).
  */
 type RouteModule = {
   default: ComponentType;
@@ -19,7 +19,7 @@ type RouteModule = {
 };
 
 const lazyRoute = (load: () => Promise<RouteModule>) => async () => {
-  const { default: Component, clientLoader } = await load();
+  const [{ default: Component, clientLoader }, { queryClient }] = await Promise.all([load(), import('../lib/query-client')]);
   return clientLoader ? { Component, loader: clientLoader(queryClient) } : { Component };
 };
 
@@ -35,48 +35,55 @@ export const router = createBrowserRouter([
         ErrorBoundary: RouteError,
         children: [
           // Eager: `/` is the landing page, and a lazy chunk would cost a second round trip (and a
-          // spinner) before its first paint. It must stay free of supabase-js (lint-enforced).
-          { index: true, Component: HomeRoute, loader: homeLoader(queryClient) },
-          { path: paths.auth.login.path, lazy: lazyRoute(() => import('./routes/auth/login')) },
-          { path: paths.auth.signup.path, lazy: lazyRoute(() => import('./routes/auth/signup')) },
-          { path: paths.auth.resetPassword.path, lazy: lazyRoute(() => import('./routes/auth/reset-password')) },
+          // spinner) before its first paint. It must stay free of supabase-js (lint-enforced) and of
+          // TanStack Query and zod (`npm run size` checks its first load).
+          { index: true, Component: HomeRoute, loader: homeLoader },
           {
-            path: paths.portal.root.path,
-            lazy: lazyRoute(() => import('./routes/portal/require-session')),
+            // Every other page reads and writes through TanStack Query: this layout provides it.
+            lazy: lazyRoute(() => import('./layout/query-layout')),
             children: [
-              { index: true, lazy: lazyRoute(() => import('./routes/portal/dashboard')) },
-              { path: paths.portal.tickets.path, lazy: lazyRoute(() => import('./routes/portal/tickets')) },
-              { path: paths.portal.newTicket.path, lazy: lazyRoute(() => import('./routes/portal/new-ticket')) },
-              { path: paths.portal.ticket.path, lazy: lazyRoute(() => import('./routes/portal/ticket')) },
-              { path: paths.portal.credits.path, lazy: lazyRoute(() => import('./routes/portal/credits')) },
-              { path: paths.portal.receipt.path, lazy: lazyRoute(() => import('./routes/portal/receipt')) },
-              { path: paths.portal.notifications.path, lazy: lazyRoute(() => import('./routes/portal/notifications')) },
+              { path: paths.auth.login.path, lazy: lazyRoute(() => import('./routes/auth/login')) },
+              { path: paths.auth.signup.path, lazy: lazyRoute(() => import('./routes/auth/signup')) },
+              { path: paths.auth.resetPassword.path, lazy: lazyRoute(() => import('./routes/auth/reset-password')) },
+              {
+                path: paths.portal.root.path,
+                lazy: lazyRoute(() => import('./routes/portal/require-session')),
+                children: [
+                  { index: true, lazy: lazyRoute(() => import('./routes/portal/dashboard')) },
+                  { path: paths.portal.tickets.path, lazy: lazyRoute(() => import('./routes/portal/tickets')) },
+                  { path: paths.portal.newTicket.path, lazy: lazyRoute(() => import('./routes/portal/new-ticket')) },
+                  { path: paths.portal.ticket.path, lazy: lazyRoute(() => import('./routes/portal/ticket')) },
+                  { path: paths.portal.credits.path, lazy: lazyRoute(() => import('./routes/portal/credits')) },
+                  { path: paths.portal.receipt.path, lazy: lazyRoute(() => import('./routes/portal/receipt')) },
+                  { path: paths.portal.notifications.path, lazy: lazyRoute(() => import('./routes/portal/notifications')) },
+                ],
+              },
+              {
+                // Buying needs a signed-in customer: the visitor signs in (or up) and comes back here.
+                lazy: lazyRoute(() => import('./routes/portal/require-session')),
+                children: [
+                  { path: paths.checkout.start.path, lazy: lazyRoute(() => import('./routes/checkout/start')) },
+                  { path: paths.checkout.test.path, lazy: lazyRoute(() => import('./routes/checkout/test-payment')) },
+                  { path: paths.checkout.success.path, lazy: lazyRoute(() => import('./routes/checkout/success')) },
+                  { path: paths.checkout.cancel.path, lazy: lazyRoute(() => import('./routes/checkout/cancel')) },
+                ],
+              },
+              {
+                // Engineers and admins (issue 6). Lazy, so customers never download staff code; the layout
+                // shows "Not allowed" to anyone else and the page loaders fetch nothing for them.
+                path: paths.staff.root.path,
+                lazy: lazyRoute(() => import('./routes/staff/layout')),
+                children: [
+                  { index: true, lazy: lazyRoute(() => import('./routes/staff/queue')) },
+                  { path: paths.staff.ticket.path, lazy: lazyRoute(() => import('./routes/staff/ticket')) },
+                ],
+              },
+              {
+                path: paths.admin.root.path,
+                lazy: lazyRoute(() => import('./routes/admin/layout')),
+                children: [{ index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) }],
+              },
             ],
-          },
-          {
-            // Buying needs a signed-in customer: the visitor signs in (or up) and comes back here.
-            lazy: lazyRoute(() => import('./routes/portal/require-session')),
-            children: [
-              { path: paths.checkout.start.path, lazy: lazyRoute(() => import('./routes/checkout/start')) },
-              { path: paths.checkout.test.path, lazy: lazyRoute(() => import('./routes/checkout/test-payment')) },
-              { path: paths.checkout.success.path, lazy: lazyRoute(() => import('./routes/checkout/success')) },
-              { path: paths.checkout.cancel.path, lazy: lazyRoute(() => import('./routes/checkout/cancel')) },
-            ],
-          },
-          {
-            // Engineers and admins (issue 6). Lazy, so customers never download staff code; the layout
-            // shows "Not allowed" to anyone else and the page loaders fetch nothing for them.
-            path: paths.staff.root.path,
-            lazy: lazyRoute(() => import('./routes/staff/layout')),
-            children: [
-              { index: true, lazy: lazyRoute(() => import('./routes/staff/queue')) },
-              { path: paths.staff.ticket.path, lazy: lazyRoute(() => import('./routes/staff/ticket')) },
-            ],
-          },
-          {
-            path: paths.admin.root.path,
-            lazy: lazyRoute(() => import('./routes/admin/layout')),
-            children: [{ index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) }],
           },
           // Eager: the error element shows the same page for 404 responses.
           { path: '*', Component: NotFoundMessage },

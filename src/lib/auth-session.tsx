@@ -7,7 +7,7 @@
 import type { Session, User } from '@supabase/supabase-js';
 import { createContext, use, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authStorageKey, hasStoredSession, urlCarriesAuthResult } from './auth-storage';
-import { queryClient } from './query-client';
+import { clearSignedInCaches } from './signed-in-caches';
 import { loadSupabase, whenClientLoaded } from './supabase-loader';
 
 export type AuthState =
@@ -43,7 +43,7 @@ export function AuthSessionProvider({ children }: { children: ReactNode }) {
         // Not on the first event (INITIAL_SESSION): the cache then holds only what this page load's
         // loaders fetched for this same stored session, and clearing it would cancel their in-flight
         // queries — the loader then fails and the page shows its error screen.
-        if (!firstEvent && session?.user.id !== userId) queryClient.clear();
+        if (!firstEvent && session?.user.id !== userId) clearSignedInCaches();
         firstEvent = false;
         userId = session?.user.id;
         setState(session ? { status: 'signed-in', session, user: session.user } : signedOut);

@@ -1,4 +1,5 @@
 import { QueryClient, type DefaultOptions, type UseMutationOptions } from '@tanstack/react-query';
+import { registerSignedInCache } from './signed-in-caches';
 
 export const queryConfig = {
   queries: {
@@ -11,6 +12,9 @@ export const queryConfig = {
 } satisfies DefaultOptions;
 
 export const queryClient = new QueryClient({ defaultOptions: queryConfig });
+
+// Everything in the cache beyond the public catalogue belongs to the signed-in person.
+registerSignedInCache(() => queryClient.clear());
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generic over any query-options factory
 export type QueryConfig<T extends (...args: any[]) => unknown> = Omit<ReturnType<T>, 'queryKey' | 'queryFn'>;

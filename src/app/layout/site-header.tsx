@@ -1,10 +1,24 @@
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { NavLink, useNavigate, useNavigation } from 'react-router-dom';
 import { Link } from '../../components/ui/link';
+import { SectionErrorBoundary } from '../../components/ui/section-error-boundary';
 import { paths } from '../../config/paths';
-import { SignOutButton } from '../../features/auth/components/sign-out-button';
-import { NotificationsLink } from '../../features/notifications/components/unread-badge';
 import { useAuthSession } from '../../lib/auth-session';
-import { StaffNavLinks } from './staff-nav-links';
+
+// What only signed-in people see comes with TanStack Query and supabase-js: loaded on demand, and
+// fetched as soon as a session may exist (alongside supabase-js), not when it is confirmed.
+const loadSignedInHeader = () => import('./signed-in-header');
+const SignedInLinks = lazy(() => loadSignedInHeader().then((module) => ({ default: module.SignedInLinks })));
+const SignOut = lazy(() => loadSignedInHeader().then((module) => ({ default: module.SignOut })));
+
+/** A lazy part of the header: nothing while it loads, and nothing if it cannot (the page stays usable). */
+function Deferred({ children }: { children: ReactNode }) {
+  return (
+    <SectionErrorBoundary what="the signed-in menu" describe={() => ''} onReset={() => undefined} quiet>
+      <Suspense fallback={null}>{children}</Suspense>
+    </SectionErrorBoundary>
+  );
+}
 
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2 py-1 text-sm font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-blue-800 ${
@@ -15,6 +29,11 @@ export function SiteHeader() {
   const auth = useAuthSession();
   const navigate = useNavigate();
   const navigating = useNavigation().state !== 'idle';
+  const maybeSignedIn = auth.status !== 'signed-out';
+  useEffect(() => {
+    // A failure here is shown by nobody: the header then simply goes without those parts.
+    if (maybeSignedIn) loadSignedInHeader().catch(() => undefined);
+  }, [maybeSignedIn]);
 
   return (
     <header className="relative border-b border-slate-200 bg-white print:hidden">
@@ -42,8 +61,9 @@ export function SiteHeader() {
               <NavLink to={paths.portal.credits.getHref()} className={navLinkClass}>
                 Credits
               </NavLink>
-              <NotificationsLink userId={auth.user.id} className={navLinkClass} />
-              <StaffNavLinks className={navLinkClass} />
+              <Deferred>
+                <SignedInLinks userId={auth.user.id} className={navLinkClass} />
+              </Deferred>
             </>
           )}
         </nav>
@@ -55,7 +75,9 @@ export function SiteHeader() {
               <span className="max-w-[11rem] truncate text-sm text-slate-700 sm:max-w-xs" title={auth.user.email}>
                 {auth.user.email}
               </span>
-              <SignOutButton onSignedOut={() => void navigate(paths.home.getHref())} />
+              <Deferred>
+                <SignOut onSignedOut={() => void navigate(paths.home.getHref())} />
+              </Deferred>
             </>
           )}
           {auth.status === 'signed-out' && (

@@ -1,6 +1,10 @@
+/**
+ * What the product page reads from the public API; parsed so a changed column fails loudly, here. The
+ * fetchers import this module on demand, alongside their request: zod (~7 KB gzip) is not part of
+ * `/`'s first load, and the page's types (below) are type-only imports.
+ */
 import * as z from 'zod/mini';
 
-/** What the product page reads from the public API; parsed so a changed column fails loudly, here. */
 export const packageSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -24,6 +28,10 @@ export type TicketCategory = z.infer<typeof categorySchema>;
 
 export const releaseSchema = z.object({ version: z.string(), position: z.number() });
 export type ProductRelease = z.infer<typeof releaseSchema>;
+
+export const packageListSchema = z.array(packageSchema);
+export const categoryListSchema = z.array(categorySchema);
+export const releaseListSchema = z.array(releaseSchema);
 
 /** The calculator's input; the same shape is sent to `upgrade_cost`. */
 export const upgradeSchema = z

@@ -1,3 +1,4 @@
+/** Loaded on demand (with the reviews request, or by the form): zod is not part of `/`'s first load. */
 import * as z from 'zod/mini';
 
 export const reviewSchema = z.object({
@@ -10,6 +11,7 @@ export const reviewSchema = z.object({
   created_at: z.string(),
 });
 export type Review = z.infer<typeof reviewSchema>;
+export const reviewListSchema = z.array(reviewSchema);
 
 /** The review form and the `submit_review` arguments (the database checks the same limits). */
 export const reviewInputSchema = z.object({
@@ -30,9 +32,3 @@ export const reviewInputSchema = z.object({
   ),
 });
 export type ReviewInput = z.output<typeof reviewInputSchema>;
-
-export function summarise(reviews: readonly Pick<Review, 'rating'>[]) {
-  const count = reviews.length;
-  const average = count === 0 ? 0 : reviews.reduce((sum, review) => sum + review.rating, 0) / count;
-  return { count, average: Math.round(average * 10) / 10 };
-}

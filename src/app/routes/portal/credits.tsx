@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Skeleton } from '../../../components/ui/skeleton';
-import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/get-packages';
+import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/queries';
 import { PackagePicker } from '../../../features/catalogue/components/package-picker';
 import { accountQueryOptions, useAccount, type Account } from '../../../features/credits/api/get-account';
 import { ordersQueryOptions, useOrders } from '../../../features/credits/api/get-orders';

@@ -1,38 +1,43 @@
-import { QueryErrorResetBoundary, type QueryClient } from '@tanstack/react-query';
-import { Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from '../../../components/ui/link';
 import { SectionErrorBoundary } from '../../../components/ui/section-error-boundary';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
-import { categoriesQueryOptions, useCategories } from '../../../features/catalogue/api/get-categories';
-import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/get-packages';
-import { releasesQueryOptions, useReleases } from '../../../features/catalogue/api/get-releases';
+import { categoriesRead } from '../../../features/catalogue/api/get-categories';
+import { packagesRead } from '../../../features/catalogue/api/get-packages';
+import { releasesRead } from '../../../features/catalogue/api/get-releases';
 import { CategoryTable } from '../../../features/catalogue/components/category-table';
 import { HowItWorks } from '../../../features/catalogue/components/how-it-works';
 import { PackagePicker } from '../../../features/catalogue/components/package-picker';
-import { UpgradeCalculator } from '../../../features/catalogue/components/upgrade-calculator';
 import { priceRange } from '../../../features/catalogue/pricing';
-import { reviewsQueryOptions } from '../../../features/reviews/api/get-reviews';
+import { reviewsRead } from '../../../features/reviews/api/get-reviews';
 import { ReviewsSection } from '../../../features/reviews/components/reviews-section';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { useAuthSession } from '../../../lib/auth-session';
+import { forgetFailedPublicReads, usePublicRead, warmPublicRead } from '../../../lib/public-cache';
 import { useDocumentTitle } from '../../../lib/use-document-title';
+
+// The calculator asks the server for each price (TanStack Query): its code comes in with the data.
+const loadCalculator = () => import('./home-calculator');
+const HomeCalculator = lazy(loadCalculator);
 
 /**
  * Starts every read of the page at once, without waiting for them: the heading and the policy paint
- * immediately and each section fills in as its data arrives. All reads are plain `fetch` calls, so the
- * page never downloads supabase-js for a visitor who is not signed in.
+ * immediately and each section fills in as its data arrives. All reads are plain `fetch` calls cached
+ * in lib/public-cache.ts, so the page needs neither supabase-js nor TanStack Query to paint.
  */
-export const clientLoader = (queryClient: QueryClient) => () => {
-  void queryClient.prefetchQuery(packagesQueryOptions());
-  void queryClient.prefetchQuery(categoriesQueryOptions());
-  void queryClient.prefetchQuery(releasesQueryOptions());
-  void queryClient.prefetchQuery(reviewsQueryOptions());
+export const clientLoader = () => {
+  warmPublicRead(packagesRead);
+  warmPublicRead(categoriesRead);
+  warmPublicRead(releasesRead);
+  warmPublicRead(reviewsRead);
+  // A failure shows where the calculator would be (the lazy component fails the same way).
+  loadCalculator().catch(() => undefined);
   return null;
 };
 
 function PriceRange() {
-  const { data: packages } = usePackages();
+  const packages = usePublicRead(packagesRead);
   const range = priceRange(packages);
   return (
     <p className="mt-3 text-2xl font-semibold text-slate-900" data-testid="price-range">
@@ -42,32 +47,28 @@ function PriceRange() {
 }
 
 function Packages() {
-  const { data: packages } = usePackages();
+  const packages = usePublicRead(packagesRead);
   if (packages.length === 0) return <p className="text-slate-700">No packages are on sale right now. Please check back soon.</p>;
   return <PackagePicker packages={packages} />;
 }
 
 function Categories() {
-  const { data: categories } = useCategories();
+  const categories = usePublicRead(categoriesRead);
   return <CategoryTable categories={categories} />;
 }
 
 function Calculator() {
-  const { data: releases } = useReleases();
-  const { data: categories } = useCategories();
-  return <UpgradeCalculator releases={releases} upgrade={categories.find((category) => category.code === 'upgrade')} />;
+  const releases = usePublicRead(releasesRead);
+  const categories = usePublicRead(categoriesRead);
+  return <HomeCalculator releases={releases} upgrade={categories.find((category) => category.code === 'upgrade')} />;
 }
 
 /** One part of the page that reads data: a skeleton while it loads, words and "Try again" if it fails. */
 function Loading({ what, lines, children }: { what: string; lines: number; children: ReactNode }) {
   return (
-    <QueryErrorResetBoundary>
-      {({ reset }) => (
-        <SectionErrorBoundary what={what} describe={apiErrorMessage} onReset={reset}>
-          <Suspense fallback={<Skeleton lines={lines} label={`Loading ${what}…`} />}>{children}</Suspense>
-        </SectionErrorBoundary>
-      )}
-    </QueryErrorResetBoundary>
+    <SectionErrorBoundary what={what} describe={apiErrorMessage} onReset={forgetFailedPublicReads}>
+      <Suspense fallback={<Skeleton lines={lines} label={`Loading ${what}…`} />}>{children}</Suspense>
+    </SectionErrorBoundary>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshPublicRead } from '../../../lib/public-cache';
 import type { AppSupabaseClient } from '../../../lib/supabase';
 import { loadSupabase } from '../../../lib/supabase-loader';
 import { reviewInputSchema, type ReviewInput } from '../schemas';
@@ -16,7 +17,8 @@ export function useSubmitReview({ onSuccess }: { onSuccess?: () => void } = {}) 
   return useMutation({
     mutationFn: async (input: ReviewInput) => submitReview(await loadSupabase(), input),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: reviewKeys.all });
+      // The list is the product page's public read (lib/public-cache.ts); eligibility is a query.
+      await Promise.all([refreshPublicRead(reviewKeys.list()), queryClient.invalidateQueries({ queryKey: reviewKeys.all })]);
       onSuccess?.();
     },
   });

@@ -9,7 +9,7 @@ import { parseForm, type FieldErrors } from '../../../lib/form';
 import { useSubmitReview } from '../api/submit-review';
 import { reviewInputSchema, type Review, type ReviewInput } from '../schemas';
 
-/** Loaded only for signed-in purchasers (React.lazy), so visitors of `/` never download it. */
+/** Loaded only for signed-in purchasers (React.lazy, from ./purchaser-review.tsx). */
 export default function ReviewForm({ existing }: { existing: Review | undefined }) {
   const toast = useToast();
   const submit = useSubmitReview({ onSuccess: () => toast.show(existing ? 'Your review is updated.' : 'Thank you for your review.') });

@@ -1,15 +1,15 @@
 import { lazy, Suspense } from 'react';
-import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
-import { paths } from '../../../config/paths';
 import { useAuthSession } from '../../../lib/auth-session';
-import { useReviewEligibility } from '../api/get-review-eligibility';
-import { useReviews } from '../api/get-reviews';
-import { summarise, type Review } from '../schemas';
+import { usePublicRead } from '../../../lib/public-cache';
+import { reviewsRead } from '../api/get-reviews';
+import type { Review } from '../schemas';
+import { summarise } from '../summary';
+import { ReviewNotice } from './review-notice';
 
-const ReviewForm = lazy(() => import('./review-form'));
-
-const NOTICE = 'Only logged in customers who have purchased this product may leave a review.';
+// Signed-in people only: whether they may review is a query (TanStack Query, supabase-js), which a
+// visitor's first load of `/` does without.
+const PurchaserReview = lazy(() => import('./purchaser-review'));
 
 function Stars({ rating }: { rating: number }) {
   return (
@@ -21,7 +21,7 @@ function Stars({ rating }: { rating: number }) {
 }
 
 export function ReviewsSection() {
-  const { data: reviews } = useReviews();
+  const reviews = usePublicRead(reviewsRead);
   const { count, average } = summarise(reviews);
   return (
     <div className="space-y-6">
@@ -59,22 +59,11 @@ export function ReviewsSection() {
 
 function ReviewFormOrNotice({ reviews }: { reviews: readonly Review[] }) {
   const auth = useAuthSession();
-  const userId = auth.status === 'signed-in' ? auth.user.id : undefined;
-  const eligibility = useReviewEligibility(userId);
-  if (auth.status === 'loading' || (userId && eligibility.isPending)) return null;
-  if (!userId || !eligibility.data?.hasPurchased) {
-    return (
-      <p className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-800">
-        {NOTICE}{' '}
-        {!userId && (
-          <Link to={paths.auth.login.getHref(paths.home.getHref())}>Sign in</Link>
-        )}
-      </p>
-    );
-  }
+  if (auth.status === 'loading') return null;
+  if (auth.status === 'signed-out') return <ReviewNotice signedIn={false} />;
   return (
     <Suspense fallback={<Skeleton lines={4} label="Loading the review form…" />}>
-      <ReviewForm existing={reviews.find((review) => review.author_id === userId)} />
+      <PurchaserReview userId={auth.user.id} reviews={reviews} />
     </Suspense>
   );
 }
