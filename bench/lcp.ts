@@ -14,7 +14,7 @@ import { freePort } from '../supabase/local/shared/ports.ts';
 import { startStack } from '../supabase/local/stack.ts';
 
 const root = join(import.meta.dirname, '..');
-const RUNS = 5;
+const RUNS = Number(process.env.LCP_RUNS ?? 5);
 
 async function lcpOf(context: BrowserContext, url: string, ready: string): Promise<number> {
   const page = await context.newPage();
@@ -28,6 +28,13 @@ async function lcpOf(context: BrowserContext, url: string, ready: string): Promi
         (window as unknown as { __lcpElement: string }).__lcpElement = `${(entry as unknown as { element?: Element }).element?.tagName ?? '?'} ${((entry as unknown as { element?: Element }).element?.textContent ?? '').slice(0, 40)}`;
       }
     }).observe({ type: 'largest-contentful-paint', buffered: true });
+    // Main-thread tasks over 50 ms (start–end, ms), for LCP_DEBUG: where the page is busy before its paint.
+    (window as unknown as { __longTasks: string[] }).__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        (window as unknown as { __longTasks: string[] }).__longTasks.push(`${Math.round(entry.startTime)}–${Math.round(entry.startTime + entry.duration)}`);
+      }
+    }).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(url);
   await page.getByText(ready).first().waitFor();
@@ -39,6 +46,9 @@ async function lcpOf(context: BrowserContext, url: string, ready: string): Promi
       element: (window as unknown as { __lcpElement: string }).__lcpElement,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
       domContentLoaded: performance.getEntriesByType('navigation')[0] && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+      // What the page fetched and when (ms from navigation start): the critical path to the LCP element.
+      longTasks: (window as unknown as { __longTasks: string[] }).__longTasks.join(', '),
+      resources: performance.getEntriesByType('resource').map((r) => `${Math.round(r.startTime)}–${Math.round((r as PerformanceResourceTiming).responseEnd)} ${r.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 70)}`),
     })));
   }
   await page.close();
