@@ -93,6 +93,18 @@ export const router = createBrowserRouter([
   },
 ]);
 
+/** Resolves once the router has loaded the first page's route modules and run their loaders. */
+export function routerReady(): Promise<void> {
+  if (router.state.initialized) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = router.subscribe((state) => {
+      if (!state.initialized) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
 export function AppRouter() {
   return <RouterProvider router={router} />;
 }

@@ -26,10 +26,25 @@ const signedOut: AuthState = { status: 'signed-out', session: null, user: null }
 
 const AuthSessionContext = createContext<AuthSessionValue | null>(null);
 
+/**
+ * The session a route loader has already read from supabase-js (lib/session-user.ts). The app renders
+ * only once the first page's loaders are done, so with it the first render shows the signed-in page at
+ * once instead of a "checking your sign-in" spinner; supabase-js's INITIAL_SESSION event follows and
+ * confirms (or corrects) it.
+ */
+let loaderSession: Session | null = null;
+
+export function rememberLoaderSession(session: Session | null): void {
+  loaderSession = session;
+}
+
+const initialState = (): AuthState => {
+  if (loaderSession) return { status: 'signed-in', session: loaderSession, user: loaderSession.user };
+  return hasStoredSession() || urlCarriesAuthResult(window.location) ? loading : signedOut;
+};
+
 export function AuthSessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState>(() =>
-    hasStoredSession() || urlCarriesAuthResult(window.location) ? loading : signedOut,
-  );
+  const [state, setState] = useState<AuthState>(initialState);
   const [passwordRecovery, setPasswordRecovery] = useState(false);
 
   useEffect(() => {

@@ -1,3 +1,4 @@
+import { rememberLoaderSession } from './auth-session';
 import type { AppSupabaseClient } from './supabase';
 
 /**
@@ -6,5 +7,6 @@ import type { AppSupabaseClient } from './supabase';
  */
 export async function sessionUserId(client: AppSupabaseClient): Promise<string | null> {
   const { data } = await client.auth.getSession();
+  rememberLoaderSession(data.session);
   return data.session?.user.id ?? null;
 }
