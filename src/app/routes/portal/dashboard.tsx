@@ -15,6 +15,7 @@ import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
+import { formatDateTime } from '../../../lib/format';
 
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((userId) =>
@@ -98,7 +99,7 @@ function Dashboard({ userId }: { userId: string }) {
                     )}{' '}
                     {describeEvent(event.kind, (event.data ?? {}) as Record<string, unknown>, (code) => code.replace(/_/g, ' '))}
                     <span className="block text-slate-600">
-                      {new Date(event.created_at).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
+                      {formatDateTime(event.created_at)}
                     </span>
                   </li>
                 ))}

@@ -9,6 +9,7 @@ import { orderReceiptQueryOptions, useOrderReceipt } from '../../../features/cre
 import { formatMoney } from '../../../features/credits/components/orders-table';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { portalLoader } from './portal-loader';
+import { formatLongDateTime } from '../../../lib/format';
 
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((_userId, params) => queryClient.ensureQueryData(orderReceiptQueryOptions(params.orderId ?? '')));
@@ -26,7 +27,7 @@ function Receipt({ orderId }: { orderId: string }) {
       </section>
     );
   }
-  const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'long', timeStyle: 'short' }) : '—');
+  const date = (iso: string | null) => (iso ? formatLongDateTime(iso) : '—');
   return (
     <article aria-labelledby="receipt-title" className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-6 print:border-0 print:p-0">
       <h1 id="receipt-title" className="text-2xl font-bold">

@@ -2,6 +2,7 @@ import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import type { Order } from '../api/get-orders';
+import { formatDate } from '../../../lib/format';
 
 export const formatMoney = (cents: number, currency: string) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
@@ -28,7 +29,7 @@ export function OrdersTable({ orders }: { orders: readonly Order[] }) {
         <tbody>
           {orders.map((order) => (
             <tr key={order.id} className="border-t border-slate-200">
-              <td className="px-3 py-2 whitespace-nowrap">{new Date(order.created_at).toLocaleDateString('en-US', { dateStyle: 'medium' })}</td>
+              <td className="px-3 py-2 whitespace-nowrap">{formatDate(order.created_at)}</td>
               <td className="px-3 py-2">{order.credits} credits</td>
               <td className="px-3 py-2">{formatMoney(order.amount_cents, order.currency)}</td>
               <td className="px-3 py-2">{STATUS[order.status]}</td>

@@ -4,8 +4,9 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { KIND_LABELS, type StatementLine } from '../schemas';
 import { statementCsv } from '../statement-csv';
+import { formatDateTime } from '../../../lib/format';
 
-const dateTime = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const dateTime = formatDateTime;
 
 function download(lines: readonly StatementLine[]) {
   const blob = new Blob([statementCsv(lines)], { type: 'text/csv;charset=utf-8' });

@@ -4,6 +4,7 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { useMarkNotificationsRead } from '../api/mark-read';
 import type { Notification } from '../api/get-notifications';
+import { formatDateTime } from '../../../lib/format';
 
 export function NotificationList({ notifications }: { notifications: readonly Notification[] }) {
   const mark = useMarkNotificationsRead();
@@ -32,7 +33,7 @@ export function NotificationList({ notifications }: { notifications: readonly No
             </p>
             <p className="mt-1 text-sm text-slate-800">{notification.body}</p>
             <p className="mt-1 flex flex-wrap gap-3 text-sm text-slate-600">
-              <span>{new Date(notification.created_at).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}</span>
+              <span>{formatDateTime(notification.created_at)}</span>
               {notification.ticket && (
                 <Link
                   to={paths.portal.ticket.getHref(notification.ticket.number)}

@@ -6,6 +6,7 @@ import { reviewsRead } from '../api/get-reviews';
 import type { Review } from '../schemas';
 import { summarise } from '../summary';
 import { ReviewNotice } from './review-notice';
+import { formatDate } from '../../../lib/format';
 
 // Signed-in people only: whether they may review is a query (TanStack Query, supabase-js), which a
 // visitor's first load of `/` does without.
@@ -45,7 +46,7 @@ export function ReviewsSection() {
                 </p>
                 <p className="mt-2 whitespace-pre-line text-slate-800">{review.body}</p>
                 <p className="mt-2 text-sm text-slate-600">
-                  {review.author_name || 'A customer'} · {new Date(review.created_at).toLocaleDateString('en-US', { dateStyle: 'medium' })}
+                  {review.author_name || 'A customer'} · {formatDate(review.created_at)}
                 </p>
               </li>
             ))}

@@ -1,6 +1,7 @@
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import type { TicketEvent } from '../api/get-thread';
+import { formatDateTime } from '../../../lib/format';
 
 type EventData = Record<string, unknown>;
 
@@ -59,7 +60,7 @@ export function AuditTrail({ events, categoryName }: { events: readonly TicketEv
               )}
             </p>
             <p className="text-slate-600">
-              {new Date(event.created_at).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
+              {formatDateTime(event.created_at)}
               {event.actor_name ? ` · ${event.actor_name}` : ' · Pro Portal'}
             </p>
           </li>

@@ -3,8 +3,9 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import type { TicketSummary } from '../api/get-tickets';
 import { StatusBadge } from './status-badge';
+import { formatDate } from '../../../lib/format';
 
-const date = (iso: string) => new Date(iso).toLocaleDateString('en-US', { dateStyle: 'medium' });
+const date = formatDate;
 
 export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary[]; empty: { title: string; text?: string } }) {
   if (tickets.length === 0) return <EmptyState title={empty.title}>{empty.text}</EmptyState>;

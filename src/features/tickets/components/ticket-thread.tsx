@@ -8,8 +8,9 @@ import { apiErrorMessage } from '../../../lib/api-errors';
 import { usePostMessage } from '../api/post-message';
 import type { Thread } from '../api/get-thread';
 import type { TicketDetail } from '../api/get-ticket';
+import { formatDateTime } from '../../../lib/format';
 
-const dateTime = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const dateTime = formatDateTime;
 
 /** The ticket's description and every visible message, as safe Markdown. */
 export function TicketThread({ ticket, messages }: { ticket: TicketDetail['ticket']; messages: Thread['messages'] }) {
