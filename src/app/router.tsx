@@ -1,7 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ComponentType } from 'react';
 import { createBrowserRouter, RouterProvider, type LoaderFunction } from 'react-router-dom';
-import { PageSpinner } from '../components/ui/spinner';
 import { paths } from '../config/paths';
 import { RootLayout } from './layout/root-layout';
 import { RouteError } from './layout/route-error';
@@ -29,7 +28,7 @@ export const router = createBrowserRouter([
     Component: RootLayout,
     // Used only if the layout itself fails; page errors are caught below, inside the layout.
     ErrorBoundary: RouteError,
-    HydrateFallback: () => <PageSpinner />,
+    // No HydrateFallback: main.tsx renders only once the router is initialised (routerReady below).
     children: [
       {
         ErrorBoundary: RouteError,

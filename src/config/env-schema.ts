@@ -1,7 +1,7 @@
 /**
  * The VITE_* settings' rules. Runs when the dev server starts or the app is built (vite.config.ts, the
- * `virtual:app-env` plugin): the values are compiled into the bundle then, so that is where they are
- * validated. The browser receives only the result (see ./env.ts), not zod.
+ * `pro-portal:app-env` plugin, which defines `__APP_ENV__`): the values are compiled into the bundle
+ * then, so that is where they are validated. The browser receives only the result (see ./env.ts), not zod.
  */
 import * as z from 'zod/mini';
 

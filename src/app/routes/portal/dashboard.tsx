@@ -13,9 +13,9 @@ import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../..
 import { describeEvent } from '../../../features/tickets/components/audit-trail';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
+import { formatDateTime } from '../../../lib/format';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
-import { formatDateTime } from '../../../lib/format';
 
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((userId) =>

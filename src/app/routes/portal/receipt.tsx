@@ -7,9 +7,9 @@ import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
 import { orderReceiptQueryOptions, useOrderReceipt } from '../../../features/credits/api/get-orders';
 import { formatMoney } from '../../../features/credits/components/orders-table';
+import { formatLongDateTime } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { portalLoader } from './portal-loader';
-import { formatLongDateTime } from '../../../lib/format';
 
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((_userId, params) => queryClient.ensureQueryData(orderReceiptQueryOptions(params.orderId ?? '')));

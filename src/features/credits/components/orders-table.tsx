@@ -1,8 +1,8 @@
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import type { Order } from '../api/get-orders';
 import { formatDate } from '../../../lib/format';
+import type { Order } from '../api/get-orders';
 
 export const formatMoney = (cents: number, currency: string) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);

@@ -2,11 +2,10 @@ import { Button } from '../../../components/ui/button';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
+import { formatDateTime } from '../../../lib/format';
 import { KIND_LABELS, type StatementLine } from '../schemas';
 import { statementCsv } from '../statement-csv';
-import { formatDateTime } from '../../../lib/format';
 
-const dateTime = formatDateTime;
 
 function download(lines: readonly StatementLine[]) {
   const blob = new Blob([statementCsv(lines)], { type: 'text/csv;charset=utf-8' });
@@ -45,7 +44,7 @@ export function StatementTable({ lines }: { lines: readonly StatementLine[] }) {
           <tbody>
             {lines.map((line) => (
               <tr key={line.id} className="border-t border-slate-200">
-                <td className="px-3 py-2 whitespace-nowrap">{dateTime(line.createdAt)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(line.createdAt)}</td>
                 <td className="px-3 py-2">{KIND_LABELS[line.kind]}</td>
                 <td className="px-3 py-2">
                   {line.ticketNumber !== null ? (

@@ -2,9 +2,9 @@ import { Button } from '../../../components/ui/button';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
+import { formatDateTime } from '../../../lib/format';
 import { useMarkNotificationsRead } from '../api/mark-read';
 import type { Notification } from '../api/get-notifications';
-import { formatDateTime } from '../../../lib/format';
 
 export function NotificationList({ notifications }: { notifications: readonly Notification[] }) {
   const mark = useMarkNotificationsRead();

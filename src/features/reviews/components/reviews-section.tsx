@@ -1,12 +1,12 @@
 import { lazy, Suspense } from 'react';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { useAuthSession } from '../../../lib/auth-session';
+import { formatDate } from '../../../lib/format';
 import { usePublicRead } from '../../../lib/public-cache';
 import { reviewsRead } from '../api/get-reviews';
 import type { Review } from '../schemas';
 import { summarise } from '../summary';
 import { ReviewNotice } from './review-notice';
-import { formatDate } from '../../../lib/format';
 
 // Signed-in people only: whether they may review is a query (TanStack Query, supabase-js), which a
 // visitor's first load of `/` does without.

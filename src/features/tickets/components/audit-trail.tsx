@@ -1,7 +1,7 @@
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import type { TicketEvent } from '../api/get-thread';
 import { formatDateTime } from '../../../lib/format';
+import type { TicketEvent } from '../api/get-thread';
 
 type EventData = Record<string, unknown>;
 

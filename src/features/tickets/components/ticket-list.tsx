@@ -1,11 +1,10 @@
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
+import { formatDate } from '../../../lib/format';
 import type { TicketSummary } from '../api/get-tickets';
 import { StatusBadge } from './status-badge';
-import { formatDate } from '../../../lib/format';
 
-const date = formatDate;
 
 export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary[]; empty: { title: string; text?: string } }) {
   if (tickets.length === 0) return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
@@ -18,7 +17,7 @@ export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary
               #{ticket.number} {ticket.subject}
             </Link>
             <p className="text-sm text-slate-600">
-              Opened {date(ticket.created_at)}
+              Opened {formatDate(ticket.created_at)}
               {ticket.quoted_credits !== null && ` · ${ticket.quoted_credits} credits`}
               {ticket.charged_credits > 0 && ` (${ticket.charged_credits} charged)`}
             </p>

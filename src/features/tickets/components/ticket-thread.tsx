@@ -5,12 +5,11 @@ import { TextAreaField } from '../../../components/ui/fields';
 import { Markdown } from '../../../components/ui/markdown';
 import { useToast } from '../../../components/ui/toast';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import { formatDateTime } from '../../../lib/format';
 import { usePostMessage } from '../api/post-message';
 import type { Thread } from '../api/get-thread';
 import type { TicketDetail } from '../api/get-ticket';
-import { formatDateTime } from '../../../lib/format';
 
-const dateTime = formatDateTime;
 
 /** The ticket's description and every visible message, as safe Markdown. */
 export function TicketThread({ ticket, messages }: { ticket: TicketDetail['ticket']; messages: Thread['messages'] }) {
@@ -18,7 +17,7 @@ export function TicketThread({ ticket, messages }: { ticket: TicketDetail['ticke
     <ol className="space-y-4" aria-label="Conversation">
       <li className="rounded-lg border border-slate-200 bg-white p-4">
         <p className="text-sm text-slate-600">
-          <span className="font-semibold text-slate-900">You</span> opened the ticket · {dateTime(ticket.created_at)}
+          <span className="font-semibold text-slate-900">You</span> opened the ticket · {formatDateTime(ticket.created_at)}
         </p>
         <Markdown source={ticket.body} className="mt-2" />
       </li>
@@ -29,7 +28,7 @@ export function TicketThread({ ticket, messages }: { ticket: TicketDetail['ticke
         >
           <p className="text-sm text-slate-700">
             <span className="font-semibold text-slate-900">{message.author_name || (message.from_staff ? 'Support' : 'You')}</span>
-            {message.from_staff && ' (support engineer)'} · {dateTime(message.created_at)}
+            {message.from_staff && ' (support engineer)'} · {formatDateTime(message.created_at)}
           </p>
           <Markdown source={message.body} className="mt-2" />
         </li>
