@@ -1,18 +1,53 @@
 /**
- * Dates as the customer pages show them (en-US). `Date#toLocaleString(locale, options)` builds a new
- * Intl.DateTimeFormat on every call, which is slow enough to show in a page's first render; these build
- * one formatter each, on first use.
+ * Dates as the customer pages show them: en-US, in the viewer's time zone, exactly as
+ * `Intl.DateTimeFormat('en-US', …)` writes them (src/lib/format.test.ts compares the two).
+ *
+ * Written out rather than through Intl on purpose: the first Intl.DateTimeFormat a page creates loads
+ * the locale's calendar data, ~50 ms of main thread (~200 ms at the 4× CPU throttling LCP is measured
+ * with; bench/README.md) — in the middle of the portal's first render, which shows dates. The Date
+ * getters below read the same time zone and cost nothing. The customer pages are English-only; a page
+ * that should follow the viewer's locale uses Intl (the staff area does).
  */
-function formatter(options: Intl.DateTimeFormatOptions): (iso: string) => string {
-  let format: Intl.DateTimeFormat | undefined;
-  return (iso) => (format ??= new Intl.DateTimeFormat('en-US', options)).format(new Date(iso));
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+function parts(iso: string) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a date: ${JSON.stringify(iso)}`);
+  const month = MONTHS[date.getMonth()] ?? '';
+  const hours = date.getHours();
+  return {
+    longDate: `${month} ${date.getDate()}, ${date.getFullYear()}`,
+    mediumDate: `${month.slice(0, 3)} ${date.getDate()}, ${date.getFullYear()}`,
+    time: `${hours % 12 || 12}:${String(date.getMinutes()).padStart(2, '0')} ${hours < 12 ? 'AM' : 'PM'}`,
+  };
 }
 
-/** "Nov 27, 2026, 3:12 PM" */
-export const formatDateTime = formatter({ dateStyle: 'medium', timeStyle: 'short' });
+/** "Nov 27, 2026, 3:12 PM" (dateStyle medium, timeStyle short) */
+export function formatDateTime(iso: string): string {
+  const { mediumDate, time } = parts(iso);
+  return `${mediumDate}, ${time}`;
+}
 
-/** "Nov 27, 2026" */
-export const formatDate = formatter({ dateStyle: 'medium' });
+/** "Nov 27, 2026" (dateStyle medium) */
+export function formatDate(iso: string): string {
+  return parts(iso).mediumDate;
+}
 
-/** "November 27, 2026 at 3:12 PM" (receipts) */
-export const formatLongDateTime = formatter({ dateStyle: 'long', timeStyle: 'short' });
+/** "November 27, 2026 at 3:12 PM" (dateStyle long, timeStyle short; receipts) */
+export function formatLongDateTime(iso: string): string {
+  const { longDate, time } = parts(iso);
+  return `${longDate} at ${time}`;
+}
