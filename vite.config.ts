@@ -4,6 +4,7 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { parseEnv } from './src/config/env-schema.ts';
+import { routePreload } from './src/config/route-preload.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -24,8 +25,25 @@ function appEnv(): Plugin {
   };
 }
 
+/** What src/app/router.tsx loads for a page: its layouts' and its own modules, and the query client. */
+const queryPage = (...modules: string[]) => ['src/lib/query-client.ts', 'src/app/layout/query-layout.tsx', ...modules];
+const signedInPage = (page: string) => queryPage('src/app/routes/portal/require-session.tsx', page);
+const staffPage = (page: string) => queryPage('src/app/routes/staff/layout.tsx', page);
+
 export default defineConfig(({ command }) => ({
-  plugins: [react(), tailwindcss(), appEnv()],
+  plugins: [
+    react(),
+    tailwindcss(),
+    appEnv(),
+    // Deep links download their page's chunks with the HTML instead of after the entry has run (see the
+    // file): the customer's and the engineer's landing pages and a ticket, the pages links lead to.
+    routePreload([
+      { path: /^\/portal\/?$/, modules: signedInPage('src/app/routes/portal/dashboard.tsx') },
+      { path: /^\/portal\/tickets\/\d+\/?$/, modules: signedInPage('src/app/routes/portal/ticket.tsx') },
+      { path: /^\/staff\/?$/, modules: staffPage('src/app/routes/staff/queue.tsx') },
+      { path: /^\/staff\/tickets\/\d+\/?$/, modules: staffPage('src/app/routes/staff/ticket.tsx') },
+    ]),
+  ],
   resolve: {
     alias: [
       // supabase-js 2.x constructs a Realtime client and a Storage client in every createClient() and
@@ -70,6 +88,17 @@ export default defineConfig(({ command }) => ({
             // load after its first paint: not part of `/`'s first load. Below the framework's priority:
             // a group also takes the dependencies of what it captures, and React belongs to the above.
             { name: 'tanstack-query', test: /[\\/]node_modules[\\/]@tanstack[\\/]/, priority: 5 },
+            // What the portal's dashboard needs from the ticket and credit features (their queries, schemas and
+            // the components it shows) and the client module, as one chunk instead of ten small ones: each
+            // chunk is a request (six at a time over HTTP/1.1) and a compile task before the first paint.
+            // Only these modules, not their dependencies: those include modules `/` loads, which would then
+            // load this chunk and supabase-js with it (`npm run size` checks that it does not).
+            {
+              name: 'portal',
+              test: /[\\/]src[\\/](features[\\/](tickets|credits)[\\/](api[\\/]|schemas|keys|components[\\/](status-badge|audit-trail|balance-card)\.)|lib[\\/](supabase|query-keys|session-user)\.|app[\\/]routes[\\/]portal[\\/](page-header|portal-loader)\.|components[\\/]ui[\\/]empty-state\.)/,
+              priority: 4,
+              includeDependenciesRecursively: false,
+            },
           ],
         },
       },
