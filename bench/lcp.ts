@@ -46,6 +46,7 @@ async function lcpOf(context: BrowserContext, url: string, ready: string): Promi
       element: (window as unknown as { __lcpElement: string }).__lcpElement,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
       domContentLoaded: performance.getEntriesByType('navigation')[0] && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+      lcp: (window as unknown as { __lcp: number }).__lcp,
       // What the page fetched and when (ms from navigation start): the critical path to the LCP element.
       longTasks: (window as unknown as { __longTasks: string[] }).__longTasks.join(', '),
       resources: performance.getEntriesByType('resource').map((r) => `${Math.round(r.startTime)}–${Math.round((r as PerformanceResourceTiming).responseEnd)} ${r.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 70)}`),

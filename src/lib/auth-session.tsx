@@ -61,7 +61,15 @@ export function AuthSessionProvider({ children }: { children: ReactNode }) {
         if (!firstEvent && session?.user.id !== userId) clearSignedInCaches();
         firstEvent = false;
         userId = session?.user.id;
-        setState(session ? { status: 'signed-in', session, user: session.user } : signedOut);
+        // INITIAL_SESSION usually confirms the session a loader primed the first render with: keeping the
+        // state then spares the whole app a second render right after its first paint.
+        setState((previous) =>
+          event === 'INITIAL_SESSION' && previous.status === 'signed-in' && previous.session.access_token === session?.access_token
+            ? previous
+            : session
+              ? { status: 'signed-in', session, user: session.user }
+              : signedOut,
+        );
         if (event === 'PASSWORD_RECOVERY') setPasswordRecovery(true);
         if (event === 'SIGNED_OUT') setPasswordRecovery(false);
       });
