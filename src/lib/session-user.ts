@@ -1,13 +1,14 @@
 import { rememberLoaderSession } from './auth-session';
-import type { AppSupabaseClient } from './supabase';
+import { currentSession } from './read-client';
 
 /**
  * The signed-in user's id, or null. Loaders run before any component, while the session provider may
- * still be loading: supabase-js's `getSession()` waits for the stored session to be read. The session
- * is handed to the provider too, so the app's first render already shows the signed-in page.
+ * still be loading; this reads the session without waiting for supabase-js while the stored one is
+ * fresh (lib/read-client.ts). The session is handed to the provider too, so the app's first render
+ * already shows the signed-in page.
  */
-export async function sessionUserId(client: AppSupabaseClient): Promise<string | null> {
-  const { data } = await client.auth.getSession();
-  rememberLoaderSession(data.session);
-  return data.session?.user.id ?? null;
+export async function sessionUserId(): Promise<string | null> {
+  const session = await currentSession();
+  rememberLoaderSession(session);
+  return session?.user.id ?? null;
 }

@@ -28,6 +28,11 @@ export function whenClientLoaded(onLoad: (client: AppSupabaseClient) => void): (
   return () => waiting.delete(onLoad);
 }
 
+/** The client, if its module has been evaluated already (no loading). */
+export function loadedClient(): AppSupabaseClient | undefined {
+  return loaded;
+}
+
 export function loadSupabase(): Promise<AppSupabaseClient> {
   return import('./supabase').then((module) => module.supabase);
 }

@@ -1,5 +1,4 @@
 import { sessionUserId } from '../../../lib/session-user';
-import { supabase } from '../../../lib/supabase';
 
 /**
  * A portal route's loader: warms the cache for the signed-in user before the page renders. Without a
@@ -8,7 +7,7 @@ import { supabase } from '../../../lib/supabase';
 export const portalLoader =
   (warm: (userId: string, params: Record<string, string | undefined>, request: Request) => Promise<unknown>) =>
   async ({ params, request }: { params: Record<string, string | undefined>; request: Request }) => {
-    const userId = await sessionUserId(supabase);
+    const userId = await sessionUserId();
     if (userId) await warm(userId, params, request);
     return null;
   };

@@ -1,9 +1,9 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
+import { readClient, type ReadClient } from '../../../lib/read-client';
 import { creditKeys } from './keys';
 
 /** The customer's own credit wallet (the one made for them at sign-up). */
-export async function getAccount(client: AppSupabaseClient, userId: string) {
+export async function getAccount(client: ReadClient, userId: string) {
   const { data } = await client
     .from('account_members')
     .select('account:accounts(id, name, balance, low_balance_threshold)')
@@ -19,6 +19,6 @@ export async function getAccount(client: AppSupabaseClient, userId: string) {
 export type Account = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
 
 export const accountQueryOptions = (userId: string) =>
-  queryOptions({ queryKey: creditKeys.account(userId), queryFn: () => getAccount(supabase, userId), staleTime: 5_000 });
+  queryOptions({ queryKey: creditKeys.account(userId), queryFn: async () => getAccount(await readClient(), userId), staleTime: 5_000 });
 
 export const useAccount = (userId: string) => useSuspenseQuery(accountQueryOptions(userId));

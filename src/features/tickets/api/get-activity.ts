@@ -1,9 +1,9 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
+import { readClient, type ReadClient } from '../../../lib/read-client';
 import { ticketKeys } from './keys';
 
 /** The latest audit events across the customer's tickets, for the dashboard. */
-export async function getRecentActivity(client: AppSupabaseClient) {
+export async function getRecentActivity(client: ReadClient) {
   const { data } = await client
     .from('ticket_events')
     .select('id, kind, actor_name, data, created_at, ticket:tickets(number, subject)')
@@ -14,6 +14,6 @@ export async function getRecentActivity(client: AppSupabaseClient) {
 }
 
 export const recentActivityQueryOptions = () =>
-  queryOptions({ queryKey: ticketKeys.activity(), queryFn: () => getRecentActivity(supabase), staleTime: 5_000 });
+  queryOptions({ queryKey: ticketKeys.activity(), queryFn: async () => getRecentActivity(await readClient()), staleTime: 5_000 });
 
 export const useRecentActivity = () => useSuspenseQuery(recentActivityQueryOptions());

@@ -1,5 +1,5 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
+import { readClient, type ReadClient } from '../../../lib/read-client';
 import type { TicketFilters, TicketStatus } from '../schemas';
 import { ticketKeys } from './keys';
 
@@ -13,7 +13,7 @@ const CLOSED: TicketStatus[] = ['resolved', 'declined', 'canceled'];
 export const searchTerm = (q: string) => q.replace(/[,()*%\\":]/g, ' ').trim();
 
 /** The customer's tickets, newest first, filtered by status and a search of subject (or a number). */
-export async function getTickets(client: AppSupabaseClient, filters: TicketFilters) {
+export async function getTickets(client: ReadClient, filters: TicketFilters) {
   let query = client.from('tickets').select(TICKET_COLUMNS).order('created_at', { ascending: false }).limit(200);
   if (filters.status === 'open') query = query.in('status', OPEN);
   else if (filters.status === 'closed') query = query.in('status', CLOSED);
@@ -30,12 +30,12 @@ export async function getTickets(client: AppSupabaseClient, filters: TicketFilte
 export type TicketSummary = Awaited<ReturnType<typeof getTickets>>[number];
 
 export const ticketsQueryOptions = (filters: TicketFilters) =>
-  queryOptions({ queryKey: ticketKeys.list(filters), queryFn: () => getTickets(supabase, filters), staleTime: 5_000 });
+  queryOptions({ queryKey: ticketKeys.list(filters), queryFn: async () => getTickets(await readClient(), filters), staleTime: 5_000 });
 
 export const useTickets = (filters: TicketFilters) => useSuspenseQuery(ticketsQueryOptions(filters));
 
 /** Tickets waiting for the customer: quotes to confirm and charges waiting for credits. */
-export async function getTicketsNeedingAction(client: AppSupabaseClient) {
+export async function getTicketsNeedingAction(client: ReadClient) {
   const { data } = await client
     .from('tickets')
     .select(TICKET_COLUMNS)
@@ -46,6 +46,6 @@ export async function getTicketsNeedingAction(client: AppSupabaseClient) {
 }
 
 export const ticketsNeedingActionQueryOptions = () =>
-  queryOptions({ queryKey: ticketKeys.needingAction(), queryFn: () => getTicketsNeedingAction(supabase), staleTime: 5_000 });
+  queryOptions({ queryKey: ticketKeys.needingAction(), queryFn: async () => getTicketsNeedingAction(await readClient()), staleTime: 5_000 });
 
 export const useTicketsNeedingAction = () => useSuspenseQuery(ticketsNeedingActionQueryOptions());
