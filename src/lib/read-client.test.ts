@@ -41,13 +41,13 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('freshStoredSession', () => {
   it('returns the stored session while its token is valid beyond the refresh margin', async () => {
-    const { freshStoredSession } = await import('./auth-storage');
+    const { freshStoredSession } = await import('./read-client');
     storage.set(KEY, JSON.stringify(session(3600)));
     expect(freshStoredSession(now)?.access_token).toBe('stored-token');
   });
 
   it('leaves a token that supabase-js would refresh (within 90 s, or expired) to supabase-js', async () => {
-    const { freshStoredSession } = await import('./auth-storage');
+    const { freshStoredSession } = await import('./read-client');
     storage.set(KEY, JSON.stringify(session(60)));
     expect(freshStoredSession(now)).toBeNull();
     storage.set(KEY, JSON.stringify(session(-10)));
@@ -55,7 +55,7 @@ describe('freshStoredSession', () => {
   });
 
   it('returns null for nothing stored, a value that is not a session, or blocked storage', async () => {
-    const { freshStoredSession } = await import('./auth-storage');
+    const { freshStoredSession } = await import('./read-client');
     expect(freshStoredSession(now)).toBeNull();
     storage.set(KEY, 'not json');
     expect(freshStoredSession(now)).toBeNull();
