@@ -73,11 +73,11 @@ export default defineConfig(({ command }) => ({
       output: {
         codeSplitting: {
           groups: [
-            // supabase-js (~35 KB gzip with the stand-ins, not tree-shakeable) gets a chunk of its own. Only
+            // PostgREST's query builder alone: the dashboard's first reads need only this (lib/read-client.ts).
+            { name: 'postgrest-js', test: /[\\/]node_modules[\\/]@supabase[\\/]postgrest-js[\\/]/, priority: 25 },
+            // supabase-js (~28 KB gzip with the stand-ins, not tree-shakeable) gets a chunk of its own. Only
             // lazy routes and the session provider's dynamic import reach it, so a visitor of `/` who is not
             // signed in never downloads it (see src/lib/supabase-loader.ts).
-            // PostgREST's query builder alone: a signed-in page's first reads need only this (lib/read-client.ts).
-            { name: 'postgrest-js', test: /[\\/]node_modules[\\/]@supabase[\\/]postgrest-js[\\/]/, priority: 25 },
             { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/]|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/, priority: 20 },
             { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/, priority: 15 },
             // The framework changes far less often than our code: keep it cacheable across deploys.
