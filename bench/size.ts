@@ -73,25 +73,19 @@ export function measure(dist: string) {
   const isSupabase = (key: string) => /supabase-js/.test(manifest[key]?.name ?? '') || /node_modules\/@supabase\//.test(key);
   const supabaseInFirstLoad = [...firstLoadKeys].filter(isSupabase).map((key) => manifest[key]?.file);
 
-  // The route modules of `/portal` and what the router and the header load with them before its first
-  // paint: the query layout (with the query client: TanStack Query is not in the first load of `/`) and
-  // the signed-in part of the header.
-  const portalModules = [
-    'src/app/layout/query-layout.tsx',
-    'src/app/layout/signed-in-header.tsx',
-    'src/app/routes/portal/require-session.tsx',
-    'src/app/routes/portal/dashboard.tsx',
-  ];
-  for (const key of portalModules) if (!manifest[key]) throw new Error(`manifest has no ${key}`);
-  // And the client (lib/supabase.ts, a chunk shared by many routes, so known by its name): the
-  // dashboard's first reads do without it (lib/read-client.ts), but the session provider loads it right
-  // after the first paint, so it counts as part of the portal's initial JS.
+  // The route modules the router loads for `/portal` (the query layout brings the query client:
+  // TanStack Query is not in the first load of `/`). Everything they import statically is evaluated
+  // before the dashboard's reads are sent, so supabase-js must not be among it (lib/read-client.ts).
+  const routeModules = ['src/app/layout/query-layout.tsx', 'src/app/routes/portal/require-session.tsx', 'src/app/routes/portal/dashboard.tsx'];
+  // What comes with the first paint as well: the signed-in part of the header, and the client
+  // (lib/supabase.ts, a chunk shared by many routes, so known by its name), which the session provider
+  // loads right after the first paint.
   const clientKeys = Object.keys(manifest).filter((key) => manifest[key]?.name === 'supabase');
   if (clientKeys.length !== 1) throw new Error(`expected one chunk named "supabase" (src/lib/supabase.ts), found ${clientKeys.length}`);
+  const portalModules = [...routeModules, 'src/app/layout/signed-in-header.tsx'];
+  for (const key of portalModules) if (!manifest[key]) throw new Error(`manifest has no ${key}`);
   const portal = jsFiles(staticClosure(manifest, [entryKey, ...portalModules, ...clientKeys]));
-  // …and what must be evaluated before the dashboard's reads are sent: not supabase-js.
-  const beforeReads = staticClosure(manifest, [entryKey, 'src/app/layout/query-layout.tsx', 'src/app/routes/portal/require-session.tsx', 'src/app/routes/portal/dashboard.tsx']);
-  const supabaseBeforePortalReads = [...beforeReads].filter(isSupabase).map((key) => manifest[key]?.file);
+  const supabaseBeforePortalReads = [...staticClosure(manifest, [entryKey, ...routeModules])].filter(isSupabase).map((key) => manifest[key]?.file);
 
   const lazyRoutes = Object.entries(manifest)
     .filter(([key, chunk]) => chunk.isDynamicEntry && key.startsWith('src/app/routes/'))
