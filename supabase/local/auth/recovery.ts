@@ -7,17 +7,24 @@ import { json, type ServiceRequest, type ServiceResponse } from '../shared/servi
 import { transaction, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowedRedirect, newOneTimeToken, OTP_EXPIRY_SECONDS, sendMail, tokenHash } from './mail.ts';
-import { optionalString, readJson, validateEmail, type Json } from './request.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, OTP_EXPIRY_SECONDS, sendMail, tokenHash } from './mail.ts';
+import { optionalString, rateLimitKey, readJson, validateEmail, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, loadUser } from './users.ts';
 
 /** Always `{}`: whether the address has an account is not the caller's business. */
-export const recover: Endpoint = async ({ ctx }, req) => {
+export const recover: Endpoint = async (env, req) => {
+  const { ctx } = env;
+  env.limits.request('signInSignUps', rateLimitKey(req));
   const email = validateEmail(optionalString(readJson(req), 'email'));
   await transaction(ctx.pools.auth, async (db) => {
     const id = await findUserIdByEmail(db, email);
     if (!id) return;
+    const { rows } = await db.query<{ sent_at: Date | null }>(
+      `select recovery_sent_at as sent_at from auth.users where id = $1 for update`,
+      [id],
+    );
+    allowEmail(env, rows[0]?.sent_at);
     const token = newOneTimeToken(email);
     await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [
       id,
@@ -86,6 +93,7 @@ function verifyType(value: string | undefined): VerifyType {
 
 /** `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. */
 export const verifyPost: Endpoint = async (env, req) => {
+  env.limits.request('tokenVerifications', rateLimitKey(req));
   const body = readJson(req);
   const type = verifyType(optionalString(body, 'type'));
   const hashed = optionalString(body, 'token_hash');
@@ -100,6 +108,7 @@ export const verifyPost: Endpoint = async (env, req) => {
 
 /** The e-mail link: redirects to `redirect_to` with the session (or the error) in the fragment. */
 export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> => {
+  env.limits.request('tokenVerifications', rateLimitKey(req));
   const redirect = allowedRedirect(env.ctx, req.query.get('redirect_to'));
   const type = verifyType(req.query.get('type') ?? undefined);
   const fragment = new URLSearchParams();

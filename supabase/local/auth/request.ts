@@ -106,6 +106,11 @@ export function userAgent(req: ServiceRequest): string | null {
   return req.headers['user-agent'] ?? null;
 }
 
+/** The key of the caller's rate limits: the client address the gateway determined. */
+export function rateLimitKey(req: ServiceRequest): string {
+  return clientIp(req) ?? req.ip;
+}
+
 /** The client address as an `inet`, or null when the gateway passed something Postgres would refuse. */
 export function clientIp(req: ServiceRequest): string | null {
   const ip = req.ip.replace(/^::ffff:/, '');
