@@ -38,22 +38,25 @@ export const recover: Endpoint = async (env, req) => {
 
 type VerifyType = 'signup' | 'invite' | 'magiclink' | 'email' | 'recovery' | 'email_change';
 
-/** Which hashed-token column each verification type checks, and when it was sent. */
-const TOKEN_COLUMNS: Record<VerifyType, { token: string; sentAt: string }> = {
-  signup: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  invite: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  email: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  magiclink: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
-  recovery: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
-  email_change: { token: 'email_change_token_new', sentAt: 'email_change_sent_at' },
-};
+/**
+ * Which hashed-token column each verification type checks, and when it was sent. A Map, not an object
+ * literal: `type` comes from the client, and `__proto__` or `constructor` must not find anything.
+ */
+const TOKEN_COLUMNS = new Map<VerifyType, { token: string; sentAt: string }>([
+  ['signup', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['invite', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['email', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['magiclink', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
+  ['recovery', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
+  ['email_change', { token: 'email_change_token_new', sentAt: 'email_change_sent_at' }],
+]);
 
 const expired = () => new AuthError(403, 'otp_expired', 'Email link is invalid or has expired');
 
 /** Finds the user the token belongs to, consumes the token and opens a session. */
 async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Json> {
   const { ctx } = env;
-  const columns = TOKEN_COLUMNS[type];
+  const columns = TOKEN_COLUMNS.get(type)!;
   return transaction(ctx.pools.auth, async (db: Db) => {
     const { rows } = await db.query<{ id: string; email: string | null; email_change: string | null; fresh: boolean }>(
       `select id, email, email_change, ${columns.sentAt} + make_interval(secs => $2) > now() as fresh
@@ -87,8 +90,9 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
 }
 
 function verifyType(value: string | undefined): VerifyType {
-  if (value && value in TOKEN_COLUMNS) return value as VerifyType;
-  throw badRequest('validation_failed', 'Verify requires a verification type');
+  if (!value) throw badRequest('validation_failed', 'Verify requires a verification type');
+  if (!TOKEN_COLUMNS.has(value as VerifyType)) throw badRequest('validation_failed', 'Invalid email verification type');
+  return value as VerifyType;
 }
 
 /** `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. */

@@ -37,6 +37,53 @@ export function optionalObject(body: Json, key: string): Json | undefined {
   return value as Json;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Postgres cannot store U+0000 in text or jsonb, nor half of a UTF-16 surrogate pair in jsonb: such input
+ * would fail the write with a 500, so it is refused up front with what was wrong.
+ */
+function unstorable(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'the NUL character (\\u0000)';
+  if (LONE_SURROGATE.test(value)) return 'an unpaired UTF-16 surrogate';
+  return undefined;
+}
+
+/** Deeper than this, Postgres' JSON parser runs out of stack (and so would this check). */
+const MAX_METADATA_DEPTH = 256;
+
+function checkStorable(value: unknown, path: string, depth = 0): void {
+  if (depth > MAX_METADATA_DEPTH) {
+    throw badRequest('validation_failed', `${path.split(/[.[]/)[0]} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
+  }
+  if (typeof value === 'string') {
+    const problem = unstorable(value);
+    if (problem) throw badRequest('validation_failed', `${path} cannot contain ${problem}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkStorable(item, `${path}[${index}]`, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const problem = unstorable(key);
+      if (problem) throw badRequest('validation_failed', `${path} cannot have a key containing ${problem}`);
+      checkStorable(item, `${path}.${key}`, depth + 1);
+    }
+  }
+}
+
+/** A metadata object (`data`, `user_metadata`, `app_metadata`) that Postgres' jsonb can store. */
+export function optionalMetadata(body: Json, key: string): Json | undefined {
+  const value = optionalObject(body, key);
+  if (value) checkStorable(value, key);
+  return value;
+}
+
+/** A string that goes into a text column as it is. */
+export function optionalStoredString(body: Json, key: string): string | undefined {
+  const value = optionalString(body, key);
+  if (value !== undefined) checkStorable(value, key);
+  return value;
+}
+
 // The shape checkmail.ValidateFormat accepts: a dot-atom local part, '@', and a dotted host.
 const EMAIL_FORMAT =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
