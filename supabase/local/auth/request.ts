@@ -49,23 +49,41 @@ function unstorable(value: string): string | undefined {
   return undefined;
 }
 
-/** Deeper than this, Postgres' JSON parser runs out of stack (and so would this check). */
-const MAX_METADATA_DEPTH = 256;
+/** Go's encoding/json refuses deeper documents, so GoTrue never stores them (Postgres' parser gives up not far beyond). */
+const MAX_METADATA_DEPTH = 10000;
 
-function checkStorable(value: unknown, path: string, depth = 0): void {
-  if (depth > MAX_METADATA_DEPTH) {
-    throw badRequest('validation_failed', `${path.split(/[.[]/)[0]} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
-  }
-  if (typeof value === 'string') {
-    const problem = unstorable(value);
-    if (problem) throw badRequest('validation_failed', `${path} cannot contain ${problem}`);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkStorable(item, `${path}[${index}]`, depth + 1));
-  } else if (value && typeof value === 'object') {
+interface Visit {
+  value: unknown;
+  depth: number;
+  parent?: Visit;
+  /** `.key` or `[index]` under the parent. */
+  step: string;
+}
+
+const pathOf = (visit: Visit): string => (visit.parent ? pathOf(visit.parent) : '') + visit.step;
+
+/** Walks the value without recursion: a deep document must not overflow the stack here either. */
+function checkStorable(root: unknown, rootPath: string): void {
+  const pending: Visit[] = [{ value: root, depth: 0, step: rootPath }];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    const { value, depth } = visit;
+    if (typeof value === 'string') {
+      const problem = unstorable(value);
+      if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot contain ${problem}`);
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= MAX_METADATA_DEPTH) {
+      throw badRequest('validation_failed', `${rootPath} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => pending.push({ value: item, depth: depth + 1, parent: visit, step: `[${index}]` }));
+      continue;
+    }
     for (const [key, item] of Object.entries(value)) {
       const problem = unstorable(key);
-      if (problem) throw badRequest('validation_failed', `${path} cannot have a key containing ${problem}`);
-      checkStorable(item, `${path}.${key}`, depth + 1);
+      if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot have a key containing ${problem}`);
+      pending.push({ value: item, depth: depth + 1, parent: visit, step: `.${key}` });
     }
   }
 }
