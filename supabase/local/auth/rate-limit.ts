@@ -7,9 +7,9 @@
  *   requests whatever N is; a bucket here holds min(N, 30), so a limit under 30 means what it says;
  * - per project, `email_sent` e-mails per hour, counted in fixed hours (GoTrue's IntervalLimiter), when
  *   sign-ups must be confirmed (see `allowEmail` in mail.ts for that and `max_frequency` per address);
- * - per client IP and address, failed password sign-ins (not in GoTrue): 30 wrong passwords for one
- *   address from one IP block that pair for a while. Keyed by IP, so whoever guesses from elsewhere
- *   never locks out the owner.
+ * - per client IP and address, failed password sign-ins (not in GoTrue): 30 wrong passwords (fewer if
+ *   `sign_in_sign_ups` is lower) for one address from one IP block that pair until they age out of 5
+ *   minutes. Keyed by IP, so whoever guesses from elsewhere never locks out the owner.
  *
  * The client IP is what the gateway determined (the socket's peer, or the address a trusted proxy
  * forwarded), never a header the client wrote itself.
@@ -139,7 +139,7 @@ export class SignInFailures {
 
 const key = (ip: string, email: string) => `${ip}\n${email.trim().toLowerCase()}`;
 
-/** Failed sign-ins allowed per client IP and address every 5 minutes. */
+/** Failed sign-ins allowed per client IP and address every 5 minutes, at most. */
 export const SIGN_IN_FAILURES_PER_ADDRESS = 30;
 
 export type RequestLimit = 'signInSignUps' | 'tokenVerifications' | 'tokenRefresh';
