@@ -1,12 +1,13 @@
 /**
  * Playwright's global setup: a local stack on free ports with a throwaway data dir (migrations and
- * seed applied), the app built against it, and `vite preview` serving the build — the same artefact
+ * seed applied, e2e/stack-config.toml over config.toml), the app built against it, and `vite preview` serving the build — the same artefact
  * that ships. Workers read the URLs from the environment.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
+import { parse } from 'smol-toml';
 import { build, preview } from 'vite';
 import { freePort } from '../supabase/local/shared/ports.ts';
 import { startStack } from '../supabase/local/stack.ts';
@@ -16,7 +17,15 @@ const root = join(import.meta.dirname, '..');
 export default async function globalSetup(_config: FullConfig) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-'));
   const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-dist-'));
-  const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+  const stack = await startStack({
+    port: await freePort(),
+    dbPort: await freePort(),
+    dataDir,
+    reset: true,
+    quiet: true,
+    // The suite's own settings over config.toml: why, in the file.
+    configOverlay: parse(readFileSync(join(import.meta.dirname, 'stack-config.toml'), 'utf8')),
+  });
 
   process.env.VITE_SUPABASE_URL = stack.apiUrl;
   process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;

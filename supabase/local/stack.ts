@@ -9,13 +9,14 @@ import pg from 'pg';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
+import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './shared/keys.ts';
 import { createLogger, isServerShutdown } from './shared/logger.ts';
-import { readProjectConfig } from './shared/project-config.ts';
+import { readProjectConfig, type TomlTable } from './shared/project-config.ts';
 import type { ServiceContext } from './shared/service.ts';
 
 export const SUPABASE_DIR = join(import.meta.dirname, '..');
@@ -39,6 +40,16 @@ export interface StackOptions {
   functionsDir?: string;
   functionsEnv?: Record<string, string>;
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
+  /**
+   * Settings merged over supabase/config.toml, in its shape (`{auth: {rate_limit: {…}}}`): for suites that
+   * need their own, e.g. tight rate limits to test them or generous ones for many sign-ins in a row.
+   */
+  configOverlay?: TomlTable;
+  /**
+   * Addresses of reverse proxies in front of the gateway whose `X-Forwarded-For` is believed. Defaults to
+   * `SUPABASE_LOCAL_TRUSTED_PROXIES` (comma-separated), else none: the socket's peer is the client.
+   */
+  trustedProxies?: string[];
 }
 
 export interface RunningStack {
@@ -65,7 +76,11 @@ function passthroughEnv(): Record<string, string> {
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = createLogger(options.quiet);
-  const config = readProjectConfig(join(SUPABASE_DIR, 'config.toml'));
+  const config = readProjectConfig(join(SUPABASE_DIR, 'config.toml'), options.configOverlay);
+  const trustedProxies =
+    options.trustedProxies !== undefined
+      ? parseTrustedProxies(options.trustedProxies.join(','), 'trustedProxies')
+      : parseTrustedProxies(process.env.SUPABASE_LOCAL_TRUSTED_PROXIES, 'SUPABASE_LOCAL_TRUSTED_PROXIES');
   const keys = await stackKeys(process.env.SUPABASE_JWT_SECRET || undefined);
   const apiUrl = `http://127.0.0.1:${options.port}`;
 
@@ -105,7 +120,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ]);
     cleanup.push(() => rest.close(), () => auth.close(), () => functions.close());
 
-    const gateway = createGateway({ keys, log, services: { rest: rest.handle, auth: auth.handle, functions: functions.handle } });
+    const gateway = createGateway({
+      keys,
+      log,
+      trustedProxies,
+      services: { rest: rest.handle, auth: auth.handle, functions: functions.handle },
+    });
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);
       gateway.listen(options.port, '127.0.0.1', () => resolve());

@@ -3,9 +3,9 @@ import { json } from '../shared/service.ts';
 import { transaction } from './db.ts';
 import { badRequest, EMAIL_EXISTS, forbidden, unprocessable } from './errors.ts';
 import type { Endpoint } from './env.ts';
-import { requireUser } from './guard.ts';
-import { allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
-import { checkPasswordStrength, optionalObject, optionalString, readJson, validateEmail } from './request.ts';
+import { requireUser, userClaims } from './guard.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
+import { checkPasswordStrength, optionalMetadata, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
 import { endSessions, type LogoutScope } from './sessions.ts';
 import { audit, findUserIdByEmail, hashPassword, loadUser, mergeMetadata, passwordMatches, userJson } from './users.ts';
 
@@ -23,11 +23,15 @@ export const getUser: Endpoint = async ({ ctx }, req) => {
  * `PUT /user`: `data` merges into user_metadata; a new password signs out the user's other sessions (as
  * GoTrue's `UpdatePassword` does); a new e-mail waits for confirmation through the link that is logged.
  */
-export const updateUser: Endpoint = async ({ ctx }, req) => {
+export const updateUser: Endpoint = async (env, req) => {
+  const { ctx } = env;
+  // GoTrue authenticates first, so only a signed-in user's requests count against the limit.
+  await userClaims(ctx, req);
+  env.limits.request('signInSignUps', rateLimitKey(req));
   const body = readJson(req);
   const password = optionalString(body, 'password');
   const rawEmail = optionalString(body, 'email');
-  const data = optionalObject(body, 'data');
+  const data = optionalMetadata(body, 'data');
   if (optionalString(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (password) checkPasswordStrength(password, ctx.config.auth);
   const email = rawEmail ? validateEmail(rawEmail) : undefined;
@@ -69,6 +73,8 @@ export const updateUser: Endpoint = async ({ ctx }, req) => {
       ]);
     }
     if (changingEmail) {
+      const sentAt = user.row.email_change_sent_at;
+      allowEmail(env, typeof sentAt === 'string' ? new Date(sentAt) : null);
       const token = newOneTimeToken(email);
       await db.query(
         `update auth.users

@@ -5,7 +5,15 @@ import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts'
 import { badRequest, EMAIL_EXISTS, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv } from './env.ts';
 import { isUuid, requireAdmin } from './guard.ts';
-import { MAX_PASSWORD_BYTES, optionalObject, optionalString, readJson, validateEmail, type Json } from './request.ts';
+import {
+  MAX_PASSWORD_BYTES,
+  optionalMetadata,
+  optionalStoredString,
+  optionalString,
+  readJson,
+  validateEmail,
+  type Json,
+} from './request.ts';
 import { endSessions } from './sessions.ts';
 import {
   audit,
@@ -25,7 +33,7 @@ const DEFAULT_PER_PAGE = 50;
 export async function adminUsers(env: AuthEnv, req: ServiceRequest): Promise<ServiceResponse | undefined> {
   const match = /^\/admin\/users(?:\/([^/]+))?\/?$/.exec(req.path);
   if (!match) return undefined;
-  const id = match[1] && decodeURIComponent(match[1]);
+  const id = match[1] && decodedSegment(match[1]);
   const allowed = id ? ['GET', 'PUT', 'DELETE'] : ['GET', 'POST'];
   if (!allowed.includes(req.method)) return undefined;
   await requireAdmin(env.ctx, req);
@@ -34,6 +42,15 @@ export async function adminUsers(env: AuthEnv, req: ServiceRequest): Promise<Ser
   if (req.method === 'GET') return getUser(env, id);
   if (req.method === 'PUT') return updateUser(env, req, id);
   return deleteUser(env, req, id);
+}
+
+/** A malformed escape (`%E0`) is no id at all: it fails the UUID check instead of throwing. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function pageParam(req: ServiceRequest, name: string, fallback: number): number {
@@ -115,12 +132,15 @@ async function createUser({ ctx }: AuthEnv, req: ServiceRequest): Promise<Servic
   if (!rawEmail) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
   const email = validateEmail(rawEmail);
   const password = passwordFrom(body);
-  const passwordHash = optionalString(body, 'password_hash');
+  const passwordHash = optionalStoredString(body, 'password_hash');
   if (password && passwordHash) throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
   const id = optionalString(body, 'id');
   if (id !== undefined && !isUuid(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : null;
+  const userMetadata = optionalMetadata(body, 'user_metadata') ?? {};
+  const appMetadata = optionalMetadata(body, 'app_metadata');
+  const role = optionalStoredString(body, 'role') || undefined;
   // GoTrue gives password-less users a random one, so the account cannot be entered until it is set.
   const hash = passwordHash ?? (await hashPassword(password ?? randomBytes(32).toString('base64url').slice(0, 64)));
 
@@ -131,9 +151,9 @@ async function createUser({ ctx }: AuthEnv, req: ServiceRequest): Promise<Servic
         id,
         email,
         passwordHash: hash,
-        userMetadata: optionalObject(body, 'user_metadata') ?? {},
-        appMetadata: optionalObject(body, 'app_metadata'),
-        role: optionalString(body, 'role') || undefined,
+        userMetadata,
+        appMetadata,
+        role,
         confirmed: body.email_confirm === true,
       });
       if (ban) await db.query(`update auth.users set banned_until = now() + $2::interval where id = $1`, [userId, ban]);
@@ -152,9 +172,9 @@ async function updateUser({ ctx }: AuthEnv, req: ServiceRequest, id: string): Pr
   const email = rawEmail ? validateEmail(rawEmail) : undefined;
   const password = passwordFrom(body);
   const hash = password ? await hashPassword(password) : undefined;
-  const userMetadata = optionalObject(body, 'user_metadata');
-  const appMetadata = optionalObject(body, 'app_metadata');
-  const role = optionalString(body, 'role');
+  const userMetadata = optionalMetadata(body, 'user_metadata');
+  const appMetadata = optionalMetadata(body, 'app_metadata');
+  const role = optionalStoredString(body, 'role');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : undefined;
 

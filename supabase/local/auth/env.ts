@@ -1,10 +1,10 @@
 /** What every Auth endpoint gets: the stack's context and the service's own state. */
 import type { ServiceContext, ServiceRequest, ServiceResponse } from '../shared/service.ts';
-import type { SignInLimiter } from './rate-limit.ts';
+import type { AuthLimits } from './rate-limit.ts';
 
 export interface AuthEnv {
   ctx: ServiceContext;
-  signInLimiter: SignInLimiter;
+  limits: AuthLimits;
 }
 
 export type Endpoint = (env: AuthEnv, req: ServiceRequest) => Promise<ServiceResponse>;

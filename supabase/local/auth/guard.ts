@@ -31,11 +31,17 @@ export async function bearerClaims(ctx: ServiceContext, req: ServiceRequest): Pr
   return result.claims;
 }
 
-/** The signed-in user behind the Bearer token, and the session it was issued for. */
-export async function requireUser(ctx: ServiceContext, db: Db, req: ServiceRequest): Promise<Caller> {
+/** A verified Bearer token that names a user (an apikey's JWT names none). */
+export async function userClaims(ctx: ServiceContext, req: ServiceRequest): Promise<JwtClaims & { sub: string }> {
   const claims = await bearerClaims(ctx, req);
   if (typeof claims.sub !== 'string' || claims.sub === '') throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
   if (!isUuid(claims.sub)) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID');
+  return claims as JwtClaims & { sub: string };
+}
+
+/** The signed-in user behind the Bearer token, and the session it was issued for. */
+export async function requireUser(ctx: ServiceContext, db: Db, req: ServiceRequest): Promise<Caller> {
+  const claims = await userClaims(ctx, req);
   const user = await loadUser(db, claims.sub);
   if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
   const sessionId = claims.session_id;

@@ -9,7 +9,7 @@ import { getUser, logout, updateUser } from './account.ts';
 import { adminUsers } from './admin.ts';
 import { AuthError, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { SignInLimiter } from './rate-limit.ts';
+import { AuthLimits } from './rate-limit.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
 
@@ -53,7 +53,7 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
 };
 
 export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
-  const env: AuthEnv = { ctx, signInLimiter: new SignInLimiter(ctx.config.auth.signInRateLimit) };
+  const env: AuthEnv = { ctx, limits: new AuthLimits(ctx.config.auth.rateLimit, ctx.config.auth.emailSentPerHour) };
 
   async function route(req: ServiceRequest): Promise<ServiceResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
@@ -85,7 +85,7 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
   return {
     handle,
     async close() {
-      env.signInLimiter.close();
+      env.limits.close();
     },
   };
 }

@@ -4,6 +4,9 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { ServiceContext } from '../shared/service.ts';
+import type { AuthEnv } from './env.ts';
+import { AuthError } from './errors.ts';
+import { emailRateLimitExceeded } from './rate-limit.ts';
 
 /** Links and codes expire after an hour (`[auth.email] otp_expiry` default). */
 export const OTP_EXPIRY_SECONDS = 3600;
@@ -33,6 +36,29 @@ export function allowedRedirect(ctx: ServiceContext, redirectTo: string | null |
     // not a URL: fall back to the site
   }
   return site;
+}
+
+/**
+ * Whether another e-mail may go out now (GoTrue's `validateSentWithinFrequencyLimit`, then the e-mail
+ * limit of `sendEmail`): the address's last one of this kind was sent at `lastSentAt`. Throws 429
+ * `over_email_send_rate_limit`; called inside the transaction that stores the new token, so a refused
+ * e-mail leaves the old token in place, as GoTrue does.
+ */
+export function allowEmail({ ctx, limits }: AuthEnv, lastSentAt: Date | null | undefined): void {
+  const { emailMaxFrequencySeconds, emailSentPerHour, enableConfirmations } = ctx.config.auth;
+  if (lastSentAt) {
+    const leftMs = lastSentAt.getTime() + emailMaxFrequencySeconds * 1000 - Date.now();
+    if (leftMs > 0) {
+      throw new AuthError(
+        429,
+        'over_email_send_rate_limit',
+        `For security purposes, you can only request this after ${Math.trunc(leftMs / 1000)} seconds.`,
+      );
+    }
+  }
+  if (emailSentPerHour === 0) throw emailRateLimitExceeded();
+  // GoTrue counts e-mails against the limit only when sign-ups must be confirmed.
+  if (enableConfirmations) limits.email();
 }
 
 export type MailKind = 'signup' | 'recovery' | 'email_change';

@@ -7,17 +7,24 @@ import { json, type ServiceRequest, type ServiceResponse } from '../shared/servi
 import { transaction, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowedRedirect, newOneTimeToken, OTP_EXPIRY_SECONDS, sendMail, tokenHash } from './mail.ts';
-import { optionalString, readJson, validateEmail, type Json } from './request.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, OTP_EXPIRY_SECONDS, sendMail, tokenHash } from './mail.ts';
+import { optionalString, rateLimitKey, readJson, validateEmail, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, loadUser } from './users.ts';
 
 /** Always `{}`: whether the address has an account is not the caller's business. */
-export const recover: Endpoint = async ({ ctx }, req) => {
+export const recover: Endpoint = async (env, req) => {
+  const { ctx } = env;
+  env.limits.request('signInSignUps', rateLimitKey(req));
   const email = validateEmail(optionalString(readJson(req), 'email'));
   await transaction(ctx.pools.auth, async (db) => {
     const id = await findUserIdByEmail(db, email);
     if (!id) return;
+    const { rows } = await db.query<{ sent_at: Date | null }>(
+      `select recovery_sent_at as sent_at from auth.users where id = $1 for update`,
+      [id],
+    );
+    allowEmail(env, rows[0]?.sent_at);
     const token = newOneTimeToken(email);
     await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [
       id,
@@ -31,22 +38,25 @@ export const recover: Endpoint = async ({ ctx }, req) => {
 
 type VerifyType = 'signup' | 'invite' | 'magiclink' | 'email' | 'recovery' | 'email_change';
 
-/** Which hashed-token column each verification type checks, and when it was sent. */
-const TOKEN_COLUMNS: Record<VerifyType, { token: string; sentAt: string }> = {
-  signup: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  invite: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  email: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
-  magiclink: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
-  recovery: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
-  email_change: { token: 'email_change_token_new', sentAt: 'email_change_sent_at' },
-};
+/**
+ * Which hashed-token column each verification type checks, and when it was sent. A Map, not an object
+ * literal: `type` comes from the client, and `__proto__` or `constructor` must not find anything.
+ */
+const TOKEN_COLUMNS = new Map<VerifyType, { token: string; sentAt: string }>([
+  ['signup', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['invite', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['email', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
+  ['magiclink', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
+  ['recovery', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
+  ['email_change', { token: 'email_change_token_new', sentAt: 'email_change_sent_at' }],
+]);
 
 const expired = () => new AuthError(403, 'otp_expired', 'Email link is invalid or has expired');
 
 /** Finds the user the token belongs to, consumes the token and opens a session. */
 async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Json> {
   const { ctx } = env;
-  const columns = TOKEN_COLUMNS[type];
+  const columns = TOKEN_COLUMNS.get(type)!;
   return transaction(ctx.pools.auth, async (db: Db) => {
     const { rows } = await db.query<{ id: string; email: string | null; email_change: string | null; fresh: boolean }>(
       `select id, email, email_change, ${columns.sentAt} + make_interval(secs => $2) > now() as fresh
@@ -80,12 +90,14 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
 }
 
 function verifyType(value: string | undefined): VerifyType {
-  if (value && value in TOKEN_COLUMNS) return value as VerifyType;
-  throw badRequest('validation_failed', 'Verify requires a verification type');
+  if (!value) throw badRequest('validation_failed', 'Verify requires a verification type');
+  if (!TOKEN_COLUMNS.has(value as VerifyType)) throw badRequest('validation_failed', 'Invalid email verification type');
+  return value as VerifyType;
 }
 
 /** `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. */
 export const verifyPost: Endpoint = async (env, req) => {
+  env.limits.request('tokenVerifications', rateLimitKey(req));
   const body = readJson(req);
   const type = verifyType(optionalString(body, 'type'));
   const hashed = optionalString(body, 'token_hash');
@@ -100,6 +112,7 @@ export const verifyPost: Endpoint = async (env, req) => {
 
 /** The e-mail link: redirects to `redirect_to` with the session (or the error) in the fragment. */
 export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> => {
+  env.limits.request('tokenVerifications', rateLimitKey(req));
   const redirect = allowedRedirect(env.ctx, req.query.get('redirect_to'));
   const type = verifyType(req.query.get('type') ?? undefined);
   const fragment = new URLSearchParams();

@@ -37,6 +37,71 @@ export function optionalObject(body: Json, key: string): Json | undefined {
   return value as Json;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Postgres cannot store U+0000 in text or jsonb, nor half of a UTF-16 surrogate pair in jsonb: such input
+ * would fail the write with a 500, so it is refused up front with what was wrong.
+ */
+function unstorable(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'the NUL character (\\u0000)';
+  if (LONE_SURROGATE.test(value)) return 'an unpaired UTF-16 surrogate';
+  return undefined;
+}
+
+/** Go's encoding/json refuses deeper documents, so GoTrue never stores them (Postgres' parser gives up not far beyond). */
+const MAX_METADATA_DEPTH = 10000;
+
+interface Visit {
+  value: unknown;
+  depth: number;
+  parent?: Visit;
+  /** `.key` or `[index]` under the parent. */
+  step: string;
+}
+
+const pathOf = (visit: Visit): string => (visit.parent ? pathOf(visit.parent) : '') + visit.step;
+
+/** Walks the value without recursion: a deep document must not overflow the stack here either. */
+function checkStorable(root: unknown, rootPath: string): void {
+  const pending: Visit[] = [{ value: root, depth: 0, step: rootPath }];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    const { value, depth } = visit;
+    if (typeof value === 'string') {
+      const problem = unstorable(value);
+      if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot contain ${problem}`);
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= MAX_METADATA_DEPTH) {
+      throw badRequest('validation_failed', `${rootPath} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => pending.push({ value: item, depth: depth + 1, parent: visit, step: `[${index}]` }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      const problem = unstorable(key);
+      if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot have a key containing ${problem}`);
+      pending.push({ value: item, depth: depth + 1, parent: visit, step: `.${key}` });
+    }
+  }
+}
+
+/** A metadata object (`data`, `user_metadata`, `app_metadata`) that Postgres' jsonb can store. */
+export function optionalMetadata(body: Json, key: string): Json | undefined {
+  const value = optionalObject(body, key);
+  if (value) checkStorable(value, key);
+  return value;
+}
+
+/** A string that goes into a text column as it is. */
+export function optionalStoredString(body: Json, key: string): string | undefined {
+  const value = optionalString(body, key);
+  if (value !== undefined) checkStorable(value, key);
+  return value;
+}
+
 // The shape checkmail.ValidateFormat accepts: a dot-atom local part, '@', and a dotted host.
 const EMAIL_FORMAT =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
@@ -104,6 +169,11 @@ export const unixNow = () => Math.floor(Date.now() / 1000);
 
 export function userAgent(req: ServiceRequest): string | null {
   return req.headers['user-agent'] ?? null;
+}
+
+/** The key of the caller's rate limits: the client address the gateway determined. */
+export function rateLimitKey(req: ServiceRequest): string {
+  return clientIp(req) ?? req.ip;
 }
 
 /** The client address as an `inet`, or null when the gateway passed something Postgres would refuse. */

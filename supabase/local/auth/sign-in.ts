@@ -1,15 +1,16 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
 import { json, type ServiceRequest } from '../shared/service.ts';
-import { databaseError, isUniqueViolation, transaction } from './db.ts';
+import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
 import {
   checkPasswordStrength,
-  optionalObject,
+  optionalMetadata,
   optionalString,
   passwordWeakness,
+  rateLimitKey,
   readJson,
   validateEmail,
   type Json,
@@ -29,10 +30,12 @@ import {
 
 const userAlreadyExists = () => unprocessable('user_already_exists', 'User already registered');
 
-export const signup: Endpoint = async ({ ctx }, req) => {
+export const signup: Endpoint = async (env, req) => {
+  const { ctx } = env;
   const settings = ctx.config.auth;
-  if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
   const body = readJson(req);
+  env.limits.request('signInSignUps', rateLimitKey(req));
+  if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
   const rawEmail = optionalString(body, 'email');
   const phone = optionalString(body, 'phone');
   const password = optionalString(body, 'password') ?? '';
@@ -44,7 +47,7 @@ export const signup: Endpoint = async ({ ctx }, req) => {
   if (!rawEmail && phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
   if (!rawEmail) throw badRequest('validation_failed', 'To signup, please provide your email');
   const email = validateEmail(rawEmail);
-  const data = optionalObject(body, 'data') ?? {};
+  const data = optionalMetadata(body, 'data') ?? {};
   const autoconfirm = !settings.enableConfirmations;
   const passwordHash = await hashPassword(password);
 
@@ -53,10 +56,12 @@ export const signup: Endpoint = async ({ ctx }, req) => {
       const existingId = await findUserIdByEmail(db, email);
       if (existingId) {
         if (autoconfirm) throw userAlreadyExists();
+        await resendConfirmation(env, db, req, existingId, email);
         // With confirmations on, GoTrue answers as if signing up, so addresses cannot be enumerated.
         return json(200, obfuscatedUser(email, data));
       }
       const mail = autoconfirm ? undefined : newOneTimeToken(email);
+      if (mail) allowEmail(env, null);
       const id = await insertUser(db, {
         email,
         passwordHash,
@@ -82,6 +87,20 @@ export const signup: Endpoint = async ({ ctx }, req) => {
   }
 };
 
+/** Signing up again before confirming sends a new link, within the e-mail limits (GoTrue's `sendConfirmation`). */
+async function resendConfirmation(env: AuthEnv, db: Db, req: ServiceRequest, id: string, email: string) {
+  const { rows } = await db.query<{ confirmed: boolean; sent_at: Date | null }>(
+    `select email_confirmed_at is not null as confirmed, confirmation_sent_at as sent_at from auth.users where id = $1 for update`,
+    [id],
+  );
+  if (!rows[0] || rows[0].confirmed) return;
+  allowEmail(env, rows[0].sent_at);
+  const mail = newOneTimeToken(email);
+  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`, [id, mail.tokenHash]);
+  await audit(db, req, { id, email }, 'user_confirmation_requested', { provider: 'email' });
+  sendMail(env.ctx, 'signup', email, mail, allowedRedirect(env.ctx, req.query.get('redirect_to')));
+}
+
 function obfuscatedUser(email: string, data: Json): Json {
   const now = new Date().toISOString();
   return {
@@ -102,17 +121,19 @@ function obfuscatedUser(email: string, data: Json): Json {
 
 export const token: Endpoint = async (env, req) => {
   const grantType = req.query.get('grant_type') ?? '';
-  if (grantType === 'password') return passwordGrant(env, req);
-  if (grantType === 'refresh_token') {
-    const refreshToken = optionalString(readJson(req), 'refresh_token');
-    if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
-    const body = await transaction(env.ctx.pools.auth, (db) => refreshSession(env.ctx, db, req, refreshToken));
-    return json(200, body);
+  if (grantType !== 'password' && grantType !== 'refresh_token') {
+    throw badRequest('invalid_credentials', 'unsupported_grant_type');
   }
-  throw badRequest('invalid_credentials', 'unsupported_grant_type');
+  // Every grant counts, as in GoTrue: sign-ins and refreshes share the client's `token_refresh` allowance.
+  env.limits.request('tokenRefresh', rateLimitKey(req));
+  if (grantType === 'password') return passwordGrant(env, req);
+  const refreshToken = optionalString(readJson(req), 'refresh_token');
+  if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
+  const body = await transaction(env.ctx.pools.auth, (db) => refreshSession(env.ctx, db, req, refreshToken));
+  return json(200, body);
 };
 
-async function passwordGrant({ ctx, signInLimiter }: AuthEnv, req: ServiceRequest) {
+async function passwordGrant({ ctx, limits }: AuthEnv, req: ServiceRequest) {
   const body = readJson(req);
   const email = optionalString(body, 'email');
   const phone = optionalString(body, 'phone');
@@ -122,7 +143,8 @@ async function passwordGrant({ ctx, signInLimiter }: AuthEnv, req: ServiceReques
   }
   if (!email && phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (!email) throw badRequest('validation_failed', 'missing email or phone');
-  signInLimiter.check(req.ip, email);
+  const ip = rateLimitKey(req);
+  limits.signInFailures.check(ip, email);
 
   const pool = ctx.pools.auth;
   const { rows } = await pool.query<{ id: string; encrypted_password: string | null }>(
@@ -133,7 +155,7 @@ async function passwordGrant({ ctx, signInLimiter }: AuthEnv, req: ServiceReques
   );
   const found = rows[0];
   if (!found || !(await passwordMatches(password, found.encrypted_password))) {
-    signInLimiter.recordFailure(req.ip, email);
+    limits.signInFailures.recordFailure(ip, email);
     throw badRequest('invalid_credentials', INVALID_LOGIN);
   }
 

@@ -103,7 +103,7 @@ export async function insertUser(db: Db, input: NewUser): Promise<string> {
   const claims = { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false };
   const identityData: Json = { ...claims };
   for (const [key, value] of Object.entries(input.userMetadata)) {
-    if (!(key in identityData)) identityData[key] = value;
+    if (!Object.hasOwn(identityData, key)) setOwn(identityData, key, value);
   }
   await db.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
@@ -134,12 +134,20 @@ export async function confirmEmail(db: Db, id: string): Promise<void> {
   );
 }
 
+/**
+ * Sets `key` as the object's own property. Metadata keys come from clients, and a plain assignment of
+ * `__proto__` would replace the object's prototype instead of storing the key.
+ */
+function setOwn(target: Json, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Top-level keys set to null are removed, as GoTrue's `UpdateUserMetaData` / `UpdateAppMetaData` do. */
 export function mergeMetadata(current: unknown, changes: Json): Json {
   const merged: Json = { ...((current as Json | null) ?? {}) };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    else setOwn(merged, key, value);
   }
   return merged;
 }

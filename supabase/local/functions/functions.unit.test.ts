@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stackKeys, type StackKeys } from '../shared/keys.ts';
+import { CLI_RATE_LIMITS } from '../shared/project-config.ts';
 import type { ServiceContext, ServiceResponse } from '../shared/service.ts';
 import { functionEnv } from './env.ts';
 import { createFunctionsService, parseDotenv, type FunctionsService } from './index.ts';
@@ -19,7 +20,8 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
     config: {
       auth: {
         siteUrl: 'http://localhost:5173', jwtExpiry: 3600, refreshTokenReuseInterval: 10, minimumPasswordLength: 8,
-        enableSignup: true, enableConfirmations: false, signInRateLimit: 30,
+        enableSignup: true, enableConfirmations: false, rateLimit: CLI_RATE_LIMITS, emailSentPerHour: 360000,
+        emailMaxFrequencySeconds: 1,
       },
       api: { schemas: ['public'], extraSearchPath: ['public'], maxRows: 1000 },
       functions,

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { StackKeys } from '../shared/keys.ts';
 import type { Logger, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import { clientAddress } from './client-ip.ts';
 import { checkApiKey, upstreamAuthorization } from './keys.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -86,8 +87,15 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-export function createGateway(options: { keys: StackKeys; services: GatewayServices; log: Logger }): Server {
+export function createGateway(options: {
+  keys: StackKeys;
+  services: GatewayServices;
+  log: Logger;
+  /** Peers whose `X-Forwarded-For` names the client (see client-ip.ts); none by default. */
+  trustedProxies?: readonly string[];
+}): Server {
   const { keys, services, log } = options;
+  const trustedProxies = new Set(options.trustedProxies ?? []);
 
   async function route(req: IncomingMessage): Promise<ServiceResponse> {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
@@ -140,7 +148,7 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
       query: url.searchParams,
       headers,
       body,
-      ip: req.socket.remoteAddress ?? '127.0.0.1',
+      ip: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], trustedProxies),
     };
     const handler = services[service as keyof GatewayServices];
     return handler(request);

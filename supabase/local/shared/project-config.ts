@@ -2,6 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 
+export interface RateLimits {
+  /** E-mails per hour, for the whole instance. */
+  emailSent: number;
+  /** The rest are requests per 5 minutes per client IP. */
+  smsSent: number;
+  anonymousUsers: number;
+  tokenRefresh: number;
+  signInSignUps: number;
+  tokenVerifications: number;
+  web3: number;
+}
+
 export interface ProjectConfig {
   auth: {
     siteUrl: string;
@@ -10,31 +22,103 @@ export interface ProjectConfig {
     minimumPasswordLength: number;
     enableSignup: boolean;
     enableConfirmations: boolean;
-    /** Failed sign-ins allowed per 5 minutes per IP and email before 429. */
-    signInRateLimit: number;
+    /** `[auth.rate_limit]` as written, in the CLI's units. */
+    rateLimit: RateLimits;
+    /**
+     * The e-mail limit GoTrue enforces: the CLI hands it `email_sent` only with custom SMTP
+     * (`[auth.email.smtp] enabled`); mail that goes to the local catcher may be sent 360000 times an hour.
+     */
+    emailSentPerHour: number;
+    /** `[auth.email] max_frequency`: how soon another e-mail may go to the same address. */
+    emailMaxFrequencySeconds: number;
   };
   api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
   /** verify_jwt per function slug; functions not listed verify (the CLI default). */
   functions: Record<string, { verifyJwt: boolean }>;
 }
 
-type Table = Record<string, unknown>;
-const table = (value: unknown): Table => (value && typeof value === 'object' ? (value as Table) : {});
+/** The CLI's defaults for `[auth.rate_limit]` (its config.toml template). */
+export const CLI_RATE_LIMITS: RateLimits = {
+  emailSent: 2,
+  smsSent: 30,
+  anonymousUsers: 30,
+  tokenRefresh: 150,
+  signInSignUps: 30,
+  tokenVerifications: 30,
+  web3: 30,
+};
+
+/** What the CLI sets GOTRUE_RATE_LIMIT_EMAIL_SENT to when no custom SMTP server is configured. */
+export const LOCAL_MAIL_EMAILS_PER_HOUR = 360000;
+
+export type TomlTable = Record<string, unknown>;
+const table = (value: unknown): TomlTable =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as TomlTable) : {};
 const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
 const bool = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
 const strings = (value: unknown, fallback: string[]) =>
   Array.isArray(value) ? value.map(String) : fallback;
 
-export function readProjectConfig(path: string): ProjectConfig {
-  const toml = parse(readFileSync(path, 'utf8')) as Table;
+/** Tables merge key by key, anything else in `overlay` replaces what `base` has. */
+export function mergeToml(base: TomlTable, overlay: TomlTable): TomlTable {
+  const merged: TomlTable = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = merged[key];
+    const bothTables = Object.keys(table(value)).length > 0 && current && typeof current === 'object' && !Array.isArray(current);
+    merged[key] = bothTables ? mergeToml(current as TomlTable, value as TomlTable) : value;
+  }
+  return merged;
+}
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Go's `time.ParseDuration` (what the CLI reads `max_frequency` with), in seconds. */
+export function durationSeconds(value: string, name: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (value === '0') return 0;
+  if (!parts.length || parts.map((part) => part[0]).join('') !== value) {
+    throw new Error(`config.toml: ${name} = "${value}" is not a duration (e.g. "1s", "60s", "1m30s")`);
+  }
+  return parts.reduce((sum, part) => sum + Number(part[1]) * DURATION_UNITS[part[2]!]!, 0);
+}
+
+function rateLimits(rate: TomlTable): RateLimits {
+  const limits = { ...CLI_RATE_LIMITS };
+  const keys: Record<keyof RateLimits, string> = {
+    emailSent: 'email_sent',
+    smsSent: 'sms_sent',
+    anonymousUsers: 'anonymous_users',
+    tokenRefresh: 'token_refresh',
+    signInSignUps: 'sign_in_sign_ups',
+    tokenVerifications: 'token_verifications',
+    web3: 'web3',
+  };
+  for (const [field, key] of Object.entries(keys) as Array<[keyof RateLimits, string]>) {
+    const value = num(rate[key], limits[field]);
+    if (!Number.isInteger(value) || value < 0) {
+      throw new Error(`config.toml: [auth.rate_limit] ${key} must be a whole number of requests, not ${String(rate[key])}`);
+    }
+    limits[field] = value;
+  }
+  return limits;
+}
+
+/**
+ * The project's config; `overlay` (TOML's shape, e.g. `{auth: {rate_limit: {token_verifications: 3}}}`)
+ * is merged over the file, so a test or the e2e suite can run a stack with its own settings.
+ */
+export function readProjectConfig(path: string, overlay: TomlTable = {}): ProjectConfig {
+  const toml = mergeToml(parse(readFileSync(path, 'utf8')), overlay);
   const auth = table(toml.auth);
   const email = table(auth.email);
-  const rate = table(auth.rate_limit);
+  const smtp = table(email.smtp);
+  const rateLimit = rateLimits(table(auth.rate_limit));
   const api = table(toml.api);
   const functions: ProjectConfig['functions'] = {};
   for (const [slug, settings] of Object.entries(table(toml.functions))) {
     functions[slug] = { verifyJwt: bool(table(settings).verify_jwt, true) };
   }
+  const maxFrequency = typeof email.max_frequency === 'string' ? email.max_frequency : '1s';
   return {
     auth: {
       siteUrl: typeof auth.site_url === 'string' ? auth.site_url : 'http://localhost:5173',
@@ -43,7 +127,9 @@ export function readProjectConfig(path: string): ProjectConfig {
       minimumPasswordLength: num(auth.minimum_password_length, 6),
       enableSignup: bool(auth.enable_signup, true) && bool(email.enable_signup, true),
       enableConfirmations: bool(email.enable_confirmations, false),
-      signInRateLimit: num(rate.sign_in_sign_ups, 30),
+      rateLimit,
+      emailSentPerHour: bool(smtp.enabled, false) ? rateLimit.emailSent : LOCAL_MAIL_EMAILS_PER_HOUR,
+      emailMaxFrequencySeconds: durationSeconds(maxFrequency, '[auth.email] max_frequency'),
     },
     api: {
       schemas: strings(api.schemas, ['public']),

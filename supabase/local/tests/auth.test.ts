@@ -8,6 +8,7 @@ import { isAuthApiError, isAuthWeakPasswordError, type Session } from '@supabase
 import bcrypt from 'bcryptjs';
 import { decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { SIGN_IN_FAILURES_PER_ADDRESS } from '../auth/rate-limit.ts';
 import { readProjectConfig } from '../shared/project-config.ts';
 import { anonClient, serviceClient, signedInClient, sql, stack, uniqueEmail } from './helpers.ts';
 
@@ -199,12 +200,12 @@ describe('password sign-in', () => {
     }
   });
 
-  it('rate limits failed sign-ins per address with 429 over_request_rate_limit', async () => {
+  it('rate limits failed sign-ins per client and address with 429 over_request_rate_limit', async () => {
     const { email, user } = await signUp(uniqueEmail('rate-limited'));
     // A cheap bcrypt cost for this user only, so thirty wrong guesses do not cost thirty slow hashes.
     await sql(`update auth.users set encrypted_password = $2 where id = $1`, [user.id, bcrypt.hashSync(PASSWORD, 4)]);
     const client = anonClient();
-    for (let attempt = 1; attempt <= config.signInRateLimit; attempt += 1) {
+    for (let attempt = 1; attempt <= SIGN_IN_FAILURES_PER_ADDRESS; attempt += 1) {
       const { error } = await client.auth.signInWithPassword({ email, password: `wrong-${attempt}` });
       expect(error?.status, `attempt ${attempt}`).toBe(400);
     }

@@ -1,12 +1,13 @@
 /**
  * Starts one local stack for the whole conformance run: free ports, a throwaway data dir, Pro Portal's
- * migrations plus the suite's own fixtures (fixtures/*.sql, applied as `postgres`), and the suite's own
- * edge functions (fixtures/functions/). Tests reach it through `inject('stack')` (see helpers.ts).
+ * migrations plus the suite's own fixtures (fixtures/*.sql, applied as `postgres`), the suite's own
+ * edge functions (fixtures/functions/) and settings (fixtures/stack-config.toml). Tests reach it through `inject('stack')` (see helpers.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parse } from 'smol-toml';
 import type { TestProject } from 'vitest/node';
 import { startStack, type RunningStack } from '../stack.ts';
 import { freePort } from '../shared/ports.ts';
@@ -41,6 +42,7 @@ export async function setup(project: TestProject) {
     functionsDir: join(fixturesDir, 'functions'),
     functionsEnv: { CONFORMANCE_MARKER: 'present' },
     functionsConfig: { 'public-echo': { verifyJwt: false } },
+    configOverlay: parse(readFileSync(join(fixturesDir, 'stack-config.toml'), 'utf8')),
   });
   const client = new pg.Client({ connectionString: running.dbUrl });
   await client.connect();
