@@ -28,6 +28,12 @@ const RESTART_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 /** How long a fast shutdown may take before Postgres is told to stop at once. */
 const STOP_TIMEOUT_MS = 30_000;
 const READY_LINE = 'database system is ready to accept connections';
+/**
+ * What Postgres says to every connection while it stops, dies or starts again: the stack says it once
+ * itself ("Postgres exited unexpectedly", "Postgres is back").
+ */
+const EXPECTED_FATAL =
+  /due to administrator command|due to unexpected postmaster exit|the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)/;
 
 export interface PostgresServer {
   port: number;
@@ -249,7 +255,7 @@ function startPostmaster(
         ready = true;
         resolvePromise(child);
       }
-      if (/\b(FATAL|PANIC):/.test(line) && !line.includes('due to administrator command')) log.error('postgres', line.trim());
+      if (/\b(FATAL|PANIC):/.test(line) && !EXPECTED_FATAL.test(line)) log.error('postgres', line.trim());
     });
     child.stdout?.resume();
     child.once('error', (error) => {
