@@ -7,12 +7,14 @@
  * and holds the restart through `beforePostgresRestart` so the outage can be looked at without racing it.
  */
 import { createClient, isAuthRetryableFetchError, type SupabaseClient } from '@supabase/supabase-js';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERUSER } from '../postgres/index.ts';
+import { DEMO_ANON_KEY } from '../shared/keys.ts';
 import { freePort } from '../shared/ports.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 
@@ -239,4 +241,81 @@ describe('Postgres killed under the stack', () => {
       'the schema cache sees a table created after the restart',
     );
   }, 90_000);
+});
+
+/** `npm run stack` as a process of its own, so that "the process stays up" is observed, not inferred. */
+describe('npm run stack when Postgres is killed', () => {
+  const root = join(import.meta.dirname, '../../..');
+  const cliDataDir = mkdtempSync(join(tmpdir(), 'pro-portal-resilience-cli-'));
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(cliDataDir, { recursive: true, force: true });
+  });
+
+  function cliPostmasterPid(): number {
+    return Number(readFileSync(join(cliDataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
+  it('keeps running, answers again within 30 s, and still stops cleanly while Postgres is down', async () => {
+    const port = await freePort();
+    const dbPort = await freePort();
+    const started = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'supabase/local/cli/stack.ts'), '--port', String(port), '--db-port', String(dbPort), '--data-dir', cliDataDir, '--reset'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUPABASE_JWT_SECRET: '' } },
+    );
+    child = started;
+    let log = '';
+    started.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      started.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('service_role key:')) resolve();
+      });
+      void exit.then((code) => reject(new Error(`stack exited with ${code}:\n${out}\n${log}`)));
+    });
+    const api = `http://127.0.0.1:${port}`;
+    const dbUrl = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`;
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    await db.query(`
+      create table public.cli_resilience (note text);
+      insert into public.cli_resilience values ('committed before the kill');
+      grant select on public.cli_resilience to anon;
+      create function public.cli_sleep(seconds double precision) returns integer
+        language sql as $$ select 1 from pg_sleep(seconds) $$;
+      grant execute on function public.cli_sleep(double precision) to anon;
+    `);
+    await db.end();
+    const anon = { apikey: DEMO_ANON_KEY, authorization: `Bearer ${DEMO_ANON_KEY}`, 'content-type': 'application/json' };
+    const read = () => fetch(`${api}/rest/v1/cli_resilience?select=note`, { headers: anon });
+    await until(async () => (await read()).status === 200, 10_000, 'the schema cache sees the new table');
+    await until(
+      async () => (await fetch(`${api}/rest/v1/rpc/cli_sleep?seconds=0`, { headers: anon })).status === 200,
+      10_000,
+      'the schema cache sees the new function',
+    );
+
+    // One request holds a pooled connection while the server dies, others left theirs idle.
+    const inFlight = fetch(`${api}/rest/v1/rpc/cli_sleep`, { method: 'POST', headers: anon, body: JSON.stringify({ seconds: 60 }) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(cliPostmasterPid(), 'SIGKILL');
+    expect((await inFlight).status).toBe(503);
+
+    const took = await until(async () => (await read()).status === 200, RECOVERY_LIMIT_MS, 'REST back');
+    expect(took).toBeLessThan(RECOVERY_LIMIT_MS);
+    expect(started.exitCode, `the stack process is still running:\n${log}`).toBeNull();
+    expect(await (await read()).json()).toEqual([{ note: 'committed before the kill' }]);
+
+    // Stopping while Postgres is down: exit 0, and no Postgres started behind the stop's back.
+    process.kill(cliPostmasterPid(), 'SIGKILL');
+    started.kill('SIGTERM');
+    expect(await exit, log).toBe(0);
+    child = undefined;
+    const probe = new pg.Client({ connectionString: dbUrl, connectionTimeoutMillis: 2000 });
+    await expect(probe.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  }, 120_000);
 });
