@@ -132,16 +132,16 @@ export function blockingFolder(path: string, user: OsUser): { folder: string; mo
   return undefined;
 }
 
+/** `what` names the thing at `path`, e.g. `The data dir /x/y`. */
 function unreachableMessage(what: string, path: string, user: OsUser): string {
   const blocking = blockingFolder(path, user);
-  const because = blocking
-    ? `it cannot enter ${blocking.folder} (mode ${blocking.mode})`
-    : 'it cannot reach it';
+  const fix = 'choose a data dir that user can reach, e.g. --data-dir /var/tmp/pro-portal.';
   return (
-    `${what} ${path} is out of reach of the OS user "${OS_USER}" (uid ${user.uid}): the stack runs as root, ` +
-    `Postgres refuses to, so it runs as that user, and ${because}. ` +
-    (blocking ? `Let others pass through that folder (chmod o+x ${blocking.folder}), or ` : '') +
-    'choose a data dir that user can reach, e.g. --data-dir /var/tmp/pro-portal.'
+    `${what} is out of reach of the OS user "${OS_USER}" (uid ${user.uid}), which runs Postgres because ` +
+    'Postgres refuses to run as root: ' +
+    (blocking
+      ? `it cannot enter ${blocking.folder} (mode ${blocking.mode}). Let others pass through that folder (chmod o+x ${blocking.folder}) or ${fix}`
+      : `it cannot reach it. Make it reachable or ${fix}`)
   );
 }
 
@@ -161,7 +161,7 @@ function reachableBinaries(installed: Binaries, dataDir: string, user: OsUser | 
     spawnSync('chmod', ['-R', 'a+rX', join(dataDir, 'postgres-bin')]);
     writeFileSync(done, '');
   }
-  if (!runs(copy)) throw new Error(unreachableMessage('The Postgres binaries copied to', copy, user!));
+  if (!runs(copy)) throw new Error(unreachableMessage(`The copy of the Postgres binaries in ${copy}`, copy, user!));
   return copy;
 }
 
@@ -294,7 +294,7 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     // mkdtemp makes the data dir 0700; Postgres's user must enter it.
     chmodSync(options.dataDir, 0o755);
     if (!runsAs(user, '/bin/sh', ['-c', 'cd -- "$1"', 'sh', options.dataDir])) {
-      throw new Error(unreachableMessage('The data dir', options.dataDir, user));
+      throw new Error(unreachableMessage(`The data dir ${options.dataDir}`, options.dataDir, user));
     }
   }
   const installed = options.nativeDir ? { nativeDir: options.nativeDir, version: 'custom' } : await installedBinaries();
