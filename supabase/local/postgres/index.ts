@@ -57,8 +57,6 @@ export interface PostgresOptions {
    * for as long as they look at the services' answers; stop() waits for it too.
    */
   beforeRestart?: () => Promise<void>;
-  /** The binaries' folder (with bin/, lib/, share/); by default the installed platform package's. */
-  nativeDir?: string;
 }
 
 interface OsUser {
@@ -116,7 +114,7 @@ function runsAs(user: OsUser, command: string, args: string[]): boolean {
 }
 
 /** The first folder on the way to `path` that `user` may not pass through, by its mode bits. */
-export function blockingFolder(path: string, user: OsUser): { folder: string; mode: string } | undefined {
+function blockingFolder(path: string, user: OsUser): { folder: string; mode: string } | undefined {
   const parts = resolve(path).split(sep).filter(Boolean);
   for (let i = 0; i <= parts.length; i += 1) {
     const folder = sep + parts.slice(0, i).join(sep);
@@ -297,8 +295,7 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
       throw new Error(unreachableMessage(`The data dir ${options.dataDir}`, options.dataDir, user));
     }
   }
-  const installed = options.nativeDir ? { nativeDir: options.nativeDir, version: 'custom' } : await installedBinaries();
-  const nativeDir = reachableBinaries(installed, options.dataDir, user);
+  const nativeDir = reachableBinaries(await installedBinaries(), options.dataDir, user);
   if (fresh) await initdb(nativeDir, clusterDir, user);
 
   let child: ChildProcess | undefined;
