@@ -15,7 +15,8 @@ import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './shared/keys.ts';
-import { createLogger, isServerShutdown } from './shared/logger.ts';
+import { isConnectionError } from './shared/db-errors.ts';
+import { createLogger } from './shared/logger.ts';
 import { readProjectConfig, type TomlTable } from './shared/project-config.ts';
 import type { ServiceContext } from './shared/service.ts';
 
@@ -50,6 +51,8 @@ export interface StackOptions {
    * `SUPABASE_LOCAL_TRUSTED_PROXIES` (comma-separated), else none: the socket's peer is the client.
    */
   trustedProxies?: string[];
+  /** Awaited before Postgres is started again after it died (tests hold it down with this). */
+  beforePostgresRestart?: () => Promise<void>;
 }
 
 export interface RunningStack {
@@ -84,7 +87,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const keys = await stackKeys(process.env.SUPABASE_JWT_SECRET || undefined);
   const apiUrl = `http://127.0.0.1:${options.port}`;
 
-  const postgres = await startPostgres({ dataDir: options.dataDir, port: options.dbPort, reset: !!options.reset, log });
+  const postgres = await startPostgres({
+    dataDir: options.dataDir,
+    port: options.dbPort,
+    reset: !!options.reset,
+    log,
+    beforeRestart: options.beforePostgresRestart,
+  });
   const cleanup: Array<() => Promise<unknown>> = [() => postgres.stop()];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.error('stack', 'stop step failed', error));
@@ -102,8 +111,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       auth: new pg.Pool({ connectionString: postgres.url('supabase_auth_admin', PASSWORD), max: 5 }),
     };
     for (const pool of Object.values(pools)) {
+      // A connection that breaks while checked out emits `error` on its client, where pg.Pool listens
+      // only while the client is idle; unheard, that event would end the process. The query in
+      // flight fails by itself, and the service answers it.
+      pool.on('connect', (client) => client.on('error', () => undefined));
       pool.on('error', (error) => {
-        if (!isServerShutdown(error)) log.error('postgres', 'idle connection failed', error);
+        if (!isConnectionError(error)) log.error('postgres', 'idle connection failed', error);
       });
       cleanup.push(() => pool.end());
     }

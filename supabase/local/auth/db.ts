@@ -1,6 +1,7 @@
 /** Transactions on the auth pool (`supabase_auth_admin`, owner of the `auth` schema, as GoTrue connects). */
 import type pg from 'pg';
-import { AuthError } from './errors.ts';
+import { isConnectionError } from '../shared/db-errors.ts';
+import { AuthError, databaseUnavailable } from './errors.ts';
 
 export type Db = pg.PoolClient;
 
@@ -57,6 +58,7 @@ export class CommitThenThrow extends Error {
  * a 500 with a fixed message for the client and Postgres' own words in the log.
  */
 export function databaseError(message: string, error: unknown): Error {
+  if (isConnectionError(error)) return databaseUnavailable().withCause(`${message}: ${String((error as Error).message)}`);
   const pg = error as { code?: unknown; message?: unknown };
   if (typeof pg?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code)) return error as Error;
   return new AuthError(500, 'unexpected_failure', message).withCause(`${message}: ${String(pg.message)} (SQLSTATE ${pg.code})`);

@@ -2,6 +2,7 @@
  * GoTrue's error responses (`internal/api/errors.go`). auth-js only trusts the body's `code` when the
  * response carries `X-Supabase-Api-Version`, so the two body shapes are chosen by the request's header.
  */
+import { RETRY_AFTER_SECONDS } from '../shared/db-errors.ts';
 import { json, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
 
 export const API_VERSION = '2024-01-01';
@@ -72,5 +73,20 @@ export function unexpectedFailure(req: ServiceRequest): ServiceResponse {
   return errorResponse(
     new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),
     req,
+  );
+}
+
+/**
+ * Postgres out of reach (restarting). GoTrue itself answers database failures with a 500, on which
+ * auth-js drops the session it was refreshing; a 503 is what auth-js treats as retryable
+ * (AuthRetryableFetchError), so a signed-in user stays signed in through a database restart.
+ */
+export function databaseUnavailable(): AuthError {
+  return new AuthError(
+    503,
+    'unexpected_failure',
+    'The database is unavailable at the moment; try again shortly.',
+    {},
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
   );
 }

@@ -3,11 +3,12 @@
  * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, and
  * the admin users API. State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
+import { isConnectionError } from '../shared/db-errors.ts';
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
 import { json } from '../shared/service.ts';
 import { getUser, logout, updateUser } from './account.ts';
 import { adminUsers } from './admin.ts';
-import { AuthError, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';
+import { AuthError, databaseUnavailable, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { AuthLimits } from './rate-limit.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
@@ -77,6 +78,10 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
         return errorResponse(error, req);
       }
       if (error instanceof OAuthError) return errorResponse(error, req);
+      if (isConnectionError(error)) {
+        ctx.log.info('auth', `${req.method} ${req.path}: database unavailable (${(error as Error).message})`);
+        return errorResponse(databaseUnavailable(), req);
+      }
       ctx.log.error('auth', `${req.method} ${req.path} failed`, error);
       return unexpectedFailure(req);
     }

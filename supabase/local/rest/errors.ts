@@ -2,6 +2,7 @@
  * PostgREST's error body and its SQLSTATE → HTTP status map (src/PostgREST/Error.hs; see
  * SUPABASE_CONTRACT §1.5). Every failure a client can cause ends here as `{code,message,details,hint}`.
  */
+import { connectionFailure, RETRY_AFTER_SECONDS } from '../shared/db-errors.ts';
 import type { ServiceResponse } from '../shared/service.ts';
 
 export class ApiError extends Error {
@@ -27,7 +28,23 @@ export function unsupported(what: string): ApiError {
   return new ApiError(400, 'PGRST100', `${what} is not supported by the local REST service`);
 }
 
+/**
+ * Postgres out of reach, as PostgREST answers it (hasql's connection and client errors): PGRST000
+ * when no connection could be opened, PGRST001 when one broke under the request; the driver's own
+ * words as details.
+ */
+export function databaseUnavailable(error: unknown): ApiError | undefined {
+  const failure = connectionFailure(error);
+  if (!failure) return undefined;
+  const details = error instanceof Error ? error.message : String(error);
+  return failure === 'connect'
+    ? new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', details)
+    : new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', details);
+}
+
+/** PostgREST adds Retry-After to every 503 (the delay until its next reconnection attempt). */
 export function errorResponse(error: ApiError): ServiceResponse {
+  const retry: Record<string, string> = error.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
   const body = JSON.stringify({
     code: error.code,
     message: error.message,
@@ -36,7 +53,7 @@ export function errorResponse(error: ApiError): ServiceResponse {
   });
   return {
     status: error.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...error.headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...retry, ...error.headers },
     body,
   };
 }

@@ -3,7 +3,7 @@
  * statement, run it in the request's transaction, answer as PostgREST would.
  */
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
-import { ApiError, errorResponse } from './errors.ts';
+import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { runTransaction } from './execute.ts';
 import { checkStrict, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
@@ -90,6 +90,8 @@ export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache):
       return await handle(req);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error);
+      const unavailable = databaseUnavailable(error);
+      if (unavailable) return errorResponse(unavailable);
       ctx.log.error('rest', `${req.method} ${req.path} failed`, error);
       return errorResponse(new ApiError(500, 'PGRST000', 'Internal error in the local REST service'));
     }

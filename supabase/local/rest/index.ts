@@ -10,8 +10,8 @@
  * `count=planned` reads table statistics for unfiltered tables and counts exactly otherwise;
  * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
  */
-import { isServerShutdown } from '../shared/logger.ts';
 import pg from 'pg';
+import { isConnectionError } from '../shared/db-errors.ts';
 import type { ServiceContext, ServiceHandler } from '../shared/service.ts';
 import { createHandler } from './handler.ts';
 import { loadSchemaCache, type SchemaCache } from './schema-cache.ts';
@@ -49,34 +49,54 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
     return reloading;
   }
 
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  // One reconnection at a time, however many ways a connection reports its end.
+  function reconnectSoon(): void {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void listen();
+    }, failures <= 1 ? 100 : 1000);
+  }
+
   async function listen(): Promise<void> {
     if (closed) return;
     const client = new pg.Client({ connectionString: ctx.dbUrl, application_name: 'local-rest-listener' });
+    let dropped = false;
+    const drop = (error: unknown) => {
+      if (dropped) return;
+      dropped = true;
+      if (listener === client) listener = undefined;
+      client.end().catch(() => undefined);
+      if (closed) return;
+      // While Postgres restarts every attempt fails the same way: say so once.
+      if (failures === 0) {
+        if (isConnectionError(error)) ctx.log.info('rest', 'schema listener lost its connection; reconnecting');
+        else ctx.log.error('rest', 'schema listener failed; reconnecting', error);
+      }
+      failures += 1;
+      reconnectSoon();
+    };
     client.on('notification', (message) => {
       const payload = message.payload ?? '';
       if (payload === '' || payload === 'reload schema') {
         reloadSchema().catch((error) => ctx.log.error('rest', 'schema cache reload failed', error));
       }
     });
-    client.on('error', (error) => {
-      if (closed) return;
-      if (isServerShutdown(error)) ctx.log.info('rest', 'Postgres is shutting down; schema listener will reconnect');
-      else ctx.log.error('rest', 'schema listener connection lost; reconnecting', error);
-      listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void listen().catch(() => undefined), 500);
-    });
+    client.on('error', drop);
     try {
       await client.connect();
       await client.query('LISTEN pgrst');
+      if (dropped) return;
       listener = client;
       // DDL may have happened while no one was listening.
       await reloadSchema();
+      if (failures > 0) ctx.log.info('rest', 'schema listener reconnected');
+      failures = 0;
     } catch (error) {
-      client.end().catch(() => undefined);
-      if (closed) return;
-      ctx.log.error('rest', 'could not LISTEN pgrst; retrying', error);
-      setTimeout(() => void listen().catch(() => undefined), 1000);
+      drop(error);
     }
   }
 
@@ -87,6 +107,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
     reloadSchema,
     async close() {
       closed = true;
+      clearTimeout(retryTimer);
       await reloading?.catch(() => undefined);
       await listener?.end().catch(() => undefined);
     },
