@@ -13,11 +13,3 @@ export function createLogger(quiet = false): Logger {
     },
   };
 }
-
-/**
- * Postgres ending connections because it is shutting down (SQLSTATE 57P01): expected when Ctrl-C
- * reaches Postgres and the stack together, so it is no error worth a stack trace.
- */
-export function isServerShutdown(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57P01';
-}
