@@ -21,15 +21,15 @@ export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((userId) =>
     Promise.all([
       queryClient.ensureQueryData(accountQueryOptions(userId)),
-      queryClient.ensureQueryData(ticketsNeedingActionQueryOptions()),
-      queryClient.ensureQueryData(recentActivityQueryOptions()),
+      queryClient.ensureQueryData(ticketsNeedingActionQueryOptions(userId)),
+      queryClient.ensureQueryData(recentActivityQueryOptions(userId)),
     ]),
   );
 
 function Dashboard({ userId }: { userId: string }) {
   const { data: account } = useAccount(userId);
-  const { data: needing } = useTicketsNeedingAction();
-  const { data: activity } = useRecentActivity();
+  const { data: needing } = useTicketsNeedingAction(userId);
+  const { data: activity } = useRecentActivity(userId);
   const balance = account?.balance ?? 0;
 
   return (

@@ -15,6 +15,7 @@ import { CancelTicketButton } from '../../../features/tickets/components/cancel-
 import { QuotePanel } from '../../../features/tickets/components/quote-panel';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
+import { useAuthSession } from '../../../lib/auth-session';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
@@ -25,11 +26,11 @@ const ticketNumber = (value: string | undefined) => {
 };
 
 export const clientLoader = (queryClient: QueryClient) =>
-  portalLoader(async (_userId, params) => {
+  portalLoader(async (userId, params) => {
     const number = ticketNumber(params.number);
     if (number === null) return;
     const [detail] = await Promise.all([
-      queryClient.ensureQueryData(ticketQueryOptions(number)),
+      queryClient.ensureQueryData(ticketQueryOptions(userId, number)),
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(packagesQueryOptions()),
     ]);
@@ -60,8 +61,8 @@ function CreditsNeeded({ detail }: { detail: TicketDetail }) {
   );
 }
 
-function TicketView({ number }: { number: number }) {
-  const { data: detail } = useTicket(number);
+function TicketView({ userId, number }: { userId: string; number: number }) {
+  const { data: detail } = useTicket(userId, number);
   const { data: categories } = useCategories();
   useDocumentTitle(detail ? `Ticket #${number}` : 'Ticket not found');
   if (!detail) {
@@ -157,6 +158,7 @@ function Conversation({ detail, open, categoryName }: { detail: TicketDetail; op
 }
 
 export default function TicketRoute() {
+  const auth = useAuthSession();
   const { number: raw } = useParams();
   const number = ticketNumber(raw);
   if (number === null) {
@@ -171,7 +173,7 @@ export default function TicketRoute() {
   }
   return (
     <Suspense fallback={<Skeleton lines={8} label="Loading the ticket…" />}>
-      <TicketView number={number} />
+      {auth.user && <TicketView userId={auth.user.id} number={number} />}
     </Suspense>
   );
 }
