@@ -10,10 +10,11 @@ import { accountQueryOptions, useAccount } from '../../../features/credits/api/g
 import { BalanceCard } from '../../../features/credits/components/balance-card';
 import { recentActivityQueryOptions, useRecentActivity } from '../../../features/tickets/api/get-activity';
 import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../../../features/tickets/api/get-tickets';
-import { describeEvent } from '../../../features/tickets/components/audit-trail';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
+import { categoryLabel } from '../../../lib/category-label';
 import { formatDateTime } from '../../../lib/format';
+import { describeTicketEvent } from '../../../lib/ticket-events';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
 
@@ -97,7 +98,7 @@ function Dashboard({ userId }: { userId: string }) {
                     {event.ticket && (
                       <Link to={paths.portal.ticket.getHref(event.ticket.number)}>#{event.ticket.number}</Link>
                     )}{' '}
-                    {describeEvent(event.kind, (event.data ?? {}) as Record<string, unknown>, (code) => code.replace(/_/g, ' '))}
+                    {describeTicketEvent(event.kind, event.data, { categoryName: (code) => categoryLabel(code), audience: 'customer' })}
                     <span className="block text-slate-600">
                       {formatDateTime(event.created_at)}
                     </span>

@@ -16,6 +16,7 @@ import { QuotePanel } from '../../../features/tickets/components/quote-panel';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
 import { useAuthSession } from '../../../lib/auth-session';
+import { categoryNamer } from '../../../lib/category-label';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
@@ -76,7 +77,7 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
     );
   }
   const { ticket, parent, children } = detail;
-  const categoryName = (code: string) => categories.find((category) => category.code === code)?.name ?? code.replace(/_/g, ' ');
+  const categoryName = categoryNamer(categories);
   const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
   const cancelable = ['new', 'awaiting_confirmation', 'awaiting_credits'].includes(ticket.status) && ticket.charged_credits === 0;
 
