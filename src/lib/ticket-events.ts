@@ -115,9 +115,11 @@ export function describeTicketEvent(kind: string, data: unknown, options: Descri
       return sentence(`Re-categorized${before} as ${category(d.to_category)}: ${formatCredits(d.to_credits)}${because(d.reason)}`);
     }
     case 'quote_confirmed':
-      return sentence(`${staff ? 'Customer confirmed the quote' : 'Quote confirmed'}: ${formatCredits(event.data.credits)}`);
-    case 'quote_declined':
-      return sentence(`${staff ? 'Customer declined the quote' : 'Quote declined'}: ${formatCredits(event.data.credits)}${because(event.data.reason)}`);
+      return sentence(`${staff ? 'Customer confirmed the quote' : 'Quote'} of ${formatCredits(event.data.credits)}${staff ? '' : ' confirmed'}`);
+    case 'quote_declined': {
+      const d = event.data;
+      return sentence(`${staff ? `Customer declined the quote of ${formatCredits(d.credits)}` : 'Quote declined'}${because(d.reason)}`);
+    }
     case 'charged':
       return sentence(`${formatCredits(event.data.credits)} charged${event.data.automatic ? ' automatically when credits arrived' : ''}`);
     case 'awaiting_credits': {

@@ -13,7 +13,7 @@ import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../..
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
 import { categoryLabel } from '../../../lib/category-label';
-import { formatDateTime } from '../../../lib/format';
+import { formatCredits, formatDateTime } from '../../../lib/format';
 import { describeTicketEvent } from '../../../lib/ticket-events';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
@@ -72,8 +72,8 @@ function Dashboard({ userId }: { userId: string }) {
                       </div>
                       <p className="mt-1 text-sm text-slate-800">
                         {ticket.status === 'awaiting_confirmation'
-                          ? `Confirm or decline the quote of ${ticket.quoted_credits} credits.`
-                          : `Needs ${due} credits: buy ${missing} more and it continues automatically.`}
+                          ? `Confirm or decline the quote of ${formatCredits(ticket.quoted_credits ?? 0)}.`
+                          : `Needs ${formatCredits(due)}: buy ${missing} more and it continues automatically.`}
                       </p>
                     </li>
                   );

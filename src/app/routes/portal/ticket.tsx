@@ -17,6 +17,7 @@ import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
 import { useAuthSession } from '../../../lib/auth-session';
 import { categoryNamer } from '../../../lib/category-label';
+import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
@@ -48,7 +49,7 @@ function CreditsNeeded({ detail }: { detail: TicketDetail }) {
         Awaiting credits: buy {missing} more
       </h2>
       <p className="mt-2 text-slate-900">
-        This ticket costs {due} credits and your balance is {detail.balance}. As soon as you add {missing} credits it is charged
+        This ticket costs {formatCredits(due)} and your balance is {detail.balance}. As soon as you add {formatCredits(missing)} it is charged
         automatically and the engineer continues. After paying you can come straight back here.
       </p>
       <div className="mt-4">
@@ -89,10 +90,10 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
           <span>{ticket.pre_approved ? 'Agreed in advance with the assessment' : 'Cost first'}</span>
           {ticket.category && (
             <span>
-              {categoryName(ticket.category)} · {ticket.quoted_credits} credits
+              {categoryName(ticket.category)} · {formatCredits(ticket.quoted_credits ?? 0)}
             </span>
           )}
-          <span>Charged: {ticket.charged_credits} credits</span>
+          <span>Charged: {formatCredits(ticket.charged_credits)}</span>
           {ticket.upgrade_from && (
             <span>
               Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}
