@@ -4,7 +4,7 @@
  * words the customer and staff timelines show for it. Both timelines and the dashboard's recent
  * activity render events through `describeTicketEvent`, so a key can no longer be read under one name
  * and written under another; supabase/tests/13-ticket-event-vocabulary.test.ts produces every kind
- * through the API and checks its keys against `TICKET_EVENT_FIELDS`.
+ * through the API and checks its keys and value types against `TICKET_EVENT_FIELDS`.
  */
 import { formatCredits, sentence } from './format';
 
@@ -36,33 +36,55 @@ export interface TicketEventData {
 
 export type TicketEventKind = keyof TicketEventData;
 
-/** Whether each key of a kind's data is always written or only by some of the functions writing it. */
-type FieldPresence<T> = { [K in keyof T]-?: object extends Pick<T, K> ? 'optional' : 'required' };
+/** A value's type as a tag that can be checked at run time. */
+type ValueTag<V> = [V] extends [boolean]
+  ? 'boolean'
+  : [V] extends [number]
+    ? 'number'
+    : [V] extends [string]
+      ? 'string'
+      : [V] extends [number | null]
+        ? 'number|null'
+        : [V] extends [string | null]
+          ? 'string|null'
+          : never;
+
+/** Each key's value tag; keys only some writers include end in `?`. */
+type FieldSpec<T> = { [K in keyof T]-?: object extends Pick<T, K> ? `${ValueTag<Exclude<T[K], undefined>>}?` : ValueTag<T[K]> };
+
+export type FieldTag = 'boolean' | 'number' | 'string' | 'number|null' | 'string|null';
 
 /**
- * The keys of each kind's data, for checks at run time. Typed against `TicketEventData`: a key added,
- * renamed or made optional there must be changed here too, or this file does not compile.
+ * The keys of each kind's data and their value types, for checks at run time. Typed against
+ * `TicketEventData`: a key added, renamed, retyped or made optional there must be changed here too, or
+ * this file does not compile.
  */
-export const TICKET_EVENT_FIELDS: { [K in TicketEventKind]: FieldPresence<TicketEventData[K]> } = {
+export const TICKET_EVENT_FIELDS: { [K in TicketEventKind]: FieldSpec<TicketEventData[K]> } = {
   created: {
-    pre_approved: 'required',
-    upgrade_from: 'optional',
-    upgrade_to: 'optional',
-    split_from_id: 'optional',
-    split_from_number: 'optional',
+    pre_approved: 'boolean',
+    upgrade_from: 'string|null?',
+    upgrade_to: 'string|null?',
+    split_from_id: 'string?',
+    split_from_number: 'number?',
   },
-  assessed: { category: 'required', level: 'required', credits: 'required', note: 'required' },
-  reassessed: { from_category: 'required', to_category: 'required', from_credits: 'required', to_credits: 'required', reason: 'required' },
-  quote_confirmed: { category: 'required', credits: 'required' },
-  quote_declined: { category: 'required', credits: 'required', kept: 'required', reason: 'required' },
-  charged: { credits: 'required', charged_credits: 'required', transfer_id: 'required', automatic: 'required' },
-  awaiting_credits: { credits: 'required', balance: 'required', missing: 'required' },
-  refunded: { credits: 'required', charged_credits: 'required', reason: 'required', transfer_id: 'required' },
-  split: { child_id: 'required', child_number: 'required', subject: 'required' },
-  resolved: { from_status: 'required', charged_credits: 'required' },
+  assessed: { category: 'string', level: 'number', credits: 'number', note: 'string|null' },
+  reassessed: { from_category: 'string|null', to_category: 'string', from_credits: 'number|null', to_credits: 'number', reason: 'string' },
+  quote_confirmed: { category: 'string', credits: 'number' },
+  quote_declined: { category: 'string', credits: 'number', kept: 'number', reason: 'string|null' },
+  charged: { credits: 'number', charged_credits: 'number', transfer_id: 'string', automatic: 'boolean' },
+  awaiting_credits: { credits: 'number', balance: 'number', missing: 'number' },
+  refunded: { credits: 'number', charged_credits: 'number', reason: 'string', transfer_id: 'string' },
+  split: { child_id: 'string', child_number: 'number', subject: 'string' },
+  resolved: { from_status: 'string', charged_credits: 'number' },
   canceled: {},
-  assigned: { assignee_id: 'required', assignee_name: 'required' },
+  assigned: { assignee_id: 'string|null', assignee_name: 'string' },
 };
+
+/** Whether a JSON value fits a field's tag (without the optional marker). */
+export function fitsFieldTag(value: unknown, tag: FieldTag): boolean {
+  if (value === null) return tag.endsWith('|null');
+  return typeof value === tag.replace('|null', '');
+}
 
 export const TICKET_EVENT_KINDS = Object.keys(TICKET_EVENT_FIELDS) as TicketEventKind[];
 

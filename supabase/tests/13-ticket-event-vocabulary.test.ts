@@ -8,7 +8,7 @@
 import type { PostgrestError } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { categoryLabel } from '../../src/lib/category-label.ts';
-import { describeTicketEvent, TICKET_EVENT_FIELDS, TICKET_EVENT_KINDS } from '../../src/lib/ticket-events.ts';
+import { describeTicketEvent, type FieldTag, fitsFieldTag, TICKET_EVENT_FIELDS, TICKET_EVENT_KINDS } from '../../src/lib/ticket-events.ts';
 import { adjustCredits, assess, checkInvariantsAfterAll, createCast, createTicket, ok, sql, type TicketRow } from './support.ts';
 
 checkInvariantsAfterAll();
@@ -84,15 +84,19 @@ describe('ticket event vocabulary', () => {
     expect([...new Set(events.map((event) => event.kind))].sort(), 'kinds written').toEqual([...TICKET_EVENT_KINDS].sort());
   });
 
-  it("each event's data has exactly the keys the app's vocabulary names", () => {
+  it("each event's data has exactly the keys, and value types, the app's vocabulary names", () => {
     for (const event of events) {
-      const fields = (TICKET_EVENT_FIELDS as Record<string, Record<string, 'required' | 'optional'>>)[event.kind];
+      const fields = (TICKET_EVENT_FIELDS as Record<string, Record<string, string>>)[event.kind];
       expect(fields, `kind ${event.kind} is in the vocabulary`).toBeDefined();
       const known = Object.keys(fields ?? {});
-      const required = known.filter((key) => fields?.[key] === 'required');
+      const required = known.filter((key) => !fields?.[key]?.endsWith('?'));
       const written = Object.keys(event.data);
       expect(written.filter((key) => !known.includes(key)), `${event.kind}: keys the SQL writes that the app does not read`).toEqual([]);
       expect(required.filter((key) => !written.includes(key)), `${event.kind}: keys the app reads that the SQL does not write`).toEqual([]);
+      for (const key of written) {
+        const tag = (fields?.[key] ?? '').replace(/\?$/, '') as FieldTag;
+        expect(fitsFieldTag(event.data[key], tag), `${event.kind}.${key} = ${JSON.stringify(event.data[key])} is ${tag}`).toBe(true);
+      }
     }
   });
 
