@@ -62,9 +62,9 @@ export function CreditAdjustment() {
               setErrors(next);
               return;
             }
-            const preview = previewAdjustment(account.balance, parsed.data.amount);
-            if (!preview.ok) {
-              setErrors({ amount: preview.problem });
+            const reviewed = previewAdjustment(account.balance, parsed.data.amount);
+            if (!reviewed.ok) {
+              setErrors({ amount: reviewed.problem });
               return;
             }
             setErrors({});
