@@ -24,6 +24,7 @@ for (const width of [1280, 375]) {
       ['/portal/tickets/new', 'Open a ticket'],
       ['/portal/credits', 'Credits'],
       ['/portal/notifications', 'Notifications'],
+      ['/portal/settings', 'Settings'],
       ['/portal/tickets/999999', 'Ticket not found'],
       ['/checkout/cancel', 'Payment canceled'],
     ] as const) {

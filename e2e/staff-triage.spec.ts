@@ -23,8 +23,8 @@ test('triage a new pre-approved ticket: the preview says "charged now" and the c
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('customer-balance')).toHaveText('90 credits');
   const audit = page.getByRole('region', { name: 'Audit trail' });
-  await expect(audit.getByText('Assessed as configuration for 10 credits')).toBeVisible();
-  await expect(audit.getByText('Charged 10 credits')).toBeVisible();
+  await expect(audit.getByText('Assessed as Configuration: 10 credits.')).toBeVisible();
+  await expect(audit.getByText('10 credits charged.')).toBeVisible();
   expect(await ticketRow(ticket.number)).toMatchObject({ status: 'in_progress', charged_credits: 10, category: 'configuration' });
   expect(await balanceOf(customer.accountId)).toBe(90);
 });
@@ -56,7 +56,7 @@ test('a cost-first ticket gets a quote and an internal note; once the customer c
   expect(confirmed.error).toBeNull();
 
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Customer confirmed 20 credits')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Customer confirmed the quote of 20 credits.')).toBeVisible();
   await expect(page.getByTestId('customer-balance')).toHaveText('30 credits');
   await page.getByLabel('Your message (Markdown)').fill('Add an index on **orders.created_at**; details below.');
   await page.getByRole('button', { name: 'Send reply' }).click();
@@ -91,7 +91,7 @@ test('re-categorize down refunds the difference; up charges it for a pre-approve
   await dialog.getByRole('button', { name: 'Re-categorize and refund 15 credits' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('customer-balance')).toHaveText('95 credits');
-  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Refunded 15 credits', { exact: false })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('15 credits refunded', { exact: false })).toBeVisible();
   expect(await ticketRow(ticket.number)).toMatchObject({ charged_credits: 5, category: 'question' });
 
   // Up: configuration after all; pre-approved, so the extra 5 are charged at once.
@@ -129,7 +129,7 @@ test('split a message into a new ticket and find it in the queue', async ({ page
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Export invoices as PDF');
   const childNumber = Number(/\/staff\/tickets\/(\d+)$/.exec(page.url())?.[1]);
   expect(childNumber).toBeGreaterThan(ticket.number);
-  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText(`Split from ticket #${ticket.number}`)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText(`Ticket opened, split from ticket #${ticket.number}.`)).toBeVisible();
 
   await page.getByRole('link', { name: '← Back to the queue' }).click();
   await page.getByRole('searchbox', { name: 'Search' }).fill(customer.email);
@@ -166,14 +166,14 @@ test('refund part of a charge, then resolve', async ({ page, uniqueEmail }) => {
   await refund.getByRole('button', { name: 'Refund 2 credits' }).click();
   await expect(refund).toBeHidden();
   await expect(page.getByTestId('customer-balance')).toHaveText('7 credits');
-  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Refunded 2 credits: Part of it was our documentation.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('2 credits refunded — Part of it was our documentation.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Resolve' }).click();
   const dialog = page.getByRole('dialog', { name: `Resolve ticket #${ticket.number}` });
   await expect(dialog.getByText('3 credits were charged; nothing more will be.', { exact: false })).toBeVisible();
   await dialog.getByRole('button', { name: 'Resolve ticket' }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Resolved', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit trail' }).getByText('Resolved.', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
   expect(await ticketRow(ticket.number)).toMatchObject({ status: 'resolved', charged_credits: 3 });
   expect(await balanceOf(customer.accountId)).toBe(7);

@@ -55,6 +55,7 @@ export const router = createBrowserRouter([
                   { path: paths.portal.credits.path, lazy: lazyRoute(() => import('./routes/portal/credits')) },
                   { path: paths.portal.receipt.path, lazy: lazyRoute(() => import('./routes/portal/receipt')) },
                   { path: paths.portal.notifications.path, lazy: lazyRoute(() => import('./routes/portal/notifications')) },
+                  { path: paths.portal.settings.path, lazy: lazyRoute(() => import('./routes/portal/settings')) },
                 ],
               },
               {

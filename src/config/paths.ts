@@ -27,6 +27,7 @@ export const paths = {
     credits: { path: '/portal/credits', getHref: () => '/portal/credits' },
     receipt: { path: '/portal/credits/receipts/:orderId', getHref: (orderId: string) => `/portal/credits/receipts/${orderId}` },
     notifications: { path: '/portal/notifications', getHref: () => '/portal/notifications' },
+    settings: { path: '/portal/settings', getHref: () => '/portal/settings' },
   },
 
   checkout: {

@@ -3,9 +3,9 @@
  * code as `message` (DESIGN §5) and a sentence for people as `details`; the edge functions answer
  * `{ error: { code, message } }`. Recognised by shape, so supabase-js need not be imported.
  */
-type ErrorLike = { name?: unknown; message?: unknown; details?: unknown; code?: unknown; status?: unknown };
+import { sentence } from './format';
 
-const sentence = (text: string) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
+type ErrorLike = { name?: unknown; message?: unknown; details?: unknown; code?: unknown; status?: unknown };
 
 export const NETWORK_MESSAGE = 'We could not reach Pro Portal. Check your internet connection, then try again.';
 

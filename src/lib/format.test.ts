@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatLongDateTime } from './format';
+import { formatCredits, formatDate, formatDateTime, formatLongDateTime, sentence } from './format';
 
 describe('date formats', () => {
   // Every month, both sides of midnight and noon, one- and two-digit days and minutes, a leap day.
@@ -29,5 +29,29 @@ describe('date formats', () => {
 
   it('refuses what is not a date, as Intl does', () => {
     expect(() => formatDate('yesterday')).toThrow(RangeError);
+  });
+});
+
+describe('credits', () => {
+  it('counts one credit in the singular', () => {
+    expect(formatCredits(1)).toBe('1 credit');
+    expect(formatCredits(-1)).toBe('-1 credit');
+    expect(formatCredits(0)).toBe('0 credits');
+    expect(formatCredits(25)).toBe('25 credits');
+  });
+});
+
+describe('sentence', () => {
+  it.each([
+    ['Only a setting was wrong', 'Only a setting was wrong.'],
+    ['Only a setting was wrong.', 'Only a setting was wrong.'],
+    ['Really?', 'Really?'],
+    ['Wait…', 'Wait…'],
+    ['He said “done.”', 'He said “done.”'],
+    ['(see the docs.)', '(see the docs.)'],
+    ['Trailing space.  ', 'Trailing space.'],
+    ['', ''],
+  ])('%j ends as %j, never with two periods', (text, expected) => {
+    expect(sentence(text)).toBe(expected);
   });
 });

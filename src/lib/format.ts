@@ -51,3 +51,18 @@ export function formatLongDateTime(iso: string): string {
   const { longDate, time } = parts(iso);
   return `${longDate} at ${time}`;
 }
+
+/** "1 credit", "5 credits" (and "-1 credit"). */
+export function formatCredits(amount: number): string {
+  return `${amount} ${Math.abs(amount) === 1 ? 'credit' : 'credits'}`;
+}
+
+/**
+ * Text ending as a sentence: a full stop is added unless it already ends in one (or in ! ? …, possibly
+ * inside closing quotes or brackets). Reasons and notes people type often end with their own period.
+ */
+export function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  if (trimmed === '') return trimmed;
+  return /[.!?…]["'”’)\]]*$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

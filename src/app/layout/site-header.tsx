@@ -61,6 +61,9 @@ export function SiteHeader() {
               <NavLink to={paths.portal.credits.getHref()} className={navLinkClass}>
                 Credits
               </NavLink>
+              <NavLink to={paths.portal.settings.getHref()} className={navLinkClass}>
+                Settings
+              </NavLink>
               <Deferred>
                 <SignedInLinks userId={auth.user.id} className={navLinkClass} />
               </Deferred>

@@ -51,3 +51,32 @@ describe('Markdown (ticket messages)', () => {
     expect(safeHref('//evil.example')).toBeNull();
   });
 });
+
+describe('Markdown links with parentheses in the URL', () => {
+  const wiki = 'https://en.wikipedia.org/wiki/Foo_(bar)';
+
+  it('a [text](url) link keeps balanced parentheses in its URL', () => {
+    const html = render(`See [Foo](${wiki}) for more.`);
+    expect(html).toContain(`<a href="${wiki}" rel="noopener noreferrer nofollow" target="_blank" class="text-blue-800 underline">Foo</a> for more.`);
+    expect(html).not.toContain(')</a>');
+    expect(html).not.toMatch(/<\/a>\)/);
+  });
+
+  it('a bare URL keeps them too, without trailing punctuation', () => {
+    const html = render(`Read ${wiki}.`);
+    expect(html).toContain(`href="${wiki}"`);
+    expect(html).toMatch(/<\/a>\.<\/p>/);
+  });
+
+  it('a bare URL inside brackets leaves the closing bracket out', () => {
+    const html = render('(see https://example.com/x)');
+    expect(html).toContain('href="https://example.com/x"');
+    expect(html).toMatch(/https:\/\/example\.com\/x<\/a>\)/);
+  });
+
+  it('a link followed by bracketed text ends at its own parenthesis', () => {
+    const html = render('[a](https://example.com/a) (b)');
+    expect(html).toContain('href="https://example.com/a"');
+    expect(html).toContain('</a> (b)');
+  });
+});

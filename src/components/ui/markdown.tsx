@@ -13,7 +13,13 @@ export function safeHref(url: string): string | null {
   return SAFE_URL.test(trimmed) ? trimmed : null;
 }
 
-const INLINE = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/;
+/**
+ * URLs may contain balanced parentheses (`https://en.wikipedia.org/wiki/Foo_(bar)`), one level deep: a
+ * link's `)` is the first one that closes nothing in its URL, and a bare URL in brackets, "(see
+ * https://example.com/x)", leaves the closing bracket out. A bare URL never ends in punctuation.
+ */
+const INLINE =
+  /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|(https?:\/\/(?:[^()\s<>]|\([^()\s<>]*\))*(?:[^()\s<>.,;:!?'"]|\([^()\s<>]*\)))/;
 
 export function renderInline(text: string, keyPrefix = 'i'): ReactNode[] {
   const nodes: ReactNode[] = [];

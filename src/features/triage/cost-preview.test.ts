@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitLabel, predictOutcome } from './cost-preview';
+import { commitLabel, describeOutcome, predictOutcome } from './cost-preview';
 
 const question = { level: 1, min_credits: null };
 const configuration = { level: 2, min_credits: null };
@@ -32,5 +32,11 @@ describe('predictOutcome follows the consent rules of DESIGN §1.5–1.7', () =>
   it('names the commit button after what it does', () => {
     expect(commitLabel({ kind: 'charge', credits: 10, balanceAfter: 0 }, 'Assess')).toBe('Assess and charge 10 credits');
     expect(commitLabel({ kind: 'refund', credits: 15 }, 'Re-categorize')).toBe('Re-categorize and refund 15 credits');
+  });
+  it('counts a single credit in the singular', () => {
+    expect(commitLabel({ kind: 'refund', credits: 1 }, 'Re-categorize')).toBe('Re-categorize and refund 1 credit');
+    expect(describeOutcome({ kind: 'refund', credits: 1 })).toBe('Refund: 1 credit goes back to the customer at once.');
+    expect(describeOutcome({ kind: 'charge', credits: 1, balanceAfter: 4 })).toBe('Charged now: 1 credit is taken at once (balance afterwards 4).');
+    expect(describeOutcome({ kind: 'awaiting_credits', credits: 5, missing: 1 })).toMatch(/^Awaiting credits: the balance is 1 credit short,/);
   });
 });

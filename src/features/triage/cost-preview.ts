@@ -1,3 +1,4 @@
+import { formatCredits } from '../../lib/format';
 import type { Category, TicketRow } from './schemas';
 
 export type Outcome =
@@ -31,15 +32,15 @@ export function predictOutcome(
 export function describeOutcome(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'charge':
-      return `Charged now: ${outcome.credits} credits are taken at once (balance afterwards ${outcome.balanceAfter}).`;
+      return `Charged now: ${formatCredits(outcome.credits)} ${outcome.credits === 1 ? 'is' : 'are'} taken at once (balance afterwards ${outcome.balanceAfter}).`;
     case 'awaiting_credits':
-      return `Awaiting credits: the balance is ${outcome.missing} credits short, so the ticket waits and the customer is told; it is charged automatically when credits arrive.`;
+      return `Awaiting credits: the balance is ${formatCredits(outcome.missing)} short, so the ticket waits and the customer is told; it is charged automatically when credits arrive.`;
     case 'quote':
-      return `Quote sent: the customer is asked to confirm ${outcome.credits} credits${
+      return `Quote sent: the customer is asked to confirm ${formatCredits(outcome.credits)}${
         outcome.due !== outcome.credits ? ` (${outcome.due} more than already charged)` : ''
       }. Nothing is charged and the ticket is not answered until they confirm.`;
     case 'refund':
-      return `Refund: ${outcome.credits} credits go back to the customer at once.`;
+      return `Refund: ${formatCredits(outcome.credits)} ${outcome.credits === 1 ? 'goes' : 'go'} back to the customer at once.`;
     case 'no_change':
       return 'No charge or refund: the price equals what was already charged.';
   }
@@ -48,13 +49,13 @@ export function describeOutcome(outcome: Outcome): string {
 export function commitLabel(outcome: Outcome, verb: 'Assess' | 'Re-categorize'): string {
   switch (outcome.kind) {
     case 'charge':
-      return `${verb} and charge ${outcome.credits} credits`;
+      return `${verb} and charge ${formatCredits(outcome.credits)}`;
     case 'awaiting_credits':
-      return `${verb}: wait for ${outcome.credits} credits`;
+      return `${verb}: wait for ${formatCredits(outcome.credits)}`;
     case 'quote':
       return `${verb} and send quote`;
     case 'refund':
-      return `${verb} and refund ${outcome.credits} credits`;
+      return `${verb} and refund ${formatCredits(outcome.credits)}`;
     case 'no_change':
       return verb;
   }

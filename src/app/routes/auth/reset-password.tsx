@@ -6,6 +6,7 @@ import { paths } from '../../../config/paths';
 import { NewPasswordForm } from '../../../features/auth/components/new-password-form';
 import { PasswordResetRequestForm } from '../../../features/auth/components/password-reset-request-form';
 import { useAuthSession } from '../../../lib/auth-session';
+import { sentence } from '../../../lib/format';
 import { AuthPage } from './auth-page';
 
 /**
@@ -55,7 +56,7 @@ export default function ResetPasswordRoute() {
       {linkError && (
         <div className="mb-4">
           <Alert tone="error" title="That reset link did not work">
-            {linkError}. Ask for a new link below.
+            {sentence(linkError)} Ask for a new link below.
           </Alert>
         </div>
       )}

@@ -6,6 +6,7 @@ import { paths } from '../../../config/paths';
 import { useOrderUntilSettled } from '../../../features/checkout/api/get-order';
 import { readReturnPath } from '../../../features/checkout/return-path';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 
 /** Back from paying: waits until the provider has confirmed the payment and the credits are in. */
@@ -39,9 +40,9 @@ export default function CheckoutSuccessRoute() {
         )}
         {status === 'paid' && order.data && (
           <div className="space-y-3">
-            <Alert tone="success">{order.data.order.credits} credits were added to your balance.</Alert>
+            <Alert tone="success">{formatCredits(order.data.order.credits)} {order.data.order.credits === 1 ? 'was' : 'were'} added to your balance.</Alert>
             <p className="text-lg">
-              Your balance is now <strong data-testid="new-balance">{order.data.balance ?? '—'} credits</strong>.
+              Your balance is now <strong data-testid="new-balance">{order.data.balance === null ? '—' : formatCredits(order.data.balance)}</strong>.
             </p>
           </div>
         )}

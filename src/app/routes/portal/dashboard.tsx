@@ -10,10 +10,11 @@ import { accountQueryOptions, useAccount } from '../../../features/credits/api/g
 import { BalanceCard } from '../../../features/credits/components/balance-card';
 import { recentActivityQueryOptions, useRecentActivity } from '../../../features/tickets/api/get-activity';
 import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../../../features/tickets/api/get-tickets';
-import { describeEvent } from '../../../features/tickets/components/audit-trail';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
-import { formatDateTime } from '../../../lib/format';
+import { categoryLabel } from '../../../lib/category-label';
+import { formatCredits, formatDateTime } from '../../../lib/format';
+import { describeTicketEvent } from '../../../lib/ticket-events';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
 
@@ -21,15 +22,15 @@ export const clientLoader = (queryClient: QueryClient) =>
   portalLoader((userId) =>
     Promise.all([
       queryClient.ensureQueryData(accountQueryOptions(userId)),
-      queryClient.ensureQueryData(ticketsNeedingActionQueryOptions()),
-      queryClient.ensureQueryData(recentActivityQueryOptions()),
+      queryClient.ensureQueryData(ticketsNeedingActionQueryOptions(userId)),
+      queryClient.ensureQueryData(recentActivityQueryOptions(userId)),
     ]),
   );
 
 function Dashboard({ userId }: { userId: string }) {
   const { data: account } = useAccount(userId);
-  const { data: needing } = useTicketsNeedingAction();
-  const { data: activity } = useRecentActivity();
+  const { data: needing } = useTicketsNeedingAction(userId);
+  const { data: activity } = useRecentActivity(userId);
   const balance = account?.balance ?? 0;
 
   return (
@@ -71,8 +72,8 @@ function Dashboard({ userId }: { userId: string }) {
                       </div>
                       <p className="mt-1 text-sm text-slate-800">
                         {ticket.status === 'awaiting_confirmation'
-                          ? `Confirm or decline the quote of ${ticket.quoted_credits} credits.`
-                          : `Needs ${due} credits: buy ${missing} more and it continues automatically.`}
+                          ? `Confirm or decline the quote of ${formatCredits(ticket.quoted_credits ?? 0)}.`
+                          : `Needs ${formatCredits(due)}: buy ${missing} more and it continues automatically.`}
                       </p>
                     </li>
                   );
@@ -97,7 +98,7 @@ function Dashboard({ userId }: { userId: string }) {
                     {event.ticket && (
                       <Link to={paths.portal.ticket.getHref(event.ticket.number)}>#{event.ticket.number}</Link>
                     )}{' '}
-                    {describeEvent(event.kind, (event.data ?? {}) as Record<string, unknown>, (code) => code.replace(/_/g, ' '))}
+                    {describeTicketEvent(event.kind, event.data, { categoryName: (code) => categoryLabel(code), audience: 'customer' })}
                     <span className="block text-slate-600">
                       {formatDateTime(event.created_at)}
                     </span>

@@ -7,15 +7,16 @@ import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
 import { orderReceiptQueryOptions, useOrderReceipt } from '../../../features/credits/api/get-orders';
 import { formatMoney } from '../../../features/credits/components/orders-table';
+import { useAuthSession } from '../../../lib/auth-session';
 import { formatLongDateTime } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { portalLoader } from './portal-loader';
 
 export const clientLoader = (queryClient: QueryClient) =>
-  portalLoader((_userId, params) => queryClient.ensureQueryData(orderReceiptQueryOptions(params.orderId ?? '')));
+  portalLoader((userId, params) => queryClient.ensureQueryData(orderReceiptQueryOptions(userId, params.orderId ?? '')));
 
-function Receipt({ orderId }: { orderId: string }) {
-  const { data: order } = useOrderReceipt(orderId);
+function Receipt({ userId, orderId }: { userId: string; orderId: string }) {
+  const { data: order } = useOrderReceipt(userId, orderId);
   useDocumentTitle(order ? 'Receipt' : 'Receipt not found');
   if (!order || order.status !== 'paid') {
     return (
@@ -59,10 +60,11 @@ function Receipt({ orderId }: { orderId: string }) {
 }
 
 export default function ReceiptRoute() {
+  const auth = useAuthSession();
   const { orderId = '' } = useParams();
   return (
     <Suspense fallback={<Skeleton lines={6} label="Loading the receipt…" />}>
-      <Receipt orderId={orderId} />
+      {auth.user && <Receipt userId={auth.user.id} orderId={orderId} />}
     </Suspense>
   );
 }

@@ -15,6 +15,9 @@ import { CancelTicketButton } from '../../../features/tickets/components/cancel-
 import { QuotePanel } from '../../../features/tickets/components/quote-panel';
 import { StatusBadge } from '../../../features/tickets/components/status-badge';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
+import { useAuthSession } from '../../../lib/auth-session';
+import { categoryNamer } from '../../../lib/category-label';
+import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
@@ -25,11 +28,11 @@ const ticketNumber = (value: string | undefined) => {
 };
 
 export const clientLoader = (queryClient: QueryClient) =>
-  portalLoader(async (_userId, params) => {
+  portalLoader(async (userId, params) => {
     const number = ticketNumber(params.number);
     if (number === null) return;
     const [detail] = await Promise.all([
-      queryClient.ensureQueryData(ticketQueryOptions(number)),
+      queryClient.ensureQueryData(ticketQueryOptions(userId, number)),
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(packagesQueryOptions()),
     ]);
@@ -46,7 +49,7 @@ function CreditsNeeded({ detail }: { detail: TicketDetail }) {
         Awaiting credits: buy {missing} more
       </h2>
       <p className="mt-2 text-slate-900">
-        This ticket costs {due} credits and your balance is {detail.balance}. As soon as you add {missing} credits it is charged
+        This ticket costs {formatCredits(due)} and your balance is {detail.balance}. As soon as you add {formatCredits(missing)} it is charged
         automatically and the engineer continues. After paying you can come straight back here.
       </p>
       <div className="mt-4">
@@ -60,8 +63,8 @@ function CreditsNeeded({ detail }: { detail: TicketDetail }) {
   );
 }
 
-function TicketView({ number }: { number: number }) {
-  const { data: detail } = useTicket(number);
+function TicketView({ userId, number }: { userId: string; number: number }) {
+  const { data: detail } = useTicket(userId, number);
   const { data: categories } = useCategories();
   useDocumentTitle(detail ? `Ticket #${number}` : 'Ticket not found');
   if (!detail) {
@@ -75,7 +78,7 @@ function TicketView({ number }: { number: number }) {
     );
   }
   const { ticket, parent, children } = detail;
-  const categoryName = (code: string) => categories.find((category) => category.code === code)?.name ?? code.replace(/_/g, ' ');
+  const categoryName = categoryNamer(categories);
   const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
   const cancelable = ['new', 'awaiting_confirmation', 'awaiting_credits'].includes(ticket.status) && ticket.charged_credits === 0;
 
@@ -87,10 +90,10 @@ function TicketView({ number }: { number: number }) {
           <span>{ticket.pre_approved ? 'Agreed in advance with the assessment' : 'Cost first'}</span>
           {ticket.category && (
             <span>
-              {categoryName(ticket.category)} · {ticket.quoted_credits} credits
+              {categoryName(ticket.category)} · {formatCredits(ticket.quoted_credits ?? 0)}
             </span>
           )}
-          <span>Charged: {ticket.charged_credits} credits</span>
+          <span>Charged: {formatCredits(ticket.charged_credits)}</span>
           {ticket.upgrade_from && (
             <span>
               Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}
@@ -157,6 +160,7 @@ function Conversation({ detail, open, categoryName }: { detail: TicketDetail; op
 }
 
 export default function TicketRoute() {
+  const auth = useAuthSession();
   const { number: raw } = useParams();
   const number = ticketNumber(raw);
   if (number === null) {
@@ -171,7 +175,7 @@ export default function TicketRoute() {
   }
   return (
     <Suspense fallback={<Skeleton lines={8} label="Loading the ticket…" />}>
-      <TicketView number={number} />
+      {auth.user && <TicketView userId={auth.user.id} number={number} />}
     </Suspense>
   );
 }

@@ -7,16 +7,17 @@ import { ticketsQueryOptions, useTickets } from '../../../features/tickets/api/g
 import { TicketFilters } from '../../../features/tickets/components/ticket-filters';
 import { TicketList } from '../../../features/tickets/components/ticket-list';
 import { parseTicketFilters, type TicketFilters as Filters } from '../../../features/tickets/schemas';
+import { useAuthSession } from '../../../lib/auth-session';
 import { buttonLinkClass, PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
 
 export const clientLoader = (queryClient: QueryClient) =>
-  portalLoader((_userId, _params, request) =>
-    queryClient.ensureQueryData(ticketsQueryOptions(parseTicketFilters(new URL(request.url).searchParams))),
+  portalLoader((userId, _params, request) =>
+    queryClient.ensureQueryData(ticketsQueryOptions(userId, parseTicketFilters(new URL(request.url).searchParams))),
   );
 
-function Tickets({ filters }: { filters: Filters }) {
-  const { data: tickets } = useTickets(filters);
+function Tickets({ userId, filters }: { userId: string; filters: Filters }) {
+  const { data: tickets } = useTickets(userId, filters);
   const filtered = filters.status !== 'all' || filters.q !== '';
   return (
     <>
@@ -36,6 +37,7 @@ function Tickets({ filters }: { filters: Filters }) {
 }
 
 export default function TicketsRoute() {
+  const auth = useAuthSession();
   const [search] = useSearchParams();
   const filters = parseTicketFilters(search);
   return (
@@ -50,7 +52,7 @@ export default function TicketsRoute() {
       />
       <TicketFilters filters={filters} />
       <Suspense fallback={<Skeleton lines={6} label="Loading tickets…" />}>
-        <Tickets filters={filters} />
+        {auth.user && <Tickets userId={auth.user.id} filters={filters} />}
       </Suspense>
     </section>
   );

@@ -5,6 +5,8 @@ import { Dialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/text-field';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
+import { previewAdjustment } from '../adjustment-preview';
 import { useAdjustCredits } from '../api/adjust-credits';
 import { useAccount } from '../api/find-account';
 import { adjustmentSchema } from '../schemas';
@@ -21,6 +23,8 @@ export function CreditAdjustment() {
   const [done, setDone] = useState<string>();
   const adjust = useAdjustCredits();
   const account = found.data?.account;
+  // Worked out again on every render: the balance may have changed since the adjustment was reviewed.
+  const preview = confirming && account ? previewAdjustment(account.balance, confirming.amount) : null;
 
   return (
     <section aria-labelledby="adjust-title" className="space-y-3">
@@ -58,12 +62,17 @@ export function CreditAdjustment() {
               setErrors(next);
               return;
             }
+            const reviewed = previewAdjustment(account.balance, parsed.data.amount);
+            if (!reviewed.ok) {
+              setErrors({ amount: reviewed.problem });
+              return;
+            }
             setErrors({});
             setConfirming(parsed.data);
           }}
         >
           <p>
-            <strong>{found.data?.email}</strong> — {account.name}: <span aria-live="polite">balance {account.balance} credits</span>
+            <strong>{found.data?.email}</strong> — {account.name}: <span aria-live="polite">balance {formatCredits(account.balance)}</span>
           </p>
           <TextField label="Credits (+ to add, − to remove)" name="amount" type="number" value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amount} />
           <TextAreaField label="Note (required; shown on the statement)" name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} error={errors.note} maxLength={500} />
@@ -74,10 +83,12 @@ export function CreditAdjustment() {
         <Dialog open title="Confirm the adjustment" onClose={() => !adjust.isPending && setConfirming(null)} footer={null}>
           <div className="space-y-4">
             <p>
-              {confirming.amount > 0 ? `Add ${confirming.amount}` : `Remove ${-confirming.amount}`} credits{' '}
-              {confirming.amount > 0 ? 'to' : 'from'} {found.data?.email}: balance {account.balance} → {account.balance + confirming.amount}.
+              {confirming.amount > 0 ? `Add ${formatCredits(confirming.amount)}` : `Remove ${formatCredits(-confirming.amount)}`}{' '}
+              {confirming.amount > 0 ? 'to' : 'from'} {found.data?.email}
+              {preview?.ok ? `: balance ${account.balance} → ${preview.balanceAfter}.` : '.'}
               {confirming.amount > 0 && ' Tickets waiting for credits are charged if the balance covers them.'}
             </p>
+            {preview && !preview.ok && <Alert tone="error">{preview.problem}</Alert>}
             <p className="text-sm text-slate-700">Note: {confirming.note}</p>
             {adjust.isError && <Alert tone="error" title="Nothing was changed">{errorMessage(adjust.error)}</Alert>}
             <div className="flex justify-end gap-2">
@@ -86,12 +97,13 @@ export function CreditAdjustment() {
               </Button>
               <Button
                 pending={adjust.isPending}
+                disabled={!preview?.ok}
                 onClick={() =>
                   adjust.mutate(
                     { accountId: account.id, amount: confirming.amount, note: confirming.note },
                     {
                       onSuccess: () => {
-                        setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${Math.abs(confirming.amount)} credits.`);
+                        setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${formatCredits(Math.abs(confirming.amount))}.`);
                         setConfirming(null);
                         setAmount('');
                         setNote('');

@@ -6,7 +6,7 @@ import { authErrorMessage } from '../auth-errors';
 import { MIN_PASSWORD_LENGTH, newPasswordSchema } from '../schemas';
 import { useFormErrors } from './use-form-errors';
 
-/** Shown after a recovery link signed the visitor in: sets the new password. */
+/** Sets a new password for the signed-in person: after a recovery link, or on the settings page. */
 export function NewPasswordForm({ onSuccess }: { onSuccess: () => void }) {
   const update = useUpdatePassword({ mutationConfig: { onSuccess } });
   const { fieldErrors, onSubmit } = useFormErrors(newPasswordSchema, (input) => update.mutate(input));

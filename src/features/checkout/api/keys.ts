@@ -1,4 +1,4 @@
 export const checkoutKeys = {
   all: ['checkout'] as const,
-  order: (orderId: string) => [...checkoutKeys.all, 'order', orderId] as const,
+  order: (userId: string, orderId: string) => [...checkoutKeys.all, 'order', userId, orderId] as const,
 };

@@ -5,5 +5,5 @@ export const creditKeys = {
   account: (userId: string) => [...creditKeys.all, 'account', userId] as const,
   statement: (accountId: string) => [...creditKeys.all, 'statement', accountId] as const,
   orders: (accountId: string) => [...creditKeys.all, 'orders', accountId] as const,
-  order: (orderId: string) => [...creditKeys.all, 'order', orderId] as const,
+  order: (userId: string, orderId: string) => [...creditKeys.all, 'order', userId, orderId] as const,
 };

@@ -1,19 +1,29 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { readClient, type ReadClient } from '../../../lib/read-client';
 import { ticketKeys } from './keys';
+import { OWN_ACCOUNT_EMBED, OWN_ACCOUNT_MEMBER } from '../../../lib/own-account';
 
-/** The latest audit events across the customer's tickets, for the dashboard. */
-export async function getRecentActivity(client: ReadClient) {
+/**
+ * The latest audit events across the signed-in person's tickets, for the dashboard. Internal events are
+ * staff notes: a staff member looking at their own tickets here sees what a customer would.
+ */
+export async function getRecentActivity(client: ReadClient, userId: string) {
   const { data } = await client
     .from('ticket_events')
-    .select('id, kind, actor_name, data, created_at, ticket:tickets(number, subject)')
+    .select(`id, kind, actor_name, data, created_at, ticket:tickets!inner(number, subject, ${OWN_ACCOUNT_EMBED})`)
+    .eq(`ticket.${OWN_ACCOUNT_MEMBER}`, userId)
+    .eq('internal', false)
     .order('id', { ascending: false })
     .limit(8)
     .throwOnError();
   return data;
 }
 
-export const recentActivityQueryOptions = () =>
-  queryOptions({ queryKey: ticketKeys.activity(), queryFn: async () => getRecentActivity(await readClient()), staleTime: 5_000 });
+export const recentActivityQueryOptions = (userId: string) =>
+  queryOptions({
+    queryKey: ticketKeys.activity(userId),
+    queryFn: async () => getRecentActivity(await readClient(), userId),
+    staleTime: 5_000,
+  });
 
-export const useRecentActivity = () => useSuspenseQuery(recentActivityQueryOptions());
+export const useRecentActivity = (userId: string) => useSuspenseQuery(recentActivityQueryOptions(userId));

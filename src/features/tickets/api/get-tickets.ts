@@ -2,6 +2,7 @@ import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { readClient, type ReadClient } from '../../../lib/read-client';
 import type { TicketFilters, TicketStatus } from '../schemas';
 import { ticketKeys } from './keys';
+import { OWN_ACCOUNT_EMBED, OWN_ACCOUNT_MEMBER } from '../../../lib/own-account';
 
 export const TICKET_COLUMNS =
   'id, number, subject, status, category, quoted_credits, charged_credits, pre_approved, created_at, updated_at, parent_id';
@@ -12,9 +13,14 @@ const CLOSED: TicketStatus[] = ['resolved', 'declined', 'canceled'];
 /** Characters that would change the meaning of a PostgREST `or=(…)` filter are dropped from a search. */
 export const searchTerm = (q: string) => q.replace(/[,()*%\\":]/g, ' ').trim();
 
-/** The customer's tickets, newest first, filtered by status and a search of subject (or a number). */
-export async function getTickets(client: ReadClient, filters: TicketFilters) {
-  let query = client.from('tickets').select(TICKET_COLUMNS).order('created_at', { ascending: false }).limit(200);
+/** The signed-in person's tickets (their accounts' only), newest first, filtered by status and a search of subject (or a number). */
+export async function getTickets(client: ReadClient, userId: string, filters: TicketFilters) {
+  let query = client
+    .from('tickets')
+    .select(`${TICKET_COLUMNS}, ${OWN_ACCOUNT_EMBED}`)
+    .eq(OWN_ACCOUNT_MEMBER, userId)
+    .order('created_at', { ascending: false })
+    .limit(200);
   if (filters.status === 'open') query = query.in('status', OPEN);
   else if (filters.status === 'closed') query = query.in('status', CLOSED);
   else if (filters.status !== 'all') query = query.eq('status', filters.status as TicketStatus);
@@ -29,23 +35,32 @@ export async function getTickets(client: ReadClient, filters: TicketFilters) {
 
 export type TicketSummary = Awaited<ReturnType<typeof getTickets>>[number];
 
-export const ticketsQueryOptions = (filters: TicketFilters) =>
-  queryOptions({ queryKey: ticketKeys.list(filters), queryFn: async () => getTickets(await readClient(), filters), staleTime: 5_000 });
+export const ticketsQueryOptions = (userId: string, filters: TicketFilters) =>
+  queryOptions({
+    queryKey: ticketKeys.list(userId, filters),
+    queryFn: async () => getTickets(await readClient(), userId, filters),
+    staleTime: 5_000,
+  });
 
-export const useTickets = (filters: TicketFilters) => useSuspenseQuery(ticketsQueryOptions(filters));
+export const useTickets = (userId: string, filters: TicketFilters) => useSuspenseQuery(ticketsQueryOptions(userId, filters));
 
-/** Tickets waiting for the customer: quotes to confirm and charges waiting for credits. */
-export async function getTicketsNeedingAction(client: ReadClient) {
+/** The signed-in person's tickets waiting for them: quotes to confirm and charges waiting for credits. */
+export async function getTicketsNeedingAction(client: ReadClient, userId: string) {
   const { data } = await client
     .from('tickets')
-    .select(TICKET_COLUMNS)
+    .select(`${TICKET_COLUMNS}, ${OWN_ACCOUNT_EMBED}`)
+    .eq(OWN_ACCOUNT_MEMBER, userId)
     .in('status', ['awaiting_confirmation', 'awaiting_credits'])
     .order('created_at', { ascending: true })
     .throwOnError();
   return data;
 }
 
-export const ticketsNeedingActionQueryOptions = () =>
-  queryOptions({ queryKey: ticketKeys.needingAction(), queryFn: async () => getTicketsNeedingAction(await readClient()), staleTime: 5_000 });
+export const ticketsNeedingActionQueryOptions = (userId: string) =>
+  queryOptions({
+    queryKey: ticketKeys.needingAction(userId),
+    queryFn: async () => getTicketsNeedingAction(await readClient(), userId),
+    staleTime: 5_000,
+  });
 
-export const useTicketsNeedingAction = () => useSuspenseQuery(ticketsNeedingActionQueryOptions());
+export const useTicketsNeedingAction = (userId: string) => useSuspenseQuery(ticketsNeedingActionQueryOptions(userId));

@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { TextAreaField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
 import { apiErrorMessage } from '../../../lib/api-errors';
-import { parseForm, type FieldErrors } from '../../../lib/form';
+import { parseForm, revalidateShownErrors, type FieldErrors } from '../../../lib/form';
 import { useCreateTicket } from '../api/create-ticket';
 import { newTicketSchema, type NewTicketInput } from '../schemas';
 
@@ -28,6 +28,11 @@ export function NewTicketForm({
       noValidate
       aria-label="New ticket"
       className="space-y-6"
+      // A message goes as soon as its field is fixed (the upgrade versions, say), not at the next submit.
+      onChange={(event) => {
+        const form = event.currentTarget;
+        setErrors((shown) => revalidateShownErrors(newTicketSchema, form, shown));
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         if (create.isPending) return;

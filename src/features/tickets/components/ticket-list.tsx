@@ -1,7 +1,7 @@
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import { formatDate } from '../../../lib/format';
+import { formatDate, formatCredits } from '../../../lib/format';
 import type { TicketSummary } from '../api/get-tickets';
 import { StatusBadge } from './status-badge';
 
@@ -18,7 +18,7 @@ export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary
             </Link>
             <p className="text-sm text-slate-600">
               Opened {formatDate(ticket.created_at)}
-              {ticket.quoted_credits !== null && ` · ${ticket.quoted_credits} credits`}
+              {ticket.quoted_credits !== null && ` · ${formatCredits(ticket.quoted_credits)}`}
               {ticket.charged_credits > 0 && ` (${ticket.charged_credits} charged)`}
             </p>
           </div>

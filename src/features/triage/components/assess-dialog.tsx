@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
@@ -41,7 +42,7 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
       >
         <p className="text-sm text-slate-700">
           The customer chose <strong>{ticket.pre_approved ? '"I agree in advance with the assessment"' : '"Tell me the cost first"'}</strong>.
-          Their balance is {balance} credits.
+          Their balance is {formatCredits(balance)}.
         </p>
         <CategoryPricePicker ticket={ticket} categories={categories} value={choice} onChange={setChoice} priced={priced} />
         <OutcomePreview

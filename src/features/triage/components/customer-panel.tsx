@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { paths } from '../../../config/paths';
+import { formatCredits } from '../../../lib/format';
 import { useCustomerSummary } from '../api/get-customer-summary';
 import type { StaffTicket } from '../api/get-ticket';
 import { StatusBadge } from './status-badge';
@@ -23,7 +24,7 @@ export function CustomerPanel({ ticket }: { ticket: StaffTicket }) {
         )}
         <dt className="text-slate-700">Balance</dt>
         <dd aria-live="polite" className="font-semibold" data-testid="customer-balance">
-          {data.account.balance} credits
+          {formatCredits(data.account.balance)}
         </dd>
       </dl>
       <div>

@@ -1,3 +1,4 @@
+import { formatCredits } from '../../../lib/format';
 import { describeOutcome, type Outcome } from '../cost-preview';
 
 /** What committing will do, announced as it changes. */
@@ -8,7 +9,7 @@ export function OutcomePreview({ price, outcome, error }: { price: number | null
         <p>{error}</p>
       ) : outcome && price !== null ? (
         <>
-          <p className="font-semibold">Price: {price} credits</p>
+          <p className="font-semibold">Price: {formatCredits(price)}</p>
           <p className="mt-1">{describeOutcome(outcome)}</p>
         </>
       ) : (

@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
+import { categoryLabel } from '../../../lib/category-label';
+import { formatCredits } from '../../../lib/format';
+import { useCategories } from '../api/get-categories';
 import { useQueue } from '../api/get-queue';
 import type { QueueFilters } from '../schemas';
 import { StatusBadge } from './status-badge';
@@ -17,6 +20,7 @@ const isTyping = (target: EventTarget | null) =>
  */
 export function QueueTable({ filters, userId }: { filters: QueueFilters; userId: string }) {
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage, error } = useQueue(filters, userId);
+  const { data: categories } = useCategories();
   const rows = data.pages.flatMap((p) => p.rows);
   const tableRef = useRef<HTMLTableElement>(null);
 
@@ -86,7 +90,7 @@ export function QueueTable({ filters, userId }: { filters: QueueFilters; userId:
                   <StatusBadge status={row.status} />
                 </td>
                 <td className="px-3 py-2">{row.customerEmail}</td>
-                <td className="px-3 py-2">{row.category ? `${row.category} · ${row.quoted_credits}` : '—'}</td>
+                <td className="px-3 py-2">{row.category ? `${categoryLabel(row.category, categories)} · ${formatCredits(row.quoted_credits ?? 0)}` : '—'}</td>
                 <td className="px-3 py-2">{row.assigneeName || <span className="text-slate-600">Unassigned</span>}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{dateFormat.format(new Date(row.created_at))}</td>
               </tr>

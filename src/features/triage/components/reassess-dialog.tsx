@@ -3,7 +3,9 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
+import { categoryLabel } from '../../../lib/category-label';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
@@ -45,8 +47,8 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
         }}
       >
         <p className="text-sm text-slate-700">
-          Now <strong>{ticket.category}</strong> for {ticket.quoted_credits} credits; {ticket.charged_credits} charged so far. Balance{' '}
-          {balance} credits.
+          Now <strong>{categoryLabel(ticket.category ?? '', categories)}</strong> for {formatCredits(ticket.quoted_credits ?? 0)};{' '}
+          {ticket.charged_credits} charged so far. Balance {formatCredits(balance)}.
         </p>
         <CategoryPricePicker ticket={ticket} categories={categories} value={choice} onChange={setChoice} priced={priced} />
         <OutcomePreview

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
-import { TextField } from '../../../components/ui/text-field';
 import { TextAreaField } from '../../../components/ui/fields';
+import { TextField } from '../../../components/ui/text-field';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import type { StaffTicket } from '../api/get-ticket';
 import { useRefundTicket } from '../api/refund-ticket';
 import { creditsSchema, reasonSchema } from '../schemas';
@@ -33,7 +34,7 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
             credits: !amount.success
               ? amount.error.issues[0]?.message
               : amount.data > ticket.charged_credits
-                ? `Refund at most the ${ticket.charged_credits} credits charged.`
+                ? `Refund at most the ${formatCredits(ticket.charged_credits)} charged.`
                 : undefined,
             reason: why.success ? undefined : why.error.issues[0]?.message,
           };
@@ -42,7 +43,7 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
           refund.mutate({ ticketId: ticket.id, credits: amount.data, reason }, { onSuccess: close });
         }}
       >
-        <p className="text-sm text-slate-700">{ticket.charged_credits} credits were charged for this ticket. The refund goes back to the customer's balance at once.</p>
+        <p className="text-sm text-slate-700">{formatCredits(ticket.charged_credits)} {ticket.charged_credits === 1 ? 'was' : 'were'} charged for this ticket. The refund goes back to the customer's balance at once.</p>
         <TextField label="Credits to refund" name="credits" type="number" inputMode="numeric" min={1} max={ticket.charged_credits} value={credits} onChange={(e) => setCredits(e.target.value)} error={errors.credits} />
         <TextAreaField label="Reason (the customer sees it)" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} maxLength={2000} />
         {refund.isError && <Alert tone="error" title="Nothing was refunded">{errorMessage(refund.error)}</Alert>}
@@ -51,7 +52,7 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
             Cancel
           </Button>
           <Button type="submit" pending={refund.isPending}>
-            Refund {Number(credits) > 0 ? `${Number(credits)} credits` : ''}
+            Refund {Number(credits) > 0 ? formatCredits(Number(credits)) : ''}
           </Button>
         </div>
       </form>

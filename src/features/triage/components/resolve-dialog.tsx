@@ -2,6 +2,7 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import type { StaffTicket } from '../api/get-ticket';
 import { useResolveTicket } from '../api/resolve-ticket';
 
@@ -16,7 +17,7 @@ export function ResolveDialog({ open, onClose, ticket }: { open: boolean; onClos
     <Dialog open={open} title={`Resolve ticket #${ticket.number}`} onClose={() => !resolve.isPending && close()} footer={null}>
       <div className="space-y-4">
         <p className="text-sm text-slate-700">
-          The ticket closes as answered and the customer is told. {ticket.charged_credits} credits were charged; nothing more will be.
+          The ticket closes as answered and the customer is told. {formatCredits(ticket.charged_credits)} {ticket.charged_credits === 1 ? 'was' : 'were'} charged; nothing more will be.
           {pendingCharge && ' The pending quote or charge is dropped.'}
         </p>
         {resolve.isError && <Alert tone="error" title="The ticket was not resolved">{errorMessage(resolve.error)}</Alert>}

@@ -3,6 +3,8 @@ import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
+import { categoryLabel } from '../../../lib/category-label';
+import { formatCredits } from '../../../lib/format';
 import { useCategories } from '../api/get-categories';
 import { useCustomerSummary } from '../api/get-customer-summary';
 import type { StaffTicket } from '../api/get-ticket';
@@ -49,7 +51,7 @@ export function TicketView({ ticket, userId }: { ticket: StaffTicket; userId: st
         </div>
         <p className="mt-1 text-sm text-slate-700">
           {ticket.pre_approved ? 'Pre-approved ("I agree in advance with the assessment")' : 'Cost first ("Tell me the cost first")'}
-          {ticket.category && ` · ${ticket.category} for ${ticket.quoted_credits} credits`} · {ticket.charged_credits} credits charged
+          {ticket.category && ` · ${categoryLabel(ticket.category, categories)} for ${formatCredits(ticket.quoted_credits ?? 0)}`} · {formatCredits(ticket.charged_credits)} charged
           {ticket.upgrade_from && ` · upgrade ${ticket.upgrade_from} → ${ticket.upgrade_to}`}
         </p>
       </div>
