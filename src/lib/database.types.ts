@@ -1101,6 +1101,37 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_open_order: {
+        Args: {
+          p_account_id: string
+          p_package_id: string
+          p_provider: string
+          p_user_id: string
+        }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_user_role: {
         Args: {
           p_role: Database["public"]["Enums"]["app_role"]

@@ -123,6 +123,7 @@ const FUNCTIONS = `
   move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_open_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
 
 const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
@@ -481,6 +482,12 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   },
   service_role_fulfil_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_provider_payment_id: 'pay_matrix' }),
   service_role_fail_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_reason: 'expired' }),
+  service_role_open_order: async () => ({
+    p_user_id: customer.userId,
+    p_account_id: customer.accountId,
+    p_package_id: (await packageWith(50)).id,
+    p_provider: 'test',
+  }),
 };
 
 describe('functions', () => {

@@ -90,9 +90,18 @@ export async function packageWith(credits: number): Promise<{ id: string; price_
   );
 }
 
-/** A pending order as the checkout function makes it: with the service role, price read server-side. */
+/**
+ * A pending order inserted with the service role, price read server-side. An account has at most one
+ * pending order per package, so each order here is for a private, unlisted copy of the package of
+ * `credits` (same credits and price): a test can hold several pending orders at once.
+ */
 export async function createOrder(person: Person, credits = 25): Promise<{ id: string; credits: number; amount_cents: number }> {
-  const pkg = await packageWith(credits);
+  const seeded = await packageWith(credits);
+  const pkg = await sqlRow<{ id: string; price_cents: number; currency: string }>(
+    `insert into public.credit_packages (name, credits, price_cents, currency, active)
+     values ($1, $2, $3, $4, false) returning id, price_cents, currency`,
+    [`Test copy of ${credits} credits`, credits, seeded.price_cents, seeded.currency],
+  );
   return ok(
     await serviceClient()
       .from('orders')
