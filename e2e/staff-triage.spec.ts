@@ -52,7 +52,7 @@ test('a cost-first ticket gets a quote and an internal note; once the customer c
     page.getByRole('region', { name: 'Conversation' }).getByRole('article').filter({ hasText: 'Check the slow query log' }),
   ).toContainText('internal note');
 
-  const confirmed = await customer.client.rpc('confirm_quote', { p_ticket_id: ticket.id });
+  const confirmed = await customer.client.rpc('confirm_quote', { p_ticket_id: ticket.id, p_credits: 20 });
   expect(confirmed.error).toBeNull();
 
   await page.reload();

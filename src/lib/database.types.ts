@@ -603,6 +603,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -625,6 +626,7 @@ export type Database = {
           id?: string
           number?: never
           parent_id?: string | null
+          pre_approval_ceiling?: number | null
           pre_approved: boolean
           quoted_credits?: number | null
           resolved_at?: string | null
@@ -647,6 +649,7 @@ export type Database = {
           id?: string
           number?: never
           parent_id?: string | null
+          pre_approval_ceiling?: number | null
           pre_approved?: boolean
           quoted_credits?: number | null
           resolved_at?: string | null
@@ -722,6 +725,8 @@ export type Database = {
           p_credits?: number
           p_note?: string
           p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
         }
         Returns: {
           account_id: string
@@ -736,6 +741,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -767,6 +773,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -798,6 +805,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -815,7 +823,11 @@ export type Database = {
         }
       }
       confirm_quote: {
-        Args: { p_ticket_id: string }
+        Args: {
+          p_credits: number
+          p_idempotency_key?: string
+          p_ticket_id: string
+        }
         Returns: {
           account_id: string
           assessed_at: string | null
@@ -829,6 +841,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -849,6 +862,7 @@ export type Database = {
         Args: {
           p_account_id?: string
           p_body: string
+          p_pre_approval_ceiling?: number
           p_pre_approved: boolean
           p_subject: string
           p_upgrade_from?: string
@@ -867,6 +881,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -898,6 +913,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -913,6 +929,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      default_pre_approval_ceiling: {
+        Args: Record<PropertyKey, never>
+        Returns: number
       }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
       move_release: {
@@ -957,6 +977,8 @@ export type Database = {
           p_credits?: number
           p_reason?: string
           p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
         }
         Returns: {
           account_id: string
@@ -971,6 +993,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -1002,6 +1025,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -1033,6 +1057,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -1167,6 +1192,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null

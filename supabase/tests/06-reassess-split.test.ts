@@ -112,7 +112,7 @@ describe('re-categorization', () => {
     });
     expect(await balance(customer.accountId), 'only the first charge').toBe(40);
     expect(await notificationKinds(customer.userId, created.id), 'asked').toEqual(['charged', 'quote_ready']);
-    const confirmed = ok(await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }).single<TicketRow>(), 'confirm');
+    const confirmed = ok(await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 30 }).single<TicketRow>(), 'confirm');
     expect(confirmed, 'the difference charged').toMatchObject({ status: 'in_progress', charged_credits: 30 });
     expect(await balance(customer.accountId), '50 − 10 − 20').toBe(20);
   });

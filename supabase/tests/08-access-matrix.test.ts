@@ -105,6 +105,7 @@ const TABLES = `
 const FUNCTIONS = `
   function                  | anon | customer | other | engineer | admin | service
   upgrade_cost              |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  default_pre_approval_ceiling |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
   create_ticket             |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
   confirm_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
   decline_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
@@ -458,8 +459,9 @@ async function quotedTicket(): Promise<string> {
 
 const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   upgrade_cost: async () => ({ p_from: '4.3.1', p_to: '4.3.9' }),
+  default_pre_approval_ceiling: async () => ({}),
   create_ticket: async () => ({ p_subject: 'Matrix ticket', p_body: 'Body', p_pre_approved: false }),
-  confirm_quote: async () => ({ p_ticket_id: await quotedTicket() }),
+  confirm_quote: async () => ({ p_ticket_id: await quotedTicket(), p_credits: 10 }),
   decline_quote: async () => ({ p_ticket_id: await quotedTicket() }),
   cancel_ticket: async () => ({ p_ticket_id: (await createTicket(customer, false)).id }),
   post_message: async () => ({ p_ticket_id: ids.ticket, p_body: 'Matrix message' }),

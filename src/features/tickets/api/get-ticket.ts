@@ -3,7 +3,7 @@ import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
 import { ticketKeys } from './keys';
 
 const columns =
-  'id, number, account_id, subject, body, pre_approved, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, created_at, updated_at, resolved_at, closed_at';
+  'id, number, account_id, subject, body, pre_approved, pre_approval_ceiling, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, created_at, updated_at, resolved_at, closed_at';
 
 /** A ticket by number with its account's balance and its split relatives; null when not the customer's. */
 export async function getTicket(client: AppSupabaseClient, number: number) {

@@ -17,6 +17,8 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
   const decline = useDeclineQuote();
   const toast = useToast();
   const [dialog, setDialog] = useState<'confirm' | 'decline' | null>(null);
+  // One key per confirmation the customer starts: a retried or repeated request is charged once.
+  const [confirmKey, setConfirmKey] = useState('');
   const [reason, setReason] = useState('');
 
   return (
@@ -42,7 +44,15 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
         </p>
       )}
       <div className="mt-4 flex flex-wrap gap-3">
-        <Button onClick={() => setDialog('confirm')}>Confirm {due} credits</Button>
+        <Button
+          onClick={() => {
+            setConfirmKey(crypto.randomUUID());
+            confirm.reset();
+            setDialog('confirm');
+          }}
+        >
+          Confirm {due} credits
+        </Button>
         <Button variant="secondary" onClick={() => setDialog('decline')}>
           Decline
         </Button>
@@ -56,7 +66,9 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
         onClose={() => setDialog(null)}
         onConfirm={() =>
           // mutateAsync, not mutate's callbacks: the panel unmounts once the ticket is no longer waiting.
-          void confirm.mutateAsync(ticket.id).then(
+          // The credits are the price this panel shows: if the engineer changed it meanwhile, nothing is
+          // charged, the ticket reloads and the dialog asks again at the new price.
+          void confirm.mutateAsync({ ticketId: ticket.id, credits: ticket.quoted_credits ?? 0, idempotencyKey: confirmKey }).then(
             (updated) => {
               setDialog(null);
               toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${due} credits charged.`);

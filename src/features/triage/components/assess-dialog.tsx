@@ -18,7 +18,7 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
   const [note, setNote] = useState('');
   const assess = useAssessTicket();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice.credits);
+  const priced = usePrice(ticket, category, choice);
   const outcome = category && 'price' in priced ? predictOutcome(ticket, category, priced.price, balance) : null;
 
   const close = () => {
@@ -34,7 +34,7 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
           event.preventDefault();
           if (!category || !('price' in priced)) return;
           assess.mutate(
-            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, note },
+            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, note },
             { onSuccess: close },
           );
         }}

@@ -19,7 +19,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   const [reasonError, setReasonError] = useState<string>();
   const reassess = useReassessTicket();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice.credits);
+  const priced = usePrice(ticket, category, choice);
   const unchanged = category?.code === ticket.category && 'price' in priced && priced.price === ticket.quoted_credits;
   const outcome = category && 'price' in priced && !unchanged ? predictOutcome(ticket, category, priced.price, balance) : null;
 
@@ -39,7 +39,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           setReasonError(parsed.success ? undefined : parsed.error.issues[0]?.message);
           if (!parsed.success || !category || !('price' in priced)) return;
           reassess.mutate(
-            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, reason },
+            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, reason },
             { onSuccess: close },
           );
         }}
