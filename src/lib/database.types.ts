@@ -272,6 +272,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -289,6 +293,10 @@ export type Database = {
           provider?: string
           provider_payment_id?: string | null
           provider_session_id?: string | null
+          refund_due?: boolean
+          refund_note?: string | null
+          refunded_at?: string | null
+          refunded_by?: string | null
           status?: Database["public"]["Enums"]["order_status"]
           updated_at?: string
           user_id?: string | null
@@ -306,6 +314,10 @@ export type Database = {
           provider?: string
           provider_payment_id?: string | null
           provider_session_id?: string | null
+          refund_due?: boolean
+          refund_note?: string | null
+          refunded_at?: string | null
+          refunded_by?: string | null
           status?: Database["public"]["Enums"]["order_status"]
           updated_at?: string
           user_id?: string | null
@@ -321,6 +333,12 @@ export type Database = {
             foreignKeyName: "orders_package_id_fkey"
             columns: ["package_id"]
             referencedRelation: "credit_packages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "orders_refunded_by_fkey"
+            columns: ["refunded_by"]
+            referencedRelation: "profiles"
             referencedColumns: ["id"]
           },
           {
@@ -719,6 +737,36 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_mark_order_refunded: {
+        Args: { p_note: string; p_order_id: string }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       assess_ticket: {
         Args: {
           p_category: string
@@ -1089,6 +1137,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -1115,6 +1167,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -1146,6 +1202,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null

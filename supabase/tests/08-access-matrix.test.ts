@@ -120,6 +120,7 @@ const FUNCTIONS = `
   assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
@@ -474,6 +475,14 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   assign_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_assignee_id: engineer.userId }),
   refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund' }),
   adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment' }),
+  // A paid order that could not be credited: its buyer is at the maximum balance.
+  admin_mark_order_refunded: async () => {
+    const full = await createPerson();
+    await adjustCredits(admin, full.accountId, 1_000_000);
+    const order = await createOrder(full, 25);
+    await serviceClient().rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: 'pay_matrix_full' }).throwOnError();
+    return { p_order_id: order.id, p_note: 'Refunded in the provider dashboard' };
+  },
   set_user_role: async () => ({ p_user_id: reviewTarget.userId, p_role: 'customer' }),
   // Two releases of the matrix's own after the seed (afterAll removes 9.*), so a move never reorders the seed.
   move_release: async () => {
