@@ -353,25 +353,47 @@ export type Database = {
         Row: {
           created_at: string
           id: string
+          order_id: string | null
           payload: NonNullable<Json>
+          problem: string | null
           processed_at: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
           type: string
         }
         Insert: {
           created_at?: string
           id: string
+          order_id?: string | null
           payload?: NonNullable<Json>
+          problem?: string | null
           processed_at?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
           type: string
         }
         Update: {
           created_at?: string
           id?: string
+          order_id?: string | null
           payload?: NonNullable<Json>
+          problem?: string | null
           processed_at?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
           type?: string
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "payment_events_resolved_by_fkey"
+            columns: ["resolved_by"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       product_releases: {
         Row: {
@@ -763,6 +785,27 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      admin_resolve_payment_event: {
+        Args: { p_event_id: string; p_note: string }
+        Returns: {
+          created_at: string
+          id: string
+          order_id: string | null
+          payload: NonNullable<Json>
+          problem: string | null
+          processed_at: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          type: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "payment_events"
           isOneToOne: true
           isSetofReturn: false
         }

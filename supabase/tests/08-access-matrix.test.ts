@@ -121,6 +121,7 @@ const FUNCTIONS = `
   refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  admin_resolve_payment_event |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
@@ -482,6 +483,11 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
     const order = await createOrder(full, 25);
     await serviceClient().rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: 'pay_matrix_full' }).throwOnError();
     return { p_order_id: order.id, p_note: 'Refunded in the provider dashboard' };
+  },
+  admin_resolve_payment_event: async () => {
+    const eventId = `evt_matrix_${randomUUID()}`;
+    await sql("insert into public.payment_events (id, type, problem) values ($1, 'checkout.session.completed', 'Amount mismatch')", [eventId]);
+    return { p_event_id: eventId, p_note: 'Refunded in the provider dashboard' };
   },
   set_user_role: async () => ({ p_user_id: reviewTarget.userId, p_role: 'customer' }),
   // Two releases of the matrix's own after the seed (afterAll removes 9.*), so a move never reorders the seed.
