@@ -67,3 +67,29 @@ test('adjust credits with a required note; a ticket waiting for credits is charg
   expect(await balanceOf(customer.accountId)).toBe(15);
   expect(await ticketRow(ticket.number)).toMatchObject({ status: 'in_progress', charged_credits: 10 });
 });
+
+test('a double click on Confirm adjustment applies the adjustment once', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const customer = await createUser(uniqueEmail('cust'));
+
+  await signIn(page, admin.email, '/admin');
+  const section = page.getByRole('region', { name: 'Credit adjustments' });
+  await section.getByLabel('Customer email').fill(customer.email);
+  await section.getByRole('button', { name: 'Find account' }).click();
+  await expect(section.getByText('balance 0 credits')).toBeVisible();
+  await section.getByLabel('Credits (+ to add, − to remove)').fill('30');
+  await section.getByLabel('Note (required; shown on the statement)').fill('Refund of the double charge');
+  await section.getByRole('button', { name: 'Review adjustment' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Confirm the adjustment' });
+  await dialog.getByRole('button', { name: 'Confirm adjustment' }).dblclick();
+  await expect(dialog).toBeHidden();
+  await expect(section.getByText('Added 30 credits.')).toBeVisible();
+  const rows = await sql<{ n: number }>(
+    `select count(*)::int as n from public.credit_entries e join public.credit_transfers t on t.id = e.transfer_id
+      where e.account_id = $1 and t.kind = 'adjustment'`,
+    [customer.accountId],
+  );
+  expect(rows[0]?.n, 'one ledger row').toBe(1);
+  expect(await balanceOf(customer.accountId), 'applied once').toBe(30);
+});

@@ -738,7 +738,12 @@ export type Database = {
     }
     Functions: {
       adjust_credits: {
-        Args: { p_account_id: string; p_amount: number; p_note: string }
+        Args: {
+          p_account_id: string
+          p_amount: number
+          p_idempotency_key: string
+          p_note: string
+        }
         Returns: {
           amount: number
           created_at: string
@@ -1102,7 +1107,12 @@ export type Database = {
         }
       }
       refund_ticket: {
-        Args: { p_credits: number; p_reason: string; p_ticket_id: string }
+        Args: {
+          p_credits: number
+          p_idempotency_key: string
+          p_reason: string
+          p_ticket_id: string
+        }
         Returns: {
           account_id: string
           assessed_at: string | null

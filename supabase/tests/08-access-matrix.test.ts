@@ -474,8 +474,8 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   split_ticket: async () => ({ p_ticket_id: ids.ticket, p_subject: 'Split question', p_body: 'Another issue' }),
   resolve_ticket: async () => ({ p_ticket_id: await assessedTicket() }),
   assign_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_assignee_id: engineer.userId }),
-  refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund' }),
-  adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment' }),
+  refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund', p_idempotency_key: randomUUID() }),
+  adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment', p_idempotency_key: randomUUID() }),
   // A paid order that could not be credited: its buyer is at the maximum balance.
   admin_mark_order_refunded: async () => {
     const full = await createPerson();

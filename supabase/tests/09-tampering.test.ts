@@ -157,7 +157,7 @@ describe('a customer writing directly', () => {
       'fulfil own order',
     );
     expectError(
-      await attacker.client.rpc('adjust_credits', { p_account_id: attacker.accountId, p_amount: 500, p_note: 'Free credits' }),
+      await attacker.client.rpc('adjust_credits', { p_account_id: attacker.accountId, p_amount: 500, p_note: 'Free credits', p_idempotency_key: crypto.randomUUID() }),
       '42501',
       'forbidden',
       'adjust own balance',

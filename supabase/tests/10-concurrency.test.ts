@@ -135,7 +135,7 @@ describe('many charges on one account', () => {
         serviceClient().rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: `pay_${order.id}` }),
       ),
       ...Array.from({ length: 5 }, () =>
-        admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 10, p_note: 'Storm top-up' }),
+        admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 10, p_note: 'Storm top-up', p_idempotency_key: crypto.randomUUID() }),
       ),
     ];
     // Interleave: purchases and adjustments land among the assessments, not after them.

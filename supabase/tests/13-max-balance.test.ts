@@ -51,6 +51,7 @@ describe('the maximum balance', () => {
       p_account_id: customer.accountId,
       p_amount: 11,
       p_note: 'One too many',
+      p_idempotency_key: crypto.randomUUID(),
     });
     expectError(beyond, 'PT409', 'invalid_state', 'beyond the maximum');
     expect(beyond.error?.details).toBe(

@@ -136,7 +136,7 @@ export async function buyCredits(person: Person, credits = 25): Promise<string> 
 
 /** An admin's credit adjustment (any amount, so a test can set up an exact balance). */
 export async function adjustCredits(admin: Person, accountId: string, amount: number, note = 'test setup'): Promise<void> {
-  ok(await admin.client.rpc('adjust_credits', { p_account_id: accountId, p_amount: amount, p_note: note }), 'adjust_credits');
+  ok(await admin.client.rpc('adjust_credits', { p_account_id: accountId, p_amount: amount, p_note: note, p_idempotency_key: crypto.randomUUID() }), 'adjust_credits');
 }
 
 export interface TicketRow {

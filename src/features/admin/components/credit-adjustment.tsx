@@ -5,6 +5,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/text-field';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
+import { useMoneyAction } from '../../../lib/money-action';
 import { useAdjustCredits } from '../api/adjust-credits';
 import { useAccount } from '../api/find-account';
 import { adjustmentSchema } from '../schemas';
@@ -20,6 +21,7 @@ export function CreditAdjustment() {
   const [confirming, setConfirming] = useState<{ amount: number; note: string } | null>(null);
   const [done, setDone] = useState<string>();
   const adjust = useAdjustCredits();
+  const action = useMoneyAction();
   const account = found.data?.account;
 
   return (
@@ -71,7 +73,7 @@ export function CreditAdjustment() {
         </form>
       )}
       {confirming && account && (
-        <Dialog open title="Confirm the adjustment" onClose={() => !adjust.isPending && setConfirming(null)} footer={null}>
+        <Dialog open title="Confirm the adjustment" onClose={() => !action.sending && setConfirming(null)} footer={null}>
           <div className="space-y-4">
             <p>
               {confirming.amount > 0 ? `Add ${confirming.amount}` : `Remove ${-confirming.amount}`} credits{' '}
@@ -81,22 +83,20 @@ export function CreditAdjustment() {
             <p className="text-sm text-slate-700">Note: {confirming.note}</p>
             {adjust.isError && <Alert tone="error" title="Nothing was changed">{errorMessage(adjust.error)}</Alert>}
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setConfirming(null)} disabled={adjust.isPending}>
+              <Button variant="secondary" onClick={() => setConfirming(null)} disabled={action.sending}>
                 Cancel
               </Button>
               <Button
-                pending={adjust.isPending}
+                pending={action.sending}
                 onClick={() =>
-                  adjust.mutate(
-                    { accountId: account.id, amount: confirming.amount, note: confirming.note },
-                    {
-                      onSuccess: () => {
-                        setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${Math.abs(confirming.amount)} credits.`);
-                        setConfirming(null);
-                        setAmount('');
-                        setNote('');
-                      },
-                    },
+                  action.run((idempotencyKey) =>
+                    adjust.mutateAsync({ accountId: account.id, amount: confirming.amount, note: confirming.note, idempotencyKey }).then(() => {
+                      setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${Math.abs(confirming.amount)} credits.`);
+                      setConfirming(null);
+                      setAmount('');
+                      setNote('');
+                      action.renew();
+                    }),
                   )
                 }
               >
