@@ -17,6 +17,7 @@ import {
   packageWith,
   type Person,
   serviceClient,
+  sql,
   sqlRow,
 } from './support.ts';
 
@@ -209,29 +210,39 @@ describe('one open order per account and package', () => {
     expect(count.n, 'one order in the table').toBe(1);
   });
 
-  it('an open order at an outdated price is retired and replaced; bad input is refused in words', async () => {
+  it('an open order older than 15 minutes is retired and replaced; a package off sale and bad input are refused in words', async () => {
     const buyer = await createPerson();
-    const pkg = await sqlRow<{ id: string }>(
-      "insert into public.credit_packages (name, credits, price_cents, active) values ('Open order test', 30, 3000, true) returning id",
-    );
+    const pkg = await packageWith(25);
     const open = () =>
       serviceClient()
         .rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'test' })
-        .single<{ id: string; amount_cents: number }>();
+        .single<{ id: string }>();
     const first = ok(await open(), 'first');
-    expect(ok(await open(), 'again').id, 'reused while current').toBe(first.id);
-    await sqlRow('update public.credit_packages set price_cents = 3500, active = false where id = $1 returning id', [pkg.id]);
-    expectError(await open(), 'PT409', 'invalid_state', 'a package off sale');
-    await sqlRow('update public.credit_packages set active = true where id = $1 returning id', [pkg.id]);
-    const second = ok(await open(), 'after the price change');
-    expect(second, 'a new order at the new price').toMatchObject({ amount_cents: 3500 });
-    expect(second.id).not.toBe(first.id);
+    expect(ok(await open(), 'again').id, 'reused while recent').toBe(first.id);
+    // Age it as only the table's owner could: the order guard forbids rewriting created_at. One
+    // transaction, so no other session ever sees the guard switched off.
+    await sql(`do $$ begin
+      alter table public.orders disable trigger orders_guard;
+      update public.orders set created_at = now() - interval '16 minutes' where id = '${first.id}';
+      alter table public.orders enable trigger orders_guard;
+    end $$`);
+    const second = ok(await open(), 'after 15 minutes');
+    expect(second.id, 'a new order').not.toBe(first.id);
     const old = await sqlRow<{ status: string; failure_reason: string }>(
       'select status::text, failure_reason from public.orders where id = $1',
       [first.id],
     );
-    expect(old, 'the outdated one is retired').toEqual({ status: 'failed', failure_reason: 'Replaced by a newer checkout of the same package.' });
+    expect(old, 'the stale one is retired').toEqual({ status: 'failed', failure_reason: 'Replaced by a newer checkout of the same package.' });
 
+    const retired = await sqlRow<{ id: string }>(
+      "insert into public.credit_packages (name, credits, price_cents, active) values ('Retired for the open-order test', 30, 3000, false) returning id",
+    );
+    expectError(
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: retired.id, p_provider: 'test' }),
+      'PT409',
+      'invalid_state',
+      'a package off sale',
+    );
     expectError(
       await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'paypal' }),
       '22023',
