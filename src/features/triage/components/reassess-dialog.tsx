@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
+import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
@@ -18,6 +19,8 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
   const reassess = useReassessTicket();
+  // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
+  const action = useMoneyAction();
   const category = categories.find((c) => c.code === choice.code);
   const priced = usePrice(ticket, category, choice);
   const unchanged = category?.code === ticket.category && 'price' in priced && priced.price === ticket.quoted_credits;
@@ -29,7 +32,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   };
 
   return (
-    <Dialog open={open} title={`Re-categorize ticket #${ticket.number}`} onClose={() => !reassess.isPending && close()} footer={null}>
+    <Dialog open={open} title={`Re-categorize ticket #${ticket.number}`} onClose={() => !action.sending && close()} footer={null}>
       <form
         className="space-y-4"
         noValidate
@@ -38,10 +41,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           const parsed = reasonSchema.safeParse(reason);
           setReasonError(parsed.success ? undefined : parsed.error.issues[0]?.message);
           if (!parsed.success || !category || !('price' in priced)) return;
-          reassess.mutate(
-            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, reason },
-            { onSuccess: close },
-          );
+          action.run(() => reassess.mutateAsync({ ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, reason }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">
@@ -66,10 +66,10 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
         />
         {reassess.isError && <Alert tone="error" title="The ticket was not re-categorized">{errorMessage(reassess.error)}</Alert>}
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={reassess.isPending}>
+          <Button variant="secondary" onClick={close} disabled={action.sending}>
             Cancel
           </Button>
-          <Button type="submit" pending={reassess.isPending} disabled={!outcome}>
+          <Button type="submit" pending={action.sending} disabled={!outcome}>
             {outcome ? commitLabel(outcome, 'Re-categorize') : 'Re-categorize'}
           </Button>
         </div>
