@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
-import { AXE_TAGS, balanceOf, createTicket, createUser, signIn, sql, ticketRow } from './staff-helpers';
+import { AXE_TAGS, balanceOf, createTicket, createUser, giveCredits, signIn, sql, ticketRow } from './staff-helpers';
 
 test('the admin pages pass axe', async ({ page, uniqueEmail }) => {
   const admin = await createUser(uniqueEmail('admin'), 'admin');
@@ -66,4 +66,65 @@ test('adjust credits with a required note; a ticket waiting for credits is charg
   await expect(section.getByText('balance 15 credits')).toBeVisible();
   expect(await balanceOf(customer.accountId)).toBe(15);
   expect(await ticketRow(ticket.number)).toMatchObject({ status: 'in_progress', charged_credits: 10 });
+});
+
+test('a double click on Confirm adjustment applies the adjustment once', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const customer = await createUser(uniqueEmail('cust'));
+
+  await signIn(page, admin.email, '/admin');
+  const section = page.getByRole('region', { name: 'Credit adjustments' });
+  await section.getByLabel('Customer email').fill(customer.email);
+  await section.getByRole('button', { name: 'Find account' }).click();
+  await expect(section.getByText('balance 0 credits')).toBeVisible();
+  await section.getByLabel('Credits (+ to add, − to remove)').fill('30');
+  await section.getByLabel('Note (required; shown on the statement)').fill('Refund of the double charge');
+  await section.getByRole('button', { name: 'Review adjustment' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Confirm the adjustment' });
+  await dialog.getByRole('button', { name: 'Confirm adjustment' }).dblclick();
+  await expect(dialog).toBeHidden();
+  await expect(section.getByText('Added 30 credits.')).toBeVisible();
+  const rows = await sql<{ n: number }>(
+    `select count(*)::int as n from public.credit_entries e join public.credit_transfers t on t.id = e.transfer_id
+      where e.account_id = $1 and t.kind = 'adjustment'`,
+    [customer.accountId],
+  );
+  expect(rows[0]?.n, 'one ledger row').toBe(1);
+  expect(await balanceOf(customer.accountId), 'applied once').toBe(30);
+});
+
+test('payment problems: an admin resolves a mismatched payment event and records the refund of an order that could not be credited', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const customer = await createUser(uniqueEmail('full'));
+  const eventId = `evt_e2e_${Date.now()}`;
+  await sql("insert into public.payment_events (id, type, problem) values ($1, 'checkout.session.completed', 'The session cs_x is for 1 minor units, but order o costs 1000.')", [eventId]);
+  // A customer at the maximum balance pays for 25 more: the order fails with its payment to refund.
+  await giveCredits(customer.accountId, 1_000_000);
+  const [order] = await sql<{ id: string }>(
+    `insert into public.orders (account_id, user_id, package_id, credits, amount_cents, currency, provider)
+     select $1, $2, id, credits, price_cents, currency, 'test' from public.credit_packages where credits = 25 and active limit 1
+     returning id`,
+    [customer.accountId, customer.id],
+  );
+  await sql("select public.service_role_fulfil_order($1, 'pay_e2e_full')", [order!.id]);
+
+  await signIn(page, admin.email, '/admin');
+  const section = page.getByRole('region', { name: 'Payment problems' });
+  const event = section.getByRole('listitem').filter({ hasText: eventId });
+  await expect(event).toContainText('is for 1 minor units');
+  await event.getByLabel(`What was done (event ${eventId})`).fill('Refunded the stray payment in Stripe');
+  await event.getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(event).toBeHidden();
+  expect((await sql('select resolution_note from public.payment_events where id = $1', [eventId]))[0]).toEqual({
+    resolution_note: 'Refunded the stray payment in Stripe',
+  });
+
+  const failed = section.getByRole('listitem').filter({ hasText: `Order ${order!.id}` });
+  await expect(failed).toContainText('above the maximum balance of 1000000 credits');
+  await failed.getByLabel(`What was done (order ${order!.id})`).fill('Refunded in Stripe');
+  await failed.getByRole('button', { name: 'Mark refunded' }).click();
+  await expect(failed).toBeHidden();
+  expect((await sql('select refunded_at is not null as refunded from public.orders where id = $1', [order!.id]))[0]).toEqual({ refunded: true });
+  expect(await balanceOf(customer.accountId), 'nothing credited').toBe(1_000_000);
 });

@@ -53,7 +53,7 @@ for (const width of [1280, 375]) {
       .throwOnError();
     await assess(engineer, quoted.number, 'investigation');
     const { data: waiting } = await customer.client
-      .rpc('create_ticket', { p_subject: 'Big upgrade', p_body: 'Upgrade', p_pre_approved: true, p_upgrade_from: '4.2.0', p_upgrade_to: '4.4.2' })
+      .rpc('create_ticket', { p_subject: 'Big upgrade', p_body: 'Upgrade', p_pre_approved: true, p_upgrade_from: '4.2.0', p_upgrade_to: '4.4.2', p_pre_approval_ceiling: 1000 })
       .throwOnError();
     await assess(engineer, waiting.number, 'upgrade');
 

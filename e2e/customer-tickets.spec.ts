@@ -1,7 +1,10 @@
 import { assess, buyCredits, expect, test } from './customer-fixtures';
 import type { Page } from '@playwright/test';
 
-async function openTicket(page: Page, input: { subject: string; body: string; consent: 'advance' | 'cost-first'; upgrade?: [string, string] }) {
+async function openTicket(
+  page: Page,
+  input: { subject: string; body: string; consent: 'advance' | 'cost-first'; upgrade?: [string, string]; ceiling?: string },
+) {
   await page.goto('/portal/tickets/new');
   await expect(page).toHaveTitle(/Open a ticket/);
   await page.getByLabel('Subject').fill(input.subject);
@@ -10,6 +13,11 @@ async function openTicket(page: Page, input: { subject: string; body: string; co
     .getByRole('group', { name: 'How do you agree to the price?' })
     .getByLabel(input.consent === 'advance' ? /I agree in advance with the assessment/ : /Tell me the cost first/)
     .check();
+  if (input.ceiling !== undefined) {
+    const ceiling = page.getByLabel('Most credits to take without asking me');
+    await expect(ceiling, 'the default ceiling is shown').toHaveValue('20');
+    await ceiling.fill(input.ceiling);
+  }
   if (input.upgrade) {
     await page.getByLabel('From version').selectOption(input.upgrade[0]);
     await page.getByLabel('To version').selectOption(input.upgrade[1]);
@@ -66,12 +74,59 @@ test('a cost-first ticket shows the quote; confirming it charges and the balance
   await expect(page.getByTestId('balance')).toContainText('30');
 });
 
+test('a quote re-priced while the customer looks is not charged: the panel shows the new price and asks again', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 50);
+  const number = await openTicket(page, { subject: 'Mail relay', body: 'Relay refuses mail.', consent: 'cost-first' });
+  await assess(engineer, number, 'configuration');
+  await page.reload();
+  const quote = page.getByRole('region', { name: 'Please confirm the price' });
+  await expect(quote).toContainText('Configuration for 10 credits');
+  await quote.getByRole('button', { name: 'Confirm 10 credits' }).click();
+
+  // The engineer re-prices while the customer reads the dialog.
+  const { data: row } = await engineer.client.from('tickets').select('id').eq('number', number).single().throwOnError();
+  await engineer.client
+    .rpc('reassess_ticket', { p_ticket_id: row.id, p_category: 'investigation', p_reason: 'It is the database server' })
+    .throwOnError();
+
+  await page.getByRole('dialog', { name: 'Confirm 10 credits?' }).getByRole('button', { name: 'Yes, confirm 10 credits' }).click();
+  const again = page.getByRole('dialog', { name: 'Confirm 20 credits?' });
+  await expect(again, 'the dialog now asks for the new price').toBeVisible();
+  await expect(again.getByRole('alert')).toContainText('now costs 20 credits, not 10');
+  await expect(quote).toContainText('Investigation for 20 credits');
+  const { data: unchanged } = await engineer.client.from('tickets').select('status, charged_credits').eq('id', row.id).single().throwOnError();
+  expect(unchanged, 'nothing charged at the old price').toEqual({ status: 'awaiting_confirmation', charged_credits: 0 });
+
+  await again.getByRole('button', { name: 'Yes, confirm 20 credits' }).click();
+  await expect(page.getByText('Confirmed: 20 credits charged.')).toBeVisible();
+});
+
+test('a pre-approved upgrade is charged at once only within the ceiling the customer set', async ({ page, customer, engineer }) => {
+  await buyCredits(customer, 100);
+  const within = await openTicket(page, {
+    subject: 'Upgrade within the ceiling',
+    body: 'Upgrade please.',
+    consent: 'advance',
+    ceiling: '60',
+    upgrade: ['4.3.1', '4.3.9'],
+  });
+  await assess(engineer, within, 'upgrade');
+  await page.reload();
+  await expect(page.getByText('Charged: 50 credits')).toBeVisible();
+
+  const above = await openTicket(page, { subject: 'Upgrade above the ceiling', body: 'Upgrade please.', consent: 'advance', upgrade: ['4.3.1', '4.3.9'] });
+  await assess(engineer, above, 'upgrade');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Please confirm the price' })).toContainText('for 50 credits');
+});
+
 test('a quote larger than the balance leads to buying more, and the ticket continues', async ({ page, customer, engineer }) => {
   await buyCredits(customer, 25);
   const number = await openTicket(page, {
     subject: 'Upgrade to 4.3.9',
     body: 'Please upgrade us.',
     consent: 'advance',
+    ceiling: '50',
     upgrade: ['4.3.1', '4.3.9'],
   });
   await assess(engineer, number, 'upgrade');

@@ -60,7 +60,7 @@ export async function giveCredits(accountId: string, amount: number) {
       `select set_config('request.jwt.claims',
          json_build_object('sub', (select id from public.profiles where email = 'admin@example.com'), 'role', 'authenticated')::text, true)`,
     );
-    await client.query("select public.adjust_credits($1, $2, 'e2e credits')", [accountId, amount]);
+    await client.query("select public.adjust_credits($1, $2, 'e2e credits', gen_random_uuid()::text)", [accountId, amount]);
     await client.query('commit');
   } finally {
     await client.end();

@@ -52,7 +52,7 @@ test('a cost-first ticket gets a quote and an internal note; once the customer c
     page.getByRole('region', { name: 'Conversation' }).getByRole('article').filter({ hasText: 'Check the slow query log' }),
   ).toContainText('internal note');
 
-  const confirmed = await customer.client.rpc('confirm_quote', { p_ticket_id: ticket.id });
+  const confirmed = await customer.client.rpc('confirm_quote', { p_ticket_id: ticket.id, p_credits: 20 });
   expect(confirmed.error).toBeNull();
 
   await page.reload();
@@ -177,4 +177,25 @@ test('refund part of a charge, then resolve', async ({ page, uniqueEmail }) => {
   await expect(page.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
   expect(await ticketRow(ticket.number)).toMatchObject({ status: 'resolved', charged_credits: 3 });
   expect(await balanceOf(customer.accountId)).toBe(7);
+});
+
+test('an upgrade is assessed between two released versions; above the customer\'s ceiling it becomes a quote', async ({ page, uniqueEmail }) => {
+  const customer = await createUser(uniqueEmail('cust'));
+  await giveCredits(customer.accountId, 100);
+  const engineer = await createUser(uniqueEmail('eng'), 'engineer');
+  const ticket = await createTicket(customer, { subject: 'Please bring us up to date', preApproved: true });
+
+  await signIn(page, engineer.email, `/staff/tickets/${ticket.number}`);
+  await page.getByRole('button', { name: 'Assess' }).click();
+  const dialog = page.getByRole('dialog', { name: `Assess ticket #${ticket.number}` });
+  await dialog.getByRole('radio', { name: /^Upgrade/ }).check();
+  await expect(dialog.getByText(/Choose the current and the target version/)).toBeVisible();
+  await dialog.getByLabel('Current version').selectOption('4.3.1');
+  await dialog.getByLabel('Target version').selectOption('4.3.9');
+  await expect(dialog.getByText('Upgrade 4.3.1 → 4.3.9: 50 credits from the release list')).toBeVisible();
+  await expect(dialog.getByText(/Quote sent: the customer is asked to confirm 50 credits/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Assess and send quote' }).click();
+  await expect(dialog).toBeHidden();
+  expect(await ticketRow(ticket.number)).toMatchObject({ status: 'awaiting_confirmation', quoted_credits: 50, charged_credits: 0 });
+  expect(await balanceOf(customer.accountId), 'nothing charged above the ceiling').toBe(100);
 });

@@ -105,10 +105,11 @@ begin
   perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
   perform public.assess_ticket(v_ticket.id, 'investigation', null, 'Needs a look at the imported data and indexes.');
 
-  -- #1004 pre-approved upgrade 4.3.1 → 4.3.9 (50 credits) with 35 left: waits for credits (15 missing).
+  -- #1004 pre-approved upgrade 4.3.1 → 4.3.9 (50 credits, within the customer's raised ceiling of 60)
+  -- with 35 left: waits for credits (15 missing).
   perform set_config('request.jwt.claims', json_build_object('sub', v_customer, 'role', 'authenticated')::text, true);
   v_ticket := public.create_ticket('Upgrade from 4.3.1 to 4.3.9',
-    'Please upgrade our installation to the latest 4.3 release.', true, '4.3.1', '4.3.9');
+    'Please upgrade our installation to the latest 4.3 release.', true, '4.3.1', '4.3.9', null, 60);
   perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
   perform public.assess_ticket(v_ticket.id, 'upgrade');
 

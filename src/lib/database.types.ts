@@ -272,6 +272,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -289,6 +293,10 @@ export type Database = {
           provider?: string
           provider_payment_id?: string | null
           provider_session_id?: string | null
+          refund_due?: boolean
+          refund_note?: string | null
+          refunded_at?: string | null
+          refunded_by?: string | null
           status?: Database["public"]["Enums"]["order_status"]
           updated_at?: string
           user_id?: string | null
@@ -306,6 +314,10 @@ export type Database = {
           provider?: string
           provider_payment_id?: string | null
           provider_session_id?: string | null
+          refund_due?: boolean
+          refund_note?: string | null
+          refunded_at?: string | null
+          refunded_by?: string | null
           status?: Database["public"]["Enums"]["order_status"]
           updated_at?: string
           user_id?: string | null
@@ -324,6 +336,12 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "orders_refunded_by_fkey"
+            columns: ["refunded_by"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
             foreignKeyName: "orders_user_id_fkey"
             columns: ["user_id"]
             referencedRelation: "profiles"
@@ -335,25 +353,47 @@ export type Database = {
         Row: {
           created_at: string
           id: string
+          order_id: string | null
           payload: NonNullable<Json>
+          problem: string | null
           processed_at: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
           type: string
         }
         Insert: {
           created_at?: string
           id: string
+          order_id?: string | null
           payload?: NonNullable<Json>
+          problem?: string | null
           processed_at?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
           type: string
         }
         Update: {
           created_at?: string
           id?: string
+          order_id?: string | null
           payload?: NonNullable<Json>
+          problem?: string | null
           processed_at?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
           type?: string
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "payment_events_resolved_by_fkey"
+            columns: ["resolved_by"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       product_releases: {
         Row: {
@@ -603,6 +643,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -625,6 +666,7 @@ export type Database = {
           id?: string
           number?: never
           parent_id?: string | null
+          pre_approval_ceiling?: number | null
           pre_approved: boolean
           quoted_credits?: number | null
           resolved_at?: string | null
@@ -647,6 +689,7 @@ export type Database = {
           id?: string
           number?: never
           parent_id?: string | null
+          pre_approval_ceiling?: number | null
           pre_approved?: boolean
           quoted_credits?: number | null
           resolved_at?: string | null
@@ -695,7 +738,12 @@ export type Database = {
     }
     Functions: {
       adjust_credits: {
-        Args: { p_account_id: string; p_amount: number; p_note: string }
+        Args: {
+          p_account_id: string
+          p_amount: number
+          p_idempotency_key: string
+          p_note: string
+        }
         Returns: {
           amount: number
           created_at: string
@@ -716,12 +764,65 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_mark_order_refunded: {
+        Args: { p_note: string; p_order_id: string }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      admin_resolve_payment_event: {
+        Args: { p_event_id: string; p_note: string }
+        Returns: {
+          created_at: string
+          id: string
+          order_id: string | null
+          payload: NonNullable<Json>
+          problem: string | null
+          processed_at: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          type: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "payment_events"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       assess_ticket: {
         Args: {
           p_category: string
           p_credits?: number
           p_note?: string
           p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
         }
         Returns: {
           account_id: string
@@ -736,6 +837,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -767,6 +869,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -798,6 +901,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -815,7 +919,11 @@ export type Database = {
         }
       }
       confirm_quote: {
-        Args: { p_ticket_id: string }
+        Args: {
+          p_credits: number
+          p_idempotency_key?: string
+          p_ticket_id: string
+        }
         Returns: {
           account_id: string
           assessed_at: string | null
@@ -829,6 +937,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -849,6 +958,7 @@ export type Database = {
         Args: {
           p_account_id?: string
           p_body: string
+          p_pre_approval_ceiling?: number
           p_pre_approved: boolean
           p_subject: string
           p_upgrade_from?: string
@@ -867,6 +977,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -898,6 +1009,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -913,6 +1025,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      default_pre_approval_ceiling: {
+        Args: Record<PropertyKey, never>
+        Returns: number
       }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
       move_release: {
@@ -957,6 +1073,8 @@ export type Database = {
           p_credits?: number
           p_reason?: string
           p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
         }
         Returns: {
           account_id: string
@@ -971,6 +1089,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -988,7 +1107,12 @@ export type Database = {
         }
       }
       refund_ticket: {
-        Args: { p_credits: number; p_reason: string; p_ticket_id: string }
+        Args: {
+          p_credits: number
+          p_idempotency_key: string
+          p_reason: string
+          p_ticket_id: string
+        }
         Returns: {
           account_id: string
           assessed_at: string | null
@@ -1002,6 +1126,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -1033,6 +1158,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null
@@ -1064,6 +1190,10 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -1090,6 +1220,45 @@ export type Database = {
           provider: string
           provider_payment_id: string | null
           provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      service_role_open_order: {
+        Args: {
+          p_account_id: string
+          p_package_id: string
+          p_provider: string
+          p_user_id: string
+        }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
           status: Database["public"]["Enums"]["order_status"]
           updated_at: string
           user_id: string | null
@@ -1136,6 +1305,7 @@ export type Database = {
           id: string
           number: number
           parent_id: string | null
+          pre_approval_ceiling: number | null
           pre_approved: boolean
           quoted_credits: number | null
           resolved_at: string | null

@@ -85,7 +85,7 @@ describe('adjustments', () => {
     const customer = await createPerson();
     const added = ok(
       await admin.client
-        .rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 30, p_note: 'Goodwill for the outage' })
+        .rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 30, p_note: 'Goodwill for the outage', p_idempotency_key: crypto.randomUUID() })
         .single<{ kind: string; amount: number; note: string; created_by: string }>(),
       'admin adds 30',
     );
@@ -106,7 +106,7 @@ describe('adjustments', () => {
     const customer = await createPerson();
     await adjustCredits(admin, customer.accountId, 5);
     expectError(
-      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: -6, p_note: 'Too much' }),
+      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: -6, p_note: 'Too much', p_idempotency_key: crypto.randomUUID() }),
       'PT402',
       'insufficient_credits',
       'removing more than the balance',
@@ -118,36 +118,36 @@ describe('adjustments', () => {
   it('validates its input and its caller', async () => {
     const customer = await createPerson();
     expectError(
-      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 0, p_note: 'Nothing' }),
+      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 0, p_note: 'Nothing', p_idempotency_key: crypto.randomUUID() }),
       '22023',
       'invalid_input',
       'zero amount',
     );
     expectError(
-      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 5, p_note: '' }),
+      await admin.client.rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 5, p_note: '', p_idempotency_key: crypto.randomUUID() }),
       '22023',
       'invalid_input',
       'empty note',
     );
     expectError(
-      await admin.client.rpc('adjust_credits', { p_account_id: '00000000-0000-4000-8000-00000000dead', p_amount: 5, p_note: 'x y' }),
+      await admin.client.rpc('adjust_credits', { p_account_id: '00000000-0000-4000-8000-00000000dead', p_amount: 5, p_note: 'x y', p_idempotency_key: crypto.randomUUID() }),
       'PT404',
       'not_found',
       'unknown account',
     );
     const system = await sqlRow<{ id: string }>("select id from public.accounts where system_code = 'consumed'");
-    const toSystem = await admin.client.rpc('adjust_credits', { p_account_id: system.id, p_amount: 5, p_note: 'System' });
+    const toSystem = await admin.client.rpc('adjust_credits', { p_account_id: system.id, p_amount: 5, p_note: 'System', p_idempotency_key: crypto.randomUUID() });
     expect(toSystem.error?.code, 'system accounts are not adjustable').toMatch(/^(22023|PT404)$/);
     for (const caller of [customer, engineer]) {
       expectError(
-        await caller.client.rpc('adjust_credits', { p_account_id: caller.accountId, p_amount: 100, p_note: 'Free' }),
+        await caller.client.rpc('adjust_credits', { p_account_id: caller.accountId, p_amount: 100, p_note: 'Free', p_idempotency_key: crypto.randomUUID() }),
         '42501',
         'forbidden',
         `${caller.role} adjusts`,
       );
     }
     expectError(
-      await anonClient().rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 100, p_note: 'Free' }),
+      await anonClient().rpc('adjust_credits', { p_account_id: customer.accountId, p_amount: 100, p_note: 'Free', p_idempotency_key: crypto.randomUUID() }),
       '42501',
       undefined,
       'anon adjusts',

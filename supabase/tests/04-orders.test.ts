@@ -17,6 +17,7 @@ import {
   packageWith,
   type Person,
   serviceClient,
+  sql,
   sqlRow,
 } from './support.ts';
 
@@ -161,6 +162,98 @@ describe('fulfilment', () => {
       '42501',
       undefined,
       'customer inserts an order',
+    );
+  });
+});
+
+describe('one open order per account and package', () => {
+  it('the database refuses a second pending order for the same account and package', async () => {
+    const buyer = await createPerson();
+    const pkg = await packageWith(25);
+    const insert = () =>
+      serviceClient().from('orders').insert({
+        account_id: buyer.accountId,
+        user_id: buyer.userId,
+        package_id: pkg.id,
+        credits: 25,
+        amount_cents: pkg.price_cents,
+        currency: pkg.currency,
+      });
+    ok(await insert(), 'the first pending order');
+    expectError(await insert(), '23505', undefined, 'a second pending order for the same package');
+    const count = await sqlRow<{ n: number }>(
+      "select count(*)::int as n from public.orders where account_id = $1 and status = 'pending'",
+      [buyer.accountId],
+    );
+    expect(count.n, 'still one open order').toBe(1);
+  });
+
+  it('20 simultaneous service_role_open_order calls open one order, and every call returns it', async () => {
+    const buyer = await createPerson();
+    const pkg = await packageWith(50);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        serviceClient()
+          .rpc('service_role_open_order', {
+            p_user_id: buyer.userId,
+            p_account_id: buyer.accountId,
+            p_package_id: pkg.id,
+            p_provider: 'test',
+          })
+          .single<{ id: string; credits: number; amount_cents: number; status: string }>(),
+      ),
+    );
+    const orders = results.map((result) => ok(result, 'service_role_open_order'));
+    expect(new Set(orders.map((order) => order.id)).size, 'one order id for all calls').toBe(1);
+    expect(orders[0], 'priced from the package').toMatchObject({ credits: 50, amount_cents: pkg.price_cents, status: 'pending' });
+    const count = await sqlRow<{ n: number }>('select count(*)::int as n from public.orders where account_id = $1', [buyer.accountId]);
+    expect(count.n, 'one order in the table').toBe(1);
+  });
+
+  it('an open order older than 15 minutes is retired and replaced; a package off sale and bad input are refused in words', async () => {
+    const buyer = await createPerson();
+    const pkg = await packageWith(25);
+    const open = () =>
+      serviceClient()
+        .rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'test' })
+        .single<{ id: string }>();
+    const first = ok(await open(), 'first');
+    expect(ok(await open(), 'again').id, 'reused while recent').toBe(first.id);
+    // Age it as only the table's owner could: the order guard forbids rewriting created_at. One
+    // transaction, so no other session ever sees the guard switched off.
+    await sql(`do $$ begin
+      alter table public.orders disable trigger orders_guard;
+      update public.orders set created_at = now() - interval '16 minutes' where id = '${first.id}';
+      alter table public.orders enable trigger orders_guard;
+    end $$`);
+    const second = ok(await open(), 'after 15 minutes');
+    expect(second.id, 'a new order').not.toBe(first.id);
+    const old = await sqlRow<{ status: string; failure_reason: string }>(
+      'select status::text, failure_reason from public.orders where id = $1',
+      [first.id],
+    );
+    expect(old, 'the stale one is retired').toEqual({ status: 'failed', failure_reason: 'Replaced by a newer checkout of the same package.' });
+
+    const retired = await sqlRow<{ id: string }>(
+      "insert into public.credit_packages (name, credits, price_cents, active) values ('Retired for the open-order test', 30, 3000, false) returning id",
+    );
+    expectError(
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: retired.id, p_provider: 'test' }),
+      'PT409',
+      'invalid_state',
+      'a package off sale',
+    );
+    expectError(
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'paypal' }),
+      '22023',
+      'invalid_input',
+      'unknown provider',
+    );
+    expectError(
+      await customer.client.rpc('service_role_open_order', { p_user_id: customer.userId, p_account_id: customer.accountId, p_package_id: pkg.id, p_provider: 'test' }),
+      '42501',
+      undefined,
+      'customers cannot open orders this way',
     );
   });
 });

@@ -123,9 +123,9 @@ describe('pre-approved', () => {
     expect(await eventKinds(created.id), 'audit trail').toEqual(['created', 'assessed', 'charged']);
   });
 
-  it('an upgrade is priced from the release list (4.3.1 → 4.3.9 = 50)', async () => {
+  it('an upgrade is priced from the release list (4.3.1 → 4.3.9 = 50), charged at once within a raised ceiling', async () => {
     const customer = await customerWith(60);
-    const created = await createTicket(customer, true, { p_upgrade_from: '4.3.1', p_upgrade_to: '4.3.9' });
+    const created = await createTicket(customer, true, { p_upgrade_from: '4.3.1', p_upgrade_to: '4.3.9', p_pre_approval_ceiling: 50 });
     const assessed = await assess(engineer, created.id, 'upgrade');
     expect(assessed, 'charged 50').toMatchObject({ status: 'in_progress', quoted_credits: 50, charged_credits: 50 });
     expect(await balance(customer.accountId), '60 − 50').toBe(10);
@@ -163,7 +163,7 @@ describe('pre-approved', () => {
     const [quote] = await notifications(customer.userId, 'quote_ready');
     expect(quote?.data, 'told the category and credits').toMatchObject({ category: 'code_modification', credits: 35 });
     const confirmed = ok(
-      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }).single<TicketRow>(),
+      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 35 }).single<TicketRow>(),
       'customer confirms',
     );
     expect(confirmed, 'charged on confirmation').toMatchObject({ status: 'in_progress', charged_credits: 35 });
@@ -198,14 +198,14 @@ describe('cost first', () => {
 
     // Consent is the customer's alone: an engineer cannot confirm for them.
     expectError(
-      await engineer.client.rpc('confirm_quote', { p_ticket_id: created.id }),
+      await engineer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 10 }),
       'PT404',
       'not_found',
       'the engineer confirms for the customer',
     );
 
     const confirmed = ok(
-      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }).single<TicketRow>(),
+      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 10 }).single<TicketRow>(),
       'customer confirms',
     );
     expect(confirmed, 'charged').toMatchObject({ status: 'in_progress', charged_credits: 10 });
@@ -213,7 +213,7 @@ describe('cost first', () => {
     expect(await notificationKinds(customer.userId, created.id), 'quote, then charge').toEqual(['quote_ready', 'charged']);
     expect(await eventKinds(created.id), 'audit trail').toEqual(['created', 'assessed', 'quote_confirmed', 'charged']);
     expectError(
-      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }),
+      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 10 }),
       'PT409',
       'invalid_state',
       'confirming twice',
@@ -236,7 +236,7 @@ describe('cost first', () => {
     expect(await balance(customer.accountId), 'balance untouched').toBe(25);
     expect(await eventKinds(created.id), 'audit trail').toEqual(['created', 'assessed', 'quote_declined']);
     expectError(
-      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }),
+      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 20 }),
       'PT409',
       'invalid_state',
       'confirm after decline',
@@ -296,7 +296,7 @@ describe('not enough credits', () => {
     const created = await createTicket(customer, false);
     await assess(engineer, created.id, 'configuration');
     const confirmed = ok(
-      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }).single<TicketRow>(),
+      await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 10 }).single<TicketRow>(),
       'customer confirms',
     );
     expect(confirmed, 'waiting for credits').toMatchObject({ status: 'awaiting_credits', charged_credits: 0 });

@@ -112,7 +112,7 @@ describe('re-categorization', () => {
     });
     expect(await balance(customer.accountId), 'only the first charge').toBe(40);
     expect(await notificationKinds(customer.userId, created.id), 'asked').toEqual(['charged', 'quote_ready']);
-    const confirmed = ok(await customer.client.rpc('confirm_quote', { p_ticket_id: created.id }).single<TicketRow>(), 'confirm');
+    const confirmed = ok(await customer.client.rpc('confirm_quote', { p_ticket_id: created.id, p_credits: 30 }).single<TicketRow>(), 'confirm');
     expect(confirmed, 'the difference charged').toMatchObject({ status: 'in_progress', charged_credits: 30 });
     expect(await balance(customer.accountId), '50 − 10 − 20').toBe(20);
   });
@@ -233,7 +233,7 @@ describe('refund', () => {
 
     const refunded = ok(
       await engineer.client
-        .rpc('refund_ticket', { p_ticket_id: charged.id, p_credits: 8, p_reason: 'Part of it was our bug' })
+        .rpc('refund_ticket', { p_ticket_id: charged.id, p_credits: 8, p_reason: 'Part of it was our bug', p_idempotency_key: crypto.randomUUID() })
         .single<TicketRow>(),
       'refund 8',
     );
@@ -251,32 +251,32 @@ describe('refund', () => {
     const customer = await customerWith(10);
     const created = await createTicket(customer, true);
     expectError(
-      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 1, p_reason: 'Nothing to give' }),
+      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 1, p_reason: 'Nothing to give', p_idempotency_key: crypto.randomUUID() }),
       'PT409',
       'invalid_state',
       'refund before any charge',
     );
     await assess(engineer, created.id, 'configuration');
     expectError(
-      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 11, p_reason: 'Too generous' }),
+      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 11, p_reason: 'Too generous', p_idempotency_key: crypto.randomUUID() }),
       '22023',
       'invalid_input',
       'refund more than charged',
     );
     expectError(
-      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 5, p_reason: '' }),
+      await engineer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 5, p_reason: '', p_idempotency_key: crypto.randomUUID() }),
       '22023',
       'invalid_input',
       'refund without reason',
     );
     expectError(
-      await customer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 10, p_reason: 'I want it back' }),
+      await customer.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 10, p_reason: 'I want it back', p_idempotency_key: crypto.randomUUID() }),
       '42501',
       'forbidden',
       'customer refunds',
     );
     const full = ok(
-      await admin.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 10, p_reason: 'Goodwill' }).single<TicketRow>(),
+      await admin.client.rpc('refund_ticket', { p_ticket_id: created.id, p_credits: 10, p_reason: 'Goodwill', p_idempotency_key: crypto.randomUUID() }).single<TicketRow>(),
       'admin refunds all',
     );
     expect(full.charged_credits, 'nothing left charged').toBe(0);

@@ -105,6 +105,7 @@ const TABLES = `
 const FUNCTIONS = `
   function                  | anon | customer | other | engineer | admin | service
   upgrade_cost              |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
+  default_pre_approval_ceiling |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
   create_ticket             |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
   confirm_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
   decline_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
@@ -119,10 +120,13 @@ const FUNCTIONS = `
   assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  admin_resolve_payment_event |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_open_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
 
 const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
@@ -457,8 +461,9 @@ async function quotedTicket(): Promise<string> {
 
 const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   upgrade_cost: async () => ({ p_from: '4.3.1', p_to: '4.3.9' }),
+  default_pre_approval_ceiling: async () => ({}),
   create_ticket: async () => ({ p_subject: 'Matrix ticket', p_body: 'Body', p_pre_approved: false }),
-  confirm_quote: async () => ({ p_ticket_id: await quotedTicket() }),
+  confirm_quote: async () => ({ p_ticket_id: await quotedTicket(), p_credits: 10 }),
   decline_quote: async () => ({ p_ticket_id: await quotedTicket() }),
   cancel_ticket: async () => ({ p_ticket_id: (await createTicket(customer, false)).id }),
   post_message: async () => ({ p_ticket_id: ids.ticket, p_body: 'Matrix message' }),
@@ -469,8 +474,21 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   split_ticket: async () => ({ p_ticket_id: ids.ticket, p_subject: 'Split question', p_body: 'Another issue' }),
   resolve_ticket: async () => ({ p_ticket_id: await assessedTicket() }),
   assign_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_assignee_id: engineer.userId }),
-  refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund' }),
-  adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment' }),
+  refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund', p_idempotency_key: randomUUID() }),
+  adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment', p_idempotency_key: randomUUID() }),
+  // A paid order that could not be credited: its buyer is at the maximum balance.
+  admin_mark_order_refunded: async () => {
+    const full = await createPerson();
+    await adjustCredits(admin, full.accountId, 1_000_000);
+    const order = await createOrder(full, 25);
+    await serviceClient().rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: 'pay_matrix_full' }).throwOnError();
+    return { p_order_id: order.id, p_note: 'Refunded in the provider dashboard' };
+  },
+  admin_resolve_payment_event: async () => {
+    const eventId = `evt_matrix_${randomUUID()}`;
+    await sql("insert into public.payment_events (id, type, problem) values ($1, 'checkout.session.completed', 'Amount mismatch')", [eventId]);
+    return { p_event_id: eventId, p_note: 'Refunded in the provider dashboard' };
+  },
   set_user_role: async () => ({ p_user_id: reviewTarget.userId, p_role: 'customer' }),
   // Two releases of the matrix's own after the seed (afterAll removes 9.*), so a move never reorders the seed.
   move_release: async () => {
@@ -481,6 +499,12 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   },
   service_role_fulfil_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_provider_payment_id: 'pay_matrix' }),
   service_role_fail_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_reason: 'expired' }),
+  service_role_open_order: async () => ({
+    p_user_id: customer.userId,
+    p_account_id: customer.accountId,
+    p_package_id: (await packageWith(50)).id,
+    p_provider: 'test',
+  }),
 };
 
 describe('functions', () => {

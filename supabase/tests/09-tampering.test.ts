@@ -157,7 +157,7 @@ describe('a customer writing directly', () => {
       'fulfil own order',
     );
     expectError(
-      await attacker.client.rpc('adjust_credits', { p_account_id: attacker.accountId, p_amount: 500, p_note: 'Free credits' }),
+      await attacker.client.rpc('adjust_credits', { p_account_id: attacker.accountId, p_amount: 500, p_note: 'Free credits', p_idempotency_key: crypto.randomUUID() }),
       '42501',
       'forbidden',
       'adjust own balance',
@@ -216,7 +216,7 @@ describe('a customer writing directly', () => {
 describe("acting on another customer's things", () => {
   it("cannot confirm, decline or cancel another customer's quote", async () => {
     for (const fn of ['confirm_quote', 'decline_quote', 'cancel_ticket']) {
-      expectError(await attacker.client.rpc(fn, { p_ticket_id: victimQuote }), 'PT404', 'not_found', `${fn} on the victim's ticket`);
+      expectError(await attacker.client.rpc(fn, { p_ticket_id: victimQuote, ...(fn === 'confirm_quote' && { p_credits: 10 }) }), 'PT404', 'not_found', `${fn} on the victim's ticket`);
     }
     const row = await sqlRow<{ status: string }>('select status from public.tickets where id = $1', [victimQuote]);
     expect(row.status, "the victim's quote still waits").toBe('awaiting_confirmation');

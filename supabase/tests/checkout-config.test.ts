@@ -45,14 +45,15 @@ it('checkout and test-payment refuse with a configuration error in words, creati
   expect(await balanceOf(stack, buyer.accountId)).toBe(0);
 });
 
-it('the webhook without its secret answers 500, so Stripe keeps the event and retries', async () => {
+it('the webhook without its secret answers 503 (not configured), so Stripe keeps the event and retries', async () => {
   const response = await fetch(`${stack.apiUrl}/functions/v1/stripe-webhook`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Stripe-Signature': 't=1,v1=00' },
     body: JSON.stringify({ id: 'evt_test_unconfigured', type: 'checkout.session.completed', data: { object: {} } }),
   });
-  expect(response.status).toBe(500);
+  expect(response.status).toBe(503);
   const body = (await response.json()) as ErrorAnswer;
+  expect(body.error?.code).toBe('webhook_not_configured');
   expect(body.error?.message).toMatch(/STRIPE_WEBHOOK_SECRET is not set/);
   expect(await stack.sql("select id from public.payment_events where id = 'evt_test_unconfigured'"), 'nothing recorded').toEqual([]);
 });

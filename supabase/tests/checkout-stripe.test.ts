@@ -297,6 +297,47 @@ describe('the Stripe webhook', () => {
     expect((await orderRow(stack, orderId)).status, 'untouched').toBe('pending');
   });
 
+  it('a paid session that is not the order\'s own, or is for another amount or currency, credits nothing, is kept for an admin and answered 200', async () => {
+    const cases: Array<[string, (session: FakeSession) => Partial<FakeSession>, RegExp]> = [
+      ['another session naming the order', (session) => ({ id: `cs_test_other_${session.id.slice(-8)}` }), /is not the checkout session stored on order/],
+      ['a smaller amount', () => ({ amount_total: 1 }), /is for 1 minor units, but order .* costs/],
+      ['another currency', () => ({ currency: 'eur' }), /is in eur, but order .* is in usd/],
+    ];
+    const admin = await createUser(stack, 'admin');
+    for (const [what, change, problem] of cases) {
+      const { buyer, orderId, session } = await startCheckout(pkg50);
+      const answer = await deliverSigned('checkout.session.completed', session, { ...paidChanges(session), ...change(session) });
+      expect(answer.status, `${what}: 2xx, so Stripe stops retrying`).toBe(200);
+      expect((await orderRow(stack, orderId)).status, `${what}: order untouched`).toBe('pending');
+      expect(await balanceOf(stack, buyer.accountId), `${what}: no credits`).toBe(0);
+      const [row] = await stack.sql<{ order_id: string; problem: string; processed_at: Date | null; resolved_at: Date | null }>(
+        'select order_id, problem, processed_at, resolved_at from public.payment_events where id = $1',
+        [answer.eventId],
+      );
+      expect(row, `${what}: kept with its problem`).toMatchObject({ order_id: orderId, problem: expect.stringMatching(problem), resolved_at: null });
+      expect(row?.processed_at, `${what}: handled, not retried`).not.toBeNull();
+
+      // Staff see it; an admin resolves it with a note; a customer cannot.
+      const { error: customerError } = await buyer.client.rpc('admin_resolve_payment_event', { p_event_id: answer.eventId, p_note: 'Mine now' });
+      expect(customerError?.code, `${what}: a customer cannot resolve`).toBe('42501');
+      const { data: seen } = await admin.client.from('payment_events').select('id, problem').eq('id', answer.eventId);
+      expect(seen, `${what}: the admin sees it`).toHaveLength(1);
+      const { data: resolved, error } = await admin.client
+        .rpc('admin_resolve_payment_event', { p_event_id: answer.eventId, p_note: 'Refunded the payment in Stripe' })
+        .single<{ resolved_at: string | null; resolution_note: string }>();
+      expect(error, `${what}: resolved`).toBeNull();
+      expect(resolved, `${what}: with the note`).toMatchObject({ resolution_note: 'Refunded the payment in Stripe' });
+      expect(resolved?.resolved_at).not.toBeNull();
+    }
+  });
+
+  it('an expiry of a session that is not the order\'s own does not fail the order', async () => {
+    const { orderId, session } = await startCheckout(pkg50);
+    const answer = await deliverSigned('checkout.session.expired', session, { id: 'cs_test_someone_elses', status: 'expired' });
+    expect(answer.status).toBe(200);
+    expect((await orderRow(stack, orderId)).status, 'still payable').toBe('pending');
+  });
+
   it('forged, tampered, stale and unsigned payloads are refused with 400 and change nothing', async () => {
     const { buyer, orderId, session } = await startCheckout(pkg50);
     const payload = sessionEvent('checkout.session.completed', session, paidChanges(session));

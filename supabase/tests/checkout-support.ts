@@ -78,7 +78,7 @@ export interface Customer {
 let counter = 0;
 
 /** A confirmed user made through the Auth admin API, signed in with a password like a browser. */
-export async function createUser(stack: PaymentStack, role: 'customer' | 'engineer' = 'customer'): Promise<Customer> {
+export async function createUser(stack: PaymentStack, role: 'customer' | 'engineer' | 'admin' = 'customer'): Promise<Customer> {
   counter += 1;
   const email = `${role}-${process.pid}-${Date.now()}-${counter}@example.test`;
   const created = await stack.serviceClient().auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });

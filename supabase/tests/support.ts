@@ -90,9 +90,18 @@ export async function packageWith(credits: number): Promise<{ id: string; price_
   );
 }
 
-/** A pending order as the checkout function makes it: with the service role, price read server-side. */
+/**
+ * A pending order inserted with the service role, price read server-side. An account has at most one
+ * pending order per package, so each order here is for a private, unlisted copy of the package of
+ * `credits` (same credits and price): a test can hold several pending orders at once.
+ */
 export async function createOrder(person: Person, credits = 25): Promise<{ id: string; credits: number; amount_cents: number }> {
-  const pkg = await packageWith(credits);
+  const seeded = await packageWith(credits);
+  const pkg = await sqlRow<{ id: string; price_cents: number; currency: string }>(
+    `insert into public.credit_packages (name, credits, price_cents, currency, active)
+     values ($1, $2, $3, $4, false) returning id, price_cents, currency`,
+    [`Test copy of ${credits} credits`, credits, seeded.price_cents, seeded.currency],
+  );
   return ok(
     await serviceClient()
       .from('orders')
@@ -127,7 +136,7 @@ export async function buyCredits(person: Person, credits = 25): Promise<string> 
 
 /** An admin's credit adjustment (any amount, so a test can set up an exact balance). */
 export async function adjustCredits(admin: Person, accountId: string, amount: number, note = 'test setup'): Promise<void> {
-  ok(await admin.client.rpc('adjust_credits', { p_account_id: accountId, p_amount: amount, p_note: note }), 'adjust_credits');
+  ok(await admin.client.rpc('adjust_credits', { p_account_id: accountId, p_amount: amount, p_note: note, p_idempotency_key: crypto.randomUUID() }), 'adjust_credits');
 }
 
 export interface TicketRow {

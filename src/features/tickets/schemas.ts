@@ -40,8 +40,17 @@ export const newTicketSchema = z
     consent: z.enum(['pre_approved', 'cost_first'], { error: 'Choose how you agree to the price.' }),
     upgrade_from: z.optional(z.string()),
     upgrade_to: z.optional(z.string()),
+    /** Only with pre-approval: the most credits taken without asking first (empty = the default). */
+    pre_approval_ceiling: z.optional(z.string()),
   })
   .check(
+    z.refine(
+      (value) =>
+        value.consent !== 'pre_approved' ||
+        !value.pre_approval_ceiling?.trim() ||
+        (/^\d+$/.test(value.pre_approval_ceiling.trim()) && Number(value.pre_approval_ceiling) >= 1 && Number(value.pre_approval_ceiling) <= 100000),
+      { message: 'Enter a whole number of credits between 1 and 100000.', path: ['pre_approval_ceiling'] },
+    ),
     z.refine((value) => !value.upgrade_from === !value.upgrade_to, {
       message: 'For an upgrade choose both versions (or neither).',
       path: ['upgrade_to'],

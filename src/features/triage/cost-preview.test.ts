@@ -18,6 +18,12 @@ describe('predictOutcome follows the consent rules of DESIGN §1.5–1.7', () =>
   it('sends a quote for level 2 and 3 when the customer wants the cost first', () => {
     expect(predictOutcome({ pre_approved: false, charged_credits: 0 }, configuration, 10, 100)).toEqual({ kind: 'quote', credits: 10, due: 10 });
   });
+  it('asks for confirmation of a pre-approved ticket priced above its ceiling, and charges one at the ceiling', () => {
+    const upgrade = { level: 3, min_credits: null };
+    expect(predictOutcome({ pre_approved: true, charged_credits: 0, pre_approval_ceiling: 20 }, upgrade, 50, 100)).toEqual({ kind: 'quote', credits: 50, due: 50 });
+    expect(predictOutcome({ pre_approved: true, charged_credits: 0, pre_approval_ceiling: 50 }, upgrade, 50, 100).kind).toBe('charge');
+    expect(predictOutcome({ pre_approved: true, charged_credits: 0 }, upgrade, 25, 100).kind, 'stored without a ceiling: the default 20').toBe('quote');
+  });
   it('always asks for confirmation of an agreed price, even pre-approved', () => {
     expect(predictOutcome({ pre_approved: true, charged_credits: 0 }, codeModification, 35, 100).kind).toBe('quote');
   });

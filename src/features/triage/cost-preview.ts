@@ -13,8 +13,11 @@ export type Outcome =
  * app.apply_quote (DESIGN §1.5–1.7), so the engineer sees it before committing. The database decides;
  * this only explains.
  */
+/** The database's default pre-approval ceiling (the dearest fixed category) for tickets stored without one. */
+const DEFAULT_CEILING = 20;
+
 export function predictOutcome(
-  ticket: Pick<TicketRow, 'pre_approved' | 'charged_credits'>,
+  ticket: Pick<TicketRow, 'pre_approved' | 'charged_credits'> & { pre_approval_ceiling?: number | null },
   category: Pick<Category, 'level' | 'min_credits'>,
   price: number,
   balance: number,
@@ -22,8 +25,10 @@ export function predictOutcome(
   const due = price - ticket.charged_credits;
   if (due < 0) return { kind: 'refund', credits: -due };
   if (due === 0) return { kind: 'no_change' };
+  // Pre-approval covers prices up to the customer's ceiling; above it they are asked like cost-first ones.
+  const overCeiling = ticket.pre_approved && price > (ticket.pre_approval_ceiling ?? DEFAULT_CEILING);
   const needsConfirmation =
-    category.min_credits !== null || (!ticket.pre_approved && (ticket.charged_credits > 0 || category.level > 1));
+    category.min_credits !== null || overCeiling || (!ticket.pre_approved && (ticket.charged_credits > 0 || category.level > 1));
   if (needsConfirmation) return { kind: 'quote', credits: price, due };
   if (balance >= due) return { kind: 'charge', credits: due, balanceAfter: balance - due };
   return { kind: 'awaiting_credits', credits: due, missing: due - balance };

@@ -94,12 +94,16 @@ export function paymentSettings(read: ReadEnv = denoEnv): PaymentSettings {
   };
 }
 
-/** The webhook signing secret (whsec_…), or a configuration error that makes Stripe retry later. */
+export const MISSING_WEBHOOK_SECRET =
+  'STRIPE_WEBHOOK_SECRET is not set, so Stripe events cannot be verified. Set it to the endpoint\'s signing secret (whsec_…).';
+
+/**
+ * The webhook signing secret (whsec_…). Without it the endpoint is not configured: a 503, which Stripe
+ * retries for days, so no event is lost while the secret is being set.
+ */
 export function stripeWebhookSecret(read: ReadEnv = denoEnv): string {
   const secret = clean(read, 'STRIPE_WEBHOOK_SECRET');
-  if (!secret) {
-    throw configError('STRIPE_WEBHOOK_SECRET is not set, so Stripe events cannot be verified. Set it to the endpoint\'s signing secret (whsec_…).');
-  }
+  if (!secret) throw new HttpError(503, 'webhook_not_configured', MISSING_WEBHOOK_SECRET);
   return secret;
 }
 

@@ -12,9 +12,6 @@ import { failOrder, ORDER_COLUMNS, type Order } from '../_shared/orders.ts';
 import { Stripe, stripeClient } from '../_shared/stripe.ts';
 import { adminClient, requireCaller } from '../_shared/supabase.ts';
 
-/** A pending order this recent, for the same buyer, package and price, is reused instead of piling up. */
-const REUSE_PENDING_MINUTES = 15;
-
 interface CreditPackage {
   id: string;
   name: string;
@@ -51,58 +48,20 @@ async function personalAccountId(userId: string): Promise<string> {
 }
 
 /**
- * The order to pay: a recent pending one for the same buyer, account, package, price and provider, or
- * a new one. Credits and price are copied from the package, so a later price change never touches it.
+ * The order to pay, opened by the database: one pending order per account and package (a unique index),
+ * reused for repeated and simultaneous clicks, so the customer is never asked to pay twice. Credits and
+ * price are copied there from the package, so a later price change never touches it.
  */
 async function openOrder(userId: string, accountId: string, pkg: CreditPackage, provider: Order['provider']): Promise<Order> {
-  const recent = await oldestOpenOrder(userId, accountId, pkg, provider);
-  if (recent) return recent;
-
-  const { data: created, error } = await adminClient()
-    .from('orders')
-    .insert({
-      account_id: accountId,
-      user_id: userId,
-      package_id: pkg.id,
-      credits: pkg.credits,
-      amount_cents: pkg.price_cents,
-      currency: pkg.currency,
-      provider,
-    })
+  const { data, error } = await adminClient()
+    .rpc('service_role_open_order', { p_user_id: userId, p_account_id: accountId, p_package_id: pkg.id, p_provider: provider })
     .select(ORDER_COLUMNS)
     .single<Order>();
-  if (error) throw new Error(`creating the order failed: ${error.code} ${error.message} ${error.details ?? ''}`);
-
-  // Two clicks at the same moment both miss the lookup above and both insert. Converge on the oldest
-  // open order and retire ours, so the customer is never asked to pay twice.
-  const oldest = await oldestOpenOrder(userId, accountId, pkg, provider);
-  if (oldest && oldest.id !== created.id) {
-    await failOrder(created.id, 'Replaced by a simultaneous checkout of the same package.');
-    return oldest;
+  if (error) {
+    // The package went off sale between our read and the insert.
+    if (error.code === 'PT409' || error.code === 'PT404') throw new HttpError(409, 'package_unavailable', `${error.details} Choose another package.`);
+    throw new Error(`opening the order failed: ${error.code} ${error.message} ${error.details ?? ''}`);
   }
-  return created;
-}
-
-/** The oldest recent pending order for the same buyer, account, package, price and provider, if any. */
-async function oldestOpenOrder(userId: string, accountId: string, pkg: CreditPackage, provider: Order['provider']): Promise<Order | null> {
-  const since = new Date(Date.now() - REUSE_PENDING_MINUTES * 60_000).toISOString();
-  const { data, error } = await adminClient()
-    .from('orders')
-    .select(ORDER_COLUMNS)
-    .eq('user_id', userId)
-    .eq('account_id', accountId)
-    .eq('package_id', pkg.id)
-    .eq('status', 'pending')
-    .eq('provider', provider)
-    .eq('credits', pkg.credits)
-    .eq('amount_cents', pkg.price_cents)
-    .eq('currency', pkg.currency)
-    .gte('created_at', since)
-    .order('created_at', { ascending: true })
-    .order('id', { ascending: true })
-    .limit(1)
-    .maybeSingle<Order>();
-  if (error) throw new Error(`reading orders failed: ${error.message}`);
   return data;
 }
 

@@ -6,20 +6,28 @@
  *   set only once its effect is in the database. A replay of a processed event is answered 200 at once;
  *   one that was recorded but not processed (we failed half-way) is processed again, which is safe because
  *   `service_role_fulfil_order` credits an order once however often it is called;
- * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost.
+ * - an order is credited (or failed) only when the event's Checkout Session is the one stored on the
+ *   order, and credited only for the order's amount and currency. A mismatch changes no order: the event
+ *   is kept with its problem for an admin to resolve, and answered 200, as a retry cannot make it match;
+ * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost. A missing
+ *   signing secret is a configuration error: logged when the function starts, answered 503.
  */
 import { jsonResponse } from '../_shared/cors.ts';
-import { stripeWebhookSecret } from '../_shared/env.ts';
+import { MISSING_WEBHOOK_SECRET, stripeWebhookSecret } from '../_shared/env.ts';
 import { HttpError } from '../_shared/errors.ts';
 import { isUuid, postHandler } from '../_shared/http.ts';
-import { failOrder, fulfilOrder, type PaymentOutcome } from '../_shared/orders.ts';
+import { failOrder, fulfilOrder, ORDER_COLUMNS, type Order, type PaymentOutcome } from '../_shared/orders.ts';
 import { Stripe, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from '../_shared/stripe.ts';
 import { adminClient } from '../_shared/supabase.ts';
 
 type CheckoutSession = Stripe.Checkout.Session;
 
-/** What an event meant for us, recorded in the log. */
-type Handling = PaymentOutcome | { ok: true; ignored: string };
+/** What an event meant for us, recorded in the log (and a problem also on the event, for an admin). */
+type Handling = PaymentOutcome | { ok: true; ignored: string } | { ok: true; problem: string; orderId: string };
+
+if (!Deno.env.get('STRIPE_WEBHOOK_SECRET')?.trim()) {
+  console.error(`stripe-webhook is not configured: ${MISSING_WEBHOOK_SECRET} Every event is answered 503 until it is.`);
+}
 
 async function verifiedEvent(req: Request, secret: string): Promise<Stripe.Event> {
   const signature = req.headers.get('Stripe-Signature');
@@ -75,7 +83,37 @@ function paymentIdOf(session: CheckoutSession): string {
   return intent?.id ?? session.id;
 }
 
-function applyEvent(event: Stripe.Event): Promise<Handling> {
+async function orderById(orderId: string): Promise<Order | null> {
+  const { data, error } = await adminClient().from('orders').select(ORDER_COLUMNS).eq('id', orderId).maybeSingle<Order>();
+  if (error) throw new Error(`reading order ${orderId} failed: ${error.message}`);
+  return data;
+}
+
+/**
+ * Why the session may not settle the order, or null when it may: it must be the session checkout stored
+ * on the order and, to credit it, be for the order's amount and currency.
+ */
+function mismatchOf(order: Order | null, session: CheckoutSession, crediting: boolean): string | null {
+  if (!order) return `The session ${session.id} names an order that does not exist.`;
+  if (order.provider_session_id !== session.id) {
+    return `The session ${session.id} is not the checkout session stored on order ${order.id} (${order.provider_session_id ?? 'none'}).`;
+  }
+  if (!crediting) return null;
+  if (session.amount_total !== order.amount_cents) {
+    return `The session ${session.id} is for ${session.amount_total ?? 'no'} minor units, but order ${order.id} costs ${order.amount_cents}.`;
+  }
+  if ((session.currency ?? '').toLowerCase() !== order.currency) {
+    return `The session ${session.id} is in ${session.currency ?? 'no currency'}, but order ${order.id} is in ${order.currency}.`;
+  }
+  return null;
+}
+
+async function recordProblem(eventId: string, orderId: string, problem: string): Promise<void> {
+  const { error } = await adminClient().from('payment_events').update({ order_id: orderId, problem }).eq('id', eventId);
+  if (error) throw new Error(`recording the problem of event ${eventId} failed: ${error.message}`);
+}
+
+async function applyEvent(event: Stripe.Event): Promise<Handling> {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
@@ -83,19 +121,23 @@ function applyEvent(event: Stripe.Event): Promise<Handling> {
     case 'checkout.session.expired':
       break;
     default:
-      return Promise.resolve({ ok: true, ignored: `event type ${event.type} is not used` });
+      return { ok: true, ignored: `event type ${event.type} is not used` };
   }
   const session = event.data.object as CheckoutSession;
   const orderId = orderIdOf(session);
   // Another app on the same Stripe account, or a session made by hand: not ours to act on.
-  if (!orderId) return Promise.resolve({ ok: true, ignored: `session ${session.id} carries no order id` });
+  if (!orderId) return { ok: true, ignored: `session ${session.id} carries no order id` };
+  // Delayed methods (bank debits) complete unpaid; async_payment_succeeded or _failed follows.
+  if (event.type === 'checkout.session.completed' && session.payment_status !== 'paid') {
+    return { ok: true, ignored: `session ${session.id} completed ${session.payment_status}` };
+  }
+
+  const crediting = event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded';
+  const problem = mismatchOf(await orderById(orderId), session, crediting);
+  if (problem) return { ok: true, problem, orderId };
 
   switch (event.type) {
     case 'checkout.session.completed':
-      // Delayed methods (bank debits) complete unpaid; async_payment_succeeded or _failed follows.
-      if (session.payment_status !== 'paid') {
-        return Promise.resolve({ ok: true, ignored: `session ${session.id} completed ${session.payment_status}` });
-      }
       return fulfilOrder(orderId, paymentIdOf(session));
     case 'checkout.session.async_payment_succeeded':
       return fulfilOrder(orderId, paymentIdOf(session));
@@ -114,7 +156,10 @@ Deno.serve(
       return jsonResponse({ received: true, duplicate: true });
     }
     const handling = await applyEvent(event);
-    if ('ignored' in handling) {
+    if ('problem' in handling) {
+      console.error(`event ${event.id} (${event.type}) not applied, kept for an admin: ${handling.problem}`);
+      await recordProblem(event.id, handling.orderId, handling.problem);
+    } else if ('ignored' in handling) {
       console.log(`event ${event.id} (${event.type}) ignored: ${handling.ignored}`);
     } else if (!handling.ok) {
       // A refusal is final (an order from another environment, an expiry after payment): retrying cannot help.

@@ -6,6 +6,7 @@ import { usersQueryOptions } from '../../../features/admin/api/search-users';
 import { CategoriesEditor } from '../../../features/admin/components/categories-editor';
 import { CreditAdjustment } from '../../../features/admin/components/credit-adjustment';
 import { PackagesEditor } from '../../../features/admin/components/packages-editor';
+import { PaymentProblems } from '../../../features/admin/components/payment-problems';
 import { ReleasesEditor } from '../../../features/admin/components/releases-editor';
 import { UsersEditor } from '../../../features/admin/components/users-editor';
 import { useDocumentTitle } from '../../../lib/use-document-title';
@@ -28,6 +29,7 @@ const sections = [
   ['releases-title', 'Releases'],
   ['users-title', 'Users'],
   ['adjust-title', 'Credit adjustments'],
+  ['payments-title', 'Payment problems'],
 ] as const;
 
 export default function AdminRoute() {
@@ -53,6 +55,7 @@ export default function AdminRoute() {
       <ReleasesEditor />
       <UsersEditor />
       <CreditAdjustment />
+      <PaymentProblems />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { TextField } from '../../../components/ui/text-field';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
+import { useMoneyAction } from '../../../lib/money-action';
 import { previewAdjustment } from '../adjustment-preview';
 import { useAdjustCredits } from '../api/adjust-credits';
 import { useAccount } from '../api/find-account';
@@ -22,6 +23,7 @@ export function CreditAdjustment() {
   const [confirming, setConfirming] = useState<{ amount: number; note: string } | null>(null);
   const [done, setDone] = useState<string>();
   const adjust = useAdjustCredits();
+  const action = useMoneyAction();
   const account = found.data?.account;
   // Worked out again on every render: the balance may have changed since the adjustment was reviewed.
   const preview = confirming && account ? previewAdjustment(account.balance, confirming.amount) : null;
@@ -80,7 +82,7 @@ export function CreditAdjustment() {
         </form>
       )}
       {confirming && account && (
-        <Dialog open title="Confirm the adjustment" onClose={() => !adjust.isPending && setConfirming(null)} footer={null}>
+        <Dialog open title="Confirm the adjustment" onClose={() => !action.sending && setConfirming(null)} footer={null}>
           <div className="space-y-4">
             <p>
               {confirming.amount > 0 ? `Add ${formatCredits(confirming.amount)}` : `Remove ${formatCredits(-confirming.amount)}`}{' '}
@@ -92,23 +94,21 @@ export function CreditAdjustment() {
             <p className="text-sm text-slate-700">Note: {confirming.note}</p>
             {adjust.isError && <Alert tone="error" title="Nothing was changed">{errorMessage(adjust.error)}</Alert>}
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setConfirming(null)} disabled={adjust.isPending}>
+              <Button variant="secondary" onClick={() => setConfirming(null)} disabled={action.sending}>
                 Cancel
               </Button>
               <Button
-                pending={adjust.isPending}
+                pending={action.sending}
                 disabled={!preview?.ok}
                 onClick={() =>
-                  adjust.mutate(
-                    { accountId: account.id, amount: confirming.amount, note: confirming.note },
-                    {
-                      onSuccess: () => {
-                        setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${formatCredits(Math.abs(confirming.amount))}.`);
-                        setConfirming(null);
-                        setAmount('');
-                        setNote('');
-                      },
-                    },
+                  action.run((idempotencyKey) =>
+                    adjust.mutateAsync({ accountId: account.id, amount: confirming.amount, note: confirming.note, idempotencyKey }).then(() => {
+                      setDone(`${confirming.amount > 0 ? 'Added' : 'Removed'} ${formatCredits(Math.abs(confirming.amount))}.`);
+                      setConfirming(null);
+                      setAmount('');
+                      setNote('');
+                      action.renew();
+                    }),
                   )
                 }
               >

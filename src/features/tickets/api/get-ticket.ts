@@ -4,7 +4,7 @@ import { ticketKeys } from './keys';
 import { OWN_ACCOUNT_EMBED, OWN_ACCOUNT_MEMBER } from '../../../lib/own-account';
 
 const columns =
-  'id, number, account_id, subject, body, pre_approved, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, created_at, updated_at, resolved_at, closed_at';
+  'id, number, account_id, subject, body, pre_approved, pre_approval_ceiling, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, created_at, updated_at, resolved_at, closed_at';
 
 /** A ticket by number with its account's balance and its split relatives; null when not on the signed-in person's accounts. */
 export async function getTicket(client: AppSupabaseClient, userId: string, number: number) {

@@ -18,8 +18,14 @@ function useTicketMutation<Input, Output>(mutationFn: (input: Input) => Promise<
   });
 }
 
-export async function confirmQuote(client: AppSupabaseClient, ticketId: string) {
-  const { data } = await client.rpc('confirm_quote', { p_ticket_id: ticketId }).throwOnError();
+/**
+ * Confirms the price the customer was shown: the database refuses (invalid_state) when the engineer has
+ * changed it since. The idempotency key is one per confirmation, so a retried request charges once.
+ */
+export async function confirmQuote(client: AppSupabaseClient, input: { ticketId: string; credits: number; idempotencyKey: string }) {
+  const { data } = await client
+    .rpc('confirm_quote', { p_ticket_id: input.ticketId, p_credits: input.credits, p_idempotency_key: input.idempotencyKey })
+    .throwOnError();
   return data;
 }
 
@@ -34,6 +40,18 @@ export async function cancelTicket(client: AppSupabaseClient, ticketId: string) 
   return data;
 }
 
-export const useConfirmQuote = () => useTicketMutation((ticketId: string) => confirmQuote(supabase, ticketId));
+/** A refused confirmation (the price changed) reloads the ticket, so the panel shows the new quote to confirm. */
+export function useConfirmQuote() {
+  const queryClient = useQueryClient();
+  const mutation = useTicketMutation((input: { ticketId: string; credits: number; idempotencyKey: string }) => confirmQuote(supabase, input));
+  return {
+    ...mutation,
+    mutateAsync: (input: { ticketId: string; credits: number; idempotencyKey: string }) =>
+      mutation.mutateAsync(input).catch(async (error: unknown) => {
+        await queryClient.invalidateQueries({ queryKey: ticketKeys.all });
+        throw error;
+      }),
+  };
+}
 export const useDeclineQuote = () => useTicketMutation((input: { ticketId: string; reason: string }) => declineQuote(supabase, input));
 export const useCancelTicket = () => useTicketMutation((ticketId: string) => cancelTicket(supabase, ticketId));

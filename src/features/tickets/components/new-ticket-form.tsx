@@ -5,7 +5,7 @@ import { TextAreaField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { parseForm, revalidateShownErrors, type FieldErrors } from '../../../lib/form';
-import { useCreateTicket } from '../api/create-ticket';
+import { useCreateTicket, useDefaultPreApprovalCeiling } from '../api/create-ticket';
 import { newTicketSchema, type NewTicketInput } from '../schemas';
 
 /**
@@ -22,6 +22,8 @@ export function NewTicketForm({
   const create = useCreateTicket();
   const [errors, setErrors] = useState<FieldErrors<NewTicketInput>>({});
   const [range, setRange] = useState({ from: '', to: '' });
+  const [consent, setConsent] = useState('');
+  const defaultCeiling = useDefaultPreApprovalCeiling().data;
 
   return (
     <form
@@ -32,6 +34,8 @@ export function NewTicketForm({
       onChange={(event) => {
         const form = event.currentTarget;
         setErrors((shown) => revalidateShownErrors(newTicketSchema, form, shown));
+        const target: EventTarget = event.target;
+        if (target instanceof HTMLInputElement && target.name === 'consent') setConsent(target.value);
       }}
       onSubmit={(event) => {
         event.preventDefault();
@@ -74,6 +78,21 @@ export function NewTicketForm({
               </span>
             </span>
           </label>
+          {consent === 'pre_approved' && (
+            <TextField
+              key={defaultCeiling ?? 'loading'}
+              label="Most credits to take without asking me"
+              name="pre_approval_ceiling"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={100000}
+              defaultValue={defaultCeiling ?? undefined}
+              error={errors.pre_approval_ceiling}
+              className="ml-7"
+              description="If the assessment costs more than this (a large upgrade, say), you are asked to confirm the price first. Raise it to let bigger work start straight away."
+            />
+          )}
           <label className="flex gap-3 rounded-md border border-slate-300 bg-white p-3 has-checked:border-blue-800 has-checked:bg-blue-50">
             <input type="radio" name="consent" value="cost_first" className="mt-1 size-4 accent-blue-800" />
             <span>

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { useToast } from '../../../components/ui/toast';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import { useMoneyAction } from '../../../lib/money-action';
 import { useConfirmQuote, useDeclineQuote } from '../api/ticket-actions';
 import type { TicketDetail } from '../api/get-ticket';
 
@@ -17,6 +18,8 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
   const decline = useDeclineQuote();
   const toast = useToast();
   const [dialog, setDialog] = useState<'confirm' | 'decline' | null>(null);
+  // One key per confirmation the customer starts: a retried or repeated request is charged once.
+  const action = useMoneyAction();
   const [reason, setReason] = useState('');
 
   return (
@@ -42,7 +45,15 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
         </p>
       )}
       <div className="mt-4 flex flex-wrap gap-3">
-        <Button onClick={() => setDialog('confirm')}>Confirm {due} credits</Button>
+        <Button
+          onClick={() => {
+            action.renew();
+            confirm.reset();
+            setDialog('confirm');
+          }}
+        >
+          Confirm {due} credits
+        </Button>
         <Button variant="secondary" onClick={() => setDialog('decline')}>
           Decline
         </Button>
@@ -52,16 +63,17 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
         open={dialog === 'confirm'}
         title={`Confirm ${due} credits?`}
         confirmLabel={`Yes, confirm ${due} credits`}
-        pending={confirm.isPending}
+        pending={action.sending}
         onClose={() => setDialog(null)}
         onConfirm={() =>
           // mutateAsync, not mutate's callbacks: the panel unmounts once the ticket is no longer waiting.
-          void confirm.mutateAsync(ticket.id).then(
-            (updated) => {
+          // The credits are the price this panel shows: if the engineer changed it meanwhile, nothing is
+          // charged, the ticket reloads and the dialog asks again at the new price.
+          action.run((idempotencyKey) =>
+            confirm.mutateAsync({ ticketId: ticket.id, credits: ticket.quoted_credits ?? 0, idempotencyKey }).then((updated) => {
               setDialog(null);
               toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${due} credits charged.`);
-            },
-            () => undefined, // shown in the dialog from confirm.error
+            }),
           )
         }
         error={confirm.isError && <Alert tone="error">{apiErrorMessage(confirm.error)}</Alert>}

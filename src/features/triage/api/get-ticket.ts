@@ -3,7 +3,7 @@ import { supabase } from '../../../lib/supabase';
 import { triageKeys } from './keys';
 
 const columns =
-  'id, number, account_id, created_by, subject, body, pre_approved, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, assignee_id, created_at, updated_at, assessed_at, resolved_at, closed_at';
+  'id, number, account_id, created_by, subject, body, pre_approved, pre_approval_ceiling, status, category, quoted_credits, charged_credits, upgrade_from, upgrade_to, parent_id, assignee_id, created_at, updated_at, assessed_at, resolved_at, closed_at';
 
 /** A ticket by its number, or null when there is none. */
 export async function getTicket(number: number) {

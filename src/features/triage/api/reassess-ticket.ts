@@ -3,12 +3,13 @@ import { supabase } from '../../../lib/supabase';
 import { triageKeys } from './keys';
 
 /** Changes an assessed ticket's category or price, with a reason the customer sees. */
-export async function reassessTicket(input: { ticketId: string; category: string; credits: number | null; reason: string }) {
+export async function reassessTicket(input: { ticketId: string; category: string; credits: number | null; versions?: { from: string; to: string } | null; reason: string }) {
   const { data } = await supabase
     .rpc('reassess_ticket', {
       p_ticket_id: input.ticketId,
       p_category: input.category,
       ...(input.credits !== null && { p_credits: input.credits }),
+      ...(input.versions && { p_upgrade_from: input.versions.from, p_upgrade_to: input.versions.to }),
       p_reason: input.reason.trim(),
     })
     .throwOnError();

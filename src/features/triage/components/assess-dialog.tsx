@@ -5,6 +5,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
+import { useMoneyAction } from '../../../lib/money-action';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
@@ -18,8 +19,10 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
   const [choice, setChoice] = useState<PriceChoice>({ code: '', credits: '' });
   const [note, setNote] = useState('');
   const assess = useAssessTicket();
+  // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
+  const action = useMoneyAction();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice.credits);
+  const priced = usePrice(ticket, category, choice);
   const outcome = category && 'price' in priced ? predictOutcome(ticket, category, priced.price, balance) : null;
 
   const close = () => {
@@ -28,16 +31,13 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
   };
 
   return (
-    <Dialog open={open} title={`Assess ticket #${ticket.number}`} onClose={() => !assess.isPending && close()} footer={null}>
+    <Dialog open={open} title={`Assess ticket #${ticket.number}`} onClose={() => !action.sending && close()} footer={null}>
       <form
         className="space-y-4"
         onSubmit={(event) => {
           event.preventDefault();
           if (!category || !('price' in priced)) return;
-          assess.mutate(
-            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, note },
-            { onSuccess: close },
-          );
+          action.run(() => assess.mutateAsync({ ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, note }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">
@@ -53,10 +53,10 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
         <TextAreaField label="Note for the audit trail (optional)" name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         {assess.isError && <Alert tone="error" title="The ticket was not assessed">{errorMessage(assess.error)}</Alert>}
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={assess.isPending}>
+          <Button variant="secondary" onClick={close} disabled={action.sending}>
             Cancel
           </Button>
-          <Button type="submit" pending={assess.isPending} disabled={!outcome}>
+          <Button type="submit" pending={action.sending} disabled={!outcome}>
             {outcome ? commitLabel(outcome, 'Assess') : 'Assess'}
           </Button>
         </div>

@@ -1,32 +1,41 @@
 import { useId } from 'react';
+import { useReleaseVersions } from '../api/get-releases';
 import { useUpgradeCost } from '../api/get-upgrade-cost';
 import type { StaffTicket } from '../api/get-ticket';
 import type { Category } from '../schemas';
 
-export type PriceChoice = { code: string; credits: string };
+/** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
+export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
 
-/** The price a choice gives, the credits argument to send, or why it cannot be priced yet. */
-export type Priced = { price: number; creditsArg: number | null } | { error: string } | { pending: true };
+/**
+ * The price a choice gives, the arguments to send (credits, and versions the ticket did not name), or why
+ * it cannot be priced yet. An upgrade is always priced from two versions of the release list.
+ */
+export type Priced =
+  | { price: number; creditsArg: number | null; versionsArg: { from: string; to: string } | null }
+  | { error: string }
+  | { pending: true };
 
-export function usePrice(ticket: StaffTicket, category: Category | undefined, creditsText: string): Priced {
-  const versions =
-    category?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to
-      ? { from: ticket.upgrade_from, to: ticket.upgrade_to }
-      : null;
+export function usePrice(ticket: StaffTicket, category: Category | undefined, choice: PriceChoice): Priced {
+  const isUpgrade = category?.per_step_credits != null;
+  const ticketVersions = ticket.upgrade_from && ticket.upgrade_to ? { from: ticket.upgrade_from, to: ticket.upgrade_to } : null;
+  const chosen = !ticketVersions && choice.from && choice.to ? { from: choice.from, to: choice.to } : null;
+  const versions = isUpgrade ? (ticketVersions ?? chosen) : null;
   const upgrade = useUpgradeCost(versions);
   if (!category) return { error: 'Choose a category.' };
-  if (versions) {
+  if (isUpgrade) {
+    if (!versions) return { error: 'Choose the current and the target version: an upgrade is priced from the release list.' };
     if (upgrade.isPending) return { pending: true };
-    if (upgrade.isError) return { error: 'The upgrade price could not be worked out from the release list.' };
-    return { price: upgrade.data, creditsArg: null };
+    if (upgrade.isError) return { error: `${versions.to} is not a later release than ${versions.from}: choose two versions in release order.` };
+    return { price: upgrade.data, creditsArg: null, versionsArg: chosen };
   }
-  const typed = Number(creditsText);
-  const minimum = category.min_credits ?? (category.per_step_credits != null ? category.credits : null);
-  if (minimum === null) return { price: category.credits, creditsArg: null };
-  if (creditsText.trim() === '' || !Number.isInteger(typed)) return { error: `Enter the credits (at least ${minimum}).` };
+  const typed = Number(choice.credits);
+  const minimum = category.min_credits;
+  if (minimum === null) return { price: category.credits, creditsArg: null, versionsArg: null };
+  if (choice.credits.trim() === '' || !Number.isInteger(typed)) return { error: `Enter the credits (at least ${minimum}).` };
   if (typed < minimum) return { error: `${category.name} costs at least ${minimum} credits.` };
   if (typed > 100000) return { error: 'At most 100000 credits.' };
-  return { price: typed, creditsArg: typed };
+  return { price: typed, creditsArg: typed, versionsArg: null };
 }
 
 /** The category list with prices; agreed-price categories (and upgrades without versions) take a number. */
@@ -45,8 +54,9 @@ export function CategoryPricePicker({
 }) {
   const creditsId = useId();
   const selected = categories.find((c) => c.code === value.code);
-  const needsNumber =
-    selected && (selected.min_credits !== null || (selected.per_step_credits !== null && !(ticket.upgrade_from && ticket.upgrade_to)));
+  const needsNumber = selected && selected.min_credits !== null;
+  const needsVersions = selected?.per_step_credits != null && !(ticket.upgrade_from && ticket.upgrade_to);
+  const releases = useReleaseVersions(needsVersions);
 
   return (
     <div className="space-y-3">
@@ -84,19 +94,45 @@ export function CategoryPricePicker({
       {needsNumber && (
         <div>
           <label htmlFor={creditsId} className="block text-sm font-medium text-slate-900">
-            {selected.min_credits !== null ? 'Agreed credits' : 'Upgrade credits'}
+            Agreed credits
           </label>
           <input
             id={creditsId}
             type="number"
             inputMode="numeric"
-            min={selected.min_credits ?? selected.credits}
+            min={selected.min_credits ?? undefined}
             max={100000}
             value={value.credits}
             onChange={(e) => onChange({ ...value, credits: e.target.value })}
             className="mt-1 block w-40 rounded-md border border-slate-400 px-3 py-2"
           />
         </div>
+      )}
+      {needsVersions && (
+        <div className="flex flex-wrap gap-4">
+          {(['from', 'to'] as const).map((end) => (
+            <label key={end} className="block text-sm font-medium text-slate-900">
+              {end === 'from' ? 'Current version' : 'Target version'}
+              <select
+                value={value[end] ?? ''}
+                onChange={(e) => onChange({ ...value, [end]: e.target.value })}
+                className="mt-1 block w-40 rounded-md border border-slate-400 bg-white px-3 py-2"
+              >
+                <option value="">Choose…</option>
+                {(releases.data ?? []).map((version) => (
+                  <option key={version} value={version}>
+                    {version}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </div>
+      )}
+      {needsVersions && 'price' in priced && (
+        <p className="text-sm text-slate-700">
+          Upgrade {value.from} → {value.to}: {priced.price} credits from the release list
+        </p>
       )}
       {selected?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to && (
         <p className="text-sm text-slate-700">

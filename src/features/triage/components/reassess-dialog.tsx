@@ -6,6 +6,7 @@ import { TextAreaField } from '../../../components/ui/fields';
 import { categoryLabel } from '../../../lib/category-label';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
+import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
@@ -20,8 +21,10 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
   const reassess = useReassessTicket();
+  // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
+  const action = useMoneyAction();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice.credits);
+  const priced = usePrice(ticket, category, choice);
   const unchanged = category?.code === ticket.category && 'price' in priced && priced.price === ticket.quoted_credits;
   const outcome = category && 'price' in priced && !unchanged ? predictOutcome(ticket, category, priced.price, balance) : null;
 
@@ -31,7 +34,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   };
 
   return (
-    <Dialog open={open} title={`Re-categorize ticket #${ticket.number}`} onClose={() => !reassess.isPending && close()} footer={null}>
+    <Dialog open={open} title={`Re-categorize ticket #${ticket.number}`} onClose={() => !action.sending && close()} footer={null}>
       <form
         className="space-y-4"
         noValidate
@@ -40,10 +43,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           const parsed = reasonSchema.safeParse(reason);
           setReasonError(parsed.success ? undefined : parsed.error.issues[0]?.message);
           if (!parsed.success || !category || !('price' in priced)) return;
-          reassess.mutate(
-            { ticketId: ticket.id, category: category.code, credits: priced.creditsArg, reason },
-            { onSuccess: close },
-          );
+          action.run(() => reassess.mutateAsync({ ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, reason }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">
@@ -68,10 +68,10 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
         />
         {reassess.isError && <Alert tone="error" title="The ticket was not re-categorized">{errorMessage(reassess.error)}</Alert>}
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={reassess.isPending}>
+          <Button variant="secondary" onClick={close} disabled={action.sending}>
             Cancel
           </Button>
-          <Button type="submit" pending={reassess.isPending} disabled={!outcome}>
+          <Button type="submit" pending={action.sending} disabled={!outcome}>
             {outcome ? commitLabel(outcome, 'Re-categorize') : 'Re-categorize'}
           </Button>
         </div>

@@ -6,6 +6,7 @@ import { TextAreaField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
+import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useRefundTicket } from '../api/refund-ticket';
 import { creditsSchema, reasonSchema } from '../schemas';
@@ -16,13 +17,15 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<{ credits?: string; reason?: string }>({});
   const refund = useRefundTicket();
+  const action = useMoneyAction();
   const close = () => {
     refund.reset();
+    action.renew();
     onClose();
   };
 
   return (
-    <Dialog open={open} title={`Refund ticket #${ticket.number}`} onClose={() => !refund.isPending && close()} footer={null}>
+    <Dialog open={open} title={`Refund ticket #${ticket.number}`} onClose={() => !action.sending && close()} footer={null}>
       <form
         className="space-y-4"
         noValidate
@@ -40,7 +43,7 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
           };
           setErrors(next);
           if (next.credits || next.reason || !amount.success) return;
-          refund.mutate({ ticketId: ticket.id, credits: amount.data, reason }, { onSuccess: close });
+          action.run((idempotencyKey) => refund.mutateAsync({ ticketId: ticket.id, credits: amount.data, reason, idempotencyKey }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">{formatCredits(ticket.charged_credits)} {ticket.charged_credits === 1 ? 'was' : 'were'} charged for this ticket. The refund goes back to the customer's balance at once.</p>
@@ -48,10 +51,10 @@ export function RefundDialog({ open, onClose, ticket }: { open: boolean; onClose
         <TextAreaField label="Reason (the customer sees it)" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} maxLength={2000} />
         {refund.isError && <Alert tone="error" title="Nothing was refunded">{errorMessage(refund.error)}</Alert>}
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={refund.isPending}>
+          <Button variant="secondary" onClick={close} disabled={action.sending}>
             Cancel
           </Button>
-          <Button type="submit" pending={refund.isPending}>
+          <Button type="submit" pending={action.sending}>
             Refund {Number(credits) > 0 ? formatCredits(Number(credits)) : ''}
           </Button>
         </div>
