@@ -3,7 +3,7 @@
  * `data` carries (keys exactly as the SQL functions write them with `jsonb_build_object`), and the
  * words the customer and staff timelines show for it. Both timelines and the dashboard's recent
  * activity render events through `describeTicketEvent`, so a key can no longer be read under one name
- * and written under another; supabase/tests/13-ticket-event-vocabulary.test.ts produces every kind
+ * and written under another; supabase/tests/17-ticket-event-vocabulary.test.ts produces every kind
  * through the API and checks its keys and value types against `TICKET_EVENT_FIELDS`.
  */
 import { formatCredits, sentence } from './format';
