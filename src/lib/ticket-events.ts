@@ -12,12 +12,15 @@ export interface TicketEventData {
   /** create_ticket (with the upgrade versions, null unless an upgrade) or split_ticket (the new ticket). */
   created: {
     pre_approved: boolean;
+    /** For pre-approved tickets: the most credits charged without asking. */
+    pre_approval_ceiling?: number | null;
     upgrade_from?: string | null;
     upgrade_to?: string | null;
     split_from_id?: string;
     split_from_number?: number;
   };
-  assessed: { category: string; level: number; credits: number; note: string | null };
+  /** `upgrade_from`/`upgrade_to`: only on upgrade assessments, the versions the price was counted from. */
+  assessed: { category: string; level: number; credits: number; note: string | null; upgrade_from?: string; upgrade_to?: string };
   reassessed: { from_category: string | null; to_category: string; from_credits: number | null; to_credits: number; reason: string };
   quote_confirmed: { category: string; credits: number };
   /** `kept`: credits charged earlier, which stay charged. */
@@ -62,12 +65,13 @@ export type FieldTag = 'boolean' | 'number' | 'string' | 'number|null' | 'string
 export const TICKET_EVENT_FIELDS: { [K in TicketEventKind]: FieldSpec<TicketEventData[K]> } = {
   created: {
     pre_approved: 'boolean',
+    pre_approval_ceiling: 'number|null?',
     upgrade_from: 'string|null?',
     upgrade_to: 'string|null?',
     split_from_id: 'string?',
     split_from_number: 'number?',
   },
-  assessed: { category: 'string', level: 'number', credits: 'number', note: 'string|null' },
+  assessed: { category: 'string', level: 'number', credits: 'number', note: 'string|null', upgrade_from: 'string?', upgrade_to: 'string?' },
   reassessed: { from_category: 'string|null', to_category: 'string', from_credits: 'number|null', to_credits: 'number', reason: 'string' },
   quote_confirmed: { category: 'string', credits: 'number' },
   quote_declined: { category: 'string', credits: 'number', kept: 'number', reason: 'string|null' },
@@ -123,13 +127,15 @@ export function describeTicketEvent(kind: string, data: unknown, options: Descri
     case 'created': {
       const d = event.data;
       if (typeof d.split_from_number === 'number') return sentence(`Ticket opened, split from ticket #${d.split_from_number}`);
-      const consent = d.pre_approved ? 'agreed in advance with the assessment' : 'cost first';
+      const ceiling = typeof d.pre_approval_ceiling === 'number' ? ` up to ${formatCredits(d.pre_approval_ceiling)}` : '';
+      const consent = d.pre_approved ? `agreed in advance with the assessment${ceiling}` : 'cost first';
       const upgrade = d.upgrade_from && d.upgrade_to ? `, upgrade ${d.upgrade_from} → ${d.upgrade_to}` : '';
       return sentence(`Ticket opened (${consent}${upgrade})`);
     }
     case 'assessed': {
       const d = event.data;
-      return sentence(`Assessed as ${category(d.category)}: ${formatCredits(d.credits)}${staff ? because(d.note) : ''}`);
+      const versions = d.upgrade_from && d.upgrade_to ? ` (${d.upgrade_from} → ${d.upgrade_to})` : '';
+      return sentence(`Assessed as ${category(d.category)}${versions}: ${formatCredits(d.credits)}${staff ? because(d.note) : ''}`);
     }
     case 'reassessed': {
       const d = event.data;

@@ -42,13 +42,17 @@ describe('ticket event vocabulary', () => {
 
     await adjustCredits(admin, customer.accountId, 200);
     // created (upgrade), assessed, charged, reassessed, refunded, assigned, split (+ created on the child), resolved
-    const upgrade = await open(true, { p_upgrade_from: '4.3.1', p_upgrade_to: '4.3.9' });
-    await assess(engineer, upgrade.id, 'upgrade');
+    // 4.3.1 → 4.3.9 costs 50: the customer raised the pre-approval ceiling to cover it, so it is charged at once.
+    const upgrade = await open(true, { p_upgrade_from: '4.3.1', p_upgrade_to: '4.3.9', p_pre_approval_ceiling: 50 });
+    await call(
+      'assess_ticket as upgrade',
+      engineer.client.rpc('assess_ticket', { p_ticket_id: upgrade.id, p_category: 'upgrade', p_upgrade_from: '4.3.1', p_upgrade_to: '4.3.9' }),
+    );
     await call(
       'reassess_ticket',
       engineer.client.rpc('reassess_ticket', { p_ticket_id: upgrade.id, p_category: 'configuration', p_reason: 'Only a setting was wrong.' }),
     );
-    await call('refund_ticket', engineer.client.rpc('refund_ticket', { p_ticket_id: upgrade.id, p_credits: 1, p_reason: 'Goodwill' }));
+    await call('refund_ticket', engineer.client.rpc('refund_ticket', { p_ticket_id: upgrade.id, p_credits: 1, p_reason: 'Goodwill', p_idempotency_key: crypto.randomUUID() }));
     await call('assign_ticket', admin.client.rpc('assign_ticket', { p_ticket_id: upgrade.id, p_assignee_id: engineer.userId }));
     await call('assign_ticket (unassign)', admin.client.rpc('assign_ticket', { p_ticket_id: upgrade.id, p_assignee_id: null }));
     const child = ok(
@@ -61,7 +65,7 @@ describe('ticket event vocabulary', () => {
     // quote_confirmed: cost first, a quote, confirmed.
     const quoted = await open(false);
     await assess(engineer, quoted.id, 'code_modification', 30);
-    await call('confirm_quote', customer.client.rpc('confirm_quote', { p_ticket_id: quoted.id }));
+    await call('confirm_quote', customer.client.rpc('confirm_quote', { p_ticket_id: quoted.id, p_credits: 30 }));
     // quote_declined
     const declined = await open(false);
     await assess(engineer, declined.id, 'investigation');
