@@ -1,0 +1,27 @@
+/** HTTP/1.1 over a bare socket, for requests fetch refuses to send (odd request targets, CONNECT, raw bytes). */
+import { connect } from 'node:net';
+
+export interface RawResponse {
+  /** 0 when the server closed the connection without a status line, or did not answer in time. */
+  status: number;
+  text: string;
+}
+
+/** Sends `head` (request line and headers, without the blank line) and `body`, then reads until the server closes. */
+export function rawRequest(apiUrl: string, head: string, body: Buffer | string = '', timeoutMs = 10_000): Promise<RawResponse> {
+  const { hostname, port } = new URL(apiUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ status: match ? Number(match[1]) : 0, text });
+    };
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', finish);
+    socket.on('error', () => undefined);
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.write(Buffer.concat([Buffer.from(`${head}\r\nconnection: close\r\n\r\n`, 'latin1'), Buffer.from(body)]));
+  });
+}
