@@ -94,6 +94,11 @@ describe('headers', () => {
     expect(prefs).toMatchObject({ return: 'representation', count: 'exact', missing: 'default', invalid: ['bogus=1'] });
   });
 
+  it('treats names of Object.prototype members as unknown preferences', () => {
+    const prefs = parsePrefer('constructor=x, __proto__=y, toString, return=minimal', new Set());
+    expect(prefs).toMatchObject({ return: 'minimal', invalid: ['constructor=x', '__proto__=y', 'toString'] });
+  });
+
   it('takes a timezone only when Postgres knows the zone; any other is an invalid preference', () => {
     const zones = new Set(['UTC', 'Europe/Paris']);
     expect(parsePrefer('timezone=Europe/Paris', zones)).toMatchObject({ timezone: 'Europe/Paris', invalid: [] });

@@ -42,7 +42,7 @@ export function parsePrefer(header: string | undefined, timezones: ReadonlySet<s
       prefs.maxAffected = Number(value);
     } else if (key === 'timezone' && timezones.has(value)) {
       prefs.timezone = value;
-    } else if (allowed[key]?.includes(value)) {
+    } else if (Object.hasOwn(allowed, key) && allowed[key]!.includes(value)) {
       (prefs as unknown as Record<string, string>)[key] = value;
     } else {
       prefs.invalid.push(item);
