@@ -80,7 +80,7 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
 }
 
 function verifyType(value: string | undefined): VerifyType {
-  if (value && value in TOKEN_COLUMNS) return value as VerifyType;
+  if (value && Object.hasOwn(TOKEN_COLUMNS, value)) return value as VerifyType;
   throw badRequest('validation_failed', 'Verify requires a verification type');
 }
 

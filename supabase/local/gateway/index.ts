@@ -142,14 +142,20 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
       if (check.authorization) headers.authorization = check.authorization;
     }
     // Only once the caller has shown a key: services decode the path and query, and a `%ZZ` or a
-    // non-UTF-8 escape there threw (500) where Kong answers 400.
+    // non-UTF-8 escape there threw (500) where Kong answers 400. A NUL (%00) is refused too: Postgres
+    // text cannot hold one, so it failed deep inside whichever service passed it on.
     const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
-    if (percentDecode(url.pathname) === undefined || percentDecode(rawQuery) === undefined) {
+    const decoded = [percentDecode(url.pathname), percentDecode(rawQuery)];
+    if (decoded.includes(undefined)) {
       req.resume();
       return jsonResponse(400, {
         message: 'Bad Request: malformed percent-encoding in the URL',
         hint: 'Each % must start an escape of two hex digits (write a literal % as %25), and escapes must encode UTF-8.',
       });
+    }
+    if (decoded.some((text) => text!.includes('\u0000'))) {
+      req.resume();
+      return jsonResponse(400, { message: 'Bad Request: the URL contains a NUL character (%00), which no service accepts' });
     }
 
     const body = await readBody(req);

@@ -116,6 +116,32 @@ describe('malformed percent-encoding', () => {
   });
 });
 
+describe('NUL in URLs', () => {
+  it('answers 400 to %00 in a path or query on every service, after the apikey check', async () => {
+    const headers = { apikey: stack.anonKey };
+    for (const url of ['/auth/v1/verify?type=email&token=%00x', '/rest/v1/conf_books?title=eq.a%00b', '/rest/v1/conf_%00',
+      '/functions/v1/public-echo?x=%00']) {
+      const response = await fetch(`${stack.apiUrl}${url}`, { headers });
+      expect(response.status, url).toBe(400);
+      expect((await response.json()).message, url).toMatch(/NUL character/);
+    }
+    expect((await fetch(`${stack.apiUrl}/rest/v1/conf_books?title=eq.a%00b`)).status).toBe(401);
+  });
+});
+
+describe('names of Object.prototype members in requests', () => {
+  it('treats Prefer: constructor and /verify?type=toString as unknown, not as a crash', async () => {
+    const prefer = await rest('/conf_books?select=id&id=eq.1', { headers: { prefer: 'constructor, __proto__=x' } });
+    expect(prefer.status).toBe(200);
+    const strict = await rest('/conf_books?select=id&id=eq.1', { headers: { prefer: 'handling=strict, constructor' } });
+    await expectPostgrestError(strict, 400, 'PGRST122');
+    for (const type of ['toString', 'hasOwnProperty']) {
+      const verify = await fetch(`${stack.apiUrl}/auth/v1/verify?type=${type}&token=x&redirect_to=http%3A%2F%2Flocalhost%3A3000`, { redirect: 'manual' });
+      expect(verify.status, type).toBeLessThan(500);
+    }
+  });
+});
+
 describe('Prefer: timezone=', () => {
   it('ignores a zone Postgres does not know (was 401), and refuses it with handling=strict: 400 PGRST122', async () => {
     const lenient = await rest('/conf_books?select=id&id=eq.1', { headers: { prefer: 'timezone=Not/AZone' } });

@@ -15,8 +15,9 @@ export function rawRequest(apiUrl: string, head: string, body: Buffer | string =
     const chunks: Buffer[] = [];
     const finish = () => {
       const text = Buffer.concat(chunks).toString('latin1');
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(text);
-      resolve({ status: match ? Number(match[1]) : 0, text });
+      // The final status: an interim `100 Continue` may come first.
+      const statuses = [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
+      resolve({ status: statuses.find((status) => status >= 200) ?? statuses[0] ?? 0, text });
     };
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('close', finish);
