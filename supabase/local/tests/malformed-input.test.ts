@@ -173,6 +173,17 @@ describe('Postgres limits reached by the request', () => {
   });
 });
 
+describe('Range headers with numbers past 2^53', () => {
+  it('answers 416 PGRST103 to a start past any row and reads an end that far as open', async () => {
+    for (const range of ['99999999999999999999999-', `${'9'.repeat(400)}-`, `${'9'.repeat(400)}-${'9'.repeat(401)}`]) {
+      await expectPostgrestError(await rest('/conf_books?select=id', { headers: { range } }), 416, 'PGRST103');
+    }
+    const open = await rest('/conf_books?select=id&id=lte.6&order=id', { headers: { range: `4-${'9'.repeat(400)}` } });
+    expect(open.status).toBe(200);
+    expect(await open.json()).toEqual([{ id: 5 }, { id: 6 }]);
+  });
+});
+
 describe('request targets the gateway cannot parse', () => {
   it('answers 400 to an absolute-form target that is not a URL, and 405 to CONNECT', async () => {
     for (const target of ['http://[/rest/v1/conf_books', 'http://x:99999/rest/v1/conf_books']) {
