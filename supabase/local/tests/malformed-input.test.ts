@@ -74,6 +74,28 @@ describe('JSON bodies nested deeply', () => {
   });
 });
 
+describe('NUL in auth bodies', () => {
+  it('answers 400 bad_json wherever a string in the body holds \\u0000, storing nothing', async () => {
+    const email = uniqueEmail('nul');
+    const requests: Array<[string, Record<string, unknown>]> = [
+      ['/signup', { email, password: 'correct-horse-battery', data: { name: 'x\u0000' } }],
+      ['/token?grant_type=password', { email: 'a\u0000@example.test', password: 'correct-horse-battery' }],
+      ['/token?grant_type=refresh_token', { refresh_token: 'a\u0000' }],
+      ['/verify', { type: 'email', token_hash: 'a\u0000' }],
+    ];
+    for (const [path, body] of requests) {
+      const response = await fetch(`${stack.apiUrl}/auth/v1${path}`, {
+        method: 'POST',
+        headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, path).toBe(400);
+      expect(await response.json(), path).toMatchObject({ error_code: 'bad_json' });
+    }
+    expect(await sql('select 1 from auth.users where email = $1', [email])).toEqual([]);
+  });
+});
+
 describe('NUL in JSON bodies', () => {
   it('answers 400 22P05 (class 22, as PostgREST) to \\u0000 in a text value or in jsonb, storing nothing', async () => {
     const label = `nul-${Date.now()}`;
