@@ -175,7 +175,7 @@ const fieldValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   junk,
   number,
-  fc.constantFrom('\u0000', 'a\u0000b', '\uD800', '2026-02-30', '[5,1)', '{a', 1e308, -0, true),
+  fc.constantFrom('\u0000', 'a\u0000b', '\uD800', '2026-02-30', '[5,1)', '{a', 1e308, -0, true, { name: 'x\u0000' }, ['\u0000']),
 );
 const rowObject = fc.dictionary(
   fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TABLES.fuzz_items!, 'a', 'b', 'author', 'payload', 'x') }, { weight: 1, arbitrary: junk }),
@@ -337,9 +337,35 @@ const authBody = fc.oneof(
     ).map((body) => JSON.stringify(body)),
   },
   { weight: 1, arbitrary: deepBody },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '[]', 'null', '"x"', '{"email":{"$gt":""}}', '{"password":"\\u0000"}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', '{', '[]', 'null', '"x"', '{"email":{"$gt":""}}', '{"password":"\\u0000"}', '{"refresh_token":"a\\u0000"}',
+      '{"type":"email","token_hash":"\\u0000"}', '{"email":"fuzz@example.test","password":"correct-horse-battery","data":{"n":"\\u0000"}}'),
+  },
   { weight: 1, arbitrary: junk },
 );
+
+/** Values aimed at what each endpoint reads: right and wrong types, NUL, deep nesting, look-alikes. */
+const authValue = fc.oneof(
+  fc.constantFrom('fuzz@example.test', 'FUZZ@example.test', 'a@b', '', 'correct-horse-battery', 'short', 'x'.repeat(100), 'email', 'signup',
+    'recovery', '__proto__', 'constructor', 'a\u0000', '\u0000@example.test', null, 0, true, [], {}, { name: 'x\u0000' }, { '\u0000': 1 },
+    { __proto__: { admin: true } }, { constructor: 'x' }),
+  fc.integer({ min: 1, max: 3000 }).map((n) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as unknown),
+  fieldValue,
+);
+const AIMED: Array<[string, string, string[]]> = [
+  ['POST', '/signup', ['email', 'password', 'data']],
+  ['POST', '/token?grant_type=password', ['email', 'password']],
+  ['POST', '/token?grant_type=refresh_token', ['refresh_token']],
+  ['POST', '/verify', ['type', 'token_hash', 'token', 'email']],
+  ['POST', '/recover', ['email']],
+  ['PUT', '/user', ['email', 'password', 'data']],
+  ['POST', '/logout', []],
+  ['POST', '/admin/users', ['email', 'password', 'user_metadata', 'app_metadata', 'email_confirm', 'ban_duration']],
+  ['PUT', '/admin/users/00000000-0000-0000-0000-000000000000', ['email', 'user_metadata', 'app_metadata', 'ban_duration']],
+];
+const aimedAuth = fc.constantFrom(...AIMED).chain(([method, path, keys]) =>
+  fc.tuple(fc.constant(method), fc.constant(path), fc.record(Object.fromEntries(keys.map((key) => [key, authValue])), { requiredKeys: [] })));
 
 function authRequests(tokens: string[]) {
   const id = fc.oneof(fc.uuid().map(String), fc.constantFrom('%ZZ', '%FF', '00000000-0000-0000-0000-000000000000', 'me', '', '..'), junk.map(encodeAny));
@@ -353,11 +379,15 @@ function authRequests(tokens: string[]) {
       .map(([type, token]) => `/verify?type=${type}&token=${token}&redirect_to=${encodeURIComponent('http://localhost:3000')}`),
     inQuery(junk).map((j) => `/${j}`),
   );
-  return fc.tuple(anyMethod, path, queryString, keyHeaders(tokens), extraHeaders, authBody)
+  const anywhere = fc.tuple(anyMethod, path, queryString, keyHeaders(tokens), extraHeaders, authBody)
     .map(([method, p, query, keys, extra, body]): FuzzRequest => ({
       via: 'fetch', method, target: `/auth/v1${p}${p.includes('?') ? query.replace('?', '&') : query}`, headers: [...keys, ...extra],
       body: ['GET', 'HEAD'].includes(method) ? undefined : body,
     }));
+  const aimed = fc.tuple(aimedAuth, keyHeaders(tokens)).map(([[method, p, body], keys]): FuzzRequest => ({
+    via: 'fetch', method, target: `/auth/v1${p}`, headers: [...keys, ['content-type', 'application/json']], body: JSON.stringify(body),
+  }));
+  return fc.oneof({ weight: 3, arbitrary: anywhere }, { weight: 2, arbitrary: aimed });
 }
 
 function functionRequests(tokens: string[], forged: string[]) {
