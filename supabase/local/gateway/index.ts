@@ -196,14 +196,21 @@ export function createGateway(options: { keys: StackKeys; services: GatewayServi
   });
   server.keepAliveTimeout = 65_000;
   // Realtime is a websocket service: refuse upgrades in words instead of hanging the client.
-  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
-    const body = JSON.stringify({ code: 'not_implemented', message: NOT_PROVIDED.realtime });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    // Node hands these sockets over without its error listener; a reset must not be an uncaught error.
+    socket.on('error', () => undefined);
+    // Only realtime speaks websockets; an upgrade asked of any other path is the client's mistake.
+    const realtime = req.url?.startsWith('/realtime/v1') === true;
+    const body = JSON.stringify(realtime
+      ? { code: 'not_implemented', message: NOT_PROVIDED.realtime }
+      : { message: 'Bad Request: only /realtime/v1 takes a websocket upgrade' });
     socket.end(
-      `HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${realtime ? '501 Not Implemented' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   // Without a listener Node drops CONNECT connections without a word; Kong refuses the method.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
     const body = JSON.stringify({ message: 'Method Not Allowed: CONNECT is not served' });
     socket.end(
       `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

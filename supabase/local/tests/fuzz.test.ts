@@ -14,15 +14,18 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, stack } from './helpers.ts';
-import { rawRequest } from './raw-http.ts';
+import { abruptRequest, rawRequest } from './raw-http.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3500);
 const CONCURRENCY = 12;
 
 interface FuzzRequest {
-  /** `raw` goes over a bare socket: request lines and headers fetch would refuse or normalize. */
-  via: 'fetch' | 'raw';
+  /**
+   * `raw` goes over a bare socket: request lines and headers fetch would refuse or normalize.
+   * `reset` sends the head and resets the connection at once; only the stack's health afterwards judges it.
+   */
+  via: 'fetch' | 'raw' | 'reset';
   method: string;
   target: string;
   headers: Array<[string, string]>;
@@ -44,6 +47,7 @@ function describeRequest(request: FuzzRequest): string {
 
 /** 501 is how the gateway says storage and realtime are not provided; every other 5xx is a defect. */
 function acceptable(request: FuzzRequest, outcome: Outcome): boolean {
+  if (request.via === 'reset') return true;
   if (outcome.status === 0) return false;
   if (outcome.status < 500) return true;
   const path = request.target.replace(/^https?:\/\/[^/]*/, '');
@@ -434,23 +438,29 @@ function rawRequests() {
     fc.constantFrom('content-length: abc', 'content-length: -1', 'content-length: 0\r\ncontent-length: 5', 'transfer-encoding: chunked',
       'transfer-encoding: gzip', 'x-a: \u00ff\u00fe', 'no-colon', ': empty-name', 'x-b:\tvalue', `apikey: ${stack.anonKey}`,
       `apikey: ${stack.serviceRoleKey}`, 'apikey:', `authorization: Bearer ${stack.anonKey}`, 'expect: 100-continue', 'upgrade: websocket',
-      'host:', 'content-type: application/json'),
+      'host:', 'content-type: application/json', 'connection: upgrade\r\nupgrade: websocket'),
     oneLine.map((s) => `x-raw: ${s}`),
   );
   return fc.tuple(
-    fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND', 'get', 'FOO', 'G ET'),
+    fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'CONNECT', 'TRACE', 'PROPFIND', 'get', 'FOO', 'G ET'),
     target,
     fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1x', ''),
     fc.array(header, { maxLength: 4 }),
     fc.oneof(fc.constant(''), fc.constantFrom('{}', '5\r\nhello\r\n0\r\n\r\n', 'ZZ\r\nabc\r\n0\r\n\r\n', '{"label":"x"}')),
-  ).map(([method, t, version, headers, body]): FuzzRequest => ({
-    via: 'raw', method, target: `${t} ${version}`.trimEnd(), headers: [['host', 'fuzz.test'], ...headers.map((h): [string, string] => ['', h])], body,
+    fc.boolean(),
+  ).map(([method, t, version, headers, body, reset]): FuzzRequest => ({
+    via: reset ? 'reset' : 'raw', method, target: `${t} ${version}`.trimEnd(), headers: [['host', 'fuzz.test'], ...headers.map((h): [string, string] => ['', h])], body,
   }));
 }
 
 // ---------------------------------------------------------------- sending
 
 async function send(request: FuzzRequest): Promise<Outcome> {
+  if (request.via === 'reset') {
+    const lines = request.headers.map(([name, value]) => (name === '' ? value : `${name}: ${value}`));
+    await abruptRequest(stack.apiUrl, [`${request.method} ${request.target}`, ...lines].join('\r\n'));
+    return { status: 0, text: 'reset by the client' };
+  }
   if (request.via === 'raw') {
     const lines = request.headers.map(([name, value]) => (name === '' ? value : `${name}: ${value}`));
     const head = [`${request.method} ${request.target}`, ...lines].join('\r\n');
@@ -511,7 +521,7 @@ describe('fuzzing every route of the gateway', () => {
         const index = next++;
         const req = requests[index]!;
         const outcome = await send(req);
-        const service = /^\/(rest|auth|functions)\/v1/.exec(req.target)?.[1] ?? req.via;
+        const service = req.via === 'reset' ? 'reset' : (/^\/(rest|auth|functions)\/v1/.exec(req.target)?.[1] ?? req.via);
         const key = `${service} ${outcome.status}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
         if (!acceptable(req, outcome)) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../shared/json.ts';
 import { MAX_LOGIC_DEPTH } from '../rest/parse-filters.ts';
 import { anonClient, sql, stack, uniqueEmail } from './helpers.ts';
-import { rawRequest } from './raw-http.ts';
+import { abruptRequest, rawRequest } from './raw-http.ts';
 import { rest } from './rest-helpers.ts';
 
 const nestedArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -207,7 +207,7 @@ describe('Range headers with numbers past 2^53', () => {
 });
 
 describe('request targets the gateway cannot parse', () => {
-  it('answers 400 to an absolute-form target that is not a URL, and 405 to CONNECT', async () => {
+  it('answers 400 to an absolute-form target that is not a URL or an upgrade outside realtime, and 405 to CONNECT', async () => {
     for (const target of ['http://[/rest/v1/conf_books', 'http://x:99999/rest/v1/conf_books']) {
       const response = await rawRequest(stack.apiUrl, `GET ${target} HTTP/1.1\r\nhost: x\r\napikey: ${stack.anonKey}`);
       expect(response.status, target).toBe(400);
@@ -215,6 +215,25 @@ describe('request targets the gateway cannot parse', () => {
     }
     const connect = await rawRequest(stack.apiUrl, 'CONNECT example.test:443 HTTP/1.1\r\nhost: example.test:443');
     expect(connect.status).toBe(405);
+    // Only realtime's websocket gets the 501 that says it is not provided.
+    const upgrade = (target: string) =>
+      rawRequest(stack.apiUrl, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket`);
+    expect((await upgrade('/rest/v1/conf_books')).status).toBe(400);
+    expect((await upgrade('*')).status).toBe(400);
+    expect((await upgrade('/realtime/v1/websocket')).status).toBe(501);
+  });
+
+  it('survives clients that reset the connection right after a CONNECT or a websocket upgrade', async () => {
+    const heads = [
+      'CONNECT example.test:443 HTTP/1.1\r\nhost: example.test:443',
+      'GET /realtime/v1/websocket HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket',
+    ];
+    // Before, the reset surfaced as an 'error' on a socket Node had handed over without a listener,
+    // which ended the whole stack.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => abruptRequest(stack.apiUrl, heads[i % 2]!)));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const health = await fetch(`${stack.apiUrl}/auth/v1/health`);
+    expect(health.status).toBe(200);
   });
 
   it('keeps serving supabase-js afterwards', async () => {

@@ -26,3 +26,16 @@ export function rawRequest(apiUrl: string, head: string, body: Buffer | string =
     socket.write(Buffer.concat([Buffer.from(`${head}\r\nconnection: close\r\n\r\n`, 'latin1'), Buffer.from(body)]));
   });
 }
+
+/** Sends `head` and resets the connection at once, as a client that crashes mid-request would. */
+export function abruptRequest(apiUrl: string, head: string): Promise<void> {
+  const { hostname, port } = new URL(apiUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`${head}\r\n\r\n`);
+      setImmediate(() => socket.resetAndDestroy());
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve());
+  });
+}
