@@ -6,7 +6,7 @@
  * supabase-js. Seeded: the seed is printed, and `FUZZ_SEED=<n>` replays a run (`FUZZ_REQUESTS=<n>` sets
  * how many requests; the first n of a seed are always the same).
  *
- * Generated writes only reach `fuzz_items` (fixtures/20-fuzz.sql) or tables that refuse them, so test
+ * Generated writes only reach `conf_fuzz_items` (fixtures/20-fuzz.sql) or tables that refuse them, so test
  * files running alongside never see their rows change. User functions may answer 5xx themselves, so
  * only `public-echo` is relayed to; the rest of /functions/v1 is the gateway's own handling.
  */
@@ -92,10 +92,10 @@ const TABLES: Record<string, string[]> = {
   conf_book_tags: ['book_id', 'tag_id'],
   conf_author_profiles: ['author_id', 'website'],
   conf_private: ['id', 'owner_id', 'secret'],
-  fuzz_items: ['id', 'label', 'qty', 'price', 'data', 'tags', 'at', 'span', 'parent_id'],
+  conf_fuzz_items: ['id', 'label', 'qty', 'price', 'data', 'tags', 'at', 'span', 'parent_id'],
 };
 const ALL_COLUMNS = [...new Set(Object.values(TABLES).flat())];
-/** Functions that neither write outside fuzz_items nor run for long whatever their arguments. */
+/** Functions that neither write outside conf_fuzz_items nor run for long whatever their arguments. */
 const FUNCTIONS: Record<string, string[]> = {
   conf_add: ['a', 'b'], conf_books_by: ['author'], conf_book_count: ['author'], conf_first_book: [], conf_noop: [],
   conf_echo: ['payload'], conf_whole: [], conf_fail: [], conf_payment_required: [], conf_whoami: [], conf_teapot: [],
@@ -122,7 +122,7 @@ const { selectList } = fc.letrec<{ selectItem: string; selectList: string }>((ti
     {
       weight: 2,
       arbitrary: fc.tuple(
-        fc.constantFrom('conf_authors', 'conf_books', 'conf_tags', 'fuzz_items', 'nope', ''),
+        fc.constantFrom('conf_authors', 'conf_books', 'conf_tags', 'conf_fuzz_items', 'nope', ''),
         fc.constantFrom('', '!inner', '!left', '!conf_books_author_id_fkey', '!x!y', '!'),
         tie('selectList'),
       ).map(([table, hint, list]) => `${table}${hint}(${list})`),
@@ -182,7 +182,7 @@ const fieldValue = fc.oneof(
   fc.constantFrom('\u0000', 'a\u0000b', '\uD800', '2026-02-30', '[5,1)', '{a', 1e308, -0, true, { name: 'x\u0000' }, ['\u0000']),
 );
 const rowObject = fc.dictionary(
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TABLES.fuzz_items!, 'a', 'b', 'author', 'payload', 'x') }, { weight: 1, arbitrary: junk }),
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TABLES.conf_fuzz_items!, 'a', 'b', 'author', 'payload', 'x') }, { weight: 1, arbitrary: junk }),
   fieldValue,
   { maxKeys: 5 },
 );
@@ -304,7 +304,7 @@ function restRequests(tokens: string[]) {
   ));
   // Writes only where they cannot change another test's rows.
   const write = fc.tuple(fc.constantFrom('POST', 'PATCH', 'DELETE', 'PUT'), fc.oneof(
-    { weight: 5, arbitrary: fc.constant('/fuzz_items') },
+    { weight: 5, arbitrary: fc.constant('/conf_fuzz_items') },
     { weight: 1, arbitrary: fc.constantFrom('/conf_books', '/conf_tags', '/no_such_table') },
     { weight: 1, arbitrary: pathSegment.map((s) => `/${s}`) },
   ));
@@ -542,7 +542,7 @@ describe('fuzzing every route of the gateway', () => {
     const { data, error } = await client.from('conf_books').select('id, title').eq('id', 1).single();
     expect(error).toBeNull();
     expect(data).toEqual({ id: 1, title: 'The Dispossessed' });
-    const inserted = await client.from('fuzz_items').insert({ label: 'after-fuzz' }).select('label').single();
+    const inserted = await client.from('conf_fuzz_items').insert({ label: 'after-fuzz' }).select('label').single();
     expect(inserted.error).toBeNull();
     expect(inserted.data).toEqual({ label: 'after-fuzz' });
     // More requests at once than the REST pool has connections: any connection a failed request
