@@ -1,6 +1,7 @@
 /** `/admin/users` for the service role (`internal/api/admin.go`, `pagination.go`). */
 import { randomBytes } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
+import { percentDecode } from '../shared/url.ts';
 import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, EMAIL_EXISTS, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv } from './env.ts';
@@ -33,24 +34,17 @@ const DEFAULT_PER_PAGE = 50;
 export async function adminUsers(env: AuthEnv, req: ServiceRequest): Promise<ServiceResponse | undefined> {
   const match = /^\/admin\/users(?:\/([^/]+))?\/?$/.exec(req.path);
   if (!match) return undefined;
-  const id = match[1] && decodedSegment(match[1]);
-  const allowed = id ? ['GET', 'PUT', 'DELETE'] : ['GET', 'POST'];
+  const allowed = match[1] ? ['GET', 'PUT', 'DELETE'] : ['GET', 'POST'];
   if (!allowed.includes(req.method)) return undefined;
+  // Who is calling comes before reading anything the caller sent.
   await requireAdmin(env.ctx, req);
-  if (!id) return req.method === 'GET' ? listUsers(env, req) : createUser(env, req);
+  if (!match[1]) return req.method === 'GET' ? listUsers(env, req) : createUser(env, req);
+  // A malformed escape (`%E0`) is no id at all: it fails the UUID check instead of throwing.
+  const id = percentDecode(match[1]) ?? '';
   if (!isUuid(id)) throw badRequest('validation_failed', 'user_id must be an UUID');
   if (req.method === 'GET') return getUser(env, id);
   if (req.method === 'PUT') return updateUser(env, req, id);
   return deleteUser(env, req, id);
-}
-
-/** A malformed escape (`%E0`) is no id at all: it fails the UUID check instead of throwing. */
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 function pageParam(req: ServiceRequest, name: string, fallback: number): number {

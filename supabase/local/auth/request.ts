@@ -1,4 +1,5 @@
 /** Reading GoTrue requests: JSON bodies, the e-mail and password rules, and Go's timestamp format. */
+import { jsonDepth, jsonHasNul, MAX_JSON_DEPTH } from '../shared/json.ts';
 import type { ServiceRequest } from '../shared/service.ts';
 import type { ProjectConfig } from '../shared/project-config.ts';
 import { AuthError, badRequest } from './errors.ts';
@@ -9,6 +10,12 @@ export type Json = Record<string, unknown>;
 export function readJson(req: ServiceRequest): Json {
   const text = req.body.toString('utf8').trim();
   if (text === '') return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw badRequest('bad_json', `Could not parse request body as JSON: nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  if (jsonHasNul(text)) {
+    throw badRequest('bad_json', 'Could not parse request body as JSON: strings cannot contain \\u0000 (NUL)');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { StackKeys } from '../shared/keys.ts';
 import type { Logger, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
 import { clientAddress } from './client-ip.ts';
+import { percentDecode } from '../shared/url.ts';
 import { checkApiKey, upstreamAuthorization } from './keys.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -87,6 +88,14 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+function parseTarget(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://gateway.local');
+  } catch {
+    return undefined;
+  }
+}
+
 export function createGateway(options: {
   keys: StackKeys;
   services: GatewayServices;
@@ -98,7 +107,12 @@ export function createGateway(options: {
   const trustedProxies = new Set(options.trustedProxies ?? []);
 
   async function route(req: IncomingMessage): Promise<ServiceResponse> {
-    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const url = parseTarget(req.url ?? '/');
+    if (!url) {
+      // An absolute-form target Node's parser lets through, such as `GET http://[/rest/v1 HTTP/1.1`.
+      req.resume();
+      return jsonResponse(400, { message: 'Bad Request: the request target is not a valid URL' });
+    }
     const match = /^\/(auth|rest|functions|storage|realtime)\/v1(\/.*)?$/.exec(url.pathname);
     if (!match) return jsonResponse(404, { message: 'no Route matched with those values' });
     const service = match[1]!;
@@ -135,12 +149,27 @@ export function createGateway(options: {
       }
       if (check.authorization) headers.authorization = check.authorization;
     }
+    // Only once the caller has shown a key: services decode the path and query, and a `%ZZ` or a
+    // non-UTF-8 escape there threw (500) where Kong answers 400. A NUL (%00) is refused too: Postgres
+    // text cannot hold one, so it failed deep inside whichever service passed it on.
+    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
+    const decoded = [percentDecode(url.pathname), percentDecode(rawQuery)];
+    if (decoded.includes(undefined)) {
+      req.resume();
+      return jsonResponse(400, {
+        message: 'Bad Request: malformed percent-encoding in the URL',
+        hint: 'Each % must start an escape of two hex digits (write a literal % as %25), and escapes must encode UTF-8.',
+      });
+    }
+    if (decoded.some((text) => text!.includes('\u0000'))) {
+      req.resume();
+      return jsonResponse(400, { message: 'Bad Request: the URL contains a NUL character (%00), which no service accepts' });
+    }
 
     const body = await readBody(req);
     if (body === 'too-large') {
       return jsonResponse(413, { message: `Request body too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB.` });
     }
-    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
     const request: ServiceRequest = {
       method: req.method ?? 'GET',
       path,
@@ -155,21 +184,44 @@ export function createGateway(options: {
   }
 
   const server = createServer((req, res) => {
-    route(req).then(
-      (response) => send(res, req, response, !req.url?.startsWith('/functions/v1')),
-      (error: unknown) => {
-        log.error('gateway', `${req.method} ${req.url} failed`, error);
-        if (!res.headersSent) send(res, req, jsonResponse(500, { message: 'The local stack failed to handle this request; see its log.' }));
-        else res.destroy();
-      },
-    );
+    route(req)
+      .then(
+        (response) => send(res, req, response, !req.url?.startsWith('/functions/v1')),
+        (error: unknown) => {
+          // A client that hung up mid-body is not a failure of the stack, and there is no one to answer.
+          if (req.socket.destroyed) return;
+          log.error('gateway', `${req.method} ${req.url} failed`, error);
+          if (!res.headersSent) send(res, req, jsonResponse(500, { message: 'The local stack failed to handle this request; see its log.' }));
+          else res.destroy();
+        },
+      )
+      // Writing the answer can throw too (a header value Node refuses); that must not become an
+      // unhandled rejection, which would end the whole stack.
+      .catch((error: unknown) => {
+        log.error('gateway', `answering ${req.method} ${req.url} failed`, error);
+        res.destroy();
+      });
   });
   server.keepAliveTimeout = 65_000;
   // Realtime is a websocket service: refuse upgrades in words instead of hanging the client.
-  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
-    const body = JSON.stringify({ code: 'not_implemented', message: NOT_PROVIDED.realtime });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    // Node hands these sockets over without its error listener; a reset must not be an uncaught error.
+    socket.on('error', () => undefined);
+    // Only realtime speaks websockets; an upgrade asked of any other path is the client's mistake.
+    const realtime = req.url?.startsWith('/realtime/v1') === true;
+    const body = JSON.stringify(realtime
+      ? { code: 'not_implemented', message: NOT_PROVIDED.realtime }
+      : { message: 'Bad Request: only /realtime/v1 takes a websocket upgrade' });
     socket.end(
-      `HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${realtime ? '501 Not Implemented' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  // Without a listener Node drops CONNECT connections without a word; Kong refuses the method.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    const body = JSON.stringify({ message: 'Method Not Allowed: CONNECT is not served' });
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   server.on('clientError', (_error, socket) => {

@@ -97,6 +97,13 @@ export function statusForSqlState(code: string, message: string, isAnon: boolean
       return 500;
     case '57P01':
       return 503;
+    case '54000':
+    case '54011':
+    case '54023':
+      // PostgREST answers 500, but these limits (7 array dimensions in a filter value, 1,700 selected
+      // columns, too many function arguments) are reached only by the shape of the request: the
+      // client must change it, so say so. 54001 (stack depth) stays 500: a runaway function hits it.
+      return 400;
   }
   if (['0L', '0P', '28'].includes(two)) return 403;
   if (['08', '53'].includes(two)) return 503;

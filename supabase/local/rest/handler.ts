@@ -41,7 +41,7 @@ function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
   };
 }
 
-export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache): ServiceHandler {
+export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, timezones: ReadonlySet<string>): ServiceHandler {
   const maxRows = ctx.config.api.maxRows;
 
   async function handle(req: ServiceRequest): Promise<ServiceResponse> {
@@ -54,7 +54,7 @@ export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache):
       if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       return rootDocument(cache, schema);
     }
-    const prefs = parsePrefer(req.headers.prefer);
+    const prefs = parsePrefer(req.headers.prefer, timezones);
     checkStrict(prefs);
     const accepted = negotiate(req.headers.accept);
     let planned: ReadPlan;

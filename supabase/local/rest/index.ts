@@ -14,7 +14,7 @@ import pg from 'pg';
 import { isConnectionError } from '../shared/db-errors.ts';
 import type { ServiceContext, ServiceHandler } from '../shared/service.ts';
 import { createHandler } from './handler.ts';
-import { loadSchemaCache, type SchemaCache } from './schema-cache.ts';
+import { loadSchemaCache, loadTimezoneNames, type SchemaCache } from './schema-cache.ts';
 
 export interface RestService {
   handle: ServiceHandler;
@@ -25,6 +25,7 @@ export interface RestService {
 export async function createRestService(ctx: ServiceContext): Promise<RestService> {
   const schemas = ctx.config.api.schemas;
   let cache: SchemaCache = await loadSchemaCache(ctx.pools.authenticator, schemas);
+  const timezones = await loadTimezoneNames(ctx.pools.authenticator);
   let closed = false;
   let listener: pg.Client | undefined;
   let reloading: Promise<void> | undefined;
@@ -103,7 +104,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
   await listen();
 
   return {
-    handle: createHandler(ctx, () => cache),
+    handle: createHandler(ctx, () => cache, timezones),
     reloadSchema,
     async close() {
       closed = true;

@@ -106,31 +106,42 @@ function parseList(raw: string, whole: string): string[] {
   return values;
 }
 
+/**
+ * How deeply `and(…)`/`or(…)` may nest. The parser and the SQL built from the tree recurse once per
+ * level, so without a bound a tree 3,000 deep overflowed the stack and answered 500; real filters
+ * nest a handful of levels.
+ */
+export const MAX_LOGIC_DEPTH = 100;
+
 /** The value of an `or`/`and` parameter: `(cond,cond,…)`. */
 export function parseLogic(op: 'and' | 'or', negate: boolean, text: string): Logic {
   const s = new Scanner(text, 'logic tree');
-  const logic = logicBody(s, op, negate, text);
+  const logic = logicBody(s, op, negate, text, 1);
   if (!s.done()) s.fail('end of input');
   return logic;
 }
 
-function logicBody(s: Scanner, op: 'and' | 'or', negate: boolean, whole: string): Logic {
+function logicBody(s: Scanner, op: 'and' | 'or', negate: boolean, whole: string, level: number): Logic {
+  if (level > MAX_LOGIC_DEPTH) {
+    throw parseError(`"failed to parse logic tree (${whole})"`,
+      `and/or nest more than ${MAX_LOGIC_DEPTH} levels deep at position ${s.pos + 1}`);
+  }
   if (!s.eat('(')) s.fail('"("');
   const children: Condition[] = [];
   do {
-    children.push(logicElement(s, whole));
+    children.push(logicElement(s, whole, level));
   } while (s.eat(','));
   if (!s.eat(')')) s.fail('")" or ","');
   return { kind: 'logic', op, negate, children };
 }
 
-function logicElement(s: Scanner, whole: string): Condition {
+function logicElement(s: Scanner, whole: string, level: number): Condition {
   for (const [prefix, op, negate] of [
     ['not.and(', 'and', true], ['not.or(', 'or', true], ['and(', 'and', false], ['or(', 'or', false],
   ] as const) {
     if (s.startsWith(prefix)) {
       s.pos += prefix.length - 1;
-      return logicBody(s, op, negate, whole);
+      return logicBody(s, op, negate, whole, level + 1);
     }
   }
   const field = s.field();

@@ -1,7 +1,7 @@
 /** The REST query grammar on its own: what parses, into what, and what is refused with PGRST100. */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
-import { parseLogic, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
+import { MAX_LOGIC_DEPTH, parseLogic, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
 import { parseSelect } from './parse-select.ts';
 import { negotiate, parsePrefer } from './prefer.ts';
 
@@ -68,6 +68,14 @@ describe('filters', () => {
     expect(refusal(() => parseLogic('or', false, '(a.eq.1'))).toEqual({ status: 400, code: 'PGRST100' });
   });
 
+  it(`reads logic trees ${MAX_LOGIC_DEPTH} levels deep and refuses deeper ones with PGRST100, whatever the depth`, () => {
+    const nested = (levels: number) => `(${'or('.repeat(levels - 1)}a.eq.1${')'.repeat(levels - 1)})`;
+    expect(parseLogic('or', false, nested(MAX_LOGIC_DEPTH)).kind).toBe('logic');
+    for (const levels of [MAX_LOGIC_DEPTH + 1, 3000, 50_000]) {
+      expect(refusal(() => parseLogic('or', false, nested(levels))), String(levels)).toEqual({ status: 400, code: 'PGRST100' });
+    }
+  });
+
   it('reads order terms and splits embed paths', () => {
     expect(parseOrder('a.desc.nullslast,b,data->>k.asc')).toEqual([
       { field: { name: 'a', path: [] }, direction: 'desc', nulls: 'last' },
@@ -82,8 +90,23 @@ describe('filters', () => {
 
 describe('headers', () => {
   it('splits comma-joined preferences and keeps the invalid ones for handling=strict', () => {
-    const prefs = parsePrefer('return=representation, count=exact,missing=default, bogus=1');
+    const prefs = parsePrefer('return=representation, count=exact,missing=default, bogus=1', new Set());
     expect(prefs).toMatchObject({ return: 'representation', count: 'exact', missing: 'default', invalid: ['bogus=1'] });
+  });
+
+  it('treats names of Object.prototype members as unknown preferences', () => {
+    const prefs = parsePrefer('constructor=x, __proto__=y, toString, return=minimal', new Set());
+    expect(prefs).toMatchObject({ return: 'minimal', invalid: ['constructor=x', '__proto__=y', 'toString'] });
+  });
+
+  it('takes a timezone only when Postgres knows the zone; any other is an invalid preference', () => {
+    const zones = new Set(['UTC', 'Europe/Paris']);
+    expect(parsePrefer('timezone=Europe/Paris', zones)).toMatchObject({ timezone: 'Europe/Paris', invalid: [] });
+    for (const zone of ['Not/AZone', 'europe/paris', "UTC'; select 1", '']) {
+      const prefs = parsePrefer(`timezone=${zone}`, zones);
+      expect(prefs.timezone, zone).toBeUndefined();
+      expect(prefs.invalid, zone).toEqual([`timezone=${zone}`]);
+    }
   });
 
   it('negotiates media types', () => {

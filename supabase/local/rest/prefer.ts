@@ -24,8 +24,12 @@ const allowed: Record<string, string[]> = {
   handling: ['strict', 'lenient'],
 };
 
-/** supabase-js `append`s each preference, so the server sees them comma-joined. */
-export function parsePrefer(header: string | undefined): Preferences {
+/**
+ * supabase-js `append`s each preference, so the server sees them comma-joined. As PostgREST, a
+ * `timezone=` that is not one of Postgres' `pg_timezone_names` is an invalid preference: ignored, or
+ * 400 PGRST122 with `handling=strict`, never handed to Postgres (which refused it mid-transaction).
+ */
+export function parsePrefer(header: string | undefined, timezones: ReadonlySet<string>): Preferences {
   const prefs: Preferences = { applied: [], invalid: [] };
   if (!header) return prefs;
   for (const raw of header.split(',')) {
@@ -36,9 +40,9 @@ export function parsePrefer(header: string | undefined): Preferences {
     const value = eq < 0 ? '' : item.slice(eq + 1).trim();
     if (key === 'max-affected' && /^\d+$/.test(value)) {
       prefs.maxAffected = Number(value);
-    } else if (key === 'timezone' && value !== '') {
+    } else if (key === 'timezone' && timezones.has(value)) {
       prefs.timezone = value;
-    } else if (allowed[key]?.includes(value)) {
+    } else if (Object.hasOwn(allowed, key) && allowed[key]!.includes(value)) {
       (prefs as unknown as Record<string, string>)[key] = value;
     } else {
       prefs.invalid.push(item);

@@ -78,8 +78,13 @@ export function topRange(req: ServiceRequest, root: Pick<ReadNode, 'offset' | 'l
   if (header !== undefined && (req.headers['range-unit'] ?? 'items') === 'items') {
     const match = /^(?:items=)?(\d+)-(\d*)$/.exec(header.trim());
     if (!match) throw new ApiError(416, 'PGRST103', 'Requested range not satisfiable', `Invalid Range header: ${header}`);
+    // Digits past 2^53 would reach the SQL as `1e+23` or `Infinity`: a start that far is past any
+    // row, an end that far is no end.
     const a = Number(match[1]);
-    const b = match[2] === '' ? Infinity : Number(match[2]);
+    if (!Number.isSafeInteger(a)) {
+      throw new ApiError(416, 'PGRST103', 'Requested range not satisfiable', `The range starts past any row: ${header}`);
+    }
+    const b = match[2] === '' || !Number.isSafeInteger(Number(match[2])) ? Infinity : Number(match[2]);
     if (b < a) throw new ApiError(416, 'PGRST103', 'Requested range not satisfiable', null);
     start = Math.max(start, a);
     end = Math.min(end, b);

@@ -223,3 +223,9 @@ function toFunction(row: Record<string, any>, tables: Map<string, Table>): DbFun
     volatility: row.volatility,
   };
 }
+
+/** The zone names `Prefer: timezone=` accepts, as PostgREST reads them; they do not change at run time. */
+export async function loadTimezoneNames(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ name: string }>('select name from pg_catalog.pg_timezone_names');
+  return new Set(rows.map((row) => row.name));
+}

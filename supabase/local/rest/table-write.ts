@@ -2,6 +2,7 @@
  * POST (insert/upsert), PATCH and DELETE: the data-modifying CTE, then the representation selected
  * from its RETURNING rows, with embeds, exactly like a read.
  */
+import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json.ts';
 import type { ServiceRequest } from '../shared/service.ts';
 import { ApiError, unsupported } from './errors.ts';
 import { conditionSql } from './build-read.ts';
@@ -20,6 +21,10 @@ export function parseJsonBody(req: ServiceRequest): unknown {
   if (text.trim() === '') {
     if (req.method === 'DELETE') return undefined;
     throw new ApiError(400, 'PGRST102', 'Empty or invalid json');
+  }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ApiError(400, 'PGRST102', 'Empty or invalid json',
+      `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
   }
   try {
     return JSON.parse(text);
