@@ -74,13 +74,14 @@ export async function balanceOf(accountId: string): Promise<number> {
 
 export async function createTicket(
   customer: SeededUser,
-  input: { subject: string; body?: string; preApproved: boolean; upgradeFrom?: string; upgradeTo?: string },
+  input: { subject: string; body?: string; preApproved: boolean; upgradeFrom?: string; upgradeTo?: string; preApprovalCeiling?: number },
 ) {
   const { data, error } = await customer.client.rpc('create_ticket', {
     p_subject: input.subject,
     p_body: input.body ?? `Details of "${input.subject}".`,
     p_pre_approved: input.preApproved,
     ...(input.upgradeFrom && { p_upgrade_from: input.upgradeFrom, p_upgrade_to: input.upgradeTo }),
+    ...(input.preApprovalCeiling && { p_pre_approval_ceiling: input.preApprovalCeiling }),
   });
   if (error) throw error;
   return data;

@@ -67,7 +67,14 @@ test('the ticket view with each dialog open passes axe, and focus returns after 
   const customer = await createUser(uniqueEmail('cust'));
   await giveCredits(customer.accountId, 100);
   const engineer = await createUser(uniqueEmail('eng'), 'engineer');
-  const ticket = await createTicket(customer, { subject: 'Accessibility check ticket', preApproved: true, upgradeFrom: '4.3.1', upgradeTo: '4.3.9' });
+  // Agreed in advance up to 50 credits, so the 50-credit upgrade is charged at once and Refund has something to refund.
+  const ticket = await createTicket(customer, {
+    subject: 'Accessibility check ticket',
+    preApproved: true,
+    upgradeFrom: '4.3.1',
+    upgradeTo: '4.3.9',
+    preApprovalCeiling: 50,
+  });
 
   await signIn(page, engineer.email, `/staff/tickets/${ticket.number}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Accessibility check ticket');
