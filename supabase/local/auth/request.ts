@@ -1,5 +1,5 @@
 /** Reading GoTrue requests: JSON bodies, the e-mail and password rules, and Go's timestamp format. */
-import { jsonDepth, jsonHasNul, MAX_JSON_DEPTH } from '../shared/json.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json.ts';
 import type { ServiceRequest } from '../shared/service.ts';
 import type { ProjectConfig } from '../shared/project-config.ts';
 import { AuthError, badRequest } from './errors.ts';
@@ -13,9 +13,6 @@ export function readJson(req: ServiceRequest): Json {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     throw badRequest('bad_json', `Could not parse request body as JSON: nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
-  if (jsonHasNul(text)) {
-    throw badRequest('bad_json', 'Could not parse request body as JSON: strings cannot contain \\u0000 (NUL)');
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -24,6 +21,13 @@ export function readJson(req: ServiceRequest): Json {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw badRequest('bad_json', 'Could not parse request body as JSON: expected an object');
+  }
+  // Valid JSON that Postgres cannot store (a NUL anywhere: e-mail, token, metadata) is refused here,
+  // naming the field, before any endpoint reads it.
+  for (const [key, field] of Object.entries(value)) {
+    const problem = unstorable(key);
+    if (problem) throw badRequest('validation_failed', `The request body cannot have a key containing ${problem}`);
+    checkStorable(field, key);
   }
   return value as Json;
 }
