@@ -26,6 +26,7 @@ import {
   type Person,
   ticket,
   type TicketRow,
+  createCustomerWith,
 } from './support.ts';
 
 checkInvariantsAfterAll();
@@ -38,11 +39,7 @@ beforeAll(async () => {
 });
 
 /** A customer with exactly `credits` in their account. */
-async function customerWith(credits: number): Promise<Person> {
-  const customer = await createPerson();
-  if (credits > 0) await adjustCredits(admin, customer.accountId, credits);
-  return customer;
-}
+const customerWith = (credits: number): Promise<Person> => createCustomerWith(admin, credits);
 
 function charges(lines: Awaited<ReturnType<typeof ledger>>, ticketId: string) {
   return lines.filter((line) => line.ticket_id === ticketId).map(({ kind, amount, balance_after }) => ({ kind, amount, balance_after }));

@@ -11,7 +11,6 @@ import {
   balance,
   checkInvariantsAfterAll,
   createCast,
-  createPerson,
   createTicket,
   eventKinds,
   expectError,
@@ -21,6 +20,7 @@ import {
   type Person,
   ticket,
   type TicketRow,
+  createCustomerWith,
 } from './support.ts';
 
 checkInvariantsAfterAll();
@@ -32,11 +32,7 @@ beforeAll(async () => {
   ({ engineer, admin } = await createCast());
 });
 
-async function customerWith(credits: number): Promise<Person> {
-  const customer = await createPerson();
-  if (credits > 0) await adjustCredits(admin, customer.accountId, credits);
-  return customer;
-}
+const customerWith = (credits: number): Promise<Person> => createCustomerWith(admin, credits);
 
 async function reassess(ticketId: string, category: string, credits: number | null = null, reason = 'Turned out differently') {
   return ok(

@@ -6,12 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  adjustCredits,
   assess,
   balance,
   checkInvariantsAfterAll,
   createCast,
-  createPerson,
   createTicket,
   eventKinds,
   expectError,
@@ -21,6 +19,7 @@ import {
   type Person,
   ticket,
   type TicketRow,
+  createCustomerWith,
 } from './support.ts';
 
 checkInvariantsAfterAll();
@@ -32,11 +31,7 @@ beforeAll(async () => {
   ({ engineer, admin } = await createCast());
 });
 
-async function customerWith(credits: number): Promise<Person> {
-  const customer = await createPerson();
-  if (credits > 0) await adjustCredits(admin, customer.accountId, credits);
-  return customer;
-}
+const customerWith = (credits: number): Promise<Person> => createCustomerWith(admin, credits);
 
 describe('confirming the price the customer saw', () => {
   it('a quote re-priced between the view and the click charges nothing and says so; the new price confirmed is charged', async () => {

@@ -139,6 +139,13 @@ export async function adjustCredits(admin: Person, accountId: string, amount: nu
   ok(await admin.client.rpc('adjust_credits', { p_account_id: accountId, p_amount: amount, p_note: note, p_idempotency_key: crypto.randomUUID() }), 'adjust_credits');
 }
 
+/** A new customer whose balance an admin set to `credits` (none when 0). */
+export async function createCustomerWith(admin: Person, credits: number): Promise<Person> {
+  const customer = await createPerson();
+  if (credits > 0) await adjustCredits(admin, customer.accountId, credits);
+  return customer;
+}
+
 export interface TicketRow {
   id: string;
   number: number;
