@@ -95,7 +95,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     beforeRestart: options.beforePostgresRestart,
   });
   const cleanup: Array<() => Promise<unknown>> = [() => postgres.stop()];
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
+    postgres.expectShutdown();
     for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.error('stack', 'stop step failed', error));
     cleanup.length = 0;
   };
@@ -120,7 +123,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       });
       cleanup.push(() => pool.end());
     }
-    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log };
+    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log, stopping: () => stopping };
 
     const [rest, auth, functions] = await Promise.all([
       createRestService(ctx),

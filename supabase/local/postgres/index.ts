@@ -40,6 +40,11 @@ export interface PostgresServer {
   /** True when this start created the cluster (so bootstrap, migrations and seed must run). */
   fresh: boolean;
   url(user: string, password?: string): string;
+  /**
+   * Says the stack is stopping: from now on the postmaster exiting is expected (Ctrl-C reaches it too)
+   * and is not restarted. stop() still shuts down whatever runs.
+   */
+  expectShutdown(): void;
   /** `up` while the postmaster runs, `down` while the stack starts it again, `stopped` after stop(). */
   readonly state: 'up' | 'down' | 'stopped';
   /** Process id of the running postmaster, if one runs. */
@@ -302,8 +307,9 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
   let state: 'up' | 'down' | 'stopped' = 'down';
   let restarting: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  let shuttingDown = false;
   // A function, not a comparison, so that TypeScript does not narrow `state` across awaits.
-  const stopped = () => state === 'stopped';
+  const stopped = () => state === 'stopped' || shuttingDown;
 
   const pause = (ms: number) =>
     new Promise<void>((resolvePromise) => {
@@ -325,7 +331,7 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     started.once('exit', (code, signal) => {
       if (child !== started) return;
       child = undefined;
-      if (state === 'stopped') return;
+      if (stopped()) return;
       state = 'down';
       log.error('postgres', `Postgres exited unexpectedly (${signal ?? `exit code ${code}`}); starting it again`);
       restarting = restart().finally(() => (restarting = undefined));
@@ -373,6 +379,9 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     },
     get pid() {
       return child?.pid;
+    },
+    expectShutdown: () => {
+      shuttingDown = true;
     },
     stop: async () => {
       if (state === 'stopped') return;

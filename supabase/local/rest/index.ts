@@ -71,7 +71,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
       dropped = true;
       if (listener === client) listener = undefined;
       client.end().catch(() => undefined);
-      if (closed) return;
+      if (closed || ctx.stopping?.()) return;
       // While Postgres restarts every attempt fails the same way: say so once.
       if (failures === 0) {
         if (isConnectionError(error)) ctx.log.info('rest', 'schema listener lost its connection; reconnecting');

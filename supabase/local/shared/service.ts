@@ -51,6 +51,11 @@ export interface ServiceContext {
   /** Absolute path of the project's `supabase/` folder. */
   supabaseDir: string;
   log: Logger;
+  /**
+   * True once the stack has begun to stop. Ctrl-C reaches Postgres as well (one process group), so it
+   * may go away while the services are still closing: that is no failure worth reporting or repairing.
+   */
+  stopping?: () => boolean;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ServiceResponse {
