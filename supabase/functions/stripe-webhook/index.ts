@@ -9,7 +9,8 @@
  * - an order is credited (or failed) only when the event's Checkout Session is the one stored on the
  *   order, and credited only for the order's amount and currency. A mismatch changes no order: the event
  *   is kept with its problem for an admin to resolve, and answered 200, as a retry cannot make it match;
- * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost. A missing
+ * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost: a 503
+ *   temporarily_unavailable while the database cannot be reached, a 500 for anything else. A missing
  *   signing secret is a configuration error: logged when the function starts, answered 503.
  */
 import { jsonResponse } from '../_shared/cors.ts';
