@@ -20,14 +20,21 @@ const noPersistence = { auth: { persistSession: false, autoRefreshToken: false, 
 export interface PaymentStack {
   running: RunningStack;
   apiUrl: string;
+  /** The throwaway data directory (Postgres's files are in `<dataDir>/postgres`). */
+  dataDir: string;
   anonClient(): SupabaseClient;
   serviceClient(): SupabaseClient;
   sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
+export interface PaymentStackOptions {
+  /** Passed to the stack: awaited before it restarts a Postgres that died, so a test can hold the outage. */
+  beforePostgresRestart?: () => Promise<void>;
+}
+
 /** A fresh stack serving supabase/functions with the given function environment, in a throwaway data dir. */
-export async function startPaymentStack(functionsEnv: Record<string, string>): Promise<PaymentStack> {
+export async function startPaymentStack(functionsEnv: Record<string, string>, options: PaymentStackOptions = {}): Promise<PaymentStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-checkout-'));
   let running: RunningStack;
   try {
@@ -38,6 +45,7 @@ export async function startPaymentStack(functionsEnv: Record<string, string>): P
       reset: true,
       quiet: true,
       functionsEnv: { SITE_URL, ...functionsEnv },
+      beforePostgresRestart: options.beforePostgresRestart,
     });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -54,9 +62,13 @@ export async function startPaymentStack(functionsEnv: Record<string, string>): P
     }
   }
   const pool = new pg.Pool({ connectionString: running.dbUrl, max: 4 });
+  // An idle connection dies with the server when a test kills Postgres; the pool drops it and the next
+  // query connects afresh. Unheard, that 'error' event would be an uncaught exception failing the run.
+  pool.on('error', () => {});
   return {
     running,
     apiUrl: running.apiUrl,
+    dataDir,
     anonClient: () => createClient(running.apiUrl, running.keys.anonKey, noPersistence),
     serviceClient: () => createClient(running.apiUrl, running.keys.serviceRoleKey, noPersistence),
     sql: async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows,

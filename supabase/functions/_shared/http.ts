@@ -8,8 +8,8 @@ import { badRequest, HttpError } from './errors.ts';
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    if (error.status >= 500) console.error(`${error.code}: ${error.message}`);
-    return jsonResponse({ error: { code: error.code, message: error.message } }, error.status);
+    if (error.status >= 500) console.error(`${error.code}: ${error.detail ?? error.message}`);
+    return jsonResponse({ error: { code: error.code, message: error.message } }, error.status, error.headers);
   }
   console.error('unexpected error:', error);
   return jsonResponse(

@@ -3,6 +3,7 @@
  * SQL functions of DESIGN §5. They lock the order, credit it once (ledger key `order:<id>`), notify the
  * customer and charge tickets waiting for credits, so calling them twice, or concurrently, is safe.
  */
+import { databaseError } from './errors.ts';
 import { adminClient } from './supabase.ts';
 
 export interface Order {
@@ -31,12 +32,13 @@ export type PaymentOutcome =
   | { ok: false; refusal: 'not_found' | 'invalid_state'; message: string };
 
 async function callPaymentFunction(name: string, args: Record<string, unknown>): Promise<PaymentOutcome> {
-  const { data, error } = await adminClient().rpc(name, args).single<Order>();
+  const result = await adminClient().rpc(name, args).single<Order>();
+  const { data, error } = result;
   if (!error) return { ok: true, order: data };
   if (error.code === 'PT404') return { ok: false, refusal: 'not_found', message: error.details || error.message };
   if (error.code === 'PT409') return { ok: false, refusal: 'invalid_state', message: error.details || error.message };
   // Anything else (database down, a bug) must surface as a 5xx so the provider retries.
-  throw new Error(`${name} failed: ${error.code} ${error.message} ${error.details ?? ''}`);
+  throw databaseError(name, result);
 }
 
 /** Marks the order paid and issues its credits (once; an already paid order comes back unchanged). */

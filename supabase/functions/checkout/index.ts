@@ -6,7 +6,7 @@
  */
 import { jsonResponse } from '../_shared/cors.ts';
 import { DEFAULT_SITE_URL, paymentSettings, type PaymentSettings } from '../_shared/env.ts';
-import { badRequest, HttpError } from '../_shared/errors.ts';
+import { badRequest, databaseError, HttpError } from '../_shared/errors.ts';
 import { isUuid, postHandler, readJsonObject } from '../_shared/http.ts';
 import { failOrder, ORDER_COLUMNS, type Order } from '../_shared/orders.ts';
 import { Stripe, stripeClient } from '../_shared/stripe.ts';
@@ -22,12 +22,12 @@ interface CreditPackage {
 }
 
 async function packageForSale(packageId: string): Promise<CreditPackage> {
-  const { data, error } = await adminClient()
+  const { data, error, status } = await adminClient()
     .from('credit_packages')
     .select('id, name, credits, price_cents, currency, active')
     .eq('id', packageId)
     .maybeSingle<CreditPackage>();
-  if (error) throw new Error(`reading credit_packages failed: ${error.message}`);
+  if (error) throw databaseError('reading credit_packages', { error, status });
   if (!data) throw badRequest('unknown_package', 'There is no such credit package. Choose one of the packages on offer.');
   if (!data.active) throw badRequest('package_unavailable', `The ${data.name} package is no longer on sale. Choose another package.`);
   return data;
@@ -35,14 +35,14 @@ async function packageForSale(packageId: string): Promise<CreditPackage> {
 
 /** The buyer's personal wallet: the account they own (made for them at sign-up). */
 async function personalAccountId(userId: string): Promise<string> {
-  const { data, error } = await adminClient()
+  const { data, error, status } = await adminClient()
     .from('account_members')
     .select('account_id')
     .eq('user_id', userId)
     .eq('role', 'owner')
     .limit(1)
     .maybeSingle<{ account_id: string }>();
-  if (error) throw new Error(`reading account_members failed: ${error.message}`);
+  if (error) throw databaseError('reading account_members', { error, status });
   if (!data) throw new HttpError(409, 'no_account', 'Your sign-in has no credit account to add credits to. Please contact support.');
   return data.account_id;
 }
@@ -53,14 +53,14 @@ async function personalAccountId(userId: string): Promise<string> {
  * price are copied there from the package, so a later price change never touches it.
  */
 async function openOrder(userId: string, accountId: string, pkg: CreditPackage, provider: Order['provider']): Promise<Order> {
-  const { data, error } = await adminClient()
+  const { data, error, status } = await adminClient()
     .rpc('service_role_open_order', { p_user_id: userId, p_account_id: accountId, p_package_id: pkg.id, p_provider: provider })
     .select(ORDER_COLUMNS)
     .single<Order>();
   if (error) {
     // The package went off sale between our read and the insert.
     if (error.code === 'PT409' || error.code === 'PT404') throw new HttpError(409, 'package_unavailable', `${error.details} Choose another package.`);
-    throw new Error(`opening the order failed: ${error.code} ${error.message} ${error.details ?? ''}`);
+    throw databaseError('opening the order', { error, status });
   }
   return data;
 }
@@ -118,8 +118,8 @@ async function stripeCheckoutUrl(settings: PaymentSettings, order: Order, email:
   if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
 
   if (order.provider_session_id !== session.id) {
-    const { error } = await adminClient().from('orders').update({ provider_session_id: session.id }).eq('id', order.id);
-    if (error) throw new Error(`saving the session id of order ${order.id} failed: ${error.message}`);
+    const { error, status } = await adminClient().from('orders').update({ provider_session_id: session.id }).eq('id', order.id);
+    if (error) throw databaseError(`saving the session id of order ${order.id}`, { error, status });
   }
   return session.url;
 }

@@ -9,12 +9,13 @@
  * - an order is credited (or failed) only when the event's Checkout Session is the one stored on the
  *   order, and credited only for the order's amount and currency. A mismatch changes no order: the event
  *   is kept with its problem for an admin to resolve, and answered 200, as a retry cannot make it match;
- * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost. A missing
+ * - anything unexpected is a 5xx, so Stripe retries later instead of the payment being lost: a 503
+ *   temporarily_unavailable while the database cannot be reached, a 500 for anything else. A missing
  *   signing secret is a configuration error: logged when the function starts, answered 503.
  */
 import { jsonResponse } from '../_shared/cors.ts';
 import { MISSING_WEBHOOK_SECRET, stripeWebhookSecret } from '../_shared/env.ts';
-import { HttpError } from '../_shared/errors.ts';
+import { databaseError, HttpError } from '../_shared/errors.ts';
 import { isUuid, postHandler } from '../_shared/http.ts';
 import { failOrder, fulfilOrder, ORDER_COLUMNS, type Order, type PaymentOutcome } from '../_shared/orders.ts';
 import { Stripe, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from '../_shared/stripe.ts';
@@ -46,29 +47,29 @@ async function verifiedEvent(req: Request, secret: string): Promise<Stripe.Event
 /** Records the event; false when it was recorded before and has already been processed. */
 async function recordEvent(event: Stripe.Event): Promise<boolean> {
   const admin = adminClient();
-  const { data: inserted, error } = await admin
+  const { data: inserted, error, status } = await admin
     .from('payment_events')
     .upsert({ id: event.id, type: event.type, payload: event }, { onConflict: 'id', ignoreDuplicates: true })
     .select('id');
-  if (error) throw new Error(`recording event ${event.id} failed: ${error.message}`);
+  if (error) throw databaseError(`recording event ${event.id}`, { error, status });
   if (inserted.length > 0) return true;
 
-  const { data: existing, error: readError } = await admin
+  const { data: existing, error: readError, status: readStatus } = await admin
     .from('payment_events')
     .select('processed_at')
     .eq('id', event.id)
     .single<{ processed_at: string | null }>();
-  if (readError) throw new Error(`reading event ${event.id} failed: ${readError.message}`);
+  if (readError) throw databaseError(`reading event ${event.id}`, { error: readError, status: readStatus });
   return existing.processed_at === null;
 }
 
 async function markProcessed(eventId: string): Promise<void> {
-  const { error } = await adminClient()
+  const { error, status } = await adminClient()
     .from('payment_events')
     .update({ processed_at: new Date().toISOString() })
     .eq('id', eventId)
     .is('processed_at', null);
-  if (error) throw new Error(`marking event ${eventId} processed failed: ${error.message}`);
+  if (error) throw databaseError(`marking event ${eventId} processed`, { error, status });
 }
 
 /** Our order id, set by `checkout` in the session's metadata and client_reference_id. */
@@ -84,8 +85,8 @@ function paymentIdOf(session: CheckoutSession): string {
 }
 
 async function orderById(orderId: string): Promise<Order | null> {
-  const { data, error } = await adminClient().from('orders').select(ORDER_COLUMNS).eq('id', orderId).maybeSingle<Order>();
-  if (error) throw new Error(`reading order ${orderId} failed: ${error.message}`);
+  const { data, error, status } = await adminClient().from('orders').select(ORDER_COLUMNS).eq('id', orderId).maybeSingle<Order>();
+  if (error) throw databaseError(`reading order ${orderId}`, { error, status });
   return data;
 }
 
@@ -109,8 +110,8 @@ function mismatchOf(order: Order | null, session: CheckoutSession, crediting: bo
 }
 
 async function recordProblem(eventId: string, orderId: string, problem: string): Promise<void> {
-  const { error } = await adminClient().from('payment_events').update({ order_id: orderId, problem }).eq('id', eventId);
-  if (error) throw new Error(`recording the problem of event ${eventId} failed: ${error.message}`);
+  const { error, status } = await adminClient().from('payment_events').update({ order_id: orderId, problem }).eq('id', eventId);
+  if (error) throw databaseError(`recording the problem of event ${eventId}`, { error, status });
 }
 
 async function applyEvent(event: Stripe.Event): Promise<Handling> {

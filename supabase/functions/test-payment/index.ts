@@ -7,7 +7,7 @@
  */
 import { jsonResponse } from '../_shared/cors.ts';
 import { paymentSettings } from '../_shared/env.ts';
-import { badRequest, HttpError } from '../_shared/errors.ts';
+import { badRequest, databaseError, HttpError } from '../_shared/errors.ts';
 import { isUuid, postHandler, readJsonObject } from '../_shared/http.ts';
 import { failOrder, fulfilOrder, ORDER_COLUMNS, type Order } from '../_shared/orders.ts';
 import { requireCaller } from '../_shared/supabase.ts';
@@ -42,12 +42,12 @@ Deno.serve(
     const outcome = body.outcome as Outcome;
 
     // Read as the caller: RLS hides other accounts' orders, so they look just like unknown ones.
-    const { data: order, error } = await caller.client
+    const { data: order, error, status } = await caller.client
       .from('orders')
       .select(ORDER_COLUMNS)
       .eq('id', body.order_id)
       .maybeSingle<Order>();
-    if (error) throw new Error(`reading order ${body.order_id} failed: ${error.message}`);
+    if (error) throw databaseError(`reading order ${body.order_id}`, { error, status });
     if (!order) throw new HttpError(404, 'order_not_found', 'There is no such order among yours.');
     // Staff and other members of a shared account can see the order; only its buyer pays for it.
     if (order.user_id !== caller.user.id) throw new HttpError(403, 'not_your_order', 'Only the customer who placed this order can pay for it.');

@@ -47,7 +47,11 @@ function relay(port: number, agent: Agent, req: ServiceRequest): Promise<Service
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
   headers['content-length'] = String(req.body.length);
-  headers['x-forwarded-for'] ??= req.ip;
+  // The client's address as the gateway determined it (trusting X-Forwarded-For only from the proxies in
+  // SUPABASE_LOCAL_TRUSTED_PROXIES), as hosted Supabase's edge tells a function; relayed as the client
+  // wrote them, these headers would let any caller pose as another address to a function reading them.
+  headers['x-forwarded-for'] = req.ip;
+  headers['x-real-ip'] = req.ip;
   const path = req.rawQuery ? `${req.path}?${req.rawQuery}` : req.path;
   return new Promise((resolvePromise, reject) => {
     const outgoing = httpRequest({ host: '127.0.0.1', port, method: req.method, path, headers, agent }, (res) => {

@@ -3,9 +3,14 @@
  * the suite's fixture functions (fixtures/functions/; `public-echo` has verify_jwt = false).
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../shared/keys.ts';
+import { freePort } from '../shared/ports.ts';
+import { startStack, type RunningStack } from '../stack.ts';
 import { anonClient, signedInClient, stack } from './helpers.ts';
 
 interface Echo {
@@ -17,6 +22,8 @@ interface Echo {
   contentType: string | null;
   apikey: boolean;
   custom: string | null;
+  forwardedFor: string | null;
+  realIp: string | null;
   user: { id: string; email?: string } | null;
   userError: string | null;
   env: Record<string, string | null>;
@@ -149,6 +156,57 @@ describe('functions: environment', () => {
     for (const secret of [stack.serviceRoleKey, stack.secretKey, stack.dbUrl, stack.jwtSecret]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe('functions: the client address', () => {
+  /** The echo fixture called with the anon key and the given headers, as any HTTP client can send them. */
+  async function echoWith(apiUrl: string, anonKey: string, headers: Record<string, string>): Promise<Echo> {
+    const response = await fetch(`${apiUrl}/functions/v1/echo`, {
+      method: 'POST',
+      headers: { apikey: anonKey, authorization: `Bearer ${anonKey}`, ...headers },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Echo;
+  }
+
+  it('tells the function the peer address, not the X-Forwarded-For or X-Real-IP a client wrote', async () => {
+    const echo = await echoWith(stack.apiUrl, stack.anonKey, { 'x-forwarded-for': '203.0.113.7', 'x-real-ip': '203.0.113.8' });
+    expect(echo.forwardedFor).toBe('127.0.0.1');
+    expect(echo.realIp).toBe('127.0.0.1');
+    const plain = await echoWith(stack.apiUrl, stack.anonKey, {});
+    expect(plain.forwardedFor, 'also when the client sent none').toBe('127.0.0.1');
+  });
+
+  describe('behind a trusted proxy', () => {
+    let proxied: RunningStack;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-functions-proxy-'));
+      proxied = await startStack({
+        port: await freePort(),
+        dbPort: await freePort(),
+        dataDir,
+        reset: true,
+        quiet: true,
+        functionsDir: join(import.meta.dirname, 'fixtures', 'functions'),
+        // This test's own requests come from 127.0.0.1: they play the proxy.
+        trustedProxies: ['127.0.0.1'],
+      });
+    });
+
+    afterAll(async () => {
+      await proxied?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('tells the function the client the proxy reported, not what the client prepended', async () => {
+      // The client wrote 198.51.100.1 itself; the proxy appended the address it saw, 203.0.113.7.
+      const echo = await echoWith(proxied.apiUrl, proxied.keys.anonKey, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' });
+      expect(echo.forwardedFor).toBe('203.0.113.7');
+      expect(echo.realIp).toBe('203.0.113.7');
+    });
   });
 });
 

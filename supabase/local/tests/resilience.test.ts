@@ -8,7 +8,7 @@
  */
 import { createClient, isAuthRetryableFetchError, type SupabaseClient } from '@supabase/supabase-js';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,27 +17,10 @@ import { SUPERUSER } from '../postgres/index.ts';
 import { DEMO_ANON_KEY } from '../shared/keys.ts';
 import { freePort } from '../shared/ports.ts';
 import { startStack, type RunningStack } from '../stack.ts';
+import { Hold, postmasterPid } from './postgres-hold.ts';
 
 const RECOVERY_LIMIT_MS = 30_000;
 const noPersistence = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
-
-/** What the stack awaits before restarting Postgres: `reached` once it wants to, `release()` to let it. */
-class Hold {
-  reached: Promise<void>;
-  private reach!: () => void;
-  private released: Promise<void>;
-  release!: () => void;
-
-  constructor() {
-    this.reached = new Promise((resolve) => (this.reach = resolve));
-    this.released = new Promise((resolve) => (this.release = resolve));
-  }
-
-  wait = (): Promise<void> => {
-    this.reach();
-    return this.released;
-  };
-}
 
 let hold = new Hold();
 hold.release();
@@ -58,10 +41,6 @@ async function sql<T extends pg.QueryResultRow>(text: string, asSuperuser = fals
   } finally {
     await client.end();
   }
-}
-
-function postmasterPid(): number {
-  return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 function headers(key = stack.keys.anonKey): Record<string, string> {
@@ -92,7 +71,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 /** Kills the postmaster and waits until the stack has noticed (and asks to start it again). */
 async function killPostgres(): Promise<Hold> {
   hold = new Hold();
-  process.kill(postmasterPid(), 'SIGKILL');
+  process.kill(postmasterPid(dataDir), 'SIGKILL');
   await hold.reached;
   return hold;
 }
@@ -253,10 +232,6 @@ describe('npm run stack when Postgres is killed', () => {
     rmSync(cliDataDir, { recursive: true, force: true });
   });
 
-  function cliPostmasterPid(): number {
-    return Number(readFileSync(join(cliDataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  }
-
   it('keeps running, answers again within 30 s, and still stops cleanly while Postgres is down', async () => {
     const port = await freePort();
     const dbPort = await freePort();
@@ -302,7 +277,7 @@ describe('npm run stack when Postgres is killed', () => {
     // One request holds a pooled connection while the server dies, others left theirs idle.
     const inFlight = fetch(`${api}/rest/v1/rpc/cli_sleep`, { method: 'POST', headers: anon, body: JSON.stringify({ seconds: 60 }) });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    process.kill(cliPostmasterPid(), 'SIGKILL');
+    process.kill(postmasterPid(cliDataDir), 'SIGKILL');
     expect((await inFlight).status).toBe(503);
 
     const took = await until(async () => (await read()).status === 200, RECOVERY_LIMIT_MS, 'REST back');
@@ -311,7 +286,7 @@ describe('npm run stack when Postgres is killed', () => {
     expect(await (await read()).json()).toEqual([{ note: 'committed before the kill' }]);
 
     // Stopping while Postgres is down: exit 0, and no Postgres started behind the stop's back.
-    process.kill(cliPostmasterPid(), 'SIGKILL');
+    process.kill(postmasterPid(cliDataDir), 'SIGKILL');
     started.kill('SIGTERM');
     expect(await exit, log).toBe(0);
     child = undefined;
