@@ -7,7 +7,7 @@ import { formatCredits } from '../../../lib/format';
 import { useCategories } from '../api/get-categories';
 import { useQueue } from '../api/get-queue';
 import type { QueueFilters } from '../schemas';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -87,7 +87,7 @@ export function QueueTable({ filters, userId }: { filters: QueueFilters; userId:
                   {row.subject}
                 </td>
                 <td className="px-3 py-2">
-                  <StatusBadge status={row.status} />
+                  <StatusBadge status={row.status} audience="staff" />
                 </td>
                 <td className="px-3 py-2">{row.customerEmail}</td>
                 <td className="px-3 py-2">{row.category ? `${categoryLabel(row.category, categories)} · ${formatCredits(row.quoted_credits ?? 0)}` : '—'}</td>
