@@ -1,4 +1,5 @@
-import type { CreditPackage, ProductRelease, TicketCategory } from './schemas';
+import type { TicketCategory } from '../../lib/ticket-categories';
+import type { CreditPackage, ProductRelease } from './schemas';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 

@@ -1,5 +1,6 @@
 import { formatCredits } from '../../lib/format';
-import type { Category, TicketRow } from './schemas';
+import type { TicketCategory as Category } from '../../lib/ticket-categories';
+import type { TicketRow } from './schemas';
 
 export type Outcome =
   | { kind: 'charge'; credits: number; balanceAfter: number }

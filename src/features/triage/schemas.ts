@@ -3,7 +3,6 @@ import type { Database } from '../../lib/database.types';
 import { TICKET_STATUSES } from '../../lib/ticket-status';
 
 export type TicketRow = Database['public']['Tables']['tickets']['Row'];
-export type Category = Database['public']['Tables']['ticket_categories']['Row'];
 
 /** The queue's filters, read from the URL so a view can be bookmarked and shared. */
 export const queueFiltersSchema = z.object({

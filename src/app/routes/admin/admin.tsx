@@ -1,5 +1,4 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { categoriesQueryOptions } from '../../../features/admin/api/get-categories';
 import { packagesQueryOptions } from '../../../features/admin/api/get-packages';
 import { releasesQueryOptions } from '../../../features/admin/api/get-releases';
 import { usersQueryOptions } from '../../../features/admin/api/search-users';
@@ -9,6 +8,7 @@ import { PackagesEditor } from '../../../features/admin/components/packages-edit
 import { PaymentProblems } from '../../../features/admin/components/payment-problems';
 import { ReleasesEditor } from '../../../features/admin/components/releases-editor';
 import { UsersEditor } from '../../../features/admin/components/users-editor';
+import { categoriesQueryOptions } from '../../../lib/ticket-categories-query';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { roleFor } from '../require-role';
 

@@ -1,5 +1,6 @@
 import { UpgradeCalculator } from '../../../features/catalogue/components/upgrade-calculator';
-import type { ProductRelease, TicketCategory } from '../../../features/catalogue/schemas';
+import type { ProductRelease } from '../../../features/catalogue/schemas';
+import type { TicketCategory } from '../../../lib/ticket-categories';
 import { QueryProvider } from '../../../lib/query-provider';
 
 /**

@@ -3,7 +3,7 @@ import { Link } from '../../../components/ui/link';
 import { SectionErrorBoundary } from '../../../components/ui/section-error-boundary';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
-import { categoriesRead } from '../../../features/catalogue/api/get-categories';
+import { categoriesRead } from '../../../lib/ticket-categories';
 import { packagesRead } from '../../../features/catalogue/api/get-packages';
 import { releasesRead } from '../../../features/catalogue/api/get-releases';
 import { CategoryTable } from '../../../features/catalogue/components/category-table';

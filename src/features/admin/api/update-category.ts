@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { adminKeys } from './keys';
+import { categoryKeys } from '../../../lib/ticket-categories';
 
 /**
  * A category's credits. For price-agreed categories the minimum moves with it, so "from N credits"
@@ -21,6 +21,7 @@ export function useUpdateCategoryCredits() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: updateCategoryCredits,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.categories() }),
+    // The shared key: the price list on every signed-in page of this tab shows the new price, not only the editor.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: categoryKeys.all }),
   });
 }

@@ -4,7 +4,8 @@ import { SelectField } from '../../../components/ui/fields';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { useUpgradeCost } from '../api/get-upgrade-cost';
 import { previewUpgradeCost } from '../pricing';
-import type { ProductRelease, TicketCategory } from '../schemas';
+import type { TicketCategory } from '../../../lib/ticket-categories';
+import type { ProductRelease } from '../schemas';
 
 /** The live price of an upgrade between two versions: the local preview at once, then the server's figure. */
 export function UpgradeCost({

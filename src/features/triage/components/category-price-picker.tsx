@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useReleaseVersions } from '../api/get-releases';
 import { useUpgradeCost } from '../api/get-upgrade-cost';
 import type { StaffTicket } from '../api/get-ticket';
-import type { Category } from '../schemas';
+import type { TicketCategory as Category } from '../../../lib/ticket-categories';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };

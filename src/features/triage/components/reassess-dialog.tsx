@@ -10,7 +10,8 @@ import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
-import { reasonSchema, type Category } from '../schemas';
+import type { TicketCategory as Category } from '../../../lib/ticket-categories';
+import { reasonSchema } from '../schemas';
 import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
