@@ -14,11 +14,7 @@ export const packageSchema = z.object({
 });
 export type CreditPackage = z.infer<typeof packageSchema>;
 
-export const releaseSchema = z.object({ version: z.string(), position: z.number() });
-export type ProductRelease = z.infer<typeof releaseSchema>;
-
 export const packageListSchema = z.array(packageSchema);
-export const releaseListSchema = z.array(releaseSchema);
 
 /** The calculator's input; the same shape is sent to `upgrade_cost`. */
 export const upgradeSchema = z

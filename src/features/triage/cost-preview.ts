@@ -1,5 +1,5 @@
 import { formatCredits } from '../../lib/format';
-import type { TicketCategory as Category } from '../../lib/ticket-categories';
+import type { TicketCategory as Category } from '../../lib/catalogue/categories';
 import type { TicketRow } from './schemas';
 
 export type Outcome =

@@ -6,7 +6,7 @@ import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
 import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/queries';
-import { categoriesQueryOptions, useCategories } from '../../../lib/ticket-categories-query';
+import { categoriesQueryOptions, useCategories } from '../../../lib/catalogue/queries';
 import { PackagePicker } from '../../../features/catalogue/components/package-picker';
 import { packageCovering } from '../../../features/catalogue/pricing';
 import { ticketQueryOptions, useTicket, type TicketDetail } from '../../../features/tickets/api/get-ticket';

@@ -1,6 +1,6 @@
 import { UpgradeCalculator } from '../../../features/catalogue/components/upgrade-calculator';
-import type { ProductRelease } from '../../../features/catalogue/schemas';
-import type { TicketCategory } from '../../../lib/ticket-categories';
+import type { ProductRelease } from '../../../lib/catalogue/releases';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { QueryProvider } from '../../../lib/query-provider';
 
 /**

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { errorMessage } from '../../../lib/error-message';
-import { useCategories } from '../../../lib/ticket-categories-query';
-import type { TicketCategory } from '../../../lib/ticket-categories';
+import { useCategories } from '../../../lib/catalogue/queries';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { useUpdateCategoryCredits } from '../api/update-category';
 import { categoryCreditsSchema } from '../schemas';
 

@@ -1,19 +1,13 @@
 /**
- * The catalogue reads as TanStack Query options (the categories are shared: lib/ticket-categories-query.ts), for the signed-in pages (buying more credits, a new
+ * The catalogue reads as TanStack Query options (the price list, which other features read too, is in lib/catalogue/queries.ts), for the signed-in pages (buying more credits, a new
  * ticket's upgrade price). A file of their own because the fetchers are also part of `/`'s first load,
  * which must not import TanStack Query (the product page reads them through lib/public-cache.ts).
  */
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { getPackages, PACKAGES_STALE_TIME } from './get-packages';
-import { getReleases, RELEASES_STALE_TIME } from './get-releases';
 import { catalogueKeys } from './keys';
 
 export const packagesQueryOptions = () =>
   queryOptions({ queryKey: catalogueKeys.packages(), queryFn: ({ signal }) => getPackages(signal), staleTime: PACKAGES_STALE_TIME });
 
 export const usePackages = () => useSuspenseQuery(packagesQueryOptions());
-
-export const releasesQueryOptions = () =>
-  queryOptions({ queryKey: catalogueKeys.releases(), queryFn: ({ signal }) => getReleases(signal), staleTime: RELEASES_STALE_TIME });
-
-export const useReleases = () => useSuspenseQuery(releasesQueryOptions());

@@ -10,5 +10,4 @@ export const triageKeys = {
   events: (ticketId: string) => [...triageKeys.all, 'events', ticketId] as const,
   customer: (accountId: string, userId: string | null) => [...triageKeys.all, 'customer', accountId, userId] as const,
   staffMembers: () => [...triageKeys.all, 'staff-members'] as const,
-  upgradeCost: (from: string, to: string) => [...triageKeys.all, 'upgrade-cost', from, to] as const,
 };

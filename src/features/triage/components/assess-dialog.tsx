@@ -9,7 +9,7 @@ import { useMoneyAction } from '../../../lib/money-action';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
-import type { TicketCategory as Category } from '../../../lib/ticket-categories';
+import type { TicketCategory as Category } from '../../../lib/catalogue/categories';
 import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 

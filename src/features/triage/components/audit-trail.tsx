@@ -1,6 +1,6 @@
 import { categoryNamer } from '../../../lib/category-label';
 import { describeTicketEvent } from '../../../lib/ticket-events';
-import { useCategories } from '../../../lib/ticket-categories-query';
+import { useCategories } from '../../../lib/catalogue/queries';
 import type { StaffTicket } from '../api/get-ticket';
 import { useTicketEvents } from '../api/get-ticket-events';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { SelectField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
-import { useCategories } from '../../../lib/ticket-categories-query';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useStaffMembers } from '../api/get-staff-members';
 import { statusLabel } from '../../../lib/labels';
 import { QUEUE_STATUS_ORDER } from '../../../lib/ticket-status';

@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
 import { categoryLabel } from '../../../lib/category-label';
 import { formatCredits } from '../../../lib/format';
-import { useCategories } from '../../../lib/ticket-categories-query';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useQueue } from '../api/get-queue';
 import type { QueueFilters } from '../schemas';
 import { StatusBadge } from '../../../components/ui/status-badge';

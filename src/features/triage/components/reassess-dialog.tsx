@@ -10,7 +10,7 @@ import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
-import type { TicketCategory as Category } from '../../../lib/ticket-categories';
+import type { TicketCategory as Category } from '../../../lib/catalogue/categories';
 import { reasonSchema } from '../schemas';
 import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';

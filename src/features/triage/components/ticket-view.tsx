@@ -5,7 +5,7 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { categoryLabel } from '../../../lib/category-label';
 import { formatCredits } from '../../../lib/format';
-import { useCategories } from '../../../lib/ticket-categories-query';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useCustomerSummary } from '../api/get-customer-summary';
 import type { StaffTicket } from '../api/get-ticket';
 import { AssessDialog } from './assess-dialog';
