@@ -12,9 +12,8 @@ import { recentActivityQueryOptions, useRecentActivity } from '../../../features
 import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../../../features/tickets/api/get-tickets';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
-import { categoryLabel } from '../../../lib/category-label';
 import { formatCredits, formatDateTime } from '../../../lib/format';
-import { describeTicketEvent } from '../../../lib/ticket-events';
+import { categoryLabel, describeTicketEvent } from '../../../lib/labels';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
 

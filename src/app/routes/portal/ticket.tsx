@@ -18,7 +18,7 @@ import { StatusBadge } from '../../../components/ui/status-badge';
 import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
 import { useAuthSession } from '../../../lib/auth-session';
-import { categoryNamer } from '../../../lib/category-label';
+import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';

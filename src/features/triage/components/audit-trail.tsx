@@ -1,5 +1,4 @@
-import { categoryNamer } from '../../../lib/category-label';
-import { describeTicketEvent } from '../../../lib/ticket-events';
+import { categoryNamer, describeTicketEvent } from '../../../lib/labels';
 import { useCategories } from '../../../lib/catalogue/queries';
 import type { StaffTicket } from '../api/get-ticket';
 import { useTicketEvents } from '../api/get-ticket-events';

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useCategories } from '../../../lib/catalogue/queries';
 import { useQueue } from '../api/get-queue';

@@ -3,7 +3,7 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';

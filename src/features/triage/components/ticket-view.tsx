@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useCategories } from '../../../lib/catalogue/queries';
 import { useCustomerSummary } from '../api/get-customer-summary';
