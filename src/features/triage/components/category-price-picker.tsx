@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { releasesQueryOptions, upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
 import type { StaffTicket } from '../api/get-ticket';
-import type { TicketCategory as Category } from '../../../lib/catalogue/categories';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
@@ -16,7 +16,7 @@ export type Priced =
   | { error: string }
   | { pending: true };
 
-export function usePrice(ticket: StaffTicket, category: Category | undefined, choice: PriceChoice): Priced {
+export function usePrice(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): Priced {
   const isUpgrade = category?.per_step_credits != null;
   const ticketVersions = ticket.upgrade_from && ticket.upgrade_to ? { from: ticket.upgrade_from, to: ticket.upgrade_to } : null;
   const chosen = !ticketVersions && choice.from && choice.to ? { from: choice.from, to: choice.to } : null;
@@ -48,7 +48,7 @@ export function CategoryPricePicker({
   priced,
 }: {
   ticket: StaffTicket;
-  categories: Category[];
+  categories: TicketCategory[];
   value: PriceChoice;
   onChange: (next: PriceChoice) => void;
   priced: Priced;
