@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { createUser, signIn, sql } from './staff-helpers';
+import { createTicket, createUser, signIn, sql } from './staff-helpers';
 
 /**
  * Admin changes that every visitor sees: the product page's price range and the release list. The
@@ -97,5 +97,32 @@ test('moving a release earlier swaps it with its neighbour in one step', async (
     await expect(releases.getByRole('alert')).toHaveCount(0);
   } finally {
     await sql('delete from public.product_releases where version in ($1, $2)', [earlier, later]);
+  }
+});
+
+test('a category price change reaches the staff pages already open in the same tab', async ({ page, uniqueEmail }) => {
+  const admin = await createUser(uniqueEmail('admin'), 'admin');
+  const customer = await createUser(uniqueEmail('customer'));
+  const ticket = await createTicket(customer, { subject: 'Which setting sends the order emails?', preApproved: false });
+  const [{ credits: before }] = (await sql<{ credits: number }>("select credits from public.ticket_categories where code = 'question'")) as [{ credits: number }];
+  try {
+    await signIn(page, admin.email, `/staff/tickets/${ticket.number}`);
+    const dialog = page.getByRole('dialog', { name: `Assess ticket #${ticket.number}` });
+    await page.getByRole('button', { name: 'Assess' }).click();
+    await expect(dialog.getByRole('radio', { name: `Question (level 1) — ${before} credits`, exact: false })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Within the app (no reload): the staff page's price list is still in the tab's cache.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const categories = page.getByRole('region', { name: 'Ticket categories' });
+    await categories.getByLabel('Credits of Question').fill(String(before + 1));
+    await categories.getByRole('button', { name: 'Save Question' }).click();
+    await expect(categories.getByRole('status')).toHaveText('Saved.');
+
+    await page.goBack();
+    await page.getByRole('button', { name: 'Assess' }).click();
+    await expect(dialog.getByRole('radio', { name: `Question (level 1) — ${before + 1} credits`, exact: false })).toBeVisible();
+  } finally {
+    await sql("update public.ticket_categories set credits = $1 where code = 'question'", [before]);
   }
 });

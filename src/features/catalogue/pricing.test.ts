@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoryPriceLabel, packageCovering, previewUpgradeCost, priceRange } from './pricing';
-import type { CreditPackage, TicketCategory } from './schemas';
+import type { TicketCategory } from '../../lib/catalogue/categories';
+import type { CreditPackage } from './schemas';
 
 const versions = ['4.2.0', '4.2.1', '4.3.0', '4.3.1', '4.3.2', '4.3.3', '4.3.4', '4.3.5', '4.3.6', '4.3.7', '4.3.8', '4.3.9'];
 const releases = versions.map((version, index) => ({ version, position: index + 1 }));

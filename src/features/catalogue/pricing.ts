@@ -1,4 +1,6 @@
-import type { CreditPackage, ProductRelease, TicketCategory } from './schemas';
+import type { TicketCategory } from '../../lib/catalogue/categories';
+import type { ProductRelease } from '../../lib/catalogue/releases';
+import type { CreditPackage } from './schemas';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -40,7 +42,7 @@ export type UpgradePreview = { ok: true; steps: number; credits: number } | { ok
  * steps − included)), so the calculator answers while the server's figure is on its way.
  */
 export function previewUpgradeCost(
-  releases: readonly ProductRelease[],
+  releases: readonly Pick<ProductRelease, 'version' | 'position'>[],
   upgrade: Pick<TicketCategory, 'credits' | 'per_step_credits' | 'included_steps'> | undefined,
   from: string,
   to: string,

@@ -14,24 +14,7 @@ export const packageSchema = z.object({
 });
 export type CreditPackage = z.infer<typeof packageSchema>;
 
-export const categorySchema = z.object({
-  code: z.string(),
-  level: z.number(),
-  name: z.string(),
-  description: z.string(),
-  credits: z.number(),
-  min_credits: z.nullable(z.number()),
-  per_step_credits: z.nullable(z.number()),
-  included_steps: z.nullable(z.number()),
-});
-export type TicketCategory = z.infer<typeof categorySchema>;
-
-export const releaseSchema = z.object({ version: z.string(), position: z.number() });
-export type ProductRelease = z.infer<typeof releaseSchema>;
-
 export const packageListSchema = z.array(packageSchema);
-export const categoryListSchema = z.array(categorySchema);
-export const releaseListSchema = z.array(releaseSchema);
 
 /** The calculator's input; the same shape is sent to `upgrade_cost`. */
 export const upgradeSchema = z

@@ -1,23 +1,9 @@
 import * as z from 'zod/mini';
-import type { Database } from '../../lib/database.types';
-
-export type TicketStatus = Database['public']['Enums']['ticket_status'];
-
-export const STATUS_LABELS: Record<TicketStatus, string> = {
-  new: 'Waiting for assessment',
-  awaiting_confirmation: 'Quote to confirm',
-  awaiting_credits: 'Awaiting credits',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  declined: 'Declined',
-  canceled: 'Canceled',
-};
-
-export const STATUSES = Object.keys(STATUS_LABELS) as TicketStatus[];
+import { TICKET_STATUSES } from '../../lib/ticket-status';
 
 /** The list's filters, from the URL so a view can be bookmarked. */
 export const ticketFiltersSchema = z.object({
-  status: z.catch(z.enum(['all', 'open', 'closed', ...STATUSES] as [string, ...string[]]), 'all'),
+  status: z.catch(z.enum(['all', 'open', 'closed', ...TICKET_STATUSES] as [string, ...string[]]), 'all'),
   q: z.catch(z.string().check(z.maxLength(200)), ''),
 });
 export type TicketFilters = { status: string; q: string };

@@ -1,5 +1,6 @@
 import { formatCredits } from '../../lib/format';
-import type { Category, TicketRow } from './schemas';
+import type { TicketCategory } from '../../lib/catalogue/categories';
+import type { TicketRow } from './schemas';
 
 export type Outcome =
   | { kind: 'charge'; credits: number; balanceAfter: number }
@@ -18,7 +19,7 @@ const DEFAULT_CEILING = 20;
 
 export function predictOutcome(
   ticket: Pick<TicketRow, 'pre_approved' | 'charged_credits'> & { pre_approval_ceiling?: number | null },
-  category: Pick<Category, 'level' | 'min_credits'>,
+  category: Pick<TicketCategory, 'level' | 'min_credits'>,
   price: number,
   balance: number,
 ): Outcome {

@@ -1,36 +1,12 @@
 import * as z from 'zod/mini';
 import type { Database } from '../../lib/database.types';
+import { TICKET_STATUSES } from '../../lib/ticket-status';
 
-export type TicketStatus = Database['public']['Enums']['ticket_status'];
 export type TicketRow = Database['public']['Tables']['tickets']['Row'];
-export type Category = Database['public']['Tables']['ticket_categories']['Row'];
-
-/** Queue order: what needs an engineer first (new, then charged and in progress), then the waiting, then the closed. */
-export const STATUS_ORDER = [
-  'new',
-  'in_progress',
-  'awaiting_credits',
-  'awaiting_confirmation',
-  'resolved',
-  'declined',
-  'canceled',
-] as const satisfies readonly TicketStatus[];
-
-export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'in_progress', 'awaiting_credits', 'awaiting_confirmation'];
-
-export const STATUS_LABELS: Record<TicketStatus, string> = {
-  new: 'New',
-  in_progress: 'In progress',
-  awaiting_credits: 'Awaiting credits',
-  awaiting_confirmation: 'Awaiting confirmation',
-  resolved: 'Resolved',
-  declined: 'Declined',
-  canceled: 'Canceled',
-};
 
 /** The queue's filters, read from the URL so a view can be bookmarked and shared. */
 export const queueFiltersSchema = z.object({
-  status: z.catch(z.enum(['open', 'all', ...STATUS_ORDER]), 'open'),
+  status: z.catch(z.enum(['open', 'all', ...TICKET_STATUSES]), 'open'),
   category: z.catch(z.string().check(z.maxLength(40)), ''),
   assignee: z.catch(z.string().check(z.maxLength(40)), ''),
   q: z.catch(z.string().check(z.maxLength(200)), ''),

@@ -1,7 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { categoriesQueryOptions } from '../../../features/admin/api/get-categories';
 import { packagesQueryOptions } from '../../../features/admin/api/get-packages';
-import { releasesQueryOptions } from '../../../features/admin/api/get-releases';
 import { usersQueryOptions } from '../../../features/admin/api/search-users';
 import { CategoriesEditor } from '../../../features/admin/components/categories-editor';
 import { CreditAdjustment } from '../../../features/admin/components/credit-adjustment';
@@ -9,6 +7,7 @@ import { PackagesEditor } from '../../../features/admin/components/packages-edit
 import { PaymentProblems } from '../../../features/admin/components/payment-problems';
 import { ReleasesEditor } from '../../../features/admin/components/releases-editor';
 import { UsersEditor } from '../../../features/admin/components/users-editor';
+import { categoriesQueryOptions, releasesQueryOptions } from '../../../lib/catalogue/queries';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { roleFor } from '../require-role';
 

@@ -10,11 +10,10 @@ import { accountQueryOptions, useAccount } from '../../../features/credits/api/g
 import { BalanceCard } from '../../../features/credits/components/balance-card';
 import { recentActivityQueryOptions, useRecentActivity } from '../../../features/tickets/api/get-activity';
 import { ticketsNeedingActionQueryOptions, useTicketsNeedingAction } from '../../../features/tickets/api/get-tickets';
-import { StatusBadge } from '../../../features/tickets/components/status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
 import { useAuthSession } from '../../../lib/auth-session';
-import { categoryLabel } from '../../../lib/category-label';
 import { formatCredits, formatDateTime } from '../../../lib/format';
-import { describeTicketEvent } from '../../../lib/ticket-events';
+import { categoryLabel, describeTicketEvent } from '../../../lib/labels';
 import { buttonLinkClass, PageHeader, secondaryLinkClass } from './page-header';
 import { portalLoader } from './portal-loader';
 
@@ -68,7 +67,7 @@ function Dashboard({ userId }: { userId: string }) {
                         <Link to={paths.portal.ticket.getHref(ticket.number)}>
                           #{ticket.number} {ticket.subject}
                         </Link>
-                        <StatusBadge status={ticket.status} />
+                        <StatusBadge status={ticket.status} audience="customer" />
                       </div>
                       <p className="mt-1 text-sm text-slate-800">
                         {ticket.status === 'awaiting_confirmation'

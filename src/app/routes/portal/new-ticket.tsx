@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 import { useToast } from '../../../components/ui/toast';
 import { paths } from '../../../config/paths';
-import { categoriesQueryOptions, releasesQueryOptions, useCategories, useReleases } from '../../../features/catalogue/api/queries';
+import { categoriesQueryOptions, releasesQueryOptions, useCategories, useReleases } from '../../../lib/catalogue/queries';
 import { UpgradeCost, VersionSelects } from '../../../features/catalogue/components/upgrade-calculator';
 import { NewTicketForm } from '../../../features/tickets/components/new-ticket-form';
 import { PageHeader } from './page-header';

@@ -5,7 +5,8 @@ import { Alert } from '../../../components/ui/alert';
 import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
-import { categoriesQueryOptions, packagesQueryOptions, useCategories, usePackages } from '../../../features/catalogue/api/queries';
+import { packagesQueryOptions, usePackages } from '../../../features/catalogue/api/queries';
+import { categoriesQueryOptions, useCategories } from '../../../lib/catalogue/queries';
 import { PackagePicker } from '../../../features/catalogue/components/package-picker';
 import { packageCovering } from '../../../features/catalogue/pricing';
 import { ticketQueryOptions, useTicket, type TicketDetail } from '../../../features/tickets/api/get-ticket';
@@ -13,10 +14,11 @@ import { threadQueryOptions, useThread } from '../../../features/tickets/api/get
 import { AuditTrail } from '../../../features/tickets/components/audit-trail';
 import { CancelTicketButton } from '../../../features/tickets/components/cancel-ticket-button';
 import { QuotePanel } from '../../../features/tickets/components/quote-panel';
-import { StatusBadge } from '../../../features/tickets/components/status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
+import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
 import { useAuthSession } from '../../../lib/auth-session';
-import { categoryNamer } from '../../../lib/category-label';
+import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { PageHeader } from './page-header';
@@ -79,14 +81,14 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
   }
   const { ticket, parent, children } = detail;
   const categoryName = categoryNamer(categories);
-  const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
-  const cancelable = ['new', 'awaiting_confirmation', 'awaiting_credits'].includes(ticket.status) && ticket.charged_credits === 0;
+  const open = isOpenStatus(ticket.status);
+  const cancelable = isCancelableStatus(ticket.status) && ticket.charged_credits === 0;
 
   return (
     <article className="space-y-6">
       <PageHeader title={`Ticket #${ticket.number}: ${ticket.subject}`} actions={cancelable && <CancelTicketButton ticketId={ticket.id} number={ticket.number} />}>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-          <StatusBadge status={ticket.status} />
+          <StatusBadge status={ticket.status} audience="customer" />
           <span>{ticket.pre_approved ? `Agreed in advance with the assessment${ticket.pre_approval_ceiling ? ` up to ${ticket.pre_approval_ceiling} credits` : ''}` : 'Cost first'}</span>
           {ticket.category && (
             <span>

@@ -1,5 +1,6 @@
 import { UpgradeCalculator } from '../../../features/catalogue/components/upgrade-calculator';
-import type { ProductRelease, TicketCategory } from '../../../features/catalogue/schemas';
+import type { ProductRelease } from '../../../lib/catalogue/releases';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { QueryProvider } from '../../../lib/query-provider';
 
 /**

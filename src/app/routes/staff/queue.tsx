@@ -5,7 +5,7 @@ import { PageSpinner } from '../../../components/ui/spinner';
 import { paths } from '../../../config/paths';
 import type { CurrentRole } from '../../../lib/current-role';
 import { useDocumentTitle } from '../../../lib/use-document-title';
-import { categoriesQueryOptions } from '../../../features/triage/api/get-categories';
+import { categoriesQueryOptions } from '../../../lib/catalogue/queries';
 import { queueQueryOptions } from '../../../features/triage/api/get-queue';
 import { staffMembersQueryOptions } from '../../../features/triage/api/get-staff-members';
 import { statusCountsQueryOptions } from '../../../features/triage/api/get-status-counts';

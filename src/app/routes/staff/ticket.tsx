@@ -4,7 +4,7 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import type { CurrentRole } from '../../../lib/current-role';
 import { useDocumentTitle } from '../../../lib/use-document-title';
-import { categoriesQueryOptions } from '../../../features/triage/api/get-categories';
+import { categoriesQueryOptions } from '../../../lib/catalogue/queries';
 import { customerSummaryQueryOptions } from '../../../features/triage/api/get-customer-summary';
 import { staffMembersQueryOptions } from '../../../features/triage/api/get-staff-members';
 import { ticketQueryOptions, useTicket } from '../../../features/triage/api/get-ticket';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { adminKeys } from './keys';
+import { priceListKeys } from '../../../lib/catalogue/keys';
 
 /** Adds a release after the newest one (the database gives it the next position). */
 export async function addRelease(input: { version: string; released_on: string }) {
@@ -15,5 +15,5 @@ export async function addRelease(input: { version: string; released_on: string }
 
 export function useAddRelease() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: addRelease, onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.releases() }) });
+  return useMutation({ mutationFn: addRelease, onSuccess: () => queryClient.invalidateQueries({ queryKey: priceListKeys.all }) });
 }

@@ -2,8 +2,6 @@
 export const adminKeys = {
   all: ['admin'] as const,
   packages: () => [...adminKeys.all, 'packages'] as const,
-  categories: () => [...adminKeys.all, 'categories'] as const,
-  releases: () => [...adminKeys.all, 'releases'] as const,
   users: (search: string) => [...adminKeys.all, 'users', search] as const,
   account: (email: string) => [...adminKeys.all, 'account', email] as const,
 };

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { adminKeys } from './keys';
+import { priceListKeys } from '../../../lib/catalogue/keys';
 
 /**
  * Moves a release one place earlier ('up') or later ('down'). One call to `move_release`, which swaps
@@ -13,5 +13,5 @@ export async function moveRelease(input: { version: string; direction: 'up' | 'd
 
 export function useMoveRelease() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: moveRelease, onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.releases() }) });
+  return useMutation({ mutationFn: moveRelease, onSettled: () => queryClient.invalidateQueries({ queryKey: priceListKeys.all }) });
 }

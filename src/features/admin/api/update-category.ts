@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { adminKeys } from './keys';
+import { priceListKeys } from '../../../lib/catalogue/keys';
 
 /**
  * A category's credits. For price-agreed categories the minimum moves with it, so "from N credits"
@@ -21,6 +21,7 @@ export function useUpdateCategoryCredits() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: updateCategoryCredits,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.categories() }),
+    // The whole price list (upgrade prices follow the upgrade category): every page of this tab shows the new prices, not only the editor.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: priceListKeys.all }),
   });
 }

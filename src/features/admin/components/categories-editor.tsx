@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { errorMessage } from '../../../lib/error-message';
-import { useCategories, type AdminCategory } from '../api/get-categories';
+import { useCategories } from '../../../lib/catalogue/queries';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { useUpdateCategoryCredits } from '../api/update-category';
 import { categoryCreditsSchema } from '../schemas';
 
@@ -22,7 +23,7 @@ export function CategoriesEditor() {
   );
 }
 
-function CategoryRow({ category }: { category: AdminCategory }) {
+function CategoryRow({ category }: { category: TicketCategory }) {
   const [credits, setCredits] = useState(String(category.credits));
   const [problem, setProblem] = useState<string>();
   const [saved, setSaved] = useState(false);

@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { TextField } from '../../../components/ui/text-field';
 import { errorMessage } from '../../../lib/error-message';
 import { useAddRelease } from '../api/add-release';
-import { useReleases } from '../api/get-releases';
+import { useReleases } from '../../../lib/catalogue/queries';
 import { useMoveRelease } from '../api/move-release';
 import { releaseFormSchema } from '../schemas';
 

@@ -2,7 +2,4 @@
 export const catalogueKeys = {
   all: ['catalogue'] as const,
   packages: () => [...catalogueKeys.all, 'packages'] as const,
-  categories: () => [...catalogueKeys.all, 'categories'] as const,
-  releases: () => [...catalogueKeys.all, 'releases'] as const,
-  upgradeCost: (from: string, to: string) => [...catalogueKeys.all, 'upgrade-cost', from, to] as const,
 };

@@ -1,5 +1,5 @@
 import { categoryPriceLabel } from '../pricing';
-import type { TicketCategory } from '../schemas';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 
 /** The price list: what each kind of ticket costs. */
 export function CategoryTable({ categories }: { categories: readonly TicketCategory[] }) {

@@ -1,10 +1,12 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { SelectField } from '../../../components/ui/fields';
 import { apiErrorMessage } from '../../../lib/api-errors';
-import { useUpgradeCost } from '../api/get-upgrade-cost';
+import { upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
 import { previewUpgradeCost } from '../pricing';
-import type { ProductRelease, TicketCategory } from '../schemas';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
+import type { ProductRelease } from '../../../lib/catalogue/releases';
 
 /** The live price of an upgrade between two versions: the local preview at once, then the server's figure. */
 export function UpgradeCost({
@@ -19,7 +21,7 @@ export function UpgradeCost({
   to: string;
 }) {
   const preview = previewUpgradeCost(releases, upgrade, from, to);
-  const server = useUpgradeCost(from, to, preview.ok);
+  const server = useQuery({ ...upgradeCostQueryOptions(from, to), enabled: preview.ok, placeholderData: keepPreviousData });
   if (!from || !to) return <p className="text-sm text-slate-700">Choose both versions to see the price.</p>;
   if (!preview.ok) return <p className="text-sm text-red-800">{preview.problem}</p>;
   if (server.isError) return <Alert tone="error">{apiErrorMessage(server.error)}</Alert>;

@@ -1,14 +1,12 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { readClient, type ReadClient } from '../../../lib/read-client';
-import type { TicketFilters, TicketStatus } from '../schemas';
+import { CLOSED_STATUSES, OPEN_STATUSES, WAITING_ON_CUSTOMER_STATUSES, type TicketStatus } from '../../../lib/ticket-status';
+import type { TicketFilters } from '../schemas';
 import { ticketKeys } from './keys';
 import { OWN_ACCOUNT_EMBED, OWN_ACCOUNT_MEMBER } from '../../../lib/own-account';
 
 export const TICKET_COLUMNS =
   'id, number, subject, status, category, quoted_credits, charged_credits, pre_approved, created_at, updated_at, parent_id';
-
-const OPEN: TicketStatus[] = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'];
-const CLOSED: TicketStatus[] = ['resolved', 'declined', 'canceled'];
 
 /** Characters that would change the meaning of a PostgREST `or=(…)` filter are dropped from a search. */
 export const searchTerm = (q: string) => q.replace(/[,()*%\\":]/g, ' ').trim();
@@ -21,8 +19,8 @@ export async function getTickets(client: ReadClient, userId: string, filters: Ti
     .eq(OWN_ACCOUNT_MEMBER, userId)
     .order('created_at', { ascending: false })
     .limit(200);
-  if (filters.status === 'open') query = query.in('status', OPEN);
-  else if (filters.status === 'closed') query = query.in('status', CLOSED);
+  if (filters.status === 'open') query = query.in('status', OPEN_STATUSES);
+  else if (filters.status === 'closed') query = query.in('status', CLOSED_STATUSES);
   else if (filters.status !== 'all') query = query.eq('status', filters.status as TicketStatus);
   const term = searchTerm(filters.q);
   if (term) {
@@ -50,7 +48,7 @@ export async function getTicketsNeedingAction(client: ReadClient, userId: string
     .from('tickets')
     .select(`${TICKET_COLUMNS}, ${OWN_ACCOUNT_EMBED}`)
     .eq(OWN_ACCOUNT_MEMBER, userId)
-    .in('status', ['awaiting_confirmation', 'awaiting_credits'])
+    .in('status', WAITING_ON_CUSTOMER_STATUSES)
     .order('created_at', { ascending: true })
     .throwOnError();
   return data;

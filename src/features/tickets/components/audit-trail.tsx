@@ -1,7 +1,8 @@
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { formatDateTime } from '../../../lib/format';
-import { describeTicketEvent, toTypedTicketEvent } from '../../../lib/ticket-events';
+import { describeTicketEvent } from '../../../lib/labels';
+import { toTypedTicketEvent } from '../../../lib/ticket-events';
 import type { TicketEvent } from '../api/get-thread';
 
 const childNumber = (data: unknown) => {

@@ -2,7 +2,9 @@ import { Form } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { SelectField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
-import { STATUS_LABELS, STATUSES, type TicketFilters as Filters } from '../schemas';
+import { statusLabel } from '../../../lib/labels';
+import { TICKET_STATUSES } from '../../../lib/ticket-status';
+import type { TicketFilters as Filters } from '../schemas';
 
 /** A GET form: the filters live in the URL, so the browser's back button and bookmarks work. */
 export function TicketFilters({ filters }: { filters: Filters }) {
@@ -12,9 +14,9 @@ export function TicketFilters({ filters }: { filters: Filters }) {
         <option value="all">All tickets</option>
         <option value="open">Open</option>
         <option value="closed">Closed</option>
-        {STATUSES.map((status) => (
+        {TICKET_STATUSES.map((status) => (
           <option key={status} value={status}>
-            {STATUS_LABELS[status]}
+            {statusLabel(status, 'customer')}
           </option>
         ))}
       </SelectField>

@@ -3,7 +3,7 @@ import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { formatDate, formatCredits } from '../../../lib/format';
 import type { TicketSummary } from '../api/get-tickets';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
 
 
 export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary[]; empty: { title: string; text?: string } }) {
@@ -22,7 +22,7 @@ export function TicketList({ tickets, empty }: { tickets: readonly TicketSummary
               {ticket.charged_credits > 0 && ` (${ticket.charged_credits} charged)`}
             </p>
           </div>
-          <StatusBadge status={ticket.status} />
+          <StatusBadge status={ticket.status} audience="customer" />
         </li>
       ))}
     </ul>

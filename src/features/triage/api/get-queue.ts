@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, useSuspenseInfiniteQuery } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { OPEN_STATUSES, STATUS_ORDER, type QueueFilters, type TicketStatus } from '../schemas';
+import { isOpenStatus, QUEUE_STATUS_ORDER, type TicketStatus } from '../../../lib/ticket-status';
+import type { QueueFilters } from '../schemas';
 import { triageKeys } from './keys';
 
 export const QUEUE_PAGE_SIZE = 25;
@@ -9,7 +10,7 @@ const columns =
   'id, number, subject, status, category, quoted_credits, charged_credits, pre_approved, created_at, assignee_id, created_by, account_id';
 
 /**
- * Where the next page starts: the status group (in STATUS_ORDER) and the last row's created_at in it.
+ * Where the next page starts: the status group (in QUEUE_STATUS_ORDER) and the last row's created_at in it.
  * Each group is read in created_at order on the (status, created_at) index, so a page costs an index
  * range scan however many tickets there are — no OFFSET.
  */
@@ -35,13 +36,13 @@ export type QueuePage = { rows: QueueRow[]; next: QueueCursor | null };
 
 const statusesFor = (filters: QueueFilters): readonly TicketStatus[] =>
   filters.status === 'all'
-    ? STATUS_ORDER
+    ? QUEUE_STATUS_ORDER
     : filters.status === 'open'
-      ? STATUS_ORDER.filter((s) => OPEN_STATUSES.includes(s))
+      ? QUEUE_STATUS_ORDER.filter(isOpenStatus)
       : [filters.status];
 
 /** Closed tickets are listed newest first; open ones oldest first (the longest-waiting on top). */
-const ascending = (status: TicketStatus) => OPEN_STATUSES.includes(status);
+const ascending = isOpenStatus;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

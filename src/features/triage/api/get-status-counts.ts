@@ -1,12 +1,12 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
-import { STATUS_ORDER, type TicketStatus } from '../schemas';
+import { QUEUE_STATUS_ORDER, type TicketStatus } from '../../../lib/ticket-status';
 import { triageKeys } from './keys';
 
 /** Tickets per status: one indexed count per status (tickets_status_created_at_idx). */
 export async function getStatusCounts(): Promise<Record<TicketStatus, number>> {
   const counts = await Promise.all(
-    STATUS_ORDER.map(async (status) => {
+    QUEUE_STATUS_ORDER.map(async (status) => {
       const { count } = await supabase
         .from('tickets')
         .select('id', { count: 'exact', head: true })

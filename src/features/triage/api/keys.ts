@@ -9,7 +9,5 @@ export const triageKeys = {
   messages: (ticketId: string) => [...triageKeys.all, 'messages', ticketId] as const,
   events: (ticketId: string) => [...triageKeys.all, 'events', ticketId] as const,
   customer: (accountId: string, userId: string | null) => [...triageKeys.all, 'customer', accountId, userId] as const,
-  categories: () => [...triageKeys.all, 'categories'] as const,
   staffMembers: () => [...triageKeys.all, 'staff-members'] as const,
-  upgradeCost: (from: string, to: string) => [...triageKeys.all, 'upgrade-cost', from, to] as const,
 };

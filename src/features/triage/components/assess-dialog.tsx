@@ -9,12 +9,12 @@ import { useMoneyAction } from '../../../lib/money-action';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
-import type { Category } from '../schemas';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Assess a new ticket: category, live price and what will happen, then one explicit commit. */
-export function AssessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: Category[]; balance: number }) {
+export function AssessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
   const [choice, setChoice] = useState<PriceChoice>({ code: '', credits: '' });
   const [note, setNote] = useState('');

@@ -1,6 +1,5 @@
-import { categoryNamer } from '../../../lib/category-label';
-import { describeTicketEvent } from '../../../lib/ticket-events';
-import { useCategories } from '../api/get-categories';
+import { categoryNamer, describeTicketEvent } from '../../../lib/labels';
+import { useCategories } from '../../../lib/catalogue/queries';
 import type { StaffTicket } from '../api/get-ticket';
 import { useTicketEvents } from '../api/get-ticket-events';
 

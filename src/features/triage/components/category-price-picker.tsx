@@ -1,8 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { useReleaseVersions } from '../api/get-releases';
-import { useUpgradeCost } from '../api/get-upgrade-cost';
+import { releasesQueryOptions, upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
 import type { StaffTicket } from '../api/get-ticket';
-import type { Category } from '../schemas';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
@@ -16,12 +16,13 @@ export type Priced =
   | { error: string }
   | { pending: true };
 
-export function usePrice(ticket: StaffTicket, category: Category | undefined, choice: PriceChoice): Priced {
+export function usePrice(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): Priced {
   const isUpgrade = category?.per_step_credits != null;
   const ticketVersions = ticket.upgrade_from && ticket.upgrade_to ? { from: ticket.upgrade_from, to: ticket.upgrade_to } : null;
   const chosen = !ticketVersions && choice.from && choice.to ? { from: choice.from, to: choice.to } : null;
   const versions = isUpgrade ? (ticketVersions ?? chosen) : null;
-  const upgrade = useUpgradeCost(versions);
+  // Never from the cache: the engineer is shown what the database will charge now.
+  const upgrade = useQuery({ ...upgradeCostQueryOptions(versions?.from ?? '', versions?.to ?? ''), staleTime: 0, enabled: versions !== null });
   if (!category) return { error: 'Choose a category.' };
   if (isUpgrade) {
     if (!versions) return { error: 'Choose the current and the target version: an upgrade is priced from the release list.' };
@@ -47,7 +48,7 @@ export function CategoryPricePicker({
   priced,
 }: {
   ticket: StaffTicket;
-  categories: Category[];
+  categories: TicketCategory[];
   value: PriceChoice;
   onChange: (next: PriceChoice) => void;
   priced: Priced;
@@ -56,7 +57,7 @@ export function CategoryPricePicker({
   const selected = categories.find((c) => c.code === value.code);
   const needsNumber = selected && selected.min_credits !== null;
   const needsVersions = selected?.per_step_credits != null && !(ticket.upgrade_from && ticket.upgrade_to);
-  const releases = useReleaseVersions(needsVersions);
+  const releases = useQuery({ ...releasesQueryOptions(), enabled: needsVersions });
 
   return (
     <div className="space-y-3">
@@ -119,7 +120,7 @@ export function CategoryPricePicker({
                 className="mt-1 block w-40 rounded-md border border-slate-400 bg-white px-3 py-2"
               >
                 <option value="">Choose…</option>
-                {(releases.data ?? []).map((version) => (
+                {(releases.data ?? []).map(({ version }) => (
                   <option key={version} value={version}>
                     {version}
                   </option>

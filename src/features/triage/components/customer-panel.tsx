@@ -3,7 +3,7 @@ import { paths } from '../../../config/paths';
 import { formatCredits } from '../../../lib/format';
 import { useCustomerSummary } from '../api/get-customer-summary';
 import type { StaffTicket } from '../api/get-ticket';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
 
 export function CustomerPanel({ ticket }: { ticket: StaffTicket }) {
   const { data } = useCustomerSummary(ticket.account_id, ticket.created_by);
@@ -39,7 +39,7 @@ export function CustomerPanel({ ticket }: { ticket: StaffTicket }) {
                   #{t.number}
                 </Link>
                 <span className="min-w-0 flex-1 truncate">{t.subject}</span>
-                <StatusBadge status={t.status} />
+                <StatusBadge status={t.status} audience="staff" />
               </li>
             ))}
           </ul>

@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { SelectField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
-import { useCategories } from '../api/get-categories';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useStaffMembers } from '../api/get-staff-members';
-import { STATUS_LABELS, STATUS_ORDER, type QueueFilters as Filters } from '../schemas';
+import { statusLabel } from '../../../lib/labels';
+import { QUEUE_STATUS_ORDER } from '../../../lib/ticket-status';
+import type { QueueFilters as Filters } from '../schemas';
 
 /** Status, category, assignee and search. Selects apply at once; the search applies on submit (remount with key={filters.q} to reset it). */
 export function QueueFilters({ filters, onChange }: { filters: Filters; onChange: (next: Filters) => void }) {
@@ -30,9 +32,9 @@ export function QueueFilters({ filters, onChange }: { filters: Filters; onChange
       >
         <option value="open">Open (needs work or waiting)</option>
         <option value="all">All statuses</option>
-        {STATUS_ORDER.map((s) => (
+        {QUEUE_STATUS_ORDER.map((s) => (
           <option key={s} value={s}>
-            {STATUS_LABELS[s]}
+            {statusLabel(s, 'staff')}
           </option>
         ))}
       </SelectField>

@@ -2,12 +2,12 @@ import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
-import { useCategories } from '../api/get-categories';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useQueue } from '../api/get-queue';
 import type { QueueFilters } from '../schemas';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -87,7 +87,7 @@ export function QueueTable({ filters, userId }: { filters: QueueFilters; userId:
                   {row.subject}
                 </td>
                 <td className="px-3 py-2">
-                  <StatusBadge status={row.status} />
+                  <StatusBadge status={row.status} audience="staff" />
                 </td>
                 <td className="px-3 py-2">{row.customerEmail}</td>
                 <td className="px-3 py-2">{row.category ? `${categoryLabel(row.category, categories)} · ${formatCredits(row.quoted_credits ?? 0)}` : '—'}</td>

@@ -3,19 +3,20 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel, predictOutcome } from '../cost-preview';
-import { reasonSchema, type Category } from '../schemas';
+import type { TicketCategory } from '../../../lib/catalogue/categories';
+import { reasonSchema } from '../schemas';
 import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Re-categorize: the new price against what was charged — refund, extra charge or a new quote — with a reason. */
-export function ReassessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: Category[]; balance: number }) {
+export function ReassessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
   const [choice, setChoice] = useState<PriceChoice>({ code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
   const [reason, setReason] = useState('');

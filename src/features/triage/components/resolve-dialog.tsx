@@ -3,6 +3,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { errorMessage } from '../../../lib/error-message';
 import { formatCredits } from '../../../lib/format';
+import { isWaitingOnCustomer } from '../../../lib/ticket-status';
 import type { StaffTicket } from '../api/get-ticket';
 import { useResolveTicket } from '../api/resolve-ticket';
 
@@ -12,7 +13,7 @@ export function ResolveDialog({ open, onClose, ticket }: { open: boolean; onClos
     resolve.reset();
     onClose();
   };
-  const pendingCharge = ticket.status === 'awaiting_confirmation' || ticket.status === 'awaiting_credits';
+  const pendingCharge = isWaitingOnCustomer(ticket.status);
   return (
     <Dialog open={open} title={`Resolve ticket #${ticket.number}`} onClose={() => !resolve.isPending && close()} footer={null}>
       <div className="space-y-4">

@@ -1,6 +1,8 @@
 import { Link } from 'react-router-dom';
 import { useStatusCounts } from '../api/get-status-counts';
-import { STATUS_LABELS, STATUS_ORDER, type QueueFilters } from '../schemas';
+import { statusLabel } from '../../../lib/labels';
+import { QUEUE_STATUS_ORDER } from '../../../lib/ticket-status';
+import type { QueueFilters } from '../schemas';
 
 /** Tickets per status; each one filters the queue to that status. */
 export function StatusCounts({ filters, hrefFor }: { filters: QueueFilters; hrefFor: (f: QueueFilters) => string }) {
@@ -8,7 +10,7 @@ export function StatusCounts({ filters, hrefFor }: { filters: QueueFilters; href
   return (
     <nav aria-label="Tickets by status">
       <ul className="flex flex-wrap gap-2">
-        {STATUS_ORDER.map((status) => {
+        {QUEUE_STATUS_ORDER.map((status) => {
           const current = filters.status === status;
           return (
             <li key={status}>
@@ -19,7 +21,7 @@ export function StatusCounts({ filters, hrefFor }: { filters: QueueFilters; href
                   current ? 'border-blue-800 bg-blue-50 font-semibold text-blue-950' : 'border-slate-300 text-slate-800 hover:bg-slate-50'
                 }`}
               >
-                {STATUS_LABELS[status]}
+                {statusLabel(status, 'staff')}
                 <span className="rounded-full bg-slate-200 px-2 text-xs font-semibold text-slate-900">{counts[status]}</span>
               </Link>
             </li>

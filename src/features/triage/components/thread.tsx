@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Markdown } from '../../../components/ui/markdown';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
+import { isOpenStatus, isWaitingOnCustomer } from '../../../lib/ticket-status';
 import type { StaffTicket } from '../api/get-ticket';
 import { useTicketMessages, type TicketMessage } from '../api/get-ticket-messages';
 import { usePostMessage } from '../api/post-message';
@@ -14,7 +15,7 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
 /** The ticket's description and conversation (Markdown, rendered safely), with reply and internal note. */
 export function Thread({ ticket, onSplitFrom }: { ticket: StaffTicket; onSplitFrom: (source: { body: string }) => void }) {
   const { data: messages } = useTicketMessages(ticket.id);
-  const open = ['new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress'].includes(ticket.status);
+  const open = isOpenStatus(ticket.status);
   return (
     <section aria-labelledby="thread-title" className="space-y-4">
       <h2 id="thread-title" className="text-lg font-bold">
@@ -70,7 +71,7 @@ function ReplyForm({ ticket }: { ticket: StaffTicket }) {
   const [body, setBody] = useState('');
   const [fieldError, setFieldError] = useState<string>();
   const post = usePostMessage();
-  const waiting = ticket.status === 'awaiting_confirmation' || ticket.status === 'awaiting_credits';
+  const waiting = isWaitingOnCustomer(ticket.status);
 
   const send = (internal: boolean) => {
     const parsed = messageSchema.safeParse({ body });

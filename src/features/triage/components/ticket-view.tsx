@@ -3,12 +3,11 @@ import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import { categoryLabel } from '../../../lib/category-label';
+import { categoryLabel } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
-import { useCategories } from '../api/get-categories';
+import { useCategories } from '../../../lib/catalogue/queries';
 import { useCustomerSummary } from '../api/get-customer-summary';
 import type { StaffTicket } from '../api/get-ticket';
-import { OPEN_STATUSES } from '../schemas';
 import { AssessDialog } from './assess-dialog';
 import { AssignControl } from './assign-control';
 import { AuditTrail } from './audit-trail';
@@ -17,7 +16,8 @@ import { ReassessDialog } from './reassess-dialog';
 import { RefundDialog } from './refund-dialog';
 import { ResolveDialog } from './resolve-dialog';
 import { SplitDialog } from './split-dialog';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '../../../components/ui/status-badge';
+import { isOpenStatus } from '../../../lib/ticket-status';
 import { Thread } from './thread';
 
 type Open = { kind: 'assess' | 'reassess' | 'refund' | 'resolve' } | { kind: 'split'; source: { body: string } } | null;
@@ -28,7 +28,7 @@ export function TicketView({ ticket, userId }: { ticket: StaffTicket; userId: st
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<Open>(null);
   const close = () => setDialog(null);
-  const isOpen = OPEN_STATUSES.includes(ticket.status);
+  const isOpen = isOpenStatus(ticket.status);
   const balance = customer.account.balance;
   // Dialogs remount per opening (key) so each starts from the ticket as it is now.
   const [openings, setOpenings] = useState(0);
@@ -47,7 +47,7 @@ export function TicketView({ ticket, userId }: { ticket: StaffTicket; userId: st
           <h1 className="text-2xl font-bold">
             #{ticket.number} {ticket.subject}
           </h1>
-          <StatusBadge status={ticket.status} />
+          <StatusBadge status={ticket.status} audience="staff" />
         </div>
         <p className="mt-1 text-sm text-slate-700">
           {ticket.pre_approved ? 'Pre-approved ("I agree in advance with the assessment")' : 'Cost first ("Tell me the cost first")'}

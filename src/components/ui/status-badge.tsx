@@ -1,5 +1,7 @@
-import { STATUS_LABELS, type TicketStatus } from '../schemas';
+import { statusLabel, type EventAudience } from '../../lib/labels';
+import type { TicketStatus } from '../../lib/ticket-status';
 
+/** A colour per status; the ring keeps neighbouring badges apart without relying on colour alone. */
 const tones: Record<TicketStatus, string> = {
   new: 'bg-slate-100 text-slate-800 ring-slate-300',
   awaiting_confirmation: 'bg-amber-50 text-amber-900 ring-amber-400',
@@ -10,10 +12,11 @@ const tones: Record<TicketStatus, string> = {
   canceled: 'bg-slate-100 text-slate-700 ring-slate-300',
 };
 
-export function StatusBadge({ status }: { status: TicketStatus }) {
+/** A ticket's status as a badge, in the words of whoever is looking (customer or staff). */
+export function StatusBadge({ status, audience }: { status: TicketStatus; audience: EventAudience }) {
   return (
     <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${tones[status]}`}>
-      {STATUS_LABELS[status]}
+      {statusLabel(status, audience)}
     </span>
   );
 }
