@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import { balanceOf, createTicket, createUser, giveCredits, signIn, ticketRow } from './staff-helpers';
 
-/** Engineer journeys through the support policy (DESIGN §1.5–1.7), on worker-unique customers. */
+/** Engineer journeys through the support policy (docs/design.md §1.5–1.7), on worker-unique customers. */
 
 test('triage a new pre-approved ticket: the preview says "charged now" and the credits are taken', async ({ page, uniqueEmail }) => {
   const customer = await createUser(uniqueEmail('cust'));

@@ -40,7 +40,7 @@ insert into public.credit_packages (name, credits, price_cents, currency, sort_o
   ('400 credits', 400, 48000, 'usd', 6),
   ('500 credits', 500, 50000, 'usd', 7);
 
--- The price list (DESIGN §1.4).
+-- The price list (docs/design.md §1.4).
 insert into public.ticket_categories (code, level, name, description, credits, min_credits, per_step_credits, included_steps) values
   ('question', 1, 'Question',
    'Explanation of standard functionality; general questions about the application (not problems).', 5, null, null, null),

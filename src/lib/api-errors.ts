@@ -1,6 +1,6 @@
 /**
  * API errors in words, with what the person can do about them. The database's functions raise a stable
- * code as `message` (DESIGN §5) and a sentence for people as `details`; the edge functions answer
+ * code as `message` (docs/design.md §5) and a sentence for people as `details`; the edge functions answer
  * `{ error: { code, message } }`. Recognised by shape, so supabase-js need not be imported.
  */
 import { sentence } from './format';

@@ -23,7 +23,7 @@ import type { ServiceContext } from './shared/service.ts';
 export const SUPABASE_DIR = join(import.meta.dirname, '..');
 export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '.local');
 
-/** Environment variables the stack hands to edge functions when they are set (DESIGN §3). */
+/** Environment variables the stack hands to edge functions when they are set (docs/design.md §3). */
 export const FUNCTION_ENV_PASSTHROUGH = [
   'PAYMENT_PROVIDER',
   'STRIPE_SECRET_KEY',

@@ -1,7 +1,7 @@
 /**
  * Section - Setup
  * The private schema `app` (never exposed through the API), the enums shared by the public tables, the
- * error helper that gives every function DESIGN §5's SQLSTATE + stable `message` code + human `detail`,
+ * error helper that gives every function docs/design.md §5's SQLSTATE + stable `message` code + human `detail`,
  * and small trigger helpers. Nothing here is reachable through PostgREST.
  */
 
@@ -24,7 +24,7 @@ create type public.account_member_role as enum ('owner', 'member');
 /** Why credits moved; every ledger transfer has exactly one. */
 create type public.credit_transfer_kind as enum ('purchase', 'ticket_charge', 'ticket_refund', 'adjustment');
 
-/** The ticket life cycle (DESIGN §4): new → (awaiting_confirmation | awaiting_credits | in_progress) → resolved; or declined / canceled. */
+/** The ticket life cycle (docs/design.md §4): new → (awaiting_confirmation | awaiting_credits | in_progress) → resolved; or declined / canceled. */
 create type public.ticket_status as enum (
   'new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress', 'resolved', 'declined', 'canceled'
 );
@@ -35,7 +35,7 @@ create type public.order_status as enum ('pending', 'paid', 'failed');
 /** Section - Errors */
 
 /**
- * Raises DESIGN §5's error for a stable code: SQLSTATE (which PostgREST maps to the HTTP status), the
+ * Raises docs/design.md §5's error for a stable code: SQLSTATE (which PostgREST maps to the HTTP status), the
  * code itself as `message`, and words for a person as `detail`. One place, so the codes cannot drift.
  */
 create function app.raise_error(p_code text, p_detail text) returns void
@@ -54,7 +54,7 @@ begin
     message = p_code,
     detail = p_detail;
 end $$;
-comment on function app.raise_error(text, text) is 'Raise a DESIGN §5 error: invalid_input 22023, forbidden 42501, not_found PT404, invalid_state PT409, insufficient_credits PT402, purchase_required PT403.';
+comment on function app.raise_error(text, text) is 'Raise a docs/design.md §5 error: invalid_input 22023, forbidden 42501, not_found PT404, invalid_state PT409, insufficient_credits PT402, purchase_required PT403.';
 revoke execute on function app.raise_error(text, text) from public;
 
 /**

@@ -60,7 +60,7 @@ create table public.ticket_categories (
   updated_at timestamptz not null default now(),
   constraint ticket_categories_steps_pair check ((per_step_credits is null) = (included_steps is null))
 );
-comment on table public.ticket_categories is 'Ticket categories and their credit prices (admin-editable). Seeded from DESIGN §1.4.';
+comment on table public.ticket_categories is 'Ticket categories and their credit prices (admin-editable). Seeded from docs/design.md §1.4.';
 comment on column public.ticket_categories.level is '1 = charged without confirmation even for "tell me the cost first"; 2 and 3 wait for the customer''s confirmation unless pre-approved.';
 comment on column public.ticket_categories.min_credits is 'Set for categories whose price is agreed with the client (code_modification): the engineer proposes >= min_credits and the customer always confirms.';
 comment on column public.ticket_categories.per_step_credits is 'Set for upgrade: cost = credits + per_step_credits * max(0, steps - included_steps).';

@@ -1,6 +1,6 @@
 /**
  * Section - Tickets
- * One issue per ticket; credits are charged for the whole ticket under DESIGN §1's consent rules. Tickets,
+ * One issue per ticket; credits are charged for the whole ticket under docs/design.md §1's consent rules. Tickets,
  * their messages and their audit trail (ticket_events) are written only by the functions below, which
  * check the caller and the ticket's state, lock the ticket (then the account, see app.transfer), and
  * return the updated row. Lock order everywhere: order → tickets → customer account.

@@ -1,7 +1,7 @@
 /**
  * Section - Charging tickets (private)
  * How a ticket's price meets the ledger: charge it (or make it wait for credits), refund part of it,
- * charge waiting tickets when credits arrive, and apply a quote under the consent rules (DESIGN §1.5–1.7).
+ * charge waiting tickets when credits arrive, and apply a quote under the consent rules (docs/design.md §1.5–1.7).
  * Every function here expects its ticket locked by the caller; the account is locked inside app.transfer.
  */
 
@@ -34,7 +34,7 @@ revoke execute on function app.record_charge(uuid, integer, uuid, uuid) from pub
 /**
  * Takes p_amount credits for a (locked) ticket when its balance covers them — the ticket goes to
  * in_progress and the customer is told — or puts it in awaiting_credits and tells the customer how many
- * credits are missing. Never raises insufficient_credits: waiting is the policy (DESIGN §1.6).
+ * credits are missing. Never raises insufficient_credits: waiting is the policy (docs/design.md §1.6).
  *
  * Every charge on an account queues on its row lock, so the work done while holding it is kept small:
  * when an unlocked look at the balance says it covers the charge (p_optimistic), the ticket's own

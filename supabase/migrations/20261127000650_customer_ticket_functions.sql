@@ -167,7 +167,7 @@ begin
   end if;
   if v_staff then
     v_ticket := app.lock_ticket(p_ticket_id);
-    -- DESIGN §1.5: an assessed ticket is not answered until it is paid for. Internal notes are fine, and
+    -- docs/design.md §1.5: an assessed ticket is not answered until it is paid for. Internal notes are fine, and
     -- so are questions on a new ticket (the engineer may need them to assess it).
     if not p_internal and v_ticket.status in ('awaiting_confirmation', 'awaiting_credits') then
       perform app.raise_error('invalid_state', format(

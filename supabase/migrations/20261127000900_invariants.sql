@@ -1,6 +1,6 @@
 /**
  * Section - Invariants
- * DESIGN §4's invariants as one query, for tests to run after every file and at the end of the run:
+ * docs/design.md §4's invariants as one query, for tests to run after every file and at the end of the run:
  * each returned row is one violation, so an empty result means the ledger and tickets agree.
  */
 
@@ -59,6 +59,6 @@ language sql stable security definer set search_path = '' as $$
   select format('purchase transfer %s has no order', t.id)
   from public.credit_transfers t where t.kind = 'purchase' and t.order_id is null
 $$;
-comment on function app.check_invariants() is 'DESIGN §4 invariants; returns one text per violation (empty = all hold). For tests (service_role or postgres).';
+comment on function app.check_invariants() is 'docs/design.md §4 invariants; returns one text per violation (empty = all hold). For tests (service_role or postgres).';
 revoke execute on function app.check_invariants() from public;
 grant execute on function app.check_invariants() to service_role;

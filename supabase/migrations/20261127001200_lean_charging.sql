@@ -227,7 +227,7 @@ revoke execute on function app.record_charge(public.tickets, integer, uuid, uuid
  * Takes p_amount credits for a locked ticket (given as its row, possibly changed but unsaved) when the
  * balance covers them — the ticket goes to in_progress and the customer is told — or puts it in
  * awaiting_credits and tells the customer how many credits are missing. Never raises
- * insufficient_credits: waiting is the policy (DESIGN §1.6). Writes the ticket once either way.
+ * insufficient_credits: waiting is the policy (docs/design.md §1.6). Writes the ticket once either way.
  *
  * Every charge on an account queues on its row lock, so the work done while holding it is kept small:
  * when an unlocked look at the balance says it covers the charge (p_optimistic), the ticket's own
@@ -481,7 +481,7 @@ begin
   return app.charge_ticket(v_ticket, v_ticket.quoted_credits - v_ticket.charged_credits, v_uid);
 end $$;
 
-/** Section - Invariants: DESIGN §4's, plus the copied account of every audit event */
+/** Section - Invariants: docs/design.md §4's, plus the copied account of every audit event */
 
 create or replace function app.check_invariants() returns setof text
 language sql stable security definer set search_path = '' as $$

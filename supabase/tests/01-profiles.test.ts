@@ -1,5 +1,5 @@
 /**
- * Profiles, accounts and roles (DESIGN §4, issue item 2): sign-up makes the profile, the personal
+ * Profiles, accounts and roles (docs/design.md §4, issue item 2): sign-up makes the profile, the personal
  * account and its owner membership; nobody raises their own role; admins change roles with
  * set_user_role; the console may edit profiles.role directly.
  */

@@ -1,5 +1,5 @@
 /**
- * The credit ledger (DESIGN §1.2, §1.6, §4; issue item 3): purchases and adjustments post double-entry
+ * The credit ledger (docs/design.md §1.2, §1.6, §4; issue item 3): purchases and adjustments post double-entry
  * transfers with idempotency keys and balance_after; the ledger is append-only for everyone, the console
  * included; customer balances never go below zero; a charge crossing the low-balance threshold notifies
  * once per crossing.

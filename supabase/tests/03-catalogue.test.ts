@@ -1,5 +1,5 @@
 /**
- * The catalogue (DESIGN §1.1, §1.4): packages and their price range, the admin-editable price list,
+ * The catalogue (docs/design.md §1.1, §1.4): packages and their price range, the admin-editable price list,
  * the release list and upgrade pricing (4.3.1 → 4.3.9 = 50). Orders keep the price they were made with.
  */
 import { randomUUID } from 'node:crypto';
@@ -121,7 +121,7 @@ describe('packages', () => {
 });
 
 describe('categories', () => {
-  it('anyone reads the seeded price list (DESIGN §1.4)', async () => {
+  it('anyone reads the seeded price list (docs/design.md §1.4)', async () => {
     const rows = ok(
       await anonClient()
         .from('ticket_categories')

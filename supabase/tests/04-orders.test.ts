@@ -1,5 +1,5 @@
 /**
- * Orders (DESIGN §1.1, §4, §5): created pending by checkout (service role), then fulfilled — the only way
+ * Orders (docs/design.md §1.1, §4, §5): created pending by checkout (service role), then fulfilled — the only way
  * a purchase adds credits, idempotently — or failed. Members and staff read them; nobody else writes them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

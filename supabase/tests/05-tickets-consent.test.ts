@@ -1,5 +1,5 @@
 /**
- * Tickets and consent (DESIGN §1.3, §1.5, §1.6, §1.8): opening a ticket; pre-approved vs cost first;
+ * Tickets and consent (docs/design.md §1.3, §1.5, §1.6, §1.8): opening a ticket; pre-approved vs cost first;
  * level 1 charged without confirmation; code_modification always confirmed at a price ≥ 20; upgrades
  * priced from the release list; awaiting credits and automatic charging oldest first; decline; cancel
  * before any charge; messages with internal notes; assignment; resolution; the audit trail.

@@ -1,5 +1,5 @@
 /**
- * Re-categorization, split and refund (DESIGN §1.3, §1.7): a lower cost refunds the difference at once;
+ * Re-categorization, split and refund (docs/design.md §1.3, §1.7): a lower cost refunds the difference at once;
  * a higher one is charged at once for pre-approved tickets (except code_modification), otherwise waits
  * for the customer's confirmation; declining keeps what was charged and closes the ticket. A split
  * question becomes its own ticket, assessed on its own. Refunds give credits back (and pay for waiting tickets).

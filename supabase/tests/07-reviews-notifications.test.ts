@@ -1,5 +1,5 @@
 /**
- * Reviews (DESIGN §1.9): only signed-in customers who bought a package review the product, one review
+ * Reviews (docs/design.md §1.9): only signed-in customers who bought a package review the product, one review
  * each, editable; everyone reads them. Notifications: each person reads and marks only their own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The invariant check itself (DESIGN §4, `app.check_invariants()`): every test file ends with it, so it
+ * The invariant check itself (docs/design.md §4, `app.check_invariants()`): every test file ends with it, so it
  * must notice a broken state. Each case breaks one rule as the console could — inside a transaction that
  * is rolled back — and expects the check to name it; and the references migration 001200 moved off
  * credit_transfers are still enforced by credit_entries' foreign key.

@@ -70,7 +70,7 @@ export function defined<T>(value: T | undefined, what: string): T {
   return value as T;
 }
 
-/** Asserts DESIGN §5's error: SQLSTATE in `code` and the stable code in `message`. */
+/** Asserts docs/design.md §5's error: SQLSTATE in `code` and the stable code in `message`. */
 export function expectError(
   result: { error: PostgrestError | null },
   code: string,
@@ -256,10 +256,10 @@ export async function eventKinds(ticketId: string): Promise<string[]> {
 
 /** Section - invariants */
 
-/** DESIGN §4's invariants, checked by the schema's own `app.check_invariants()`: no violations. */
+/** docs/design.md §4's invariants, checked by the schema's own `app.check_invariants()`: no violations. */
 export async function expectInvariants(): Promise<void> {
   const violations = await sql('select * from app.check_invariants()');
-  expect(violations, 'app.check_invariants() reports no violation of DESIGN §4').toEqual([]);
+  expect(violations, 'app.check_invariants() reports no violation of docs/design.md §4').toEqual([]);
 }
 
 /** Every test file calls this once: the invariants must hold after everything it did. */

@@ -8,7 +8,7 @@ const releases = versions.map((version, index) => ({ version, position: index + 
 const upgrade = { credits: 20, per_step_credits: 5, included_steps: 2 };
 
 describe('previewUpgradeCost (the upgrade calculator and the new-ticket form)', () => {
-  it('prices 4.3.1 → 4.3.9 with every 4.3.x released at 8 steps = 50 credits (DESIGN §1.4)', () => {
+  it('prices 4.3.1 → 4.3.9 with every 4.3.x released at 8 steps = 50 credits (docs/design.md §1.4)', () => {
     expect(previewUpgradeCost(releases, upgrade, '4.3.1', '4.3.9')).toEqual({ ok: true, steps: 8, credits: 50 });
   });
   it('charges the base price for up to two versions', () => {

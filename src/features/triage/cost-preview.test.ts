@@ -5,7 +5,7 @@ const question = { level: 1, min_credits: null };
 const configuration = { level: 2, min_credits: null };
 const codeModification = { level: 3, min_credits: 20 };
 
-describe('predictOutcome follows the consent rules of DESIGN §1.5–1.7', () => {
+describe('predictOutcome follows the consent rules of docs/design.md §1.5–1.7', () => {
   it('charges a pre-approved ticket at once when the balance covers it', () => {
     expect(predictOutcome({ pre_approved: true, charged_credits: 0 }, configuration, 10, 100)).toEqual({ kind: 'charge', credits: 10, balanceAfter: 90 });
   });

@@ -11,7 +11,7 @@ export type Outcome =
 
 /**
  * What assessing (or re-categorizing) a ticket at `price` will do, following the database's
- * app.apply_quote (DESIGN §1.5–1.7), so the engineer sees it before committing. The database decides;
+ * app.apply_quote (docs/design.md §1.5–1.7), so the engineer sees it before committing. The database decides;
  * this only explains.
  */
 /** The database's default pre-approval ceiling (the dearest fixed category) for tickets stored without one. */

@@ -1,6 +1,6 @@
 /**
  * The one path by which a payment changes an order, whichever provider reports it: the service-role
- * SQL functions of DESIGN §5. They lock the order, credit it once (ledger key `order:<id>`), notify the
+ * SQL functions of docs/design.md §5. They lock the order, credit it once (ledger key `order:<id>`), notify the
  * customer and charge tickets waiting for credits, so calling them twice, or concurrently, is safe.
  */
 import { databaseError } from './errors.ts';

@@ -1,4 +1,4 @@
-/** Flags of `npm run stack` (DESIGN §3): --port N, --db-port N, --data-dir DIR, --reset. */
+/** Flags of `npm run stack` (docs/design.md §3): --port N, --db-port N, --data-dir DIR, --reset. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR } from '../stack.ts';

@@ -65,7 +65,7 @@ export async function setup(project: TestProject) {
   });
 }
 
-/** DESIGN §4's invariants, once more over everything the whole run did, before the stack goes. */
+/** docs/design.md §4's invariants, once more over everything the whole run did, before the stack goes. */
 async function invariantViolations(dbUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();

@@ -1,4 +1,4 @@
-/** The support policy (DESIGN §1) in plain words. */
+/** The support policy (docs/design.md §1) in plain words. */
 export function HowItWorks() {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
