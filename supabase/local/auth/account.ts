@@ -5,7 +5,7 @@ import { badRequest, EMAIL_EXISTS, forbidden, unprocessable } from './errors.ts'
 import type { Endpoint } from './env.ts';
 import { requireUser, userClaims } from './guard.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
-import { checkPasswordStrength, optionalMetadata, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
+import { checkPasswordStrength, optionalObject, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
 import { endSessions, type LogoutScope } from './sessions.ts';
 import { audit, findUserIdByEmail, hashPassword, loadUser, mergeMetadata, passwordMatches, userJson } from './users.ts';
 
@@ -31,7 +31,7 @@ export const updateUser: Endpoint = async (env, req) => {
   const body = readJson(req);
   const password = optionalString(body, 'password');
   const rawEmail = optionalString(body, 'email');
-  const data = optionalMetadata(body, 'data');
+  const data = optionalObject(body, 'data');
   if (optionalString(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (password) checkPasswordStrength(password, ctx.config.auth);
   const email = rawEmail ? validateEmail(rawEmail) : undefined;

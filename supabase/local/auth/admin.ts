@@ -8,8 +8,7 @@ import type { AuthEnv } from './env.ts';
 import { isUuid, requireAdmin } from './guard.ts';
 import {
   MAX_PASSWORD_BYTES,
-  optionalMetadata,
-  optionalStoredString,
+  optionalObject,
   optionalString,
   readJson,
   validateEmail,
@@ -126,15 +125,15 @@ async function createUser({ ctx }: AuthEnv, req: ServiceRequest): Promise<Servic
   if (!rawEmail) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
   const email = validateEmail(rawEmail);
   const password = passwordFrom(body);
-  const passwordHash = optionalStoredString(body, 'password_hash');
+  const passwordHash = optionalString(body, 'password_hash');
   if (password && passwordHash) throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
   const id = optionalString(body, 'id');
   if (id !== undefined && !isUuid(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : null;
-  const userMetadata = optionalMetadata(body, 'user_metadata') ?? {};
-  const appMetadata = optionalMetadata(body, 'app_metadata');
-  const role = optionalStoredString(body, 'role') || undefined;
+  const userMetadata = optionalObject(body, 'user_metadata') ?? {};
+  const appMetadata = optionalObject(body, 'app_metadata');
+  const role = optionalString(body, 'role') || undefined;
   // GoTrue gives password-less users a random one, so the account cannot be entered until it is set.
   const hash = passwordHash ?? (await hashPassword(password ?? randomBytes(32).toString('base64url').slice(0, 64)));
 
@@ -166,9 +165,9 @@ async function updateUser({ ctx }: AuthEnv, req: ServiceRequest, id: string): Pr
   const email = rawEmail ? validateEmail(rawEmail) : undefined;
   const password = passwordFrom(body);
   const hash = password ? await hashPassword(password) : undefined;
-  const userMetadata = optionalMetadata(body, 'user_metadata');
-  const appMetadata = optionalMetadata(body, 'app_metadata');
-  const role = optionalStoredString(body, 'role');
+  const userMetadata = optionalObject(body, 'user_metadata');
+  const appMetadata = optionalObject(body, 'app_metadata');
+  const role = optionalString(body, 'role');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : undefined;
 

@@ -60,12 +60,8 @@ function unstorable(value: string): string | undefined {
   return undefined;
 }
 
-/** Go's encoding/json refuses deeper documents, so GoTrue never stores them (Postgres' parser gives up not far beyond). */
-const MAX_METADATA_DEPTH = 10000;
-
 interface Visit {
   value: unknown;
-  depth: number;
   parent?: Visit;
   /** `.key` or `[index]` under the parent. */
   step: string;
@@ -73,44 +69,27 @@ interface Visit {
 
 const pathOf = (visit: Visit): string => (visit.parent ? pathOf(visit.parent) : '') + visit.step;
 
-/** Walks the value without recursion: a deep document must not overflow the stack here either. */
+/** Walks the value without recursion (readJson has bounded its depth already). */
 function checkStorable(root: unknown, rootPath: string): void {
-  const pending: Visit[] = [{ value: root, depth: 0, step: rootPath }];
+  const pending: Visit[] = [{ value: root, step: rootPath }];
   for (let visit = pending.pop(); visit; visit = pending.pop()) {
-    const { value, depth } = visit;
+    const { value } = visit;
     if (typeof value === 'string') {
       const problem = unstorable(value);
       if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot contain ${problem}`);
       continue;
     }
     if (!value || typeof value !== 'object') continue;
-    if (depth >= MAX_METADATA_DEPTH) {
-      throw badRequest('validation_failed', `${rootPath} is nested more than ${MAX_METADATA_DEPTH} levels deep`);
-    }
     if (Array.isArray(value)) {
-      value.forEach((item, index) => pending.push({ value: item, depth: depth + 1, parent: visit, step: `[${index}]` }));
+      value.forEach((item, index) => pending.push({ value: item, parent: visit, step: `[${index}]` }));
       continue;
     }
     for (const [key, item] of Object.entries(value)) {
       const problem = unstorable(key);
       if (problem) throw badRequest('validation_failed', `${pathOf(visit)} cannot have a key containing ${problem}`);
-      pending.push({ value: item, depth: depth + 1, parent: visit, step: `.${key}` });
+      pending.push({ value: item, parent: visit, step: `.${key}` });
     }
   }
-}
-
-/** A metadata object (`data`, `user_metadata`, `app_metadata`) that Postgres' jsonb can store. */
-export function optionalMetadata(body: Json, key: string): Json | undefined {
-  const value = optionalObject(body, key);
-  if (value) checkStorable(value, key);
-  return value;
-}
-
-/** A string that goes into a text column as it is. */
-export function optionalStoredString(body: Json, key: string): string | undefined {
-  const value = optionalString(body, key);
-  if (value !== undefined) checkStorable(value, key);
-  return value;
 }
 
 // The shape checkmail.ValidateFormat accepts: a dot-atom local part, '@', and a dotted host.

@@ -7,7 +7,7 @@ import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
 import {
   checkPasswordStrength,
-  optionalMetadata,
+  optionalObject,
   optionalString,
   passwordWeakness,
   rateLimitKey,
@@ -47,7 +47,7 @@ export const signup: Endpoint = async (env, req) => {
   if (!rawEmail && phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
   if (!rawEmail) throw badRequest('validation_failed', 'To signup, please provide your email');
   const email = validateEmail(rawEmail);
-  const data = optionalMetadata(body, 'data') ?? {};
+  const data = optionalObject(body, 'data') ?? {};
   const autoconfirm = !settings.enableConfirmations;
   const passwordHash = await hashPassword(password);
 

@@ -30,23 +30,3 @@ export function jsonDepth(text: string): number {
   }
   return deepest;
 }
-
-/**
- * Whether a string in `text` holds a NUL (`\u0000`, the only way JSON can carry one). Postgres text
- * and jsonb cannot store it, so it failed deep inside a query instead of being refused up front.
- */
-export function jsonHasNul(text: string): boolean {
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text.charCodeAt(i);
-    if (!inString) {
-      if (ch === 0x22) inString = true;
-    } else if (ch === 0x5c) {
-      if (text.startsWith('u0000', i + 1)) return true;
-      i += 1;
-    } else if (ch === 0x22) {
-      inString = false;
-    }
-  }
-  return false;
-}
