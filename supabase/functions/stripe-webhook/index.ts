@@ -26,7 +26,10 @@ type CheckoutSession = Stripe.Checkout.Session;
 /** What an event meant for us, recorded in the log (and a problem also on the event, for an admin). */
 type Handling = PaymentOutcome | { ok: true; ignored: string } | { ok: true; problem: string; orderId: string };
 
-if (!Deno.env.get('STRIPE_WEBHOOK_SECRET')?.trim()) {
+// Said once at start, where an operator looks; each event is then answered 503 by the same check.
+try {
+  stripeWebhookSecret();
+} catch {
   console.error(`stripe-webhook is not configured: ${MISSING_WEBHOOK_SECRET} Every event is answered 503 until it is.`);
 }
 
