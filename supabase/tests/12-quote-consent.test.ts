@@ -182,6 +182,32 @@ describe('the pre-approval ceiling', () => {
     expect(await balance(customer.accountId), 'nothing more charged').toBe(80);
   });
 
+  it("a question split off a pre-approved ticket keeps the customer's ceiling", async () => {
+    const customer = await customerWith(100);
+    const raised = await createTicket(customer, true, { p_pre_approval_ceiling: 50 });
+    const lowered = await createTicket(customer, true, { p_pre_approval_ceiling: 10 });
+    const split = async (parent: TicketRow) =>
+      ok(
+        await engineer.client
+          .rpc('split_ticket', { p_ticket_id: parent.id, p_subject: 'A second question', p_body: 'About exports.' })
+          .single<TicketRow & { pre_approval_ceiling: number | null }>(),
+        'split_ticket',
+      );
+    const fromRaised = await split(raised);
+    const fromLowered = await split(lowered);
+    expect(fromRaised.pre_approval_ceiling, 'raised to 50 on the parent').toBe(50);
+    expect(fromLowered.pre_approval_ceiling, 'lowered to 10 on the parent').toBe(10);
+    expect(await assess(engineer, fromRaised.id, 'investigation'), '20 ≤ 50: charged at once').toMatchObject({
+      status: 'in_progress',
+      charged_credits: 20,
+    });
+    expect(await assess(engineer, fromLowered.id, 'investigation'), '20 > 10: asks first').toMatchObject({
+      status: 'awaiting_confirmation',
+      charged_credits: 0,
+    });
+    expect(await balance(customer.accountId), 'only the child within its ceiling was charged').toBe(80);
+  });
+
   it('is refused in words when out of range or given for a cost-first ticket', async () => {
     const customer = await customerWith(0);
     for (const [what, args] of [

@@ -9,14 +9,14 @@ export type Outcome =
   | { kind: 'refund'; credits: number }
   | { kind: 'no_change' };
 
+/** The database's default pre-approval ceiling (the dearest fixed category) for tickets stored without one. */
+const DEFAULT_CEILING = 20;
+
 /**
  * What assessing (or re-categorizing) a ticket at `price` will do, following the database's
  * app.apply_quote (docs/design.md §1.5–1.7), so the engineer sees it before committing. The database decides;
  * this only explains.
  */
-/** The database's default pre-approval ceiling (the dearest fixed category) for tickets stored without one. */
-const DEFAULT_CEILING = 20;
-
 export function predictOutcome(
   ticket: Pick<TicketRow, 'pre_approved' | 'charged_credits'> & { pre_approval_ceiling?: number | null },
   category: Pick<TicketCategory, 'level' | 'min_credits'>,
