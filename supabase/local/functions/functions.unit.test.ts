@@ -24,6 +24,7 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
         emailMaxFrequencySeconds: 1,
       },
       api: { schemas: ['public'], extraSearchPath: ['public'], maxRows: 1000 },
+      db: { schemaPaths: [] },
       functions,
     },
     keys,

@@ -36,7 +36,7 @@ export function listMigrations(dir: string): MigrationFile[] {
     .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
 }
 
-function lineOf(sql: string, position: string | undefined): number | undefined {
+export function lineOf(sql: string, position: string | undefined): number | undefined {
   const offset = Number(position);
   if (!Number.isInteger(offset) || offset < 1) return undefined;
   return sql.slice(0, offset - 1).split('\n').length;

@@ -33,6 +33,8 @@ export interface ProjectConfig {
     emailMaxFrequencySeconds: number;
   };
   api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
+  /** `[db.migrations] schema_paths`: the declarative schema's files (globs allowed), in the order they apply. */
+  db: { schemaPaths: string[] };
   /** verify_jwt per function slug; functions not listed verify (the CLI default). */
   functions: Record<string, { verifyJwt: boolean }>;
 }
@@ -114,6 +116,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
   const smtp = table(email.smtp);
   const rateLimit = rateLimits(table(auth.rate_limit));
   const api = table(toml.api);
+  const migrations = table(table(toml.db).migrations);
   const functions: ProjectConfig['functions'] = {};
   for (const [slug, settings] of Object.entries(table(toml.functions))) {
     functions[slug] = { verifyJwt: bool(table(settings).verify_jwt, true) };
@@ -136,6 +139,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
       extraSearchPath: strings(api.extra_search_path, ['public', 'extensions']),
       maxRows: num(api.max_rows, 1000),
     },
+    db: { schemaPaths: strings(migrations.schema_paths, []) },
     functions,
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrap } from '../bootstrap/index.ts';
 import { applyMigrations } from '../migrations/index.ts';
-import { startPostgres } from '../postgres/index.ts';
+import { asSuperuser, startPostgres, type PostgresServer } from '../postgres/index.ts';
 import { freePort } from '../shared/ports.ts';
 import { createLogger } from '../shared/logger.ts';
 
@@ -19,12 +19,19 @@ export interface ScratchDb {
   stop(): Promise<void>;
 }
 
-export async function startScratchDb(): Promise<ScratchDb> {
+export interface ScratchServer {
+  /** A new database copied from the bootstrapped `postgres` one: roles, `auth` and `extensions`, nothing else. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A bootstrapped Postgres with nothing of Pro Portal's applied, for tools that compare databases. */
+export async function startScratchServer(): Promise<ScratchServer & { dbUrl: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-scratch-'));
   // As root, Postgres runs as its own OS user, which must be able to enter the (0700) temp dir.
   chmodSync(dataDir, 0o755);
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
-  let server;
+  let server: PostgresServer;
   try {
     server = await startPostgres({ dataDir, port: await freePort(), reset: true, log: createLogger(true) });
   } catch (error) {
@@ -37,7 +44,42 @@ export async function startScratchDb(): Promise<ScratchDb> {
   };
   try {
     await bootstrap(server);
-    const dbUrl = server.url('postgres');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const dbUrl = server.url('postgres');
+  // Copying a template needs it to have no other session, so copies are made one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const createDatabase = (name: string): Promise<string> => {
+    const created = queue.then(() => copyPostgres(name));
+    queue = created.catch(() => undefined);
+    return created;
+  };
+  const copyPostgres = async (name: string) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain database name`);
+    await asSuperuser(server, async (client) => {
+      // Owned and granted like `postgres`, so the migrations run in it as they do there.
+      const { rows } = await client.query<{ owner: string; grants: string[] }>(
+        `select pg_get_userbyid(datdba) as owner,
+                array(select format('grant %s on database %%I to %I', x.privilege_type, pg_get_userbyid(x.grantee))
+                      from aclexplode(datacl) x where x.grantee <> 0 and x.grantee <> datdba) as grants
+         from pg_database where datname = 'postgres'`,
+      );
+      const template = rows[0]!;
+      await client.query(`create database ${name} template postgres owner "${template.owner}"`);
+      for (const grant of template.grants) await client.query(grant.replace('%I', name));
+    });
+    const url = new URL(dbUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return { dbUrl, createDatabase, stop };
+}
+
+export async function startScratchDb(): Promise<ScratchDb> {
+  const { dbUrl, stop } = await startScratchServer();
+  try {
     await applyMigrations(dbUrl, SUPABASE_DIR);
     return { dbUrl, stop };
   } catch (error) {

@@ -1,0 +1,210 @@
+/**
+ * What it takes to turn one database's schema into another's: the SQL of migra (`@pgkit/migra`, the
+ * TypeScript port of the diff tool the Supabase CLI used for `db diff`) for tables, columns, constraints,
+ * indexes, types, functions, triggers, policies and RLS; plus privileges and comments, which migra does
+ * not compare (it leaves out function grants, column grants and every `comment on`). Data is not
+ * compared: rows a migration must insert are the caller's to check.
+ */
+import { createClient } from '@pgkit/client';
+import { run } from '@pgkit/migra';
+import pg from 'pg';
+
+/** Schemas Supabase owns and manages itself: never part of a project's migrations. */
+export const SUPABASE_SCHEMAS = [
+  '_analytics',
+  '_realtime',
+  'auth',
+  'cron',
+  'extensions',
+  'graphql',
+  'graphql_public',
+  'net',
+  'pgbouncer',
+  'pgmq',
+  'pgsodium',
+  'pgsodium_masks',
+  'realtime',
+  'storage',
+  'supabase_functions',
+  'supabase_migrations',
+  'vault',
+];
+
+/** The API roles Supabase creates; an object's grants are rewritten for all of them when they change. */
+const API_ROLES = ['public', 'anon', 'authenticated', 'service_role'];
+
+interface Grant {
+  /** e.g. `function public.assess_ticket(uuid, text)`, `table public.tickets`, `schema app`. */
+  object: string;
+  /** For column grants, the column; the privilege then applies to it alone. */
+  column: string | null;
+  /** Null for an object that grants nothing to anyone but its owner. */
+  grantee: string | null;
+  privilege: string | null;
+}
+
+interface Comment {
+  /** The `comment on …` target, e.g. `column public.tickets.status`. */
+  target: string;
+  text: string;
+}
+
+const OWN_OBJECTS = `n.nspname <> all($1::text[]) and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'`;
+
+// Privileges as granted, with the owner's own (implicit) ones left out; an object never granted
+// anything (null acl) has its kind's default, as Postgres itself reads it.
+const GRANTS_SQL = `
+with objects as (
+  select format('function %s', p.oid::regprocedure) as object, null::text as column_name,
+         coalesce(p.proacl, acldefault('f', p.proowner)) as acl, p.proowner as owner
+  from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  where ${OWN_OBJECTS} and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+  union all
+  select format('%s %s', case c.relkind when 'S' then 'sequence' else 'table' end, c.oid::regclass), null,
+         coalesce(c.relacl, acldefault((case c.relkind when 'S' then 's' else 'r' end)::"char", c.relowner)), c.relowner
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where ${OWN_OBJECTS} and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+  union all
+  select format('table %s', c.oid::regclass), a.attname, a.attacl, c.relowner
+  from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+  where ${OWN_OBJECTS} and a.attacl is not null and a.attnum > 0 and not a.attisdropped
+  union all
+  select format('schema %s', quote_ident(n.nspname)), null, coalesce(n.nspacl, acldefault('n', n.nspowner)), n.nspowner
+  from pg_namespace n where ${OWN_OBJECTS}
+)
+select o.object, o.column_name as "column",
+       case when x.grantee = 0 then 'public' else pg_get_userbyid(x.grantee) end as grantee,
+       lower(x.privilege_type) as privilege
+from objects o left join lateral (select * from aclexplode(o.acl) a where a.grantee <> o.owner) x on true
+order by 1, 2, 3, 4`;
+
+const COMMENTS_SQL = `
+select i.type, i.identity, d.description as text
+from pg_description d
+cross join lateral pg_identify_object(d.classoid, d.objoid, d.objsubid) i
+where i.schema is not null and i.schema <> all($1::text[]) and i.schema not like 'pg\\_%'
+  and i.schema <> 'information_schema'
+  and not exists (select 1 from pg_depend e where e.objid = d.objoid and e.deptype = 'e')
+union all
+select 'schema', quote_ident(n.nspname), d.description
+from pg_description d join pg_namespace n on n.oid = d.objoid and d.classoid = 'pg_namespace'::regclass
+where ${OWN_OBJECTS}
+order by 1, 2`;
+
+const COMMENT_TARGET: Record<string, (identity: string) => string> = {
+  'table column': (identity) => `column ${identity}`,
+  'table constraint': (identity) => `constraint ${identity}`,
+  'domain constraint': (identity) => `constraint ${identity.replace(' on ', ' on domain ')}`,
+};
+
+async function inspect(dbUrl: string): Promise<{ grants: Grant[]; comments: Comment[] }> {
+  // An empty search_path makes Postgres qualify every name it prints (regprocedure, regclass).
+  const client = new pg.Client({ connectionString: dbUrl, options: '-c search_path=' });
+  await client.connect();
+  try {
+    const grants = (await client.query<Grant>(GRANTS_SQL, [SUPABASE_SCHEMAS])).rows;
+    const comments = (await client.query<{ type: string; identity: string; text: string }>(COMMENTS_SQL, [SUPABASE_SCHEMAS])).rows.map(
+      ({ type, identity, text }) => ({ target: (COMMENT_TARGET[type] ?? ((id: string) => `${type} ${id}`))(identity.replaceAll('pg_catalog.', '')), text }),
+    );
+    return { grants, comments };
+  } finally {
+    await client.end();
+  }
+}
+
+const grantKey = (grant: Grant) => `${grant.object}|${grant.column ?? ''}`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+function grantStatements(from: Grant[], to: Grant[]): string[] {
+  const byObject = (grants: Grant[]) => {
+    const map = new Map<string, string[]>();
+    for (const grant of grants) {
+      const items = map.get(grantKey(grant)) ?? [];
+      if (grant.grantee) items.push(`${grant.grantee}:${grant.privilege}`);
+      map.set(grantKey(grant), items);
+    }
+    return map;
+  };
+  const before = byObject(from);
+  const after = byObject(to);
+  const statements: string[] = [];
+  // `revoke all` on a table takes its column grants too: those are then granted again.
+  const rewritten = new Set<string>();
+  // Sorted, a table's own key (`table x|`) comes before its columns' (`table x|col`).
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [object, column] = key.split('|') as [string, string];
+    const was = before.get(key);
+    const is = after.get(key);
+    const columnReset = Boolean(column) && rewritten.has(object);
+    if (was && is && was.join() === is.join() && !columnReset) continue;
+    const on = column ? `(${column}) on ${object}` : `on ${object}`;
+    if (!is) {
+      // A dropped object takes its grants with it; a column that grants nothing now loses what it had.
+      if (column && after.has(`${object}|`)) {
+        const privileges = [...new Set(was!.map((item) => item.split(':')[1]))].join(', ');
+        statements.push(`revoke ${privileges} ${on} from ${API_ROLES.join(', ')};`);
+      }
+      continue;
+    }
+    // A new or changed object gets its grants written out in full: what a new object starts with
+    // depends on the database's default privileges, which differ between the local stack and hosted.
+    if (column) {
+      if (was?.length && !columnReset) statements.push(`revoke ${[...new Set(was.map((item) => item.split(':')[1]))].join(', ')} ${on} from ${API_ROLES.join(', ')};`);
+    } else {
+      statements.push(`revoke all ${on} from ${API_ROLES.join(', ')};`);
+      rewritten.add(object);
+    }
+    const grantees = new Map<string, string[]>();
+    for (const item of is) {
+      const [grantee, privilege] = item.split(':') as [string, string];
+      grantees.set(grantee, [...(grantees.get(grantee) ?? []), privilege]);
+    }
+    for (const [grantee, privileges] of grantees) statements.push(`grant ${privileges.join(', ')} ${on} to ${grantee};`);
+  }
+  return statements;
+}
+
+function commentStatements(from: Comment[], to: Comment[], dropped: string[]): string[] {
+  // A dropped and re-created object has lost its comment, and so have its columns.
+  const recreated = (target: string) => dropped.some((name) => target.replaceAll('"', '').includes(name));
+  const before = new Map(from.filter((comment) => !recreated(comment.target)).map((comment) => [comment.target, comment.text]));
+  const after = new Map(to.map((comment) => [comment.target, comment.text]));
+  const statements: string[] = [];
+  for (const [target, text] of after) {
+    if (before.get(target) !== text) statements.push(`comment on ${target} is ${literal(text)};`);
+  }
+  return statements;
+}
+
+export interface SchemaDiff {
+  /** Statements that turn `from` into `to`; empty when the two schemas agree. */
+  statements: string[];
+  /** The same, as one script. */
+  sql: string;
+}
+
+/** The changes that make the schema of the database at `fromUrl` equal to the one at `toUrl`. */
+export async function diffSchemas(fromUrl: string, toUrl: string): Promise<SchemaDiff> {
+  // Clients of our own, to close when done (given URLs, migra leaves its pools open). pg-promise warns
+  // whenever a process opens a second pool to one database, which a diff tool does by design.
+  const options = { pgpOptions: { initialize: { noWarnings: true } } };
+  const clients = [createClient(fromUrl, options), createClient(toUrl, options)] as const;
+  let migration;
+  try {
+    migration = await run(clients[0], clients[1], { unsafe: true, excludeSchema: SUPABASE_SCHEMAS });
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+  const structural = [...migration.statements].map((statement) => statement.trim()).filter(Boolean);
+  const [from, to] = await Promise.all([inspect(fromUrl), inspect(toUrl)]);
+  const dropped = structural.flatMap((statement: string) => {
+    const match = /^drop (?:function|procedure|table|view|materialized view|type|index|policy|trigger|sequence) (?:if exists )?("?[\w$]+"?(?:\."?[\w$]+"?)?)/i.exec(statement);
+    return match ? [match[1]!.replaceAll('"', '')] : [];
+  });
+  const statements = [
+    ...structural,
+    ...grantStatements(from.grants, to.grants),
+    ...commentStatements(from.comments, to.comments, dropped),
+  ];
+  return { statements, sql: statements.length ? `${statements.join('\n\n')}\n` : '' };
+}

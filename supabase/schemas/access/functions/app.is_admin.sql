@@ -1,0 +1,18 @@
+create or replace function app.is_admin()
+returns boolean
+language plpgsql
+stable security definer
+set search_path = ''
+as $function$
+begin
+  return coalesce(
+    (select p.role = 'admin' from public.profiles p where p.id = (select auth.uid())),
+    false
+  );
+end $function$;
+
+comment on function app.is_admin() is 'Caller is admin. Wrap as (select app.is_admin()) in policies.';
+
+revoke all on function app.is_admin() from public, anon, authenticated, service_role;
+grant execute on function app.is_admin() to authenticated;
+grant execute on function app.is_admin() to service_role;

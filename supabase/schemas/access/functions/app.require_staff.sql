@@ -1,0 +1,21 @@
+create or replace function app.require_staff()
+returns uuid
+language plpgsql
+stable security definer
+set search_path = ''
+as $function$
+declare
+  v_uid uuid := auth.uid();
+  v_role public.app_role;
+begin
+  select p.role into v_role from public.profiles p where p.id = v_uid;
+  if v_role is null then
+    perform app.raise_error('forbidden', 'Sign in to do this.');
+  end if;
+  if v_role not in ('engineer', 'admin') then
+    perform app.raise_error('forbidden', 'Only support engineers can do this.');
+  end if;
+  return v_uid;
+end $function$;
+
+revoke all on function app.require_staff() from public, anon, authenticated, service_role;

@@ -1,0 +1,94 @@
+create or replace function app.transfer(p_from uuid, p_to uuid, p_amount integer, p_kind public.credit_transfer_kind, p_key text, p_created_by uuid, p_note text default NULL::text, p_order_id uuid default NULL::uuid, p_ticket_id uuid default NULL::uuid, p_id uuid default NULL::uuid)
+returns public.credit_transfers
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_transfer public.credit_transfers;
+  v_from public.accounts;
+  v_to public.accounts;
+  v_from_after integer;
+  v_to_after integer;
+  v_max integer;
+begin
+  if p_amount is null or p_amount <= 0 then
+    perform app.raise_error('invalid_input', 'A transfer moves a positive number of credits.');
+  end if;
+  if p_from is null or p_to is null or p_from = p_to or p_kind is null or p_key is null then
+    perform app.raise_error('invalid_input', 'A transfer needs two different accounts, a kind and an idempotency key.');
+  end if;
+  select * into v_from from public.accounts a where a.id = p_from;
+  select * into v_to from public.accounts a where a.id = p_to;
+  if v_from.id is null or v_to.id is null then
+    perform app.raise_error('not_found', 'There is no such credit account.');
+  end if;
+
+  insert into public.credit_transfers (
+    id, from_account_id, to_account_id, amount, kind, idempotency_key, order_id, ticket_id, note, created_by
+  ) values (coalesce(p_id, gen_random_uuid()), p_from, p_to, p_amount, p_kind, p_key, p_order_id, p_ticket_id, p_note, p_created_by)
+  on conflict (idempotency_key) do nothing
+  returning * into v_transfer;
+  if v_transfer.id is null then
+    select * into v_transfer from public.credit_transfers t where t.idempotency_key = p_key;
+    if (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.kind)
+       is distinct from (p_from, p_to, p_amount, p_kind) then
+      perform app.raise_error('invalid_state', format('The idempotency key %s was already used for a different transfer.', p_key));
+    end if;
+    return v_transfer;
+  end if;
+
+  if v_from.system_code is null and v_to.system_code is null then
+    if p_from < p_to then
+      v_from := app.lock_account(p_from);
+      v_to := app.lock_account(p_to);
+    else
+      v_to := app.lock_account(p_to);
+      v_from := app.lock_account(p_from);
+    end if;
+  elsif v_from.system_code is null then
+    v_from := app.lock_account(p_from);
+  elsif v_to.system_code is null then
+    v_to := app.lock_account(p_to);
+  end if;
+  if v_from.system_code is null and v_from.balance < p_amount then
+    perform app.raise_error('insufficient_credits', format(
+      'This needs %s credits but the balance is %s (%s missing).', p_amount, v_from.balance, p_amount - v_from.balance
+    ));
+  end if;
+  if v_to.system_code is null then
+    v_max := app.max_balance();
+    if v_to.balance::bigint + p_amount > v_max then
+      perform app.raise_error('invalid_state', format(
+        'Adding %s credits would take the balance to %s, above the maximum balance of %s credits (room for %s more).',
+        p_amount, v_to.balance::bigint + p_amount, v_max, greatest(v_max - v_to.balance, 0)
+      ));
+    end if;
+  end if;
+
+  if v_from.system_code is null then
+    update public.accounts set balance = balance - p_amount where id = p_from returning balance into v_from_after;
+  end if;
+  if v_to.system_code is null then
+    update public.accounts set balance = balance + p_amount where id = p_to returning balance into v_to_after;
+  end if;
+
+  insert into public.credit_entries (transfer_id, account_id, amount, balance_after) values
+    (v_transfer.id, p_from, -p_amount, v_from_after),
+    (v_transfer.id, p_to, p_amount, v_to_after);
+
+  if v_from.system_code is null and v_from.low_balance_threshold > 0
+     and v_from.balance >= v_from.low_balance_threshold and v_from_after < v_from.low_balance_threshold then
+    perform app.notify_account(
+      p_from, 'low_balance', 'Your credit balance is low',
+      format('Your balance is %s credits, below %s. Buy more so new tickets are not held up.', v_from_after, v_from.low_balance_threshold),
+      jsonb_build_object('balance', v_from_after, 'threshold', v_from.low_balance_threshold)
+    );
+  end if;
+
+  return v_transfer;
+end $function$;
+
+comment on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,text,uuid,uuid,uuid) is 'Post one idempotent double-entry transfer; the only writer of credit_transfers, credit_entries and accounts.balance.';
+
+revoke all on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,text,uuid,uuid,uuid) from public, anon, authenticated, service_role;

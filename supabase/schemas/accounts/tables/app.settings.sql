@@ -1,0 +1,12 @@
+create table app.settings (
+  id boolean default true not null,
+  max_balance integer default 1000000 not null,
+  constraint settings_pkey PRIMARY KEY (id),
+  constraint settings_id_check CHECK (id),
+  constraint settings_max_balance_check CHECK (max_balance >= 1 AND max_balance <= 1000000000)
+);
+
+comment on table app.settings is 'Credit rules settings (one row). max_balance: the most credits a customer account may hold.';
+comment on column app.settings.max_balance is 'The most credits a customer account may hold (default 1,000,000). Transfers beyond it are refused; a purchase beyond it fails with refund_due.';
+
+revoke all on table app.settings from anon, authenticated, service_role;

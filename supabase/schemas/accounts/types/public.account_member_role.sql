@@ -1,0 +1,4 @@
+create type public.account_member_role as enum (
+  'owner',
+  'member'
+);

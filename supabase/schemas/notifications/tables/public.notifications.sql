@@ -1,0 +1,31 @@
+create table public.notifications (
+  id uuid default gen_random_uuid() not null,
+  user_id uuid not null,
+  ticket_id uuid,
+  kind text not null,
+  title text not null,
+  body text default ''::text not null,
+  data jsonb default '{}'::jsonb not null,
+  read_at timestamp with time zone,
+  created_at timestamp with time zone default clock_timestamp() not null,
+  constraint notifications_pkey PRIMARY KEY (id),
+  constraint notifications_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.tickets(id) ON DELETE CASCADE,
+  constraint notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id) ON DELETE CASCADE,
+  constraint notifications_kind_check CHECK (kind = ANY (ARRAY['quote_ready'::text, 'charged'::text, 'credits_needed'::text, 'answered'::text, 'split'::text, 'resolved'::text, 'refunded'::text, 'credits_added'::text, 'low_balance'::text, 'purchase_failed'::text]))
+);
+
+create index notifications_ticket_id_idx on public.notifications (ticket_id);
+
+create index notifications_user_id_created_at_idx on public.notifications (user_id, created_at DESC);
+
+create index notifications_user_id_unread_idx on public.notifications (user_id) WHERE (read_at IS NULL);
+
+alter table public.notifications enable row level security;
+
+comment on table public.notifications is 'In-app notices, one per recipient. Written by SQL functions; read and marked read by their recipient.';
+comment on column public.notifications.kind is 'quote_ready | charged | credits_needed | answered | split | resolved | refunded | credits_added | low_balance | purchase_failed';
+comment on column public.notifications.data is 'Facts behind the notice, e.g. {"credits":20} or {"missing":15,"balance":5}.';
+
+revoke all on table public.notifications from anon, authenticated, service_role;
+grant select on table public.notifications to authenticated;
+grant select on table public.notifications to service_role;

@@ -1,0 +1,33 @@
+create or replace function public.service_role_fail_order(p_order_id uuid, p_reason text)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_order public.orders;
+  v_reason text := app.clean_text(p_reason, 'The reason', 1, 500);
+begin
+  if p_order_id is null then
+    perform app.raise_error('invalid_input', 'Give the order id.');
+  end if;
+  select * into v_order from public.orders o where o.id = p_order_id for no key update;
+  if v_order.id is null then
+    perform app.raise_error('not_found', 'There is no such order.');
+  end if;
+  if v_order.status = 'failed' then
+    return v_order;
+  end if;
+  if v_order.status = 'paid' then
+    perform app.raise_error('invalid_state', 'This order is already paid.');
+  end if;
+  perform set_config('app.order_payment', v_order.id::text, true);
+  update public.orders set status = 'failed', failure_reason = v_reason where id = v_order.id returning * into v_order;
+  perform set_config('app.order_payment', '', true);
+  return v_order;
+end $function$;
+
+comment on function public.service_role_fail_order(uuid,text) is 'Service role: mark a pending order failed (reason 1–500). Idempotent for failed orders; refuses paid ones.';
+
+revoke all on function public.service_role_fail_order(uuid,text) from public, anon, authenticated, service_role;
+grant execute on function public.service_role_fail_order(uuid,text) to service_role;

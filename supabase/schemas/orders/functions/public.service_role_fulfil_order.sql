@@ -1,0 +1,68 @@
+create or replace function public.service_role_fulfil_order(p_order_id uuid, p_provider_payment_id text)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_order public.orders;
+  v_payment text := app.clean_text(p_provider_payment_id, 'The provider payment id', 1, 255);
+  v_detail text;
+begin
+  if p_order_id is null then
+    perform app.raise_error('invalid_input', 'Give the order id.');
+  end if;
+  select * into v_order from public.orders o where o.id = p_order_id for no key update;
+  if v_order.id is null then
+    perform app.raise_error('not_found', 'There is no such order.');
+  end if;
+  if v_order.status = 'paid' or v_order.refund_due then
+    return v_order;
+  end if;
+
+  -- Lock order: order → waiting tickets → account (as every ticket function: ticket → account).
+  perform 1 from public.tickets t
+  where t.account_id = v_order.account_id and t.status = 'awaiting_credits'
+  order by t.created_at, t.number
+  for no key update;
+
+  begin
+    perform app.transfer(
+      app.system_account_id('issued'), v_order.account_id, v_order.credits, 'purchase',
+      format('order:%s', v_order.id), v_order.user_id, format('%s credits purchased', v_order.credits), v_order.id, null
+    );
+  exception when sqlstate 'PT409' then
+    get stacked diagnostics v_detail = pg_exception_detail;
+    perform set_config('app.order_payment', v_order.id::text, true);
+    update public.orders
+    set status = 'failed', provider_payment_id = v_payment, refund_due = true,
+        failure_reason = left(format('Paid but not credited: %s The payment is to be refunded.', v_detail), 500)
+    where id = v_order.id
+    returning * into v_order;
+    perform set_config('app.order_payment', '', true);
+    perform app.notify_account(v_order.account_id, 'purchase_failed',
+      'Your purchase could not be added',
+      format('Your purchase of %s credits would take your balance above the maximum of %s credits, so it was not added. Your payment will be refunded.',
+        v_order.credits, app.max_balance()),
+      jsonb_build_object('order_id', v_order.id, 'credits', v_order.credits));
+    return v_order;
+  end;
+  perform set_config('app.order_payment', v_order.id::text, true);
+  update public.orders
+  set status = 'paid', paid_at = now(), provider_payment_id = v_payment, failure_reason = null
+  where id = v_order.id
+  returning * into v_order;
+  perform set_config('app.order_payment', '', true);
+
+  perform app.notify_account(v_order.account_id, 'credits_added',
+    format('%s credits added', v_order.credits),
+    format('Your purchase of %s credits is complete.', v_order.credits),
+    jsonb_build_object('credits', v_order.credits, 'order_id', v_order.id));
+  perform app.charge_awaiting_tickets(v_order.account_id);
+  return v_order;
+end $function$;
+
+comment on function public.service_role_fulfil_order(uuid,text) is 'Service role: mark an order paid and issue its credits (once; a second call returns the order unchanged). Beyond the maximum balance the order fails with refund_due.';
+
+revoke all on function public.service_role_fulfil_order(uuid,text) from public, anon, authenticated, service_role;
+grant execute on function public.service_role_fulfil_order(uuid,text) to service_role;

@@ -1,0 +1,32 @@
+create table public.payment_events (
+  id text not null,
+  type text not null,
+  payload jsonb default '{}'::jsonb not null,
+  processed_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  order_id uuid,
+  problem text,
+  resolved_at timestamp with time zone,
+  resolved_by uuid,
+  resolution_note text,
+  constraint payment_events_pkey PRIMARY KEY (id),
+  constraint payment_events_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.profiles(id) ON DELETE SET NULL,
+  constraint payment_events_id_check CHECK (length(id) >= 1 AND length(id) <= 255),
+  constraint payment_events_problem_check CHECK (length(problem) >= 1 AND length(problem) <= 1000),
+  constraint payment_events_resolution_note_check CHECK (length(resolution_note) <= 500),
+  constraint payment_events_resolved_problem CHECK (resolved_at IS NULL OR problem IS NOT NULL),
+  constraint payment_events_type_check CHECK (length(type) >= 1 AND length(type) <= 255)
+);
+
+create index payment_events_open_problems_idx on public.payment_events (created_at) WHERE ((problem IS NOT NULL) AND (resolved_at IS NULL));
+
+alter table public.payment_events enable row level security;
+
+comment on table public.payment_events is 'Payment provider webhook events by provider event id (de-duplication). Written by edge functions with the service role; staff may read.';
+comment on column public.payment_events.order_id is 'The order the event named, when it named one (no foreign key: it may name an order that does not exist).';
+comment on column public.payment_events.problem is 'Why the event was not applied (session, amount or currency not matching its order, or no such order): an admin must look.';
+comment on column public.payment_events.resolved_at is 'When an admin resolved the problem (with resolution_note).';
+
+revoke all on table public.payment_events from anon, authenticated, service_role;
+grant select on table public.payment_events to authenticated;
+grant insert, select, update on table public.payment_events to service_role;

@@ -1,0 +1,5 @@
+create type public.order_status as enum (
+  'pending',
+  'paid',
+  'failed'
+);

@@ -1,0 +1,13 @@
+create or replace function app.default_pre_approval_ceiling()
+returns integer
+language sql
+stable security definer
+set search_path = ''
+as $function$
+  select coalesce(max(c.credits), 20) from public.ticket_categories c
+  where c.min_credits is null and c.per_step_credits is null
+$function$;
+
+comment on function app.default_pre_approval_ceiling() is 'Default pre-approval ceiling: the price of the dearest fixed category.';
+
+revoke all on function app.default_pre_approval_ceiling() from public, anon, authenticated, service_role;

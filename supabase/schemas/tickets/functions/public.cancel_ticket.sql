@@ -1,0 +1,28 @@
+create or replace function public.cancel_ticket(p_ticket_id uuid)
+returns public.tickets
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_uid uuid := app.require_user();
+  v_ticket public.tickets := app.lock_member_ticket(p_ticket_id, v_uid);
+begin
+  if v_ticket.status not in ('new', 'awaiting_confirmation', 'awaiting_credits') then
+    perform app.raise_error('invalid_state', format('Ticket #%s is %s and can no longer be canceled.',
+      v_ticket.number, replace(v_ticket.status::text, '_', ' ')));
+  end if;
+  if v_ticket.charged_credits > 0 then
+    perform app.raise_error('invalid_state', format(
+      'Ticket #%s was already charged %s credits; decline the new quote or ask the engineer instead.',
+      v_ticket.number, v_ticket.charged_credits));
+  end if;
+  update public.tickets set status = 'canceled', closed_at = now() where id = v_ticket.id returning * into v_ticket;
+  perform app.log_event(v_ticket, v_uid, 'canceled', '{}');
+  return v_ticket;
+end $function$;
+
+comment on function public.cancel_ticket(uuid) is 'Customer: withdraw a ticket that has not been charged (new, awaiting_confirmation, awaiting_credits).';
+
+revoke all on function public.cancel_ticket(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.cancel_ticket(uuid) to authenticated;

@@ -1,0 +1,3 @@
+create policy "ticket_messages_select" on public.ticket_messages
+  for select to authenticated
+  using ((( SELECT app.is_staff() AS is_staff) OR ((NOT internal) AND (account_id = ANY (ARRAY( SELECT app.my_account_ids() AS my_account_ids))))));
