@@ -1,5 +1,5 @@
 /** Shared by `npm run stack` and `npm start`: start, print like `supabase status`, stop cleanly on signals. */
-import { MigrationError } from '../migrations/index.ts';
+import { MigrationError, MigrationHistoryError } from '../migrations/index.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 import type { StackArgs } from './args.ts';
 
@@ -20,6 +20,8 @@ export async function runStack(args: StackArgs): Promise<RunningStack> {
   } catch (error) {
     if (error instanceof MigrationError) {
       process.stderr.write(`\nMigration failed: ${error.message}\nStart-up stopped; fix the file and start again.\n`);
+    } else if (error instanceof MigrationHistoryError) {
+      process.stderr.write(`\n${error.message}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`\nThe local stack could not start: ${message}\n`);

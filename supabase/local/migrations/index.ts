@@ -21,6 +21,18 @@ export class MigrationError extends Error {
   }
 }
 
+/** The database records migrations the project no longer has (e.g. after history was folded). */
+export class MigrationHistoryError extends Error {
+  constructor(readonly versions: string[]) {
+    super(
+      `The database has migrations that supabase/migrations/ no longer has (${versions.slice(0, 3).join(', ')}${
+        versions.length > 3 ? `, and ${versions.length - 3} more` : ''
+      }): its history was rewritten. Start with --reset to rebuild the local database (this deletes its data).`,
+    );
+    this.name = 'MigrationHistoryError';
+  }
+}
+
 export interface MigrationFile {
   version: string;
   name: string;
@@ -81,8 +93,15 @@ export async function applyMigrations(dbUrl: string, supabaseDir: string): Promi
         (row) => row.version,
       ),
     );
+    const files = listMigrations(join(supabaseDir, 'migrations'));
+    const unknown = [...done].filter((version) => !files.some((file) => file.version === version)).sort();
+    if (unknown.length) {
+      // Like `supabase db push` against a remote whose history the project no longer has: applying the
+      // rest over it would fail half-way (e.g. a baseline re-creating what exists).
+      throw new MigrationHistoryError(unknown);
+    }
     const applied: string[] = [];
-    for (const migration of listMigrations(join(supabaseDir, 'migrations'))) {
+    for (const migration of files) {
       if (done.has(migration.version)) continue;
       await runFile(client, migration.path, supabaseDir, migration);
       applied.push(migration.version);
