@@ -1,0 +1,116 @@
+/**
+ * The audit trail's vocabulary, defined once, here.
+ *
+ * Until now the kinds were a check constraint on ticket_events.kind and the keys each kind's data carries
+ * were written only in the app's TypeScript, checked against the SQL by a test after the fact. A writer
+ * could put a key the timelines never read (the "? credits" bug was a key written under one name and
+ * read under another) and nothing refused it.
+ *
+ * Now:
+ *  - the kinds are the enum public.ticket_event_kind, which reaches TypeScript through the generated
+ *    types (Database['public']['Enums']['ticket_event_kind'] and Constants);
+ *  - app.ticket_event_kinds says, per kind, which keys its data carries and each value's type;
+ *  - app.log_event, the only writer of ticket_events, refuses data that does not fit its kind, so every
+ *    row in the trail has exactly the keys its definition names.
+ */
+
+create type public.ticket_event_kind as enum (
+  'created', 'assessed', 'reassessed', 'quote_confirmed', 'quote_declined', 'charged', 'awaiting_credits',
+  'refunded', 'split', 'resolved', 'canceled', 'assigned'
+);
+comment on type public.ticket_event_kind is 'What happened to a ticket. The keys each kind''s data carries are in app.ticket_event_kinds.';
+
+alter table public.ticket_events drop constraint ticket_events_kind_check;
+alter table public.ticket_events alter column kind type public.ticket_event_kind using kind::public.ticket_event_kind;
+
+/**
+ * Per kind: the keys of its `data` and each value's JSON type. A tag is `boolean`, `number` or `string`,
+ * with `|null` when the value may be null and a final `?` when only some writers include the key (a
+ * `created` event carries `split_from_*` only when the ticket was split off another).
+ */
+create table app.ticket_event_kinds (
+  kind public.ticket_event_kind primary key,
+  fields jsonb not null,
+  description text not null,
+  constraint ticket_event_kinds_fields_are_tags check (
+    jsonb_typeof(fields) = 'object'
+    and not jsonb_path_exists(fields, '$.* ? (@.type() != "string")')
+    and not jsonb_path_exists(fields, '$.* ? (!(@ like_regex "^(boolean|number|string)(\\|null)?\\??$"))')
+  )
+);
+comment on table app.ticket_event_kinds is 'The keys each audit event kind''s data carries, with their JSON types. app.log_event writes nothing else.';
+
+insert into app.ticket_event_kinds (kind, fields, description) values
+  ('created', '{"pre_approved": "boolean", "pre_approval_ceiling": "number|null?", "upgrade_from": "string|null?", "upgrade_to": "string|null?", "split_from_id": "string?", "split_from_number": "number?"}',
+   'A ticket was opened: by create_ticket (pre-approval, its ceiling, the upgrade versions) or by split_ticket (the ticket it was split from).'),
+  ('assessed', '{"category": "string", "level": "number", "credits": "number", "note": "string|null", "upgrade_from": "string?", "upgrade_to": "string?"}',
+   'An engineer priced a new ticket; upgrade assessments name the versions the price was counted from.'),
+  ('reassessed', '{"from_category": "string|null", "to_category": "string", "from_credits": "number|null", "to_credits": "number", "reason": "string"}',
+   'An engineer changed the category of an assessed ticket, with a reason.'),
+  ('quote_confirmed', '{"category": "string", "credits": "number"}', 'The customer confirmed a quote.'),
+  ('quote_declined', '{"category": "string", "credits": "number", "kept": "number", "reason": "string|null"}',
+   'The customer declined a quote; kept is what was charged earlier and stays charged.'),
+  ('charged', '{"credits": "number", "charged_credits": "number", "transfer_id": "string", "automatic": "boolean"}',
+   'Credits were charged for the ticket; automatic when Pro Portal charged it because credits arrived.'),
+  ('awaiting_credits', '{"credits": "number", "balance": "number", "missing": "number"}',
+   'The ticket waits for credits: its cost, the balance and what is missing.'),
+  ('refunded', '{"credits": "number", "charged_credits": "number", "reason": "string", "transfer_id": "string"}',
+   'Credits charged for the ticket were given back.'),
+  ('split', '{"child_id": "string", "child_number": "number", "subject": "string"}',
+   'A separate question was moved to a new ticket (which gets a created event naming this one).'),
+  ('resolved', '{"from_status": "string", "charged_credits": "number"}', 'An engineer resolved the ticket.'),
+  ('canceled', '{}', 'The customer withdrew the ticket.'),
+  ('assigned', '{"assignee_id": "string|null", "assignee_name": "string"}', 'Staff only: the ticket was (un)assigned.');
+
+revoke all on app.ticket_event_kinds from public, anon, authenticated;
+
+/**
+ * Appends one event to a ticket's audit trail, after checking its data against the kind's definition in
+ * app.ticket_event_kinds: no key it does not name, every key it requires, each value of its type. A
+ * mismatch is a fault in the calling function, not in the user's input, so it aborts the whole action
+ * (nothing the caller did is kept) with a message naming the kind and the keys.
+ */
+drop function app.log_event(public.tickets, uuid, text, jsonb, boolean);
+create function app.log_event(
+  p_ticket public.tickets, p_actor uuid, p_kind public.ticket_event_kind, p_data jsonb default '{}', p_internal boolean default false
+) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_data jsonb := coalesce(p_data, '{}');
+  v_fields jsonb;
+  v_problems text;
+begin
+  select k.fields into v_fields from app.ticket_event_kinds k where k.kind = p_kind;
+  if v_fields is null then
+    raise exception 'ticket event kind % has no definition in app.ticket_event_kinds', p_kind;
+  end if;
+  if jsonb_typeof(v_data) <> 'object' then
+    raise exception 'ticket event %: data must be a JSON object, not %', p_kind, jsonb_typeof(v_data);
+  end if;
+
+  select string_agg(problem, '; ' order by problem) into v_problems from (
+    select format('unknown key %s', d.key) as problem
+    from jsonb_object_keys(v_data) d(key) where not v_fields ? d.key
+    union all
+    select format('missing key %s', f.key)
+    from jsonb_each_text(v_fields) f(key, tag) where f.tag not like '%?' and not v_data ? f.key
+    union all
+    select format('%s is %s, not %s', d.key, jsonb_typeof(d.value), rtrim(v_fields ->> d.key, '?'))
+    from jsonb_each(v_data) d
+    where v_fields ? d.key
+      and case jsonb_typeof(d.value)
+        when 'null' then rtrim(v_fields ->> d.key, '?') not like '%|null'
+        else jsonb_typeof(d.value) <> split_part(rtrim(v_fields ->> d.key, '?'), '|', 1)
+      end
+  ) p;
+  if v_problems is not null then
+    raise exception 'ticket event % does not fit its definition: %', p_kind, v_problems
+      using hint = 'The keys each kind carries are in app.ticket_event_kinds.';
+  end if;
+
+  insert into public.ticket_events (ticket_id, account_id, actor_id, actor_name, kind, data, internal)
+  values (p_ticket.id, p_ticket.account_id, p_actor, app.display_name(p_actor), p_kind, v_data, p_internal);
+end $$;
+revoke execute on function app.log_event(public.tickets, uuid, public.ticket_event_kind, jsonb, boolean) from public;
+
+comment on column public.ticket_events.data is 'Facts of the event; exactly the keys app.ticket_event_kinds names for its kind (checked by app.log_event).';
