@@ -5,12 +5,13 @@
  * (src/lib/ticket-events.ts), the source of every SQL function that calls `app.log_event`, and the rows
  * the API actually writes, produced here for every kind and rendered as both timelines do. A key renamed
  * on either side (the customer trail once read `category`/`credits` where the SQL writes
- * `to_category`/`to_credits`) fails here.
+ * `to_category`/`to_credits`) fails here. It also checks the app's status groups against the SQL's.
  */
 import type { PostgrestError } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { categoryLabel } from '../../src/lib/category-label.ts';
 import { describeTicketEvent, type FieldTag, fitsFieldTag, TICKET_EVENT_FIELDS, TICKET_EVENT_KINDS } from '../../src/lib/ticket-events.ts';
+import { isCancelableStatus, isOpenStatus, isWaitingOnCustomer, TICKET_STATUSES } from '../../src/lib/ticket-status.ts';
 import { adjustCredits, assess, checkInvariantsAfterAll, createCast, createTicket, ok, sql, type TicketRow } from './support.ts';
 
 checkInvariantsAfterAll();
@@ -177,6 +178,26 @@ describe('ticket event vocabulary', () => {
     const text = describeTicketEvent('reassessed', reassessed?.data, { categoryName: (code) => categoryLabel(code), audience: 'customer' });
     expect(text, 'the customer sees the new category and its price').toContain('as Configuration: 10 credits');
     expect(text, 'a reason ending in a period gets no second one').toMatch(/Only a setting was wrong\.$/);
+  });
+});
+
+describe('ticket status groups', () => {
+  it.each(TICKET_STATUSES)("the app groups %s as the SQL's app.is_open, app.is_waiting_on_customer and app.is_cancelable do", async (status) => {
+    const [row] = await sql<{ open: boolean; waiting: boolean; cancelable: boolean }>(
+      'select app.is_open($1) as open, app.is_waiting_on_customer($1) as waiting, app.is_cancelable($1) as cancelable',
+      [status],
+    );
+    expect({ open: isOpenStatus(status), waiting: isWaitingOnCustomer(status), cancelable: isCancelableStatus(status) }).toEqual(row);
+  });
+
+  it('no SQL function outside those three spells out a list of statuses', async () => {
+    const listing = await sql<{ fn: string }>(
+      `select p.oid::regprocedure::text as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname in ('public', 'app') and p.proname not in ('is_open', 'is_waiting_on_customer', 'is_cancelable')
+         and p.prosrc ~* $1 order by 1`,
+      [String.raw`status\s+(not\s+)?in\s*\(\s*'|status\s*(=|<>)\s*(any|all)\s*\(`],
+    );
+    expect(listing.map((row) => row.fn)).toEqual([]);
   });
 });
 
