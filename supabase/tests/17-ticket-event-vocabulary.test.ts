@@ -140,6 +140,7 @@ describe('ticket event vocabulary', () => {
     ['a value of the wrong type', 'quote_confirmed', { category: 'question', credits: '1' }, 'credits is string, not number'],
     ['null where a value is required', 'assigned', { assignee_id: null, assignee_name: null }, 'assignee_name is null, not string'],
     ['an optional key of the wrong type', 'created', { pre_approved: true, split_from_number: 'seven' }, 'split_from_number is string, not number'],
+    ['null for an optional key that may not be null', 'created', { pre_approved: true, split_from_id: null }, 'split_from_id is null, not string'],
     ['data on a kind that carries none', 'canceled', { reason: 'x' }, 'unknown key reason'],
     ['data that is not an object', 'canceled', [], 'data must be a JSON object, not array'],
   ])('app.log_event refuses %s and writes nothing', async (_what, kind, data, problem) => {
@@ -154,6 +155,17 @@ describe('ticket event vocabulary', () => {
       ]),
     ).rejects.toThrow(problem);
     expect(await count(), 'events of the ticket').toBe(before);
+  });
+
+  it.each([
+    ['an unknown type', { credits: 'int' }],
+    ['its marks out of order', { credits: 'number?|null' }],
+    ['a tag that is not a string', { credits: 1 }],
+    ['fields that are not an object', []],
+  ])('a definition with %s is refused', async (_what, fields) => {
+    await expect(sql("update app.ticket_event_kinds set fields = $1::jsonb where kind = 'charged'", [JSON.stringify(fields)])).rejects.toThrow(
+      'ticket_event_kinds_fields_are_tags',
+    );
   });
 
   it("app.log_event accepts a kind's optional keys, and nulls where its definition allows them", async () => {
