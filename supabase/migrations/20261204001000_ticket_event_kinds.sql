@@ -23,10 +23,13 @@ comment on type public.ticket_event_kind is 'What happened to a ticket. The keys
 alter table public.ticket_events drop constraint ticket_events_kind_check;
 alter table public.ticket_events alter column kind type public.ticket_event_kind using kind::public.ticket_event_kind;
 
-/** The keys a kind's field tags name. */
+/**
+ * The keys a kind's field tags name. This and the predicate below take a non-object as no fields: the
+ * generated columns are computed before the table's check, which then refuses it with its own name.
+ */
 create function app.event_field_keys(p_fields jsonb) returns text[]
 language sql immutable set search_path = '' as $$
-  select coalesce(array_agg(f.key order by f.key), '{}') -- A non-object is refused by the table's check, which runs after this.
+  select coalesce(array_agg(f.key order by f.key), '{}')
   from jsonb_object_keys(case when jsonb_typeof(p_fields) = 'object' then p_fields else '{}' end) f(key)
 $$;
 revoke execute on function app.event_field_keys(jsonb) from public;
