@@ -534,7 +534,7 @@ export type Database = {
           data: NonNullable<Json>
           id: number
           internal: boolean
-          kind: string
+          kind: Database["public"]["Enums"]["ticket_event_kind"]
           ticket_id: string
         }
         Insert: {
@@ -545,7 +545,7 @@ export type Database = {
           data?: NonNullable<Json>
           id?: never
           internal?: boolean
-          kind: string
+          kind: Database["public"]["Enums"]["ticket_event_kind"]
           ticket_id: string
         }
         Update: {
@@ -556,7 +556,7 @@ export type Database = {
           data?: NonNullable<Json>
           id?: never
           internal?: boolean
-          kind?: string
+          kind?: Database["public"]["Enums"]["ticket_event_kind"]
           ticket_id?: string
         }
         Relationships: [
@@ -1352,6 +1352,19 @@ export type Database = {
         | "ticket_refund"
         | "adjustment"
       order_status: "pending" | "paid" | "failed"
+      ticket_event_kind:
+        | "created"
+        | "assessed"
+        | "reassessed"
+        | "quote_confirmed"
+        | "quote_declined"
+        | "charged"
+        | "awaiting_credits"
+        | "refunded"
+        | "split"
+        | "resolved"
+        | "canceled"
+        | "assigned"
       ticket_status:
         | "new"
         | "awaiting_confirmation"
@@ -1496,6 +1509,20 @@ export const Constants = {
         "adjustment",
       ],
       order_status: ["pending", "paid", "failed"],
+      ticket_event_kind: [
+        "created",
+        "assessed",
+        "reassessed",
+        "quote_confirmed",
+        "quote_declined",
+        "charged",
+        "awaiting_credits",
+        "refunded",
+        "split",
+        "resolved",
+        "canceled",
+        "assigned",
+      ],
       ticket_status: [
         "new",
         "awaiting_confirmation",

@@ -3,7 +3,8 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { StatusBadge } from '../components/ui/status-badge';
-import { categoryLabel, describeTicketEvent, statusLabel, TICKET_EVENT_KINDS, type EventAudience } from './labels';
+import { Constants } from './database.types';
+import { categoryLabel, describeTicketEvent, statusLabel, type EventAudience, type TicketEventKind } from './labels';
 import { TICKET_EVENT_FIELDS, type FieldTag } from './ticket-events';
 import { TICKET_STATUSES } from './ticket-status';
 
@@ -24,7 +25,7 @@ function seededCategories(): { code: string; name: string }[] {
 }
 
 /** A value of each field's type, so every kind can be put into words without a hand-written example. */
-function sampleData(kind: (typeof TICKET_EVENT_KINDS)[number], withOptional: boolean): Record<string, unknown> {
+function sampleData(kind: TicketEventKind, withOptional: boolean): Record<string, unknown> {
   const value = (tag: FieldTag) => (tag.endsWith('|null') && !withOptional ? null : tag.startsWith('number') ? 2 : tag.startsWith('boolean') ? true : 'Sample');
   return Object.fromEntries(
     Object.entries(TICKET_EVENT_FIELDS[kind] as Record<string, string>)
@@ -58,7 +59,7 @@ describe('labels: every value of the vocabulary reads as words', () => {
     expectWords(categoryLabel(code), code);
   });
 
-  it.each(TICKET_EVENT_KINDS)('event kind %s reads as a sentence on both timelines', (kind) => {
+  it.each(Constants.public.Enums.ticket_event_kind)('event kind %s of the SQL enum reads as a sentence on both timelines', (kind) => {
     for (const withOptional of [false, true]) {
       for (const audience of audiences) {
         const text = describeTicketEvent(kind, sampleData(kind, withOptional), { audience, categoryName: (code) => categoryLabel(code, categories) });

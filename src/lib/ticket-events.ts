@@ -1,14 +1,26 @@
 /**
- * The audit trail's vocabulary: every kind of `ticket_events` row the database writes, the facts its
- * `data` carries (keys exactly as the SQL functions write them with `jsonb_build_object`), and the
- * words the customer and staff timelines show for it. Both timelines and the dashboard's recent
- * activity render events through `describeTicketEvent`, so a key can no longer be read under one name
- * and written under another; supabase/tests/17-ticket-event-vocabulary.test.ts produces every kind
- * through the API and checks its keys and value types against `TICKET_EVENT_FIELDS`.
+ * The audit trail's vocabulary as the app reads it. The database defines it: the kinds are the SQL enum
+ * `ticket_event_kind` (reaching TypeScript through the generated types), and `app.ticket_event_kinds`
+ * names the keys each kind's `data` carries, which `app.log_event` enforces on every write. Here are the
+ * same keys typed for reading, and the words the customer and staff timelines show for each kind. Both
+ * timelines and the dashboard's recent activity render events through `describeTicketEvent`.
+ *
+ * A kind added to the enum (and `npm run db:types`) does not compile until it has data and words here;
+ * supabase/tests/17-ticket-event-vocabulary.test.ts fails until `TICKET_EVENT_FIELDS` equals the SQL
+ * definition key for key.
  */
+import { Constants, type Database } from './database.types';
 import { formatCredits, sentence } from './format';
 
-export interface TicketEventData {
+export type TicketEventKind = Database['public']['Enums']['ticket_event_kind'];
+
+/** Every kind, in the enum's order. */
+export const TICKET_EVENT_KINDS: readonly TicketEventKind[] = Constants.public.Enums.ticket_event_kind;
+
+/** Accepts a map from kinds to data only if it names every kind of the enum and nothing else. */
+type PerKind<T extends { [K in TicketEventKind]: object } & { [K in Exclude<keyof T, TicketEventKind>]: never }> = T;
+
+export type TicketEventData = PerKind<{
   /** create_ticket (with the upgrade versions, null unless an upgrade) or split_ticket (the new ticket). */
   created: {
     pre_approved: boolean;
@@ -35,9 +47,7 @@ export interface TicketEventData {
   canceled: Record<string, never>;
   /** Staff only (internal). A null assignee is an unassignment. */
   assigned: { assignee_id: string | null; assignee_name: string };
-}
-
-export type TicketEventKind = keyof TicketEventData;
+}>;
 
 /** A value's type as a tag that can be checked at run time. */
 type ValueTag<V> = [V] extends [boolean]
@@ -58,9 +68,9 @@ type FieldSpec<T> = { [K in keyof T]-?: object extends Pick<T, K> ? `${ValueTag<
 export type FieldTag = 'boolean' | 'number' | 'string' | 'number|null' | 'string|null';
 
 /**
- * The keys of each kind's data and their value types, for checks at run time. Typed against
- * `TicketEventData`: a key added, renamed, retyped or made optional there must be changed here too, or
- * this file does not compile.
+ * The keys of each kind's data and their value types, in the tags `app.ticket_event_kinds` uses, for
+ * checks at run time. Typed against `TicketEventData`: a key added, renamed, retyped or made optional
+ * there must be changed here too, or this file does not compile.
  */
 export const TICKET_EVENT_FIELDS: { [K in TicketEventKind]: FieldSpec<TicketEventData[K]> } = {
   created: {
@@ -90,12 +100,10 @@ export function fitsFieldTag(value: unknown, tag: FieldTag): boolean {
   return typeof value === tag.replace('|null', '');
 }
 
-export const TICKET_EVENT_KINDS = Object.keys(TICKET_EVENT_FIELDS) as TicketEventKind[];
-
 /** One event of a known kind with its data typed. */
 export type TypedTicketEvent = { [K in TicketEventKind]: { kind: K; data: TicketEventData[K] } }[TicketEventKind];
 
-export const isTicketEventKind = (kind: string): kind is TicketEventKind => Object.hasOwn(TICKET_EVENT_FIELDS, kind);
+export const isTicketEventKind = (kind: string): kind is TicketEventKind => (TICKET_EVENT_KINDS as readonly string[]).includes(kind);
 
 /**
  * An event as read from the table (`kind` text, `data` jsonb) narrowed to its kind's data, or null for

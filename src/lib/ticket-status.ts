@@ -3,6 +3,11 @@
  * TypeScript through the generated types; every grouping is derived from a `Record<TicketStatus, …>`
  * so a status added in SQL (and `npm run db:types`) does not compile until it is placed here.
  * Their words are in lib/labels.ts.
+ *
+ * The rules are SQL's: the database decides with `app.is_open`, `app.is_waiting_on_customer` and
+ * `app.is_cancelable`, and the groups here only spare the reader a button or a view the database would
+ * refuse. supabase/tests/17-ticket-event-vocabulary.test.ts checks each group against its SQL function
+ * for every status.
  */
 import { Constants, type Database } from './database.types';
 
