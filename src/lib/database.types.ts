@@ -1106,6 +1106,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_payment_event: { Args: { p_event: Json }; Returns: Json }
       refund_ticket: {
         Args: {
           p_credits: number
