@@ -502,7 +502,6 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   service_role_fail_order: async () => ({ p_order_id: (await createOrder(customer, 25)).id, p_reason: 'expired' }),
   service_role_open_order: async () => ({
     p_user_id: customer.userId,
-    p_account_id: customer.accountId,
     p_package_id: (await packageWith(50)).id,
     p_provider: 'test',
   }),
