@@ -96,8 +96,8 @@ const TABLES = `
   reviews                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   reviews                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   payment_events            | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
-  payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   payment_events            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
 `;
 
