@@ -120,6 +120,22 @@ describe('app.transfer', () => {
   });
 });
 
+describe('app.notify_low_balance', () => {
+  it('notices the crossing of the transfer posted now, not of one a retried key returns', async () => {
+    const customer = await createPerson();
+    await adjustCredits(admin, customer.accountId, 15);
+    const consumed = await systemAccount('consumed');
+    const key = `test:retry:${crypto.randomUUID()}`;
+    const debitAndNotify = () =>
+      sql("select app.notify_low_balance(app.transfer($1, $2, 10, 'adjustment', $3, null))", [customer.accountId, consumed, key]);
+    await debitAndNotify();
+    expect(await notifications(customer.userId, 'low_balance'), '15 → 5 crosses 10').toHaveLength(1);
+    await debitAndNotify(); // a later transaction retrying the same key gets the first transfer back
+    expect(await balance(customer.accountId), 'debited once').toBe(5);
+    expect(await notifications(customer.userId, 'low_balance'), 'and told once').toHaveLength(1);
+  });
+});
+
 describe('app.check_invariants()', () => {
   it('names a customer entry below zero written around the ledger', async () => {
     const customer = await createPerson();
