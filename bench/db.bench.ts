@@ -215,7 +215,7 @@ async function createUsers(admin: pg.Pool, prefix: string, n: number): Promise<A
 
 async function topUp(admin: pg.Pool, accountIds: string[], credits: number): Promise<void> {
   await admin.query(
-    `select app.transfer(app.system_account_id('adjustments'), a, $2::int, 'adjustment', 'bench-topup:' || a, null)
+    `select app.transfer(app.system_account_id('adjustments'), a, $2::int, 'adjustment', 'bench-topup:' || a, null, true)
        from unnest($1::uuid[]) a`,
     [accountIds, credits],
   );

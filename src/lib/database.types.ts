@@ -1106,6 +1106,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_payment_event: { Args: { p_event: Json }; Returns: Json }
       refund_ticket: {
         Args: {
           p_credits: number
@@ -1236,12 +1237,7 @@ export type Database = {
         }
       }
       service_role_open_order: {
-        Args: {
-          p_account_id: string
-          p_package_id: string
-          p_provider: string
-          p_user_id: string
-        }
+        Args: { p_package_id: string; p_provider: string; p_user_id: string }
         Returns: {
           account_id: string
           amount_cents: number

@@ -196,26 +196,30 @@ describe('one open order per account and package', () => {
         serviceClient()
           .rpc('service_role_open_order', {
             p_user_id: buyer.userId,
-            p_account_id: buyer.accountId,
             p_package_id: pkg.id,
             p_provider: 'test',
           })
-          .single<{ id: string; credits: number; amount_cents: number; status: string }>(),
+          .single<{ id: string; account_id: string; credits: number; amount_cents: number; status: string }>(),
       ),
     );
     const orders = results.map((result) => ok(result, 'service_role_open_order'));
     expect(new Set(orders.map((order) => order.id)).size, 'one order id for all calls').toBe(1);
-    expect(orders[0], 'priced from the package').toMatchObject({ credits: 50, amount_cents: pkg.price_cents, status: 'pending' });
+    expect(orders[0], 'priced from the package, for the buyer\'s own wallet').toMatchObject({
+      credits: 50,
+      amount_cents: pkg.price_cents,
+      status: 'pending',
+      account_id: buyer.accountId,
+    });
     const count = await sqlRow<{ n: number }>('select count(*)::int as n from public.orders where account_id = $1', [buyer.accountId]);
     expect(count.n, 'one order in the table').toBe(1);
   });
 
-  it('an open order older than 15 minutes is retired and replaced; a package off sale and bad input are refused in words', async () => {
+  it('an open order older than 15 minutes is retired and replaced; an unknown package, a package off sale, a buyer without a wallet and bad input are refused in words', async () => {
     const buyer = await createPerson();
     const pkg = await packageWith(25);
     const open = () =>
       serviceClient()
-        .rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'test' })
+        .rpc('service_role_open_order', { p_user_id: buyer.userId, p_package_id: pkg.id, p_provider: 'test' })
         .single<{ id: string }>();
     const first = ok(await open(), 'first');
     expect(ok(await open(), 'again').id, 'reused while recent').toBe(first.id);
@@ -238,19 +242,34 @@ describe('one open order per account and package', () => {
       "insert into public.credit_packages (name, credits, price_cents, active) values ('Retired for the open-order test', 30, 3000, false) returning id",
     );
     expectError(
-      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: retired.id, p_provider: 'test' }),
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_package_id: retired.id, p_provider: 'test' }),
       'PT409',
       'invalid_state',
       'a package off sale',
     );
     expectError(
-      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_account_id: buyer.accountId, p_package_id: pkg.id, p_provider: 'paypal' }),
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_package_id: crypto.randomUUID(), p_provider: 'test' }),
+      'PT404',
+      'not_found',
+      'an unknown package',
+    );
+    // The credits go to the buyer's own wallet, which the database finds: a buyer without one is refused.
+    const walletless = await createPerson();
+    await sql('delete from public.account_members where user_id = $1', [walletless.userId]);
+    expectError(
+      await serviceClient().rpc('service_role_open_order', { p_user_id: walletless.userId, p_package_id: pkg.id, p_provider: 'test' }),
+      '42501',
+      'forbidden',
+      'a buyer without a wallet',
+    );
+    expectError(
+      await serviceClient().rpc('service_role_open_order', { p_user_id: buyer.userId, p_package_id: pkg.id, p_provider: 'paypal' }),
       '22023',
       'invalid_input',
       'unknown provider',
     );
     expectError(
-      await customer.client.rpc('service_role_open_order', { p_user_id: customer.userId, p_account_id: customer.accountId, p_package_id: pkg.id, p_provider: 'test' }),
+      await customer.client.rpc('service_role_open_order', { p_user_id: customer.userId, p_package_id: pkg.id, p_provider: 'test' }),
       '42501',
       undefined,
       'customers cannot open orders this way',

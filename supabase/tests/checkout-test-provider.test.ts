@@ -166,6 +166,18 @@ describe('checkout with the test provider', () => {
     expect(count, 'no order for a refused package').toBe(0);
   });
 
+  it('refuses a buyer without a wallet with a 409 in words, creating nothing', async () => {
+    const walletless = await createUser(stack);
+    await stack.sql('delete from public.account_members where user_id = $1', [walletless.userId]);
+    const answer = await checkout(walletless, { package_id: pkg25.id });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toEqual({
+      code: 'no_account',
+      message: 'Your sign-in has no credit account to add credits to. Please contact support.',
+    });
+    expect(await countOf(stack, 'select count(*) from public.orders where user_id = $1', [walletless.userId])).toBe(0);
+  });
+
   it('needs a signed-in user', async () => {
     const anonymous = await invoke<CheckoutAnswer>(stack.anonClient(), 'checkout', { package_id: pkg25.id });
     expect(anonymous.status, 'the anon key is not a user').toBe(401);

@@ -12,57 +12,29 @@ import { failOrder, ORDER_COLUMNS, type Order } from '../_shared/orders.ts';
 import { Stripe, stripeClient } from '../_shared/stripe.ts';
 import { adminClient, requireCaller } from '../_shared/supabase.ts';
 
-interface CreditPackage {
-  id: string;
-  name: string;
-  credits: number;
-  price_cents: number;
-  currency: string;
-  active: boolean;
-}
-
-async function packageForSale(packageId: string): Promise<CreditPackage> {
-  const { data, error, status } = await adminClient()
-    .from('credit_packages')
-    .select('id, name, credits, price_cents, currency, active')
-    .eq('id', packageId)
-    .maybeSingle<CreditPackage>();
-  if (error) throw databaseError('reading credit_packages', { error, status });
-  if (!data) throw badRequest('unknown_package', 'There is no such credit package. Choose one of the packages on offer.');
-  if (!data.active) throw badRequest('package_unavailable', `The ${data.name} package is no longer on sale. Choose another package.`);
-  return data;
-}
-
-/** The buyer's personal wallet: the account they own (made for them at sign-up). */
-async function personalAccountId(userId: string): Promise<string> {
-  const { data, error, status } = await adminClient()
-    .from('account_members')
-    .select('account_id')
-    .eq('user_id', userId)
-    .eq('role', 'owner')
-    .limit(1)
-    .maybeSingle<{ account_id: string }>();
-  if (error) throw databaseError('reading account_members', { error, status });
-  if (!data) throw new HttpError(409, 'no_account', 'Your sign-in has no credit account to add credits to. Please contact support.');
-  return data.account_id;
-}
-
 /**
- * The order to pay, opened by the database: one pending order per account and package (a unique index),
- * reused for repeated and simultaneous clicks, so the customer is never asked to pay twice. Credits and
- * price are copied there from the package, so a later price change never touches it.
+ * The order to pay, opened by the database (service_role_open_order), which decides what may be bought
+ * and by whom: the package must exist and be on sale, the credits go to the buyer's own wallet, and one
+ * pending order per account and package is reused for repeated and simultaneous clicks, so the customer
+ * is never asked to pay twice. Its refusals are told apart by their stable `message` code.
  */
-async function openOrder(userId: string, accountId: string, pkg: CreditPackage, provider: Order['provider']): Promise<Order> {
-  const { data, error, status } = await adminClient()
-    .rpc('service_role_open_order', { p_user_id: userId, p_account_id: accountId, p_package_id: pkg.id, p_provider: provider })
+async function openOrder(userId: string, packageId: string, provider: Order['provider']): Promise<Order> {
+  const result = await adminClient()
+    .rpc('service_role_open_order', { p_user_id: userId, p_package_id: packageId, p_provider: provider })
     .select(ORDER_COLUMNS)
     .single<Order>();
-  if (error) {
-    // The package went off sale between our read and the insert.
-    if (error.code === 'PT409' || error.code === 'PT404') throw new HttpError(409, 'package_unavailable', `${error.details} Choose another package.`);
-    throw databaseError('opening the order', { error, status });
+  const { data, error } = result;
+  if (!error) return data;
+  switch (error.message) {
+    case 'not_found':
+      throw badRequest('unknown_package', `${error.details} Choose one of the packages on offer.`);
+    case 'invalid_state':
+      throw badRequest('package_unavailable', `${error.details} Choose another package.`);
+    case 'forbidden':
+      throw new HttpError(409, 'no_account', error.details);
+    default:
+      throw databaseError('opening the order', result);
   }
-  return data;
 }
 
 /**
@@ -132,9 +104,7 @@ Deno.serve(
     if (!isUuid(body.package_id)) {
       throw badRequest('invalid_package', 'Choose a credit package: package_id must be the id of a package.');
     }
-    const pkg = await packageForSale(body.package_id);
-    const accountId = await personalAccountId(user.id);
-    const order = await openOrder(user.id, accountId, pkg, settings.provider);
+    const order = await openOrder(user.id, body.package_id, settings.provider);
     const siteUrl = appUrl(req, settings);
 
     const url = settings.provider === 'stripe'
