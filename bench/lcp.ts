@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { build, preview } from 'vite';
-import { freePort } from '../supabase/local/shared/ports.ts';
+import { freePort } from '../supabase/local/core/ports.ts';
 import { startStack } from '../supabase/local/stack.ts';
 
 const root = join(import.meta.dirname, '..');

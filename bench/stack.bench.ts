@@ -11,8 +11,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { freePort } from '../supabase/local/shared/ports.ts';
-import { DEMO_ANON_KEY } from '../supabase/local/shared/keys.ts';
+import { freePort } from '../supabase/local/core/ports.ts';
+import { DEMO_ANON_KEY } from '../supabase/local/core/keys.ts';
 
 const root = join(import.meta.dirname, '..');
 

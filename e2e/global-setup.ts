@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { parse } from 'smol-toml';
 import { build, preview } from 'vite';
-import { freePort } from '../supabase/local/shared/ports.ts';
+import { freePort } from '../supabase/local/core/ports.ts';
 import { startStack } from '../supabase/local/stack.ts';
 
 const root = join(import.meta.dirname, '..');

@@ -5,7 +5,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
@@ -14,11 +13,11 @@ import { createGateway } from './gateway/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
-import { stackKeys, type StackKeys } from './shared/keys.ts';
-import { isConnectionError } from './shared/db-errors.ts';
-import { createLogger } from './shared/logger.ts';
-import { readProjectConfig, type TomlTable } from './shared/project-config.ts';
-import type { ServiceContext } from './shared/service.ts';
+import { stackKeys, type StackKeys } from './core/keys.ts';
+import { createPool } from './core/db.ts';
+import { createLogger } from './core/logger.ts';
+import { readProjectConfig, type TomlTable } from './core/project-config.ts';
+import type { ServiceContext } from './core/service.ts';
 
 export const SUPABASE_DIR = join(import.meta.dirname, '..');
 export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '.local');
@@ -110,19 +109,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await applySeed(dbUrl, SUPABASE_DIR);
 
     const pools = {
-      authenticator: new pg.Pool({ connectionString: postgres.url('authenticator', PASSWORD), max: 20 }),
-      auth: new pg.Pool({ connectionString: postgres.url('supabase_auth_admin', PASSWORD), max: 5 }),
+      authenticator: createPool(postgres.url('authenticator', PASSWORD), 20, log),
+      auth: createPool(postgres.url('supabase_auth_admin', PASSWORD), 5, log),
     };
-    for (const pool of Object.values(pools)) {
-      // A connection that breaks while checked out emits `error` on its client, where pg.Pool listens
-      // only while the client is idle; unheard, that event would end the process. The query in
-      // flight fails by itself, and the service answers it.
-      pool.on('connect', (client) => client.on('error', () => undefined));
-      pool.on('error', (error) => {
-        if (!isConnectionError(error)) log.error('postgres', 'idle connection failed', error);
-      });
-      cleanup.push(() => pool.end());
-    }
+    for (const pool of Object.values(pools)) cleanup.push(() => pool.end());
     const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log, stopping: () => stopping };
 
     const [rest, auth, functions] = await Promise.all([

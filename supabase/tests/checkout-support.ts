@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { freePort } from '../local/shared/ports.ts';
+import { freePort } from '../local/core/ports.ts';
 import { startStack, type RunningStack } from '../local/stack.ts';
 
 export const SITE_URL = 'http://app.pro-portal.test';

@@ -1,7 +1,7 @@
 /** The environment functions see: what `supabase functions serve` gives them, nothing hosted-only. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceContext } from '../shared/service.ts';
+import type { ServiceContext } from '../core/service.ts';
 
 const LINE =
   /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*("(?:\\.|[^"\\])*"|'[^']*'|[^\n]*?)[ \t]*(?:[ \t]#[^\n]*)?$/gm;

@@ -7,9 +7,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { stackKeys, type StackKeys } from '../shared/keys.ts';
-import { CLI_RATE_LIMITS } from '../shared/project-config.ts';
-import type { ServiceContext, ServiceResponse } from '../shared/service.ts';
+import { stackKeys, type StackKeys } from '../core/keys.ts';
+import { CLI_RATE_LIMITS } from '../core/project-config.ts';
+import type { ServiceContext, ServiceResponse } from '../core/service.ts';
 import { functionEnv } from './env.ts';
 import { createFunctionsService, parseDotenv, type FunctionsService } from './index.ts';
 

@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../shared/service.ts';
-import { freePort } from '../shared/ports.ts';
+import type { Logger } from '../core/logger.ts';
+import { freePort } from '../core/ports.ts';
 import { denoCacheDir, denoExecutable } from './deno.ts';
 
 const runtimeDir = join(dirname(fileURLToPath(import.meta.url)), 'runtime');

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
 import { join, resolve } from 'node:path';
-import { verifyJwt } from '../shared/keys.ts';
-import { json, type ServiceContext, type ServiceHandler, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
+import { verifyJwt } from '../core/jwt.ts';
+import { json, type ServiceContext, type ServiceHandler, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import { functionEnv } from './env.ts';
 import { startRuntime, type RuntimeProcess } from './runtime-process.ts';
 

@@ -5,10 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { StackKeys } from '../shared/keys.ts';
-import type { Logger, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import type { StackKeys } from '../core/keys.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
 import { clientAddress } from './client-ip.ts';
-import { percentDecode } from '../shared/url.ts';
+import { percentDecode } from '../core/url.ts';
 import { checkApiKey, upstreamAuthorization } from './keys.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -9,7 +9,7 @@ import bcrypt from 'bcryptjs';
 import { decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../auth/rate-limit.ts';
-import { readProjectConfig } from '../shared/project-config.ts';
+import { readProjectConfig } from '../core/project-config.ts';
 import { anonClient, serviceClient, signedInClient, sql, stack, uniqueEmail } from './helpers.ts';
 
 const config = readProjectConfig(join(import.meta.dirname, '..', '..', 'config.toml')).auth;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_ANON_KEY, DEMO_SERVICE_ROLE_KEY } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { DEMO_ANON_KEY, DEMO_SERVICE_ROLE_KEY } from '../core/keys.ts';
+import { freePort } from '../core/ports.ts';
 
 const root = join(import.meta.dirname, '../../..');
 // What `npm run stack` runs, without npm in between (npm itself dies of the signal it forwards).

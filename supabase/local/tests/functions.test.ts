@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { signJwt } from '../core/jwt.ts';
+import { freePort } from '../core/ports.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 import { anonClient, signedInClient, stack } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { parse } from 'smol-toml';
 import type { TestProject } from 'vitest/node';
 import { startStack, type RunningStack } from '../stack.ts';
-import { freePort } from '../shared/ports.ts';
+import { freePort } from '../core/ports.ts';
 
 const fixturesDir = join(import.meta.dirname, 'fixtures');
 

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../shared/ports.ts';
+import { freePort } from '../core/ports.ts';
 
 const root = realpathSync(join(import.meta.dirname, '../../..'));
 const asRoot = process.getuid?.() === 0;

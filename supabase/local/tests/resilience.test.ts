@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERUSER } from '../postgres/index.ts';
-import { DEMO_ANON_KEY } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { DEMO_ANON_KEY } from '../core/keys.ts';
+import { freePort } from '../core/ports.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 import { Hold, postmasterPid } from './postgres-hold.ts';
 

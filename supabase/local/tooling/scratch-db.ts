@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { bootstrap } from '../bootstrap/index.ts';
 import { applyMigrations } from '../migrations/index.ts';
 import { startPostgres } from '../postgres/index.ts';
-import { freePort } from '../shared/ports.ts';
-import { createLogger } from '../shared/logger.ts';
+import { freePort } from '../core/ports.ts';
+import { createLogger } from '../core/logger.ts';
 
 export const SUPABASE_DIR = join(import.meta.dirname, '..', '..');
 
