@@ -75,8 +75,6 @@ export async function createFunctionsService(ctx: ServiceContext, options: Funct
   const functionsDir = resolve(options.functionsDir);
   const verifyConfig = { ...ctx.config.functions, ...options.functionsConfig };
   const env = functionEnv(ctx, functionsDir, options.env);
-  // The project's functions import `../_shared/…`; fixtures elsewhere may import them too.
-  const readableDirs = [join(ctx.supabaseDir, 'functions')];
   const agent = new Agent({ keepAlive: true });
   let closed = false;
 
@@ -85,7 +83,7 @@ export async function createFunctionsService(ctx: ServiceContext, options: Funct
   // after it dies, so a crashed runtime costs one slow request, not a dead stack.
   const current = (): Promise<RuntimeProcess> => {
     if (runtime) return runtime;
-    const started = startRuntime({ functionsDir, readableDirs, env, log: ctx.log });
+    const started = startRuntime({ functionsDir, env, log: ctx.log });
     runtime = started;
     started.then(
       (running) =>
