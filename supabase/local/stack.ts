@@ -1,10 +1,10 @@
 /**
  * The local stack as a library: PostgreSQL, bootstrap, migrations and seed, then the REST, Auth and
- * Functions services behind one gateway port. `cli/stack.ts` and `cli/start.ts` print and wait;
- * tests and benchmarks call `startStack` directly.
+ * Functions services behind one gateway port, for the project whose `supabase/` folder it is given.
+ * `cli/stack.ts` prints and waits; hosts (an app's start script, tests, benchmarks) call `startStack`.
  */
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
@@ -19,26 +19,26 @@ import { createLogger } from './core/logger.ts';
 import { readProjectConfig, type TomlTable } from './core/project-config.ts';
 import type { ServiceContext } from './core/service.ts';
 
-export const SUPABASE_DIR = join(import.meta.dirname, '..');
-export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '.local');
-
-/** Environment variables the stack hands to edge functions when they are set (docs/design.md §3). */
-export const FUNCTION_ENV_PASSTHROUGH = [
-  'PAYMENT_PROVIDER',
-  'STRIPE_SECRET_KEY',
-  'STRIPE_WEBHOOK_SECRET',
-  'STRIPE_API_URL',
-  'SITE_URL',
-];
-
 export interface StackOptions {
+  /**
+   * The project's `supabase/` folder: `config.toml`, `migrations/`, `seed.sql` and `functions/` are read
+   * from it, as the Supabase CLI reads them.
+   */
+  supabaseDir: string;
   port: number;
   dbPort: number;
   dataDir: string;
   reset?: boolean;
   quiet?: boolean;
+  /** Where the edge functions are; `<supabaseDir>/functions` by default. */
   functionsDir?: string;
+  /** Variables every function sees, over `<functionsDir>/.env`. */
   functionsEnv?: Record<string, string>;
+  /**
+   * Names of this process's environment variables handed on to the functions when set (e.g. a payment
+   * provider's keys); functions otherwise see none of the caller's environment. `functionsEnv` wins.
+   */
+  functionsEnvPassthrough?: string[];
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
   /**
    * Settings merged over supabase/config.toml, in its shape (`{auth: {rate_limit: {…}}}`): for suites that
@@ -67,9 +67,9 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-function passthroughEnv(): Record<string, string> {
+function passthroughEnv(names: string[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of FUNCTION_ENV_PASSTHROUGH) {
+  for (const name of names) {
     const value = process.env[name];
     if (value !== undefined && value !== '') env[name] = value;
   }
@@ -78,7 +78,8 @@ function passthroughEnv(): Record<string, string> {
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = createLogger(options.quiet);
-  const config = readProjectConfig(join(SUPABASE_DIR, 'config.toml'), options.configOverlay);
+  const supabaseDir = resolve(options.supabaseDir);
+  const config = readProjectConfig(join(supabaseDir, 'config.toml'), options.configOverlay);
   const trustedProxies =
     options.trustedProxies !== undefined
       ? parseTrustedProxies(options.trustedProxies.join(','), 'trustedProxies')
@@ -105,22 +106,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     const dbUrl = postgres.url('postgres');
     if (postgres.fresh) await bootstrap(postgres);
-    const migrationsApplied = await applyMigrations(dbUrl, SUPABASE_DIR);
-    await applySeed(dbUrl, SUPABASE_DIR);
+    const migrationsApplied = await applyMigrations(dbUrl, supabaseDir);
+    await applySeed(dbUrl, supabaseDir);
 
     const pools = {
       authenticator: createPool(postgres.url('authenticator', PASSWORD), 20, log),
       auth: createPool(postgres.url('supabase_auth_admin', PASSWORD), 5, log),
     };
     for (const pool of Object.values(pools)) cleanup.push(() => pool.end());
-    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log, stopping: () => stopping };
+    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir, log, stopping: () => stopping };
 
     const [rest, auth, functions] = await Promise.all([
       createRestService(ctx),
       createAuthService(ctx),
       createFunctionsService(ctx, {
-        functionsDir: options.functionsDir ?? join(SUPABASE_DIR, 'functions'),
-        env: { ...passthroughEnv(), ...options.functionsEnv },
+        functionsDir: options.functionsDir ?? join(supabaseDir, 'functions'),
+        env: { ...passthroughEnv(options.functionsEnvPassthrough ?? []), ...options.functionsEnv },
         functionsConfig: options.functionsConfig,
       }),
     ]);

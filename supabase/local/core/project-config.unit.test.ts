@@ -1,12 +1,14 @@
-/** config.toml as the stack reads it: the CLI's rate-limit defaults and units, and overlays. */
+/** config.toml as the stack reads it: the CLI's rate-limit defaults and units, overlays, finding the project. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_RATE_LIMITS, durationSeconds, LOCAL_MAIL_EMAILS_PER_HOUR, readProjectConfig } from './project-config.ts';
+import { CLI_RATE_LIMITS, durationSeconds, findProjectDir, LOCAL_MAIL_EMAILS_PER_HOUR, readProjectConfig } from './project-config.ts';
 
-const CONFIG = join(import.meta.dirname, '..', '..', 'config.toml');
+const CONFIG = join(import.meta.dirname, '..', 'tests', 'fixtures', 'project-config.toml');
 
 describe('readProjectConfig', () => {
-  it("keeps the CLI's default limits in the project's config.toml", () => {
+  it("reads the CLI template's limits in the CLI's units", () => {
     const { auth } = readProjectConfig(CONFIG);
     expect(auth.rateLimit).toEqual(CLI_RATE_LIMITS);
     expect(auth.emailMaxFrequencySeconds).toBe(1);
@@ -21,7 +23,7 @@ describe('readProjectConfig', () => {
     expect(auth.rateLimit).toEqual({ ...CLI_RATE_LIMITS, tokenVerifications: 3 });
     expect(auth.emailMaxFrequencySeconds).toBe(90);
     expect(auth.emailSentPerHour).toBe(CLI_RATE_LIMITS.emailSent);
-    expect(auth.siteUrl).toBe('http://localhost:5173');
+    expect(auth.siteUrl).toBe('http://127.0.0.1:3000');
     expect(api.maxRows).toBe(1000);
   });
 
@@ -30,5 +32,22 @@ describe('readProjectConfig', () => {
       '[auth.rate_limit] token_refresh must be a whole number',
     );
     expect(() => durationSeconds('soon', '[auth.email] max_frequency')).toThrow('is not a duration');
+  });
+});
+
+describe('findProjectDir', () => {
+  it('finds the nearest folder upwards with supabase/config.toml, as the Supabase CLI does', () => {
+    const top = mkdtempSync(join(tmpdir(), 'supabase-local-project-'));
+    try {
+      const project = join(top, 'app');
+      mkdirSync(join(project, 'supabase', 'local', 'tests'), { recursive: true });
+      writeFileSync(join(project, 'supabase', 'config.toml'), '');
+      expect(findProjectDir(join(project, 'supabase', 'local', 'tests'))).toBe(project);
+      expect(findProjectDir(project)).toBe(project);
+      // No project above: the folder itself, so the error names the config.toml that is missing there.
+      expect(findProjectDir(top)).toBe(top);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 });

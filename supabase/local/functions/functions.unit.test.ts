@@ -30,7 +30,7 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
     apiUrl: 'http://127.0.0.1:54321',
     dbUrl: 'postgresql://postgres:postgres@127.0.0.1:54322/postgres',
     pools: {} as ServiceContext['pools'],
-    supabaseDir: join(import.meta.dirname, '..', '..'),
+    supabaseDir: join(import.meta.dirname, '..', 'tests', 'fixtures'),
     log: quietLog,
   };
 }

@@ -26,8 +26,8 @@ const DEFAULT_ALLOWED_HEADERS =
 const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
 
 const NOT_PROVIDED: Record<string, string> = {
-  storage: 'Storage (/storage/v1) is not provided by the local stack: Pro Portal does not use it.',
-  realtime: 'Realtime (/realtime/v1) is not provided by the local stack: Pro Portal does not use it.',
+  storage: 'Storage (/storage/v1) is not provided by the local stack yet.',
+  realtime: 'Realtime (/realtime/v1) is not provided by the local stack yet.',
 };
 
 export interface GatewayServices {

@@ -13,6 +13,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../core/ports.ts';
+import { stack as project } from './helpers.ts';
 import type { TomlTable } from '../core/project-config.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 
@@ -28,6 +29,7 @@ interface TestStack {
 async function ownStack(configOverlay: TomlTable, trustedProxies: string[] = []): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-rate-limit-'));
   const running = await startStack({
+    supabaseDir: project.supabaseDir,
     port: await freePort(),
     dbPort: await freePort(),
     dataDir,

@@ -185,6 +185,7 @@ describe('functions: the client address', () => {
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-functions-proxy-'));
       proxied = await startStack({
+        supabaseDir: stack.supabaseDir,
         port: await freePort(),
         dbPort: await freePort(),
         dataDir,

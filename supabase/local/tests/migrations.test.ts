@@ -11,8 +11,8 @@ mkdirSync(join(project, 'migrations'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('migrations', () => {
-  it("records Pro Portal's migrations in supabase_migrations.schema_migrations", async () => {
-    const files = listMigrations(join(import.meta.dirname, '../../migrations'));
+  it("records the project's migrations in supabase_migrations.schema_migrations", async () => {
+    const files = listMigrations(join(stack.supabaseDir, 'migrations'));
     const rows = await sql<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
     );

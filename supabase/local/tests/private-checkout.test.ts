@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../core/ports.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
-const root = realpathSync(join(import.meta.dirname, '../../..'));
+const root = realpathSync(findProjectDir());
 const asRoot = process.getuid?.() === 0;
 const privateDir = mkdtempSync(join(tmpdir(), 'pro-portal-private-'));
 const checkout = join(privateDir, 'checkout');

@@ -1,7 +1,7 @@
 /**
- * A throwaway database with Pro Portal's migrations applied, for tools that need only the schema
- * (`npm run db:types`, `npm run db:lint`): Postgres on a free port in a temp dir, bootstrapped like
- * Supabase, no REST/Auth/Functions and no seed. Stopped and deleted by `stop()`.
+ * A throwaway database with a project's migrations applied, for tools that need only the schema
+ * (`db-types`, `db-lint`): Postgres on a free port in a temp dir, bootstrapped like Supabase, no
+ * REST/Auth/Functions and no seed. Stopped and deleted by `stop()`.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,15 +11,15 @@ import { applyMigrations } from '../migrations/index.ts';
 import { startPostgres } from '../postgres/index.ts';
 import { freePort } from '../core/ports.ts';
 import { createLogger } from '../core/logger.ts';
-
-export const SUPABASE_DIR = join(import.meta.dirname, '..', '..');
+import { findProjectDir } from '../core/project-config.ts';
 
 export interface ScratchDb {
   dbUrl: string;
   stop(): Promise<void>;
 }
 
-export async function startScratchDb(): Promise<ScratchDb> {
+/** `supabaseDir` defaults to the project the current folder lies in (see findProjectDir). */
+export async function startScratchDb(supabaseDir = join(findProjectDir(), 'supabase')): Promise<ScratchDb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-scratch-'));
   // As root, Postgres runs as its own OS user, which must be able to enter the (0700) temp dir.
   chmodSync(dataDir, 0o755);
@@ -38,7 +38,7 @@ export async function startScratchDb(): Promise<ScratchDb> {
   try {
     await bootstrap(server);
     const dbUrl = server.url('postgres');
-    await applyMigrations(dbUrl, SUPABASE_DIR);
+    await applyMigrations(dbUrl, supabaseDir);
     return { dbUrl, stop };
   } catch (error) {
     await stop();
@@ -57,11 +57,15 @@ export function dbUrlArgument(argv: string[]): string | undefined {
   return process.env.SUPABASE_DB_URL || undefined;
 }
 
-/** Runs `work` against `--db-url` if given, else against a scratch database started for it. */
-export async function withDatabase<T>(argv: string[], work: (dbUrl: string) => Promise<T>): Promise<T> {
+/** Runs `work` against `--db-url` if given, else against a scratch database of `supabaseDir`'s migrations. */
+export async function withDatabase<T>(
+  argv: string[],
+  work: (dbUrl: string) => Promise<T>,
+  supabaseDir?: string,
+): Promise<T> {
   const given = dbUrlArgument(argv);
   if (given) return work(given);
-  const db = await startScratchDb();
+  const db = await startScratchDb(supabaseDir);
   try {
     return await work(db.dbUrl);
   } finally {
