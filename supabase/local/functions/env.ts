@@ -31,8 +31,9 @@ const PASSED_THROUGH =
   /^(PATH|HOME|TMPDIR|NPM_CONFIG_[A-Z_]+|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS|DENO_CERT|DENO_TLS_CA_STORE|SSL_CERT_FILE|SSL_CERT_DIR)$/i;
 
 /**
- * `<functionsDir>/.env`, then `extra` (the stack's PAYMENT_PROVIDER, STRIPE_*, SITE_URL …), then the
- * SUPABASE_* variables, which neither may override (the CLI skips SUPABASE_-prefixed secrets too).
+ * `<functionsDir>/.env`, then `extra` (what the host passes: `functionsEnv` and the variables it passes
+ * through), then the SUPABASE_* variables, which neither may override (the CLI skips SUPABASE_-prefixed
+ * secrets too).
  * The Node process's own environment is not passed on, beyond what Deno needs to fetch packages.
  */
 export function functionEnv(

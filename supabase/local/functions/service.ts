@@ -18,7 +18,7 @@ export interface FunctionsService {
 export interface FunctionsOptions {
   /** Normally `<supabase>/functions`. */
   functionsDir: string;
-  /** Merged over `<functionsDir>/.env`: PAYMENT_PROVIDER, STRIPE_*, SITE_URL … */
+  /** Merged over `<functionsDir>/.env` (the host's own variables, e.g. a payment provider's keys). */
   env: Record<string, string>;
   /** Overrides and extends `[functions.<slug>]` from config.toml. */
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
