@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
+import { passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
@@ -65,15 +66,6 @@ export interface RunningStack {
   /** Reloads the REST schema cache now (DDL also reloads it by itself, via NOTIFY pgrst). */
   waitForSchemaReload(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function passthroughEnv(names: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of names) {
-    const value = process.env[name];
-    if (value !== undefined && value !== '') env[name] = value;
-  }
-  return env;
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {

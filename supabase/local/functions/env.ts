@@ -26,6 +26,16 @@ export function parseDotenv(text: string): Record<string, string> {
   return values;
 }
 
+/** The named variables of `from` that are set and not empty: what a host hands on from its shell. */
+export function passthroughEnv(names: string[], from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    const value = from[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  return env;
+}
+
 /** Deno's own settings that must reach it from the developer's shell (registry, proxies, CAs). */
 const PASSED_THROUGH =
   /^(PATH|HOME|TMPDIR|NPM_CONFIG_[A-Z_]+|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS|DENO_CERT|DENO_TLS_CA_STORE|SSL_CERT_FILE|SSL_CERT_DIR)$/i;

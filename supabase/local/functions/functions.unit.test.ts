@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stackKeys, type StackKeys } from '../core/keys.ts';
 import { CLI_RATE_LIMITS } from '../core/project-config.ts';
 import type { ServiceContext, ServiceResponse } from '../core/service.ts';
-import { functionEnv } from './env.ts';
+import { functionEnv, passthroughEnv } from './env.ts';
 import { createFunctionsService, parseDotenv, type FunctionsService } from './index.ts';
 
 const quietLog = { info() {}, error() {} };
@@ -94,6 +94,14 @@ describe('functionEnv', () => {
     } finally {
       delete process.env.PRO_PORTAL_SHELL_SECRET;
     }
+  });
+});
+
+describe('passthroughEnv', () => {
+  test('hands on only the named variables that are set, so nothing else of the shell leaks in', () => {
+    const shell = { STRIPE_SECRET_KEY: 'sk_test_x', SITE_URL: '', HOME: '/root', OTHER_SECRET: 'no' };
+    expect(passthroughEnv(['STRIPE_SECRET_KEY', 'SITE_URL', 'PAYMENT_PROVIDER'], shell)).toEqual({ STRIPE_SECRET_KEY: 'sk_test_x' });
+    expect(passthroughEnv([], shell)).toEqual({});
   });
 });
 
