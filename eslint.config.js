@@ -154,9 +154,9 @@ export default tseslint.config(
     },
   },
 
-  // Node code: configs, e2e, the local stack and API tests.
+  // Node code: configs, scripts, e2e, the local stack and API tests.
   {
-    files: ['*.{js,ts}', 'e2e/**/*.ts', 'supabase/**/*.ts', 'src/**/*.test.{ts,tsx}', 'bench/**/*.ts'],
+    files: ['*.{js,ts}', 'scripts/**/*.ts', 'e2e/**/*.ts', 'supabase/**/*.ts', 'src/**/*.test.{ts,tsx}', 'bench/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {
       // pg rows, JSON bodies and HTTP payloads are `any` by nature here; they are checked by the tests.

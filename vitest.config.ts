@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: fast unit tests of the app's own code, and the stack suite — conformance of
- * supabase/local with Supabase (supabase/local/tests) and the database's rules (supabase/tests) — run
- * through supabase-js against one local stack started for the run (supabase/local/tests/global-setup.ts).
+ * Two projects: fast unit tests (the app's and the local stack package's), and the stack suite —
+ * conformance of supabase/local with Supabase (supabase/local/tests) and the database's rules
+ * (supabase/tests) — run through supabase-js against one local stack started for the run
+ * (supabase/local/tests/global-setup.ts). `npm test -w @pro-portal/supabase-local` runs the package's share.
  */
 export default defineConfig({
   test: {
@@ -20,7 +21,8 @@ export default defineConfig({
         test: {
           name: 'stack',
           include: ['supabase/local/tests/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
-          globalSetup: ['supabase/local/tests/global-setup.ts'],
+          // The stack first; the app's ledger check after the run, while the stack still runs.
+          globalSetup: ['supabase/local/tests/global-setup.ts', 'supabase/tests/global-invariants.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 120_000,

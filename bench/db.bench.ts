@@ -22,9 +22,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { applySeed } from '../supabase/local/migrations/index.ts';
-import { PASSWORD } from '../supabase/local/postgres/index.ts';
-import { startScratchDb, SUPABASE_DIR } from '../supabase/local/tooling/scratch-db.ts';
+import { applySeed, DB_PASSWORD as PASSWORD, startScratchDb } from '@pro-portal/supabase-local';
+
+const SUPABASE_DIR = join(import.meta.dirname, '..', 'supabase');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 50;
@@ -239,7 +239,7 @@ function pgbench(url: string, args: string[], incomplete = false): string {
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 async function main() {
-  const db = await startScratchDb();
+  const db = await startScratchDb(SUPABASE_DIR);
   const report: Record<string, unknown> = {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
     seconds: SECONDS,

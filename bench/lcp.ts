@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { build, preview } from 'vite';
-import { freePort } from '../supabase/local/shared/ports.ts';
-import { startStack } from '../supabase/local/stack.ts';
+import { freePort, startStack } from '@pro-portal/supabase-local';
 
 const root = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.LCP_RUNS ?? 5);
@@ -69,7 +68,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-'));
 const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-dist-'));
-const stack = await startStack({ port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+const stack = await startStack({ supabaseDir: join(root, 'supabase'), port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
 process.env.VITE_SUPABASE_URL = stack.apiUrl;
 process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
 await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });

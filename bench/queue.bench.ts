@@ -15,8 +15,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { applySeed } from '../supabase/local/migrations/index.ts';
-import { startScratchDb, SUPABASE_DIR } from '../supabase/local/tooling/scratch-db.ts';
+import { applySeed, startScratchDb } from '@pro-portal/supabase-local';
+
+const SUPABASE_DIR = join(import.meta.dirname, '..', 'supabase');
 
 const TICKETS = 100_000;
 const CUSTOMERS = 2_000;
@@ -41,7 +42,7 @@ async function asUser(client: pg.Client, userId: string, text: string, values: u
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main() {
-  const db = await startScratchDb();
+  const db = await startScratchDb(SUPABASE_DIR);
   const admin = new pg.Client({ connectionString: db.dbUrl });
   await admin.connect();
   const client = new pg.Client({ connectionString: db.dbUrl });

@@ -11,8 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { freePort } from '../supabase/local/shared/ports.ts';
-import { DEMO_ANON_KEY } from '../supabase/local/shared/keys.ts';
+import { DEMO_ANON_KEY, freePort } from '@pro-portal/supabase-local';
 
 const root = join(import.meta.dirname, '..');
 

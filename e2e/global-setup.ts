@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { parse } from 'smol-toml';
 import { build, preview } from 'vite';
-import { freePort } from '../supabase/local/shared/ports.ts';
-import { startStack } from '../supabase/local/stack.ts';
+import { freePort, startStack } from '@pro-portal/supabase-local';
 
 const root = join(import.meta.dirname, '..');
 
@@ -18,6 +17,7 @@ export default async function globalSetup(_config: FullConfig) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-'));
   const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-dist-'));
   const stack = await startStack({
+    supabaseDir: join(root, 'supabase'),
     port: await freePort(),
     dbPort: await freePort(),
     dataDir,

@@ -1,45 +1,45 @@
 /**
  * The local stack as a library: PostgreSQL, bootstrap, migrations and seed, then the REST, Auth and
- * Functions services behind one gateway port. `cli/stack.ts` and `cli/start.ts` print and wait;
- * tests and benchmarks call `startStack` directly.
+ * Functions services behind one gateway port, for the project whose `supabase/` folder it is given.
+ * `cli/stack.ts` prints and waits; hosts (an app's start script, tests, benchmarks) call `startStack`.
  */
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import pg from 'pg';
+import { join, resolve } from 'node:path';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
+import { passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
-import { stackKeys, type StackKeys } from './shared/keys.ts';
-import { isConnectionError } from './shared/db-errors.ts';
-import { createLogger } from './shared/logger.ts';
-import { readProjectConfig, type TomlTable } from './shared/project-config.ts';
-import type { ServiceContext } from './shared/service.ts';
-
-export const SUPABASE_DIR = join(import.meta.dirname, '..');
-export const DEFAULT_DATA_DIR = join(SUPABASE_DIR, '.local');
-
-/** Environment variables the stack hands to edge functions when they are set (docs/design.md §3). */
-export const FUNCTION_ENV_PASSTHROUGH = [
-  'PAYMENT_PROVIDER',
-  'STRIPE_SECRET_KEY',
-  'STRIPE_WEBHOOK_SECRET',
-  'STRIPE_API_URL',
-  'SITE_URL',
-];
+import { stackKeys, type StackKeys } from './core/keys.ts';
+import { createPool } from './core/db.ts';
+import { createLogger } from './core/logger.ts';
+import { readProjectConfig, type TomlTable } from './core/project-config.ts';
+import type { ServiceContext } from './core/service.ts';
 
 export interface StackOptions {
+  /**
+   * The project's `supabase/` folder: `config.toml`, `migrations/`, `seed.sql` and `functions/` are read
+   * from it, as the Supabase CLI reads them.
+   */
+  supabaseDir: string;
   port: number;
   dbPort: number;
   dataDir: string;
   reset?: boolean;
   quiet?: boolean;
+  /** Where the edge functions are; `<supabaseDir>/functions` by default. */
   functionsDir?: string;
+  /** Variables every function sees, over `<functionsDir>/.env`. */
   functionsEnv?: Record<string, string>;
+  /**
+   * Names of this process's environment variables handed on to the functions when set (e.g. a payment
+   * provider's keys); functions otherwise see none of the caller's environment. `functionsEnv` wins.
+   */
+  functionsEnvPassthrough?: string[];
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
   /**
    * Settings merged over supabase/config.toml, in its shape (`{auth: {rate_limit: {…}}}`): for suites that
@@ -68,18 +68,10 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-function passthroughEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of FUNCTION_ENV_PASSTHROUGH) {
-    const value = process.env[name];
-    if (value !== undefined && value !== '') env[name] = value;
-  }
-  return env;
-}
-
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = createLogger(options.quiet);
-  const config = readProjectConfig(join(SUPABASE_DIR, 'config.toml'), options.configOverlay);
+  const supabaseDir = resolve(options.supabaseDir);
+  const config = readProjectConfig(join(supabaseDir, 'config.toml'), options.configOverlay);
   const trustedProxies =
     options.trustedProxies !== undefined
       ? parseTrustedProxies(options.trustedProxies.join(','), 'trustedProxies')
@@ -106,31 +98,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     const dbUrl = postgres.url('postgres');
     if (postgres.fresh) await bootstrap(postgres);
-    const migrationsApplied = await applyMigrations(dbUrl, SUPABASE_DIR);
-    await applySeed(dbUrl, SUPABASE_DIR);
+    const migrationsApplied = await applyMigrations(dbUrl, supabaseDir);
+    await applySeed(dbUrl, supabaseDir);
 
     const pools = {
-      authenticator: new pg.Pool({ connectionString: postgres.url('authenticator', PASSWORD), max: 20 }),
-      auth: new pg.Pool({ connectionString: postgres.url('supabase_auth_admin', PASSWORD), max: 5 }),
+      authenticator: createPool(postgres.url('authenticator', PASSWORD), 20, log),
+      auth: createPool(postgres.url('supabase_auth_admin', PASSWORD), 5, log),
     };
-    for (const pool of Object.values(pools)) {
-      // A connection that breaks while checked out emits `error` on its client, where pg.Pool listens
-      // only while the client is idle; unheard, that event would end the process. The query in
-      // flight fails by itself, and the service answers it.
-      pool.on('connect', (client) => client.on('error', () => undefined));
-      pool.on('error', (error) => {
-        if (!isConnectionError(error)) log.error('postgres', 'idle connection failed', error);
-      });
-      cleanup.push(() => pool.end());
-    }
-    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir: SUPABASE_DIR, log, stopping: () => stopping };
+    for (const pool of Object.values(pools)) cleanup.push(() => pool.end());
+    const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir, log, stopping: () => stopping };
 
     const [rest, auth, functions] = await Promise.all([
       createRestService(ctx),
       createAuthService(ctx),
       createFunctionsService(ctx, {
-        functionsDir: options.functionsDir ?? join(SUPABASE_DIR, 'functions'),
-        env: { ...passthroughEnv(), ...options.functionsEnv },
+        functionsDir: options.functionsDir ?? join(supabaseDir, 'functions'),
+        env: { ...passthroughEnv(options.functionsEnvPassthrough ?? []), ...options.functionsEnv },
         functionsConfig: options.functionsConfig,
       }),
     ]);

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateDatabaseTypes, TYPES_FILE } from '../local/tooling/database-types.ts';
-import { startScratchDb, type ScratchDb } from '../local/tooling/scratch-db.ts';
+import { generateDatabaseTypes, startScratchDb, type ScratchDb } from '@pro-portal/supabase-local';
+import { TYPES_FILE } from './types-file.ts';
 
 let db: ScratchDb;
 

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseError, HttpError } from '../functions/_shared/errors.ts';
-import { Hold, postmasterPid } from '../local/tests/postgres-hold.ts';
+import { Hold, postmasterPid } from '@pro-portal/supabase-local/testing/postgres-hold';
 import {
   balanceOf,
   countOf,

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { freePort } from '../local/shared/ports.ts';
-import { startStack, type RunningStack } from '../local/stack.ts';
+import { freePort, startStack, type RunningStack } from '@pro-portal/supabase-local';
 
 export const SITE_URL = 'http://app.pro-portal.test';
 const PASSWORD = 'correct-horse-battery';
@@ -39,6 +38,7 @@ export async function startPaymentStack(functionsEnv: Record<string, string>, op
   let running: RunningStack;
   try {
     running = await startStack({
+      supabaseDir: join(import.meta.dirname, '..'),
       port: await freePort(),
       dbPort: await freePort(),
       dataDir,

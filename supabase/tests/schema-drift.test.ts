@@ -8,10 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../local/migrations/index.ts';
-import { diffSchemas } from '../local/tooling/schema-diff.ts';
-import { applySchema, schemaFiles, unlistedSchemaFiles } from '../local/tooling/schema.ts';
-import { startScratchServer, type ScratchServer } from '../local/tooling/scratch-db.ts';
+import {
+  applyMigrations,
+  applySchema,
+  diffSchemas,
+  schemaFiles,
+  startScratchServer,
+  unlistedSchemaFiles,
+  type ScratchServer,
+} from '@pro-portal/supabase-local';
 
 const SUPABASE_DIR = join(import.meta.dirname, '..');
 

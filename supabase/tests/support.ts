@@ -6,9 +6,9 @@
  */
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, expect } from 'vitest';
-import { anonClient, serviceClient, sql, uniqueEmail } from '../local/tests/helpers.ts';
+import { anonClient, serviceClient, sql, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
 
-export { anonClient, serviceClient, sql, stack, uniqueEmail } from '../local/tests/helpers.ts';
+export { anonClient, serviceClient, sql, stack, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
 
 export type Role = 'customer' | 'engineer' | 'admin';
 

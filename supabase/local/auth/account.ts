@@ -1,5 +1,5 @@
 /** The signed-in user's own endpoints: `GET|PUT /user`, `POST /logout` (`internal/api/{user,logout}.go`). */
-import { json } from '../shared/service.ts';
+import { json } from '../core/service.ts';
 import { transaction } from './db.ts';
 import { badRequest, EMAIL_EXISTS, forbidden, unprocessable } from './errors.ts';
 import type { Endpoint } from './env.ts';

@@ -1,7 +1,7 @@
 /** `/admin/users` for the service role (`internal/api/admin.go`, `pagination.go`). */
 import { randomBytes } from 'node:crypto';
-import { json, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
-import { percentDecode } from '../shared/url.ts';
+import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
+import { percentDecode } from '../core/url.ts';
 import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, EMAIL_EXISTS, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv } from './env.ts';

@@ -1,6 +1,6 @@
 /** Transactions on the auth pool (`supabase_auth_admin`, owner of the `auth` schema, as GoTrue connects). */
 import type pg from 'pg';
-import { isConnectionError } from '../shared/db-errors.ts';
+import { isConnectionError } from '../core/db-errors.ts';
 import { AuthError, databaseUnavailable } from './errors.ts';
 
 export type Db = pg.PoolClient;

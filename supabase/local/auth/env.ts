@@ -1,5 +1,5 @@
 /** What every Auth endpoint gets: the stack's context and the service's own state. */
-import type { ServiceContext, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import type { ServiceContext, ServiceRequest, ServiceResponse } from '../core/service.ts';
 import type { AuthLimits } from './rate-limit.ts';
 
 export interface AuthEnv {

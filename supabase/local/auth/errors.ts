@@ -2,8 +2,8 @@
  * GoTrue's error responses (`internal/api/errors.go`). auth-js only trusts the body's `code` when the
  * response carries `X-Supabase-Api-Version`, so the two body shapes are chosen by the request's header.
  */
-import { RETRY_AFTER_SECONDS } from '../shared/db-errors.ts';
-import { json, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
+import { RETRY_AFTER_SECONDS } from '../core/db-errors.ts';
+import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 
 export const API_VERSION = '2024-01-01';
 

@@ -2,8 +2,8 @@
  * Who is calling (`internal/api/auth.go`): the Bearer JWT, verified here as GoTrue does, then the user
  * and session it names, which must still exist. Admin endpoints only look at the JWT's role.
  */
-import type { ServiceContext, ServiceRequest } from '../shared/service.ts';
-import { verifyJwt, type JwtClaims } from '../shared/keys.ts';
+import type { ServiceContext, ServiceRequest } from '../core/service.ts';
+import { verifyJwt, type JwtClaims } from '../core/jwt.ts';
 import type { Db } from './db.ts';
 import { AuthError, badRequest, forbidden } from './errors.ts';
 import { loadUser, type LoadedUser } from './users.ts';

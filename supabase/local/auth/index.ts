@@ -3,9 +3,9 @@
  * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, and
  * the admin users API. State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
-import { isConnectionError } from '../shared/db-errors.ts';
-import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
-import { json } from '../shared/service.ts';
+import { isConnectionError } from '../core/db-errors.ts';
+import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
+import { json } from '../core/service.ts';
 import { getUser, logout, updateUser } from './account.ts';
 import { adminUsers } from './admin.ts';
 import { AuthError, databaseUnavailable, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';

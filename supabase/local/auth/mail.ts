@@ -3,7 +3,7 @@
  * link and one-time code, which is what a developer needs to follow the flow by hand.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { ServiceContext } from '../shared/service.ts';
+import type { ServiceContext } from '../core/service.ts';
 import type { AuthEnv } from './env.ts';
 import { AuthError } from './errors.ts';
 import { emailRateLimitExceeded } from './rate-limit.ts';

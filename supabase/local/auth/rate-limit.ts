@@ -15,7 +15,7 @@
  * forwarded), never a header the client wrote itself.
  */
 import { AuthError } from './errors.ts';
-import type { RateLimits } from '../shared/project-config.ts';
+import type { RateLimits } from '../core/project-config.ts';
 
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;

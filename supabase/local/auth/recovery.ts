@@ -3,7 +3,7 @@
  * link verifies the token and redirects with the session in the URL fragment, which supabase-js picks up
  * (`detectSessionInUrl`) as a PASSWORD_RECOVERY sign-in.
  */
-import { json, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
+import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import { transaction, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';

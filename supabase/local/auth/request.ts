@@ -1,7 +1,7 @@
 /** Reading GoTrue requests: JSON bodies, the e-mail and password rules, and Go's timestamp format. */
-import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json.ts';
-import type { ServiceRequest } from '../shared/service.ts';
-import type { ProjectConfig } from '../shared/project-config.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../core/json.ts';
+import type { ServiceRequest } from '../core/service.ts';
+import type { ProjectConfig } from '../core/project-config.ts';
 import { AuthError, badRequest } from './errors.ts';
 
 export type Json = Record<string, unknown>;

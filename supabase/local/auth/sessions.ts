@@ -4,8 +4,8 @@
  * under it, and short-lived HS256 access tokens carrying GoTrue's claims in GoTrue's order.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { ServiceContext, ServiceRequest } from '../shared/service.ts';
-import { signJwt } from '../shared/keys.ts';
+import type { ServiceContext, ServiceRequest } from '../core/service.ts';
+import { signJwt } from '../core/jwt.ts';
 import { CommitThenThrow, NIL_UUID, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import { clientIp, userAgent, type Json } from './request.ts';

@@ -1,6 +1,6 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
-import { json, type ServiceRequest } from '../shared/service.ts';
+import { json, type ServiceRequest } from '../core/service.ts';
 import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';

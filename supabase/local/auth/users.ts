@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import type { ServiceRequest } from '../shared/service.ts';
+import type { ServiceRequest } from '../core/service.ts';
 import { NIL_UUID, type Db } from './db.ts';
 import { AuthError } from './errors.ts';
 import { clientIp, goTime, type Json } from './request.ts';

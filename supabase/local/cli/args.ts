@@ -1,13 +1,19 @@
-/** Flags of `npm run stack` (docs/design.md §3): --port N, --db-port N, --data-dir DIR, --reset. */
-import { resolve } from 'node:path';
+/**
+ * Flags of the stack's command line (`npm run stack`): --port N, --db-port N, --data-dir DIR, --reset,
+ * --workdir DIR (the project; by default found upwards from the current folder, as the Supabase CLI
+ * does) and --pass-env NAME,… (variables of this shell handed on to the edge functions).
+ */
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR } from '../stack.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
 export interface StackArgs {
+  supabaseDir: string;
   port: number;
   dbPort: number;
   dataDir: string;
   reset: boolean;
+  functionsEnvPassthrough: string[];
 }
 
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -19,6 +25,14 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return number;
 }
 
+function envNames(value: string | undefined): string[] {
+  const names = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`--pass-env: "${name}" is not an environment variable name`);
+  }
+  return names;
+}
+
 export function parseStackArgs(argv: string[]): StackArgs {
   const { values } = parseArgs({
     args: argv,
@@ -27,13 +41,18 @@ export function parseStackArgs(argv: string[]): StackArgs {
       'db-port': { type: 'string' },
       'data-dir': { type: 'string' },
       reset: { type: 'boolean', default: false },
+      workdir: { type: 'string' },
+      'pass-env': { type: 'string' },
     },
     strict: true,
   });
+  const supabaseDir = join(values.workdir ? resolve(values.workdir) : findProjectDir(), 'supabase');
   return {
+    supabaseDir,
     port: port(values.port, 54321, '--port'),
     dbPort: port(values['db-port'], 54322, '--db-port'),
-    dataDir: values['data-dir'] ? resolve(values['data-dir']) : DEFAULT_DATA_DIR,
+    dataDir: values['data-dir'] ? resolve(values['data-dir']) : join(supabaseDir, '.local'),
     reset: values.reset ?? false,
+    functionsEnvPassthrough: envNames(values['pass-env']),
   };
 }

@@ -1,18 +1,26 @@
 /**
- * `npm run db:diff -- <name>`: writes the next migration, `supabase/migrations/<timestamp>_<name>.sql`,
+ * `db-diff <name> [--workdir DIR]` (`npm run db:diff -- <name>`): writes the next migration, `supabase/migrations/<timestamp>_<name>.sql`,
  * from the difference between the migrations so far and the declarative schema (supabase/schemas/, in
  * config.toml's `schema_paths` order) — what `supabase db diff -f <name>` does, without Docker. The
  * generated migration is then checked: applied after the others, it must leave nothing to diff.
  * Rows (inserts, updates) are not diffed: write those into the migration by hand.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findProjectDir } from '../core/project-config.ts';
 import { applyMigrations, listMigrations } from '../migrations/index.ts';
 import { diffSchemas } from '../tooling/schema-diff.ts';
 import { unlistedSchemaFiles, withMigrationsAndSchema } from '../tooling/schema.ts';
-import { SUPABASE_DIR } from '../tooling/scratch-db.ts';
 
-const name = process.argv[2];
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  options: { workdir: { type: 'string' } },
+  allowPositionals: true,
+  strict: true,
+});
+const SUPABASE_DIR = join(values.workdir ? resolve(values.workdir) : findProjectDir(), 'supabase');
+const name = positionals.length === 1 ? positionals[0] : undefined;
 if (!name || !/^[a-z0-9][a-z0-9_]*$/.test(name)) {
   process.stderr.write('Usage: npm run db:diff -- <name>   (lower-case letters, digits and _, e.g. add_ticket_tags)\n');
   process.exit(2);

@@ -1,5 +1,5 @@
 /**
- * `npm run db:lint [-- --db-url URL]`: Supabase's own database linter (splinter, as bundled in the pinned
+ * `db-lint [--db-url URL] [--workdir DIR]`: Supabase's own database linter (splinter, as bundled in the pinned
  * Supabase CLI) over a scratch database with every migration applied, or over the database at URL:
  *
  *   supabase db advisors --db-url <url> --type security --level warn --fail-on warn
@@ -11,8 +11,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { SUPABASE_DIR, withDatabase } from '../tooling/scratch-db.ts';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findProjectDir } from '../core/project-config.ts';
+import { withDatabase } from '../tooling/scratch-db.ts';
 
 interface Finding {
   name: string;
@@ -32,6 +34,13 @@ interface AllowEntry {
   reason: string;
 }
 
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { 'db-url': { type: 'string' }, workdir: { type: 'string' } },
+  strict: true,
+});
+const PROJECT_DIR = values.workdir ? resolve(values.workdir) : findProjectDir();
+const SUPABASE_DIR = join(PROJECT_DIR, 'supabase');
 const ALLOWLIST_FILE = join(SUPABASE_DIR, 'lint-allowlist.json');
 
 function supabaseCli(): string {
@@ -46,7 +55,7 @@ function advisors(dbUrl: string, args: string[]): { status: number; findings: Fi
   const cli = spawnSync(
     process.execPath,
     [supabaseCli(), 'db', 'advisors', '--db-url', url.toString(), ...args, '--output-format', 'json'],
-    { encoding: 'utf8', cwd: join(SUPABASE_DIR, '..') },
+    { encoding: 'utf8', cwd: PROJECT_DIR },
   );
   if (cli.error) throw cli.error;
   let parsed: { results?: Finding[] };
@@ -116,5 +125,5 @@ const exitCode = await withDatabase(process.argv.slice(2), async (dbUrl) => {
   );
   (ok ? process.stdout : process.stderr).write(`${out.join('\n')}\n`);
   return ok ? 0 : 1;
-});
+}, SUPABASE_DIR);
 process.exit(exitCode);

@@ -1,4 +1,4 @@
-/** `npm run stack -- [--port N] [--db-port N] [--data-dir DIR] [--reset]`: the backend alone, in the foreground. */
+/** The stack alone, in the foreground, printing what `supabase status` prints (flags: see args.ts). */
 import { parseStackArgs } from './args.ts';
 import { runStack, statusLines, stopOnSignals } from './run.ts';
 
@@ -7,7 +7,7 @@ try {
   args = parseStackArgs(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.stderr.write('Usage: npm run stack -- [--port N] [--db-port N] [--data-dir DIR] [--reset]\n');
+  process.stderr.write('Usage: npm run stack -- [--port N] [--db-port N] [--data-dir DIR] [--reset] [--workdir DIR] [--pass-env NAME,…]\n');
   process.exit(2);
 }
 const started = performance.now();

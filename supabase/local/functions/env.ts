@@ -1,7 +1,7 @@
 /** The environment functions see: what `supabase functions serve` gives them, nothing hosted-only. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceContext } from '../shared/service.ts';
+import type { ServiceContext } from '../core/service.ts';
 
 const LINE =
   /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*("(?:\\.|[^"\\])*"|'[^']*'|[^\n]*?)[ \t]*(?:[ \t]#[^\n]*)?$/gm;
@@ -26,13 +26,24 @@ export function parseDotenv(text: string): Record<string, string> {
   return values;
 }
 
+/** The named variables of `from` that are set and not empty: what a host hands on from its shell. */
+export function passthroughEnv(names: string[], from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    const value = from[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  return env;
+}
+
 /** Deno's own settings that must reach it from the developer's shell (registry, proxies, CAs). */
 const PASSED_THROUGH =
   /^(PATH|HOME|TMPDIR|NPM_CONFIG_[A-Z_]+|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS|DENO_CERT|DENO_TLS_CA_STORE|SSL_CERT_FILE|SSL_CERT_DIR)$/i;
 
 /**
- * `<functionsDir>/.env`, then `extra` (the stack's PAYMENT_PROVIDER, STRIPE_*, SITE_URL …), then the
- * SUPABASE_* variables, which neither may override (the CLI skips SUPABASE_-prefixed secrets too).
+ * `<functionsDir>/.env`, then `extra` (what the host passes: `functionsEnv` and the variables it passes
+ * through), then the SUPABASE_* variables, which neither may override (the CLI skips SUPABASE_-prefixed
+ * secrets too).
  * The Node process's own environment is not passed on, beyond what Deno needs to fetch packages.
  */
 export function functionEnv(

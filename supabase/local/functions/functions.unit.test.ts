@@ -7,10 +7,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { stackKeys, type StackKeys } from '../shared/keys.ts';
-import { CLI_RATE_LIMITS } from '../shared/project-config.ts';
-import type { ServiceContext, ServiceResponse } from '../shared/service.ts';
-import { functionEnv } from './env.ts';
+import { stackKeys, type StackKeys } from '../core/keys.ts';
+import { CLI_RATE_LIMITS } from '../core/project-config.ts';
+import type { ServiceContext, ServiceResponse } from '../core/service.ts';
+import { functionEnv, passthroughEnv } from './env.ts';
 import { createFunctionsService, parseDotenv, type FunctionsService } from './index.ts';
 
 const quietLog = { info() {}, error() {} };
@@ -31,7 +31,7 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
     apiUrl: 'http://127.0.0.1:54321',
     dbUrl: 'postgresql://postgres:postgres@127.0.0.1:54322/postgres',
     pools: {} as ServiceContext['pools'],
-    supabaseDir: join(import.meta.dirname, '..', '..'),
+    supabaseDir: join(import.meta.dirname, '..', 'tests', 'fixtures'),
     log: quietLog,
   };
 }
@@ -95,6 +95,14 @@ describe('functionEnv', () => {
     } finally {
       delete process.env.PRO_PORTAL_SHELL_SECRET;
     }
+  });
+});
+
+describe('passthroughEnv', () => {
+  test('hands on only the named variables that are set, so nothing else of the shell leaks in', () => {
+    const shell = { STRIPE_SECRET_KEY: 'sk_test_x', SITE_URL: '', HOME: '/root', OTHER_SECRET: 'no' };
+    expect(passthroughEnv(['STRIPE_SECRET_KEY', 'SITE_URL', 'PAYMENT_PROVIDER'], shell)).toEqual({ STRIPE_SECRET_KEY: 'sk_test_x' });
+    expect(passthroughEnv([], shell)).toEqual({});
   });
 });
 

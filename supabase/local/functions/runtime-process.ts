@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../shared/service.ts';
-import { freePort } from '../shared/ports.ts';
+import type { Logger } from '../core/logger.ts';
+import { freePort } from '../core/ports.ts';
 import { denoCacheDir, denoExecutable } from './deno.ts';
 
 const runtimeDir = join(dirname(fileURLToPath(import.meta.url)), 'runtime');
@@ -23,9 +23,8 @@ export interface RuntimeProcess {
 }
 
 export interface RuntimeOptions {
+  /** The one project folder functions may read (the CLI mounts only `supabase/functions` too). */
   functionsDir: string;
-  /** Folders outside functionsDir that functions may read (e.g. the project's `_shared/`). */
-  readableDirs: string[];
   env: Record<string, string>;
   log: Logger;
 }
@@ -74,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RuntimeProc
   const port = await freePort();
   const cacheDir = denoCacheDir();
   mkdirSync(cacheDir, { recursive: true });
-  const readable = [options.functionsDir, ...options.readableDirs, runtimeDir, cacheDir];
+  const readable = [options.functionsDir, runtimeDir, cacheDir];
   const args = [
     'run',
     // Ignore the repo's package.json: otherwise Deno resolves `npm:` from node_modules only and

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
 import { join, resolve } from 'node:path';
-import { verifyJwt } from '../shared/keys.ts';
-import { json, type ServiceContext, type ServiceHandler, type ServiceRequest, type ServiceResponse } from '../shared/service.ts';
+import { verifyJwt } from '../core/jwt.ts';
+import { json, type ServiceContext, type ServiceHandler, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import { functionEnv } from './env.ts';
 import { startRuntime, type RuntimeProcess } from './runtime-process.ts';
 
@@ -18,7 +18,7 @@ export interface FunctionsService {
 export interface FunctionsOptions {
   /** Normally `<supabase>/functions`. */
   functionsDir: string;
-  /** Merged over `<functionsDir>/.env`: PAYMENT_PROVIDER, STRIPE_*, SITE_URL … */
+  /** Merged over `<functionsDir>/.env` (the host's own variables, e.g. a payment provider's keys). */
   env: Record<string, string>;
   /** Overrides and extends `[functions.<slug>]` from config.toml. */
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
@@ -75,8 +75,6 @@ export async function createFunctionsService(ctx: ServiceContext, options: Funct
   const functionsDir = resolve(options.functionsDir);
   const verifyConfig = { ...ctx.config.functions, ...options.functionsConfig };
   const env = functionEnv(ctx, functionsDir, options.env);
-  // The project's functions import `../_shared/…`; fixtures elsewhere may import them too.
-  const readableDirs = [join(ctx.supabaseDir, 'functions')];
   const agent = new Agent({ keepAlive: true });
   let closed = false;
 
@@ -85,7 +83,7 @@ export async function createFunctionsService(ctx: ServiceContext, options: Funct
   // after it dies, so a crashed runtime costs one slow request, not a dead stack.
   const current = (): Promise<RuntimeProcess> => {
     if (runtime) return runtime;
-    const started = startRuntime({ functionsDir, readableDirs, env, log: ctx.log });
+    const started = startRuntime({ functionsDir, env, log: ctx.log });
     runtime = started;
     started.then(
       (running) =>

@@ -5,10 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { StackKeys } from '../shared/keys.ts';
-import type { Logger, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import type { StackKeys } from '../core/keys.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
 import { clientAddress } from './client-ip.ts';
-import { percentDecode } from '../shared/url.ts';
+import { percentDecode } from '../core/url.ts';
 import { checkApiKey, upstreamAuthorization } from './keys.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -25,8 +26,8 @@ const DEFAULT_ALLOWED_HEADERS =
 const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
 
 const NOT_PROVIDED: Record<string, string> = {
-  storage: 'Storage (/storage/v1) is not provided by the local stack: Pro Portal does not use it.',
-  realtime: 'Realtime (/realtime/v1) is not provided by the local stack: Pro Portal does not use it.',
+  storage: 'Storage (/storage/v1) is not provided by the local stack yet.',
+  realtime: 'Realtime (/realtime/v1) is not provided by the local stack yet.',
 };
 
 export interface GatewayServices {

@@ -2,7 +2,7 @@
  * What Supabase's Kong does with keys before a request reaches a service: require an `apikey`, and
  * compute the upstream Authorization so that both the legacy JWT keys and the new `sb_` keys work.
  */
-import type { StackKeys } from '../shared/keys.ts';
+import type { StackKeys } from '../core/keys.ts';
 
 export type KeyCheck = { ok: true; authorization: string | undefined } | { ok: false; status: number; body: unknown };
 

@@ -16,7 +16,7 @@ import { arch, platform } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import type { Logger } from '../shared/service.ts';
+import type { Logger } from '../core/logger.ts';
 
 export const SUPERUSER = 'supabase_admin';
 export const PASSWORD = 'postgres';

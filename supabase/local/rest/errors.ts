@@ -2,8 +2,8 @@
  * PostgREST's error body and its SQLSTATE → HTTP status map (src/PostgREST/Error.hs; see
  * SUPABASE_CONTRACT §1.5). Every failure a client can cause ends here as `{code,message,details,hint}`.
  */
-import { connectionFailure, RETRY_AFTER_SECONDS } from '../shared/db-errors.ts';
-import type { ServiceResponse } from '../shared/service.ts';
+import { connectionFailure, RETRY_AFTER_SECONDS } from '../core/db-errors.ts';
+import type { ServiceResponse } from '../core/service.ts';
 
 export class ApiError extends Error {
   constructor(

@@ -2,7 +2,7 @@
  * The REST service's request handler: authenticate, pick the schema and the resource, build the one
  * statement, run it in the request's transaction, answer as PostgREST would.
  */
-import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { runTransaction } from './execute.ts';
 import { checkStrict, negotiate, parsePrefer } from './prefer.ts';

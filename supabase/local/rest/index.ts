@@ -11,8 +11,8 @@
  * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
  */
 import pg from 'pg';
-import { isConnectionError } from '../shared/db-errors.ts';
-import type { ServiceContext, ServiceHandler } from '../shared/service.ts';
+import { isConnectionError } from '../core/db-errors.ts';
+import type { ServiceContext, ServiceHandler } from '../core/service.ts';
 import { createHandler } from './handler.ts';
 import { loadSchemaCache, loadTimezoneNames, type SchemaCache } from './schema-cache.ts';
 

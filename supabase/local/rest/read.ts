@@ -3,7 +3,7 @@
  * the select tree, the top-level range, and the final statement that aggregates rows to JSON with the
  * count and the `response.*` settings functions may have set.
  */
-import type { ServiceRequest } from '../shared/service.ts';
+import type { ServiceRequest } from '../core/service.ts';
 import { ApiError, parseError } from './errors.ts';
 import { findNode, orderSql, planNode, renderNode, type ReadNode } from './build-read.ts';
 import { parseFieldKey, parseLogic, parseNonNegative, parseOperation, parseOrder, splitKey } from './parse-filters.ts';

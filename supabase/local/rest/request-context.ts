@@ -3,8 +3,8 @@
  * exposed schema chosen by `Accept-Profile`/`Content-Profile`, and the `set_config` list every
  * transaction starts with, in PostgREST's order.
  */
-import { JWT_CLOCK_SKEW_SECONDS, verifyJwt, type JwtClaims, type JwtResult } from '../shared/keys.ts';
-import type { ServiceContext, ServiceRequest } from '../shared/service.ts';
+import { JWT_CLOCK_SKEW_SECONDS, verifyJwt, type JwtClaims, type JwtResult } from '../core/jwt.ts';
+import type { ServiceContext, ServiceRequest } from '../core/service.ts';
 import { ApiError } from './errors.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { ident } from './sql.ts';

@@ -1,5 +1,5 @@
 /** Turning a statement's result row into PostgREST's HTTP response: status, ranges, media type. */
-import type { ServiceResponse } from '../shared/service.ts';
+import type { ServiceResponse } from '../core/service.ts';
 import { ApiError } from './errors.ts';
 import { scalar } from './pipeline.ts';
 import type { StatementResult } from './execute.ts';

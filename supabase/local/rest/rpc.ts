@@ -3,7 +3,7 @@
  * arguments cast through `json_to_record`, and shaping the result as PostgREST does: scalar → bare
  * JSON, set or table → filterable array, single composite → object, void → 204.
  */
-import type { ServiceRequest } from '../shared/service.ts';
+import type { ServiceRequest } from '../core/service.ts';
 import { ApiError } from './errors.ts';
 import type { Accepted, Preferences } from './prefer.ts';
 import { parseNonNegative } from './parse-filters.ts';

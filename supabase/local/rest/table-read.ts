@@ -1,5 +1,5 @@
 /** GET/HEAD on a table or view: the read statement, counts and ranges. */
-import type { ServiceRequest, ServiceResponse } from '../shared/service.ts';
+import type { ServiceRequest, ServiceResponse } from '../core/service.ts';
 import type { TransactionPlan, StatementResult } from './execute.ts';
 import type { Accepted, Preferences } from './prefer.ts';
 import {

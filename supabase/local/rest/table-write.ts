@@ -2,8 +2,8 @@
  * POST (insert/upsert), PATCH and DELETE: the data-modifying CTE, then the representation selected
  * from its RETURNING rows, with embeds, exactly like a read.
  */
-import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json.ts';
-import type { ServiceRequest } from '../shared/service.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../core/json.ts';
+import type { ServiceRequest } from '../core/service.ts';
 import { ApiError, unsupported } from './errors.ts';
 import { conditionSql } from './build-read.ts';
 import { Scanner } from './parse-select.ts';

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../shared/ports.ts';
-import type { TomlTable } from '../shared/project-config.ts';
+import { freePort } from '../core/ports.ts';
+import { stack as project } from './helpers.ts';
+import type { TomlTable } from '../core/project-config.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 
 const PASSWORD = 'correct-horse-battery';
@@ -28,6 +29,7 @@ interface TestStack {
 async function ownStack(configOverlay: TomlTable, trustedProxies: string[] = []): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-rate-limit-'));
   const running = await startStack({
+    supabaseDir: project.supabaseDir,
     port: await freePort(),
     dbPort: await freePort(),
     dataDir,
@@ -378,7 +380,7 @@ describe('metadata Postgres cannot store', () => {
     const response = await call(stack, '/signup', { from, body });
     expect(response.status).toBe(400);
     // GoTrue answers a body it cannot parse with bad_json; Go's parser stops at 10,000 levels, this stack at
-    // 1,000 (supabase/local/shared/json.ts), where Postgres and JSON.stringify still cope.
+    // 1,000 (supabase/local/core/json.ts), where Postgres and JSON.stringify still cope.
     expect(response.body).toEqual({ code: 'bad_json', message: 'Could not parse request body as JSON: nested more than 1000 levels deep' });
     expect(await stack.sql(`select 1 from auth.users where email = $1`, [email])).toHaveLength(0);
   });

@@ -9,10 +9,10 @@ import bcrypt from 'bcryptjs';
 import { decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../auth/rate-limit.ts';
-import { readProjectConfig } from '../shared/project-config.ts';
+import { readProjectConfig } from '../core/project-config.ts';
 import { anonClient, serviceClient, signedInClient, sql, stack, uniqueEmail } from './helpers.ts';
 
-const config = readProjectConfig(join(import.meta.dirname, '..', '..', 'config.toml')).auth;
+const config = readProjectConfig(join(stack.supabaseDir, 'config.toml')).auth;
 const PASSWORD = 'correct-horse-battery';
 
 /** A raw call to /auth/v1, as auth-js makes it unless `versioned` is false. */

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_ANON_KEY, DEMO_SERVICE_ROLE_KEY } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { DEMO_ANON_KEY, DEMO_SERVICE_ROLE_KEY } from '../core/keys.ts';
+import { freePort } from '../core/ports.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
-const root = join(import.meta.dirname, '../../..');
+// The project the CLI finds by itself from its working folder, as `npm run stack` starts it.
+const root = findProjectDir();
 // What `npm run stack` runs, without npm in between (npm itself dies of the signal it forwards).
-const cli = [process.execPath, '--import', 'tsx', join(root, 'supabase/local/cli/stack.ts')] as const;
+const cli = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '..', 'cli', 'stack.ts')] as const;
 const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

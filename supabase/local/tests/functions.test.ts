@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { signJwt } from '../core/jwt.ts';
+import { freePort } from '../core/ports.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 import { anonClient, signedInClient, stack } from './helpers.ts';
 
@@ -185,6 +185,7 @@ describe('functions: the client address', () => {
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-functions-proxy-'));
       proxied = await startStack({
+        supabaseDir: stack.supabaseDir,
         port: await freePort(),
         dbPort: await freePort(),
         dataDir,

@@ -1,6 +1,7 @@
 /**
- * Starts one local stack for the whole conformance run: free ports, a throwaway data dir, Pro Portal's
- * migrations plus the suite's own fixtures (fixtures/*.sql, applied as `postgres`), the suite's own
+ * Starts one local stack for the whole conformance run: free ports, a throwaway data dir, the host
+ * project's migrations (the project the current folder lies in, found as the CLI finds it; the run's
+ * other suites test that project's rules on the same stack) plus the suite's own fixtures (fixtures/*.sql, applied as `postgres`), the suite's own
  * edge functions (fixtures/functions/) and settings (fixtures/stack-config.toml). Tests reach it through `inject('stack')` (see helpers.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +11,8 @@ import pg from 'pg';
 import { parse } from 'smol-toml';
 import type { TestProject } from 'vitest/node';
 import { startStack, type RunningStack } from '../stack.ts';
-import { freePort } from '../shared/ports.ts';
+import { freePort } from '../core/ports.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
 const fixturesDir = join(import.meta.dirname, 'fixtures');
 
@@ -24,6 +26,8 @@ declare module 'vitest' {
       publishableKey: string;
       secretKey: string;
       jwtSecret: string;
+      /** The project folder's `supabase/` the stack serves (its config.toml, migrations, functions). */
+      supabaseDir: string;
     };
   }
 }
@@ -33,7 +37,9 @@ let dataDir: string | undefined;
 
 export async function setup(project: TestProject) {
   dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-conformance-'));
+  const supabaseDir = join(findProjectDir(), 'supabase');
   running = await startStack({
+    supabaseDir,
     port: await freePort(),
     dbPort: await freePort(),
     dataDir,
@@ -62,29 +68,14 @@ export async function setup(project: TestProject) {
     publishableKey: running.keys.publishableKey,
     secretKey: running.keys.secretKey,
     jwtSecret: running.keys.jwtSecret,
+    supabaseDir,
   });
-}
-
-/** docs/design.md §4's invariants, once more over everything the whole run did, before the stack goes. */
-async function invariantViolations(dbUrl: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<Record<string, unknown>>('select * from app.check_invariants()');
-    return rows.map((row) => JSON.stringify(row));
-  } finally {
-    await client.end();
-  }
 }
 
 export async function teardown() {
   try {
-    if (running) {
-      const violations = await invariantViolations(running.dbUrl);
-      if (violations.length > 0) throw new Error(`Ledger invariants violated at the end of the run:\n${violations.join('\n')}`);
-    }
-  } finally {
     await running?.stop();
+  } finally {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@
  * or Kong gives, or the closest, changes nothing, and leaves the stack serving.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../shared/json.ts';
+import { MAX_JSON_DEPTH } from '../core/json.ts';
 import { MAX_LOGIC_DEPTH } from '../rest/parse-filters.ts';
 import { anonClient, sql, stack, uniqueEmail } from './helpers.ts';
 import { abruptRequest, rawRequest } from './raw-http.ts';

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationError, MigrationHistoryError, applyMigrations, listMigrations } from '../migrations/index.ts';
 import { startScratchServer, type ScratchServer } from '../tooling/scratch-db.ts';
-import { sql } from './helpers.ts';
+import { sql, stack } from './helpers.ts';
 
 const project = mkdtempSync(join(tmpdir(), 'pro-portal-migrations-'));
 mkdirSync(join(project, 'migrations'));
@@ -32,8 +32,8 @@ async function scratchSql(text: string): Promise<Array<Record<string, unknown>>>
 }
 
 describe('migrations', () => {
-  it("records Pro Portal's migrations in supabase_migrations.schema_migrations", async () => {
-    const files = listMigrations(join(import.meta.dirname, '../../migrations'));
+  it("records the project's migrations in supabase_migrations.schema_migrations", async () => {
+    const files = listMigrations(join(stack.supabaseDir, 'migrations'));
     const rows = await sql<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
     );

@@ -11,11 +11,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../shared/ports.ts';
+import { freePort } from '../core/ports.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
-const root = realpathSync(join(import.meta.dirname, '../../..'));
+const root = realpathSync(findProjectDir());
 const asRoot = process.getuid?.() === 0;
 const privateDir = mkdtempSync(join(tmpdir(), 'pro-portal-private-'));
 const checkout = join(privateDir, 'checkout');
@@ -45,7 +46,8 @@ function runStack(dataDir: string, port: number, dbPort: number): Run {
       '--preserve-symlinks-main',
       '--import',
       'tsx',
-      join(checkout, 'supabase/local/cli/stack.ts'),
+      // This package's CLI, where it lies inside the checkout.
+      join(checkout, relative(root, realpathSync(join(import.meta.dirname, '..', 'cli', 'stack.ts')))),
       '--port', String(port),
       '--db-port', String(dbPort),
       '--data-dir', dataDir,

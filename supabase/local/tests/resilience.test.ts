@@ -14,8 +14,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERUSER } from '../postgres/index.ts';
-import { DEMO_ANON_KEY } from '../shared/keys.ts';
-import { freePort } from '../shared/ports.ts';
+import { DEMO_ANON_KEY } from '../core/keys.ts';
+import { freePort } from '../core/ports.ts';
+import { stack as project } from './helpers.ts';
+import { findProjectDir } from '../core/project-config.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 import { Hold, postmasterPid } from './postgres-hold.ts';
 
@@ -130,6 +132,7 @@ async function expectRecovered(notes: string[]): Promise<void> {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-resilience-'));
   stack = await startStack({
+    supabaseDir: project.supabaseDir,
     port: await freePort(),
     dbPort: await freePort(),
     dataDir,
@@ -224,7 +227,7 @@ describe('Postgres killed under the stack', () => {
 
 /** `npm run stack` as a process of its own, so that "the process stays up" is observed, not inferred. */
 describe('npm run stack when Postgres is killed', () => {
-  const root = join(import.meta.dirname, '../../..');
+  const root = findProjectDir();
   const cliDataDir = mkdtempSync(join(tmpdir(), 'pro-portal-resilience-cli-'));
   let child: ChildProcess | undefined;
   afterAll(() => {
@@ -237,7 +240,7 @@ describe('npm run stack when Postgres is killed', () => {
     const dbPort = await freePort();
     const started = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'supabase/local/cli/stack.ts'), '--port', String(port), '--db-port', String(dbPort), '--data-dir', cliDataDir, '--reset'],
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'cli', 'stack.ts'), '--port', String(port), '--db-port', String(dbPort), '--data-dir', cliDataDir, '--reset'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUPABASE_JWT_SECRET: '' } },
     );
     child = started;

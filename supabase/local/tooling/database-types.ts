@@ -1,14 +1,11 @@
 /**
- * `src/lib/database.types.ts` from a live database with Supabase's own generator (the engine behind
+ * An app's `database.types.ts` from a live database with Supabase's own generator (the engine behind
  * `supabase gen types`, without its Docker image): introspect `public`, sort canonically, emit
  * TypeScript for PostgREST 14 (the version the Supabase CLI pins), formatted by the generator (oxfmt).
  */
-import { join } from 'node:path';
 import pg from 'pg';
 import { introspect } from '@supabase/postgrest-typegen/introspection';
 import { generateTypescript, sortGeneratorMetadata } from '@supabase/postgrest-typegen/generation';
-
-export const TYPES_FILE = join(import.meta.dirname, '..', '..', '..', 'src', 'lib', 'database.types.ts');
 
 export async function generateDatabaseTypes(dbUrl: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import pg from 'pg';
 import { applyMigrations, lineOf, MigrationError } from '../migrations/index.ts';
-import { readProjectConfig } from '../shared/project-config.ts';
+import { readProjectConfig } from '../core/project-config.ts';
 import { startScratchServer } from './scratch-db.ts';
 
 function filesUnder(dir: string): string[] {

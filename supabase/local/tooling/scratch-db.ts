@@ -1,7 +1,7 @@
 /**
- * A throwaway database with Pro Portal's migrations applied, for tools that need only the schema
- * (`npm run db:types`, `npm run db:lint`): Postgres on a free port in a temp dir, bootstrapped like
- * Supabase, no REST/Auth/Functions and no seed. Stopped and deleted by `stop()`.
+ * A throwaway database with a project's migrations applied, for tools that need only the schema
+ * (`db-types`, `db-lint`): Postgres on a free port in a temp dir, bootstrapped like Supabase, no
+ * REST/Auth/Functions and no seed. Stopped and deleted by `stop()`.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { bootstrap } from '../bootstrap/index.ts';
 import { applyMigrations } from '../migrations/index.ts';
 import { asSuperuser, startPostgres, type PostgresServer } from '../postgres/index.ts';
-import { freePort } from '../shared/ports.ts';
-import { createLogger } from '../shared/logger.ts';
-
-export const SUPABASE_DIR = join(import.meta.dirname, '..', '..');
+import { freePort } from '../core/ports.ts';
+import { createLogger } from '../core/logger.ts';
+import { findProjectDir } from '../core/project-config.ts';
 
 export interface ScratchDb {
   dbUrl: string;
@@ -25,7 +24,7 @@ export interface ScratchServer {
   stop(): Promise<void>;
 }
 
-/** A bootstrapped Postgres with nothing of Pro Portal's applied, for tools that compare databases. */
+/** A bootstrapped Postgres with nothing of the project's applied, for tools that compare databases. */
 export async function startScratchServer(): Promise<ScratchServer & { dbUrl: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-scratch-'));
   // As root, Postgres runs as its own OS user, which must be able to enter the (0700) temp dir.
@@ -77,10 +76,11 @@ export async function startScratchServer(): Promise<ScratchServer & { dbUrl: str
   return { dbUrl, createDatabase, stop };
 }
 
-export async function startScratchDb(): Promise<ScratchDb> {
+/** `supabaseDir` defaults to the project the current folder lies in (see findProjectDir). */
+export async function startScratchDb(supabaseDir = join(findProjectDir(), 'supabase')): Promise<ScratchDb> {
   const { dbUrl, stop } = await startScratchServer();
   try {
-    await applyMigrations(dbUrl, SUPABASE_DIR);
+    await applyMigrations(dbUrl, supabaseDir);
     return { dbUrl, stop };
   } catch (error) {
     await stop();
@@ -99,11 +99,15 @@ export function dbUrlArgument(argv: string[]): string | undefined {
   return process.env.SUPABASE_DB_URL || undefined;
 }
 
-/** Runs `work` against `--db-url` if given, else against a scratch database started for it. */
-export async function withDatabase<T>(argv: string[], work: (dbUrl: string) => Promise<T>): Promise<T> {
+/** Runs `work` against `--db-url` if given, else against a scratch database of `supabaseDir`'s migrations. */
+export async function withDatabase<T>(
+  argv: string[],
+  work: (dbUrl: string) => Promise<T>,
+  supabaseDir?: string,
+): Promise<T> {
   const given = dbUrlArgument(argv);
   if (given) return work(given);
-  const db = await startScratchDb();
+  const db = await startScratchDb(supabaseDir);
   try {
     return await work(db.dbUrl);
   } finally {

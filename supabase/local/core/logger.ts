@@ -1,4 +1,7 @@
-import type { Logger } from './service.ts';
+export interface Logger {
+  info(scope: string, message: string): void;
+  error(scope: string, message: string, error?: unknown): void;
+}
 
 /** Lines on stderr prefixed by the part of the stack that speaks; `quiet` keeps only errors. */
 export function createLogger(quiet = false): Logger {

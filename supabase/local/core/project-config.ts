@@ -1,6 +1,19 @@
 /** Reads supabase/config.toml: the same file hosted Supabase reads, so local behaviour follows it. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
+
+/**
+ * The project folder (the one holding `supabase/config.toml`) that `from` lies in, found as the Supabase
+ * CLI finds it: the nearest folder upwards from `from` with that file; `from` itself when there is none.
+ */
+export function findProjectDir(from = process.cwd()): string {
+  const start = resolve(from);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'supabase', 'config.toml'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
 
 export interface RateLimits {
   /** E-mails per hour, for the whole instance. */

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { ProjectConfig } from './project-config.ts';
 import type { StackKeys } from './keys.ts';
+import type { Logger } from './logger.ts';
 
 export interface ServiceRequest {
   method: string;
@@ -29,11 +30,6 @@ export interface ServiceResponse {
 }
 
 export type ServiceHandler = (req: ServiceRequest) => Promise<ServiceResponse>;
-
-export interface Logger {
-  info(scope: string, message: string): void;
-  error(scope: string, message: string, error?: unknown): void;
-}
 
 export interface ServiceContext {
   config: ProjectConfig;

@@ -1,22 +1,30 @@
-/** `npm start`: the whole product on one machine — the local stack and the web app, seeded with demo data. */
+/**
+ * `npm start`: the whole product on one machine — the local stack (the @pro-portal/supabase-local
+ * package) and the web app, seeded with demo data. Takes the stack's flags (`--port`, `--reset`, …).
+ */
 import { join } from 'node:path';
+import { parseStackArgs, runStack, statusLines, stopOnSignals } from '@pro-portal/supabase-local';
 import { createServer } from 'vite';
-import { SUPABASE_DIR } from '../stack.ts';
-import { parseStackArgs } from './args.ts';
-import { runStack, statusLines, stopOnSignals } from './run.ts';
 
 const APP_PORT = 5173;
 const DEMO_PASSWORD = 'password123';
 const DEMO_LOGINS = ['customer@example.com', 'engineer@example.com', 'admin@example.com'];
 
-const stack = await runStack(parseStackArgs(process.argv.slice(2)));
+const ROOT = join(import.meta.dirname, '..');
+/**
+ * What the edge functions read from the developer's shell when set: the payment provider's settings
+ * (README, "Payments: test mode and Stripe"). `npm run stack` passes the same list with --pass-env.
+ */
+const FUNCTION_ENV = ['PAYMENT_PROVIDER', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_URL', 'SITE_URL'];
+
+const stack = await runStack(parseStackArgs(['--workdir', ROOT, '--pass-env', FUNCTION_ENV.join(','), ...process.argv.slice(2)]));
 process.env.VITE_SUPABASE_URL = stack.apiUrl;
 process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
 
 let app;
 try {
   app = await createServer({
-    root: join(SUPABASE_DIR, '..'),
+    root: ROOT,
     server: { port: APP_PORT, strictPort: true },
     clearScreen: false,
   });

@@ -1,0 +1,53 @@
+/** config.toml as the stack reads it: the CLI's rate-limit defaults and units, overlays, finding the project. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_RATE_LIMITS, durationSeconds, findProjectDir, LOCAL_MAIL_EMAILS_PER_HOUR, readProjectConfig } from './project-config.ts';
+
+const CONFIG = join(import.meta.dirname, '..', 'tests', 'fixtures', 'project-config.toml');
+
+describe('readProjectConfig', () => {
+  it("reads the CLI template's limits in the CLI's units", () => {
+    const { auth } = readProjectConfig(CONFIG);
+    expect(auth.rateLimit).toEqual(CLI_RATE_LIMITS);
+    expect(auth.emailMaxFrequencySeconds).toBe(1);
+    // No custom SMTP: mail goes nowhere but the log, and the CLI lifts email_sent for that.
+    expect(auth.emailSentPerHour).toBe(LOCAL_MAIL_EMAILS_PER_HOUR);
+  });
+
+  it('merges an overlay table by table; email_sent applies with custom SMTP', () => {
+    const { auth, api } = readProjectConfig(CONFIG, {
+      auth: { rate_limit: { token_verifications: 3 }, email: { max_frequency: '1m30s', smtp: { enabled: true } } },
+    });
+    expect(auth.rateLimit).toEqual({ ...CLI_RATE_LIMITS, tokenVerifications: 3 });
+    expect(auth.emailMaxFrequencySeconds).toBe(90);
+    expect(auth.emailSentPerHour).toBe(CLI_RATE_LIMITS.emailSent);
+    expect(auth.siteUrl).toBe('http://127.0.0.1:3000');
+    expect(api.maxRows).toBe(1000);
+  });
+
+  it('refuses limits and durations the CLI would not read', () => {
+    expect(() => readProjectConfig(CONFIG, { auth: { rate_limit: { token_refresh: -1 } } })).toThrow(
+      '[auth.rate_limit] token_refresh must be a whole number',
+    );
+    expect(() => durationSeconds('soon', '[auth.email] max_frequency')).toThrow('is not a duration');
+  });
+});
+
+describe('findProjectDir', () => {
+  it('finds the nearest folder upwards with supabase/config.toml, as the Supabase CLI does', () => {
+    const top = mkdtempSync(join(tmpdir(), 'supabase-local-project-'));
+    try {
+      const project = join(top, 'app');
+      mkdirSync(join(project, 'supabase', 'local', 'tests'), { recursive: true });
+      writeFileSync(join(project, 'supabase', 'config.toml'), '');
+      expect(findProjectDir(join(project, 'supabase', 'local', 'tests'))).toBe(project);
+      expect(findProjectDir(project)).toBe(project);
+      // No project above: the folder itself, so the error names the config.toml that is missing there.
+      expect(findProjectDir(top)).toBe(top);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+});
