@@ -1,4 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { safeNextPath } from '../../../config/paths';
+import { useAuthSession } from '../../../lib/auth-session';
 import { preloadSupabase } from '../../../lib/supabase-loader';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 
@@ -17,4 +20,22 @@ export function AuthPage({ title, intro, children, footer }: { title: string; in
       {footer && <div className="mt-4 space-y-2 text-sm text-slate-700">{footer}</div>}
     </section>
   );
+}
+
+/**
+ * Where a sign-in or sign-up page sends the person: back to the page that asked (`?next=`, when it is
+ * one of ours) or home. `next` is handed on to the other page's link so the choice survives a switch.
+ */
+export function useAuthDestination() {
+  const [searchParams] = useSearchParams();
+  const next = searchParams.get('next') ?? undefined;
+  const destination = safeNextPath(next);
+  const navigate = useNavigate();
+  const auth = useAuthSession();
+  return {
+    next,
+    /** Already signed in: the page itself should not show, only send the person on. */
+    redirect: auth.status === 'signed-in' ? <Navigate to={destination} replace /> : null,
+    goOn: () => void navigate(destination, { replace: true }),
+  };
 }

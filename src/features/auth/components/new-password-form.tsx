@@ -1,9 +1,9 @@
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
-import { TextField } from '../../../components/ui/text-field';
 import { useUpdatePassword } from '../api/update-password';
 import { authErrorMessage } from '../auth-errors';
-import { MIN_PASSWORD_LENGTH, newPasswordSchema } from '../schemas';
+import { newPasswordSchema } from '../schemas';
+import { NewPasswordField } from './new-password-field';
 import { useFormErrors } from './use-form-errors';
 
 /** Sets a new password for the signed-in person: after a recovery link, or on the settings page. */
@@ -14,16 +14,7 @@ export function NewPasswordForm({ onSuccess }: { onSuccess: () => void }) {
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Choose a new password">
       {update.isError && <Alert tone="error">{authErrorMessage(update.error, 'new-password')}</Alert>}
-      <TextField
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-        error={fieldErrors.password}
-      />
+      <NewPasswordField label="New password" error={fieldErrors.password} />
       <Button type="submit" pending={update.isPending} className="w-full">
         {update.isPending ? 'Saving…' : 'Save new password'}
       </Button>

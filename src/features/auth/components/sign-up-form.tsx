@@ -3,7 +3,8 @@ import { Button } from '../../../components/ui/button';
 import { TextField } from '../../../components/ui/text-field';
 import { useSignUp } from '../api/sign-up';
 import { authErrorMessage } from '../auth-errors';
-import { MIN_PASSWORD_LENGTH, signUpSchema } from '../schemas';
+import { signUpSchema } from '../schemas';
+import { NewPasswordField } from './new-password-field';
 import { useFormErrors } from './use-form-errors';
 
 /** Calls `onSignedIn` when the new account is signed in at once; otherwise asks to confirm the email. */
@@ -29,16 +30,7 @@ export function SignUpForm({ onSignedIn }: { onSignedIn: () => void }) {
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Create account">
       {signUp.isError && <Alert tone="error">{authErrorMessage(signUp.error, 'sign-up')}</Alert>}
       <TextField label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-        error={fieldErrors.password}
-      />
+      <NewPasswordField label="Password" error={fieldErrors.password} />
       <Button type="submit" pending={signUp.isPending} className="w-full">
         {signUp.isPending ? 'Creating account…' : 'Create account'}
       </Button>
