@@ -5,6 +5,7 @@
  * package is internal and may change.
  */
 export { startStack, type RunningStack, type StackOptions } from './stack.ts';
+export { startThrowawayStack, type ThrowawayStackOptions } from './tooling/throwaway-stack.ts';
 export { parseStackArgs, type StackArgs } from './cli/args.ts';
 export { runStack, statusLines, stopOnSignals } from './cli/run.ts';
 

@@ -5,12 +5,10 @@
  * fake Stripe API in fake-stripe.ts). Actions go through supabase-js and plain HTTP as the app and
  * Stripe send them; checks read the database as `postgres`, so they never depend on the RLS under test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { freePort, startStack, type RunningStack } from '@pro-portal/supabase-local';
+import { startThrowawayStack, type RunningStack } from '@pro-portal/supabase-local';
 
 export const SITE_URL = 'http://app.pro-portal.test';
 const PASSWORD = 'correct-horse-battery';
@@ -34,30 +32,18 @@ export interface PaymentStackOptions {
 
 /** A fresh stack serving supabase/functions with the given function environment, in a throwaway data dir. */
 export async function startPaymentStack(functionsEnv: Record<string, string>, options: PaymentStackOptions = {}): Promise<PaymentStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-checkout-'));
-  let running: RunningStack;
-  try {
-    running = await startStack({
-      supabaseDir: join(import.meta.dirname, '..'),
-      port: await freePort(),
-      dbPort: await freePort(),
-      dataDir,
-      reset: true,
-      quiet: true,
-      functionsEnv: { SITE_URL, ...functionsEnv },
-      beforePostgresRestart: options.beforePostgresRestart,
-    });
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+  const running = await startThrowawayStack({
+    label: 'checkout',
+    supabaseDir: join(import.meta.dirname, '..'),
+    functionsEnv: { SITE_URL, ...functionsEnv },
+    beforePostgresRestart: options.beforePostgresRestart,
+  });
   // Boot each function's worker now (a preflight needs no JWT), inside beforeAll's generous timeout: on
   // a fresh machine the first boot downloads stripe and supabase-js from the npm registry.
   for (const name of ['checkout', 'test-payment', 'stripe-webhook']) {
     const preflight = await fetch(`${running.apiUrl}/functions/v1/${name}`, { method: 'OPTIONS' });
     if (!preflight.ok) {
       await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
       throw new Error(`function ${name} did not boot: ${preflight.status} ${await preflight.text()}`);
     }
   }
@@ -68,14 +54,13 @@ export async function startPaymentStack(functionsEnv: Record<string, string>, op
   return {
     running,
     apiUrl: running.apiUrl,
-    dataDir,
+    dataDir: running.dataDir,
     anonClient: () => createClient(running.apiUrl, running.keys.anonKey, noPersistence),
     serviceClient: () => createClient(running.apiUrl, running.keys.serviceRoleKey, noPersistence),
     sql: async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows,
     async stop() {
       await pool.end();
       await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

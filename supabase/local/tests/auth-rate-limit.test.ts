@@ -5,17 +5,14 @@
  * (127.0.0.0/8 is all local), so each starts with full buckets and the socket's peer really differs.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../core/ports.ts';
 import { stack as project } from './helpers.ts';
 import type { TomlTable } from '../core/project-config.ts';
-import { startStack, type RunningStack } from '../stack.ts';
+import type { RunningStack } from '../stack.ts';
+import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 
 const PASSWORD = 'correct-horse-battery';
 const PROXY = '127.0.0.250';
@@ -27,14 +24,9 @@ interface TestStack {
 }
 
 async function ownStack(configOverlay: TomlTable, trustedProxies: string[] = []): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-rate-limit-'));
-  const running = await startStack({
+  const running = await startThrowawayStack({
+    label: 'rate-limit',
     supabaseDir: project.supabaseDir,
-    port: await freePort(),
-    dbPort: await freePort(),
-    dataDir,
-    reset: true,
-    quiet: true,
     configOverlay,
     trustedProxies,
   });
@@ -45,7 +37,6 @@ async function ownStack(configOverlay: TomlTable, trustedProxies: string[] = [])
     async stop() {
       await db.end();
       await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

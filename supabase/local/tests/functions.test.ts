@@ -3,14 +3,12 @@
  * the suite's fixture functions (fixtures/functions/; `public-echo` has verify_jwt = false).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../core/jwt.ts';
-import { freePort } from '../core/ports.ts';
-import { startStack, type RunningStack } from '../stack.ts';
+import type { RunningStack } from '../stack.ts';
+import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 import { anonClient, signedInClient, stack } from './helpers.ts';
 
 interface Echo {
@@ -180,17 +178,11 @@ describe('functions: the client address', () => {
 
   describe('behind a trusted proxy', () => {
     let proxied: RunningStack;
-    let dataDir: string;
 
     beforeAll(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-functions-proxy-'));
-      proxied = await startStack({
+      proxied = await startThrowawayStack({
+        label: 'functions-proxy',
         supabaseDir: stack.supabaseDir,
-        port: await freePort(),
-        dbPort: await freePort(),
-        dataDir,
-        reset: true,
-        quiet: true,
         functionsDir: join(import.meta.dirname, 'fixtures', 'functions'),
         // This test's own requests come from 127.0.0.1: they play the proxy.
         trustedProxies: ['127.0.0.1'],
@@ -199,7 +191,6 @@ describe('functions: the client address', () => {
 
     afterAll(async () => {
       await proxied?.stop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
     it('tells the function the client the proxy reported, not what the client prepended', async () => {

@@ -18,7 +18,8 @@ import { DEMO_ANON_KEY } from '../core/keys.ts';
 import { freePort } from '../core/ports.ts';
 import { stack as project } from './helpers.ts';
 import { findProjectDir } from '../core/project-config.ts';
-import { startStack, type RunningStack } from '../stack.ts';
+import type { RunningStack } from '../stack.ts';
+import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 import { Hold, postmasterPid } from './postgres-hold.ts';
 
 const RECOVERY_LIMIT_MS = 30_000;
@@ -26,8 +27,7 @@ const noPersistence = { auth: { persistSession: false, autoRefreshToken: false, 
 
 let hold = new Hold();
 hold.release();
-let stack: RunningStack;
-let dataDir: string;
+let stack: RunningStack & { dataDir: string };
 let service: SupabaseClient;
 const email = `resilience-${process.pid}@example.test`;
 const password = 'correct-horse-battery';
@@ -73,7 +73,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 /** Kills the postmaster and waits until the stack has noticed (and asks to start it again). */
 async function killPostgres(): Promise<Hold> {
   hold = new Hold();
-  process.kill(postmasterPid(dataDir), 'SIGKILL');
+  process.kill(postmasterPid(stack.dataDir), 'SIGKILL');
   await hold.reached;
   return hold;
 }
@@ -130,14 +130,9 @@ async function expectRecovered(notes: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-resilience-'));
-  stack = await startStack({
+  stack = await startThrowawayStack({
+    label: 'resilience',
     supabaseDir: project.supabaseDir,
-    port: await freePort(),
-    dbPort: await freePort(),
-    dataDir,
-    reset: true,
-    quiet: true,
     functionsDir: join(import.meta.dirname, 'fixtures', 'functions'),
     functionsConfig: { 'public-echo': { verifyJwt: false } },
     beforePostgresRestart: () => hold.wait(),
@@ -158,7 +153,6 @@ beforeAll(async () => {
 afterAll(async () => {
   hold.release();
   await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('Postgres killed under the stack', () => {
