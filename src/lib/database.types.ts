@@ -1067,6 +1067,16 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      preview_quote: {
+        Args: {
+          p_category: string
+          p_credits?: number
+          p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
+        }
+        Returns: Json
+      }
       reassess_ticket: {
         Args: {
           p_category: string
