@@ -1332,6 +1332,17 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      staff_queue: {
+        Args: {
+          p_assignee?: string
+          p_category?: string
+          p_cursor?: Json
+          p_limit?: number
+          p_search?: string
+          p_status?: string
+        }
+        Returns: Json
+      }
       submit_review: {
         Args: { p_body: string; p_rating: number; p_title: string }
         Returns: {
