@@ -33,6 +33,7 @@ declare
   v_q text := regexp_replace(btrim(coalesce(p_search, '')), '^#', '');
   v_like text;
   v_number integer;
+  v_customers uuid[];
   v_group integer := 0;
   v_after timestamptz;
   v_where text := '';
@@ -84,7 +85,9 @@ begin
     v_number := v_q::integer;
     v_where := v_where || ' and t.number = $3';
   elsif position('@' in v_q) > 0 then
-    v_where := v_where || ' and t.created_by in (select p.id from public.profiles p where p.email ilike $4)';
+    -- The people are found once, not once per status group.
+    v_customers := array(select p.id from public.profiles p where p.email ilike v_like);
+    v_where := v_where || ' and t.created_by = any ($7)';
   elsif v_q <> '' then
     v_where := v_where || ' and t.subject ilike $4';
   end if;
@@ -112,8 +115,11 @@ begin
                'id', t.id, 'number', t.number, 'subject', t.subject, 'status', t.status, 'category', t.category,
                'quoted_credits', t.quoted_credits, 'charged_credits', t.charged_credits, 'pre_approved', t.pre_approved,
                'created_at', t.created_at, 'assignee_id', t.assignee_id, 'created_by', t.created_by,
-               'account_id', t.account_id, 'customer_email', c.email,
-               'assignee_name', coalesce(nullif(btrim(a.full_name), ''), a.email)
+               'account_id', t.account_id,
+               -- Looked up per row of the page (a primary-key probe each), never joined to all profiles.
+               'customer_email', (select c.email from public.profiles c where c.id = t.created_by),
+               'assignee_name', (select coalesce(nullif(btrim(a.full_name), ''), a.email)
+                                 from public.profiles a where a.id = t.assignee_id)
              ) order by t.created_at %1$s), '[]')
       from (
         select t.* from public.tickets t
@@ -121,15 +127,13 @@ begin
         order by t.created_at %1$s
         limit $6
       ) t
-      left join public.profiles c on c.id = t.created_by
-      left join public.profiles a on a.id = t.assignee_id
       $sql$,
       case when v_asc then 'asc' else 'desc' end,
       v_status,
       v_where,
       case when v_after is null then '' when v_asc then 'and t.created_at > $5' else 'and t.created_at < $5' end)
     into v_part
-    using v_category, v_assignee_id, v_number, v_like, v_after, v_want + 1;
+    using v_category, v_assignee_id, v_number, v_like, v_after, v_want + 1, v_customers;
 
     if jsonb_array_length(v_part) > v_want then
       v_rows := v_rows || jsonb_path_query_array(v_part, '$[0 to last - 1]');
