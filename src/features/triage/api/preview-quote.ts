@@ -34,7 +34,6 @@ export const previewQuoteQueryOptions = (input: QuoteInput, ticketUpdatedAt: str
     queryKey: triageKeys.preview(input, ticketUpdatedAt),
     queryFn: ({ signal }) => previewQuote(input, signal),
     staleTime: 0,
-    retry: false,
   });
 
 export const usePreviewQuote = (input: QuoteInput | null, ticketUpdatedAt: string) =>
