@@ -3,7 +3,7 @@ import { supabase } from '../../../lib/supabase';
 import { QUEUE_STATUS_ORDER, type TicketStatus } from '../../../lib/ticket-status';
 import { triageKeys } from './keys';
 
-/** Tickets per status: one indexed count per status (tickets_status_created_at_idx). */
+/** Tickets per status: one count per status, each read on that status's partial index (tickets_queue_*_idx). */
 export async function getStatusCounts(): Promise<Record<TicketStatus, number>> {
   const counts = await Promise.all(
     QUEUE_STATUS_ORDER.map(async (status) => {
