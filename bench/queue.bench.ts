@@ -137,6 +137,7 @@ async function main() {
       { ...queuePage({ status: 'resolved', search: 'ticket 4242' }), name: 'Search subject words (resolved, ilike)' },
       { name: 'Count of one status (resolved, the largest)', text: "select count(*) from public.tickets where status = 'resolved'", values: [] },
       { name: 'Count of one open status (new)', text: "select count(*) from public.tickets where status = 'new'", values: [] },
+      { name: 'Every count at once (staff_queue_counts)', text: 'select public.staff_queue_counts()', values: [] },
     ];
 
     const rows: string[] = [];

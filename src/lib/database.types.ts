@@ -1343,6 +1343,7 @@ export type Database = {
         }
         Returns: Json
       }
+      staff_queue_counts: { Args: Record<PropertyKey, never>; Returns: Json }
       submit_review: {
         Args: { p_body: string; p_rating: number; p_title: string }
         Returns: {

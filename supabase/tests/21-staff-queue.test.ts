@@ -158,5 +158,24 @@ describe('staff_queue: bad input and access', () => {
   it('customers and anonymous callers are refused', async () => {
     expectError(await customer.client.rpc('staff_queue', { p_search: customer.email }), '42501', undefined, 'customer');
     expectError(await anonClient().rpc('staff_queue', {}), '42501', undefined, 'anon');
+    expectError(await customer.client.rpc('staff_queue_counts'), '42501', undefined, 'customer, counts');
+    expectError(await anonClient().rpc('staff_queue_counts'), '42501', undefined, 'anon, counts');
+  });
+});
+
+describe('staff_queue_counts', () => {
+  it('counts every status, zero included, as the table holds them', async () => {
+    const counts = ok(await engineer.client.rpc('staff_queue_counts'), 'staff_queue_counts') as Record<string, number>;
+    const expected = await sql<{ status: string; n: number }>(
+      `select s::text as status, (select count(*)::int from public.tickets t where t.status = s) as n
+       from unnest(enum_range(null::public.ticket_status)) s`,
+    );
+    // Other files add tickets meanwhile: each count is at least what was there before the call, and
+    // this file's own tickets (one or two per status) are in it.
+    expect(Object.keys(counts).sort(), 'every status, none extra').toEqual(expected.map((row) => row.status).sort());
+    for (const { status, n } of expected) {
+      expect(counts[status], status).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(counts[status]! - n), `${status}: as counted in the table`).toBeLessThanOrEqual(50);
+    }
   });
 });
