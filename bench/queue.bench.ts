@@ -3,10 +3,12 @@
  * `node --import tsx bench/queue.bench.ts`); prints Markdown rows for bench/README.md and writes
  * bench/results/queue.json.
  *
- * The queue reads each status group in created_at order on tickets_status_created_at_idx (status,
- * created_at) and pages by keyset (`created_at > last`), never OFFSET — see
- * src/features/triage/api/get-queue.ts. Each query here is the SQL that PostgREST runs for one of the
- * app's requests, as the engineer (role `authenticated`, JWT claims set, RLS on), one transaction each.
+ * A page of the queue is one call of `public.staff_queue` (supabase/migrations/
+ * 20261204000810_staff_queue_function.sql): it reads each status group in created_at order on that
+ * status's partial index (tickets_queue_*_idx) and pages by keyset (`created_at` after the cursor), never
+ * OFFSET, with the names of the page joined in. Each query here is the SQL that PostgREST runs for one of
+ * the app's requests, as the engineer (role `authenticated`, JWT claims set), one transaction each. The
+ * plans printed with BENCH_PLANS=1 are the statements inside the function (auto_explain, nested).
  * Target: ≤ 20 ms for a page of the queue.
  *
  * Against a throwaway Postgres (migrations + seed) on free ports; nothing else is touched.
@@ -24,9 +26,6 @@ const CUSTOMERS = 2_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const TARGET_MS = 20;
 
-const COLUMNS =
-  'id, number, subject, status, category, quoted_credits, charged_credits, pre_approved, created_at, assignee_id, created_by, account_id';
-
 type Query = { name: string; text: string; values: unknown[] };
 
 async function asUser(client: pg.Client, userId: string, text: string, values: unknown[]) {
@@ -39,6 +38,29 @@ async function asUser(client: pg.Client, userId: string, text: string, values: u
   return result;
 }
 
+/**
+ * EXPLAIN ANALYZE of a query, or of the statements a function runs (auto_explain with nested statements,
+ * its plans sent to this client as notices): for a staff_queue call, one plan per status group read.
+ * The execution time reported is the outer statement's.
+ */
+async function planOf(client: pg.Client, userId: string, query: Query): Promise<string> {
+  const notices: string[] = [];
+  const onNotice = (notice: { message?: string }) => notices.push(notice.message ?? '');
+  client.on('notice', onNotice);
+  await client.query(
+    "load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on; set auto_explain.log_nested_statements = on; set auto_explain.log_level = notice",
+  );
+  try {
+    const outer = (await asUser(client, userId, `explain (analyze, buffers, format text) ${query.text}`, query.values)).rows
+      .map((r: Record<string, string>) => r['QUERY PLAN'])
+      .join('\n');
+    return [...notices.filter((n) => n.includes('public.tickets') && !n.includes('explain (analyze')), outer].join('\n\n');
+  } finally {
+    await client.query('set auto_explain.log_min_duration = -1');
+    client.off('notice', onNotice);
+  }
+}
+
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main() {
@@ -47,6 +69,11 @@ async function main() {
   await admin.connect();
   const client = new pg.Client({ connectionString: db.dbUrl });
   await client.connect();
+  // Plans of the statements inside a function need auto_explain, which only the superuser may load.
+  const superuserUrl = new URL(db.dbUrl);
+  superuserUrl.username = 'supabase_admin';
+  const planner = new pg.Client({ connectionString: superuserUrl.toString() });
+  await planner.connect();
   try {
     await applySeed(db.dbUrl, SUPABASE_DIR);
     await admin.query(
@@ -85,28 +112,33 @@ async function main() {
     await admin.query('vacuum analyze');
     const loadSeconds = (performance.now() - t0) / 1000;
     const { rows: [sizes] } = await admin.query<{ n: number }>('select count(*)::int as n from public.tickets');
-    const deep = (await admin.query<{ created_at: Date }>(
-      "select created_at from public.tickets where status = 'resolved' order by created_at desc offset 50000 limit 1",
+    // As text, not Date: a cursor keeps created_at's microseconds.
+    const deep = (await admin.query<{ created_at: string }>(
+      "select created_at::text as created_at from public.tickets where status = 'resolved' order by created_at desc offset 50000 limit 1",
     )).rows[0]!.created_at;
-    const afterFirstPage = (await admin.query<{ created_at: Date }>(
-      "select created_at from public.tickets where status = 'new' order by created_at offset 24 limit 1",
+    const afterFirstPage = (await admin.query<{ created_at: string }>(
+      "select created_at::text as created_at from public.tickets where status = 'new' order by created_at offset 24 limit 1",
     )).rows[0]!.created_at;
-    const customer = (await admin.query<{ id: string }>("select id from public.profiles where email = 'queue-1234@bench.test'")).rows[0]!.id;
 
-    const page = (status: string, extra = '', order = 'asc'): Query['text'] =>
-      `select ${COLUMNS} from public.tickets where status = '${status}'${extra} order by created_at ${order} limit 26`;
+    const queuePage = (args: { status?: string; category?: string; assignee?: string; search?: string; cursor?: object }): Query => ({
+      name: '',
+      text: 'select public.staff_queue($1, $2, $3, $4, $5::jsonb, 25)',
+      values: [args.status ?? 'open', args.category ?? null, args.assignee ?? null, args.search ?? null, args.cursor ? JSON.stringify(args.cursor) : null],
+    });
     const queries: Query[] = [
-      { name: 'Queue, first page (new, oldest first)', text: page('new'), values: [] },
-      { name: 'Queue, next page (keyset after the 25th new ticket)', text: page('new', ' and created_at > $1'), values: [afterFirstPage] },
-      { name: 'Resolved, page 2,000 deep (keyset, newest first)', text: page('resolved', ' and created_at < $1', 'desc'), values: [deep] },
-      { name: 'In progress + category filter', text: page('in_progress', " and category = 'investigation'"), values: [] },
-      { name: '"Mine" (assignee) on in progress', text: page('in_progress', ' and assignee_id = $1'), values: [engineer] },
-      { name: 'Search by number', text: `select ${COLUMNS} from public.tickets where status = 'resolved' and number = 51234 order by created_at limit 26`, values: [] },
-      { name: 'Search by customer email (one status group)', text: page('resolved', ' and created_by = any($1)', 'desc'), values: [[customer]] },
-      { name: 'Search subject words (one status group, ilike)', text: page('resolved', " and subject ilike '%ticket 4242%'", 'desc'), values: [] },
+      { ...queuePage({}), name: 'Queue, first page (open: new, oldest first)' },
+      { ...queuePage({ cursor: { group: 0, after: afterFirstPage } }), name: 'Queue, next page (cursor after the 25th new ticket)' },
+      { ...queuePage({ status: 'resolved', cursor: { group: 0, after: deep } }), name: 'Resolved, page 2,000 deep (cursor, newest first)' },
+      { ...queuePage({ status: 'all', cursor: { group: 3, after: null } }), name: 'All statuses, page crossing from awaiting confirmation into resolved' },
+      { ...queuePage({ status: 'in_progress', category: 'investigation' }), name: 'In progress + category filter' },
+      { ...queuePage({ status: 'in_progress', assignee: 'mine' }), name: '"Mine" (assignee) on in progress' },
+      { ...queuePage({ status: 'all', search: '51234' }), name: 'Search by number (all statuses)' },
+      { ...queuePage({ status: 'resolved', search: 'queue-1234@bench.test' }), name: 'Search by customer email (resolved)' },
+      { ...queuePage({ status: 'all', search: 'queue-1234@bench.test' }), name: 'Search by customer email (all statuses)' },
+      { ...queuePage({ status: 'resolved', search: 'ticket 4242' }), name: 'Search subject words (resolved, ilike)' },
       { name: 'Count of one status (resolved, the largest)', text: "select count(*) from public.tickets where status = 'resolved'", values: [] },
       { name: 'Count of one open status (new)', text: "select count(*) from public.tickets where status = 'new'", values: [] },
-      { name: 'People of a page (emails and assignees)', text: 'select id, email, full_name from public.profiles where id = any($1)', values: [[customer, engineer]] },
+      { name: 'Every count at once (staff_queue_counts)', text: 'select public.staff_queue_counts()', values: [] },
     ];
 
     const rows: string[] = [];
@@ -119,12 +151,12 @@ async function main() {
         const start = performance.now();
         const result = await asUser(client, engineer, query.text, query.values);
         times.push(performance.now() - start);
-        count = result.rowCount ?? 0;
+        // A queue page counts its tickets; a count query its one row.
+        const page = (result.rows[0] as { staff_queue?: { rows: unknown[] } } | undefined)?.staff_queue;
+        count = page ? page.rows.length : (result.rowCount ?? 0);
       }
       times.sort((a, b) => a - b);
-      const plan = (await asUser(client, engineer, `explain (analyze, buffers, format text) ${query.text}`, query.values)).rows
-        .map((r: Record<string, string>) => r['QUERY PLAN'])
-        .join('\n');
+      const plan = await planOf(planner, engineer, query);
       const execution = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
       const p50 = percentile(times, 0.5);
       const p95 = percentile(times, 0.95);
@@ -141,6 +173,7 @@ async function main() {
     writeFileSync(join(import.meta.dirname, 'results', 'queue.json'), JSON.stringify({ tickets: sizes!.n, runs: RUNS, results }, null, 2));
   } finally {
     await client.end();
+    await planner.end();
     await admin.end();
     await db.stop();
   }

@@ -189,7 +189,12 @@ test('an upgrade is assessed between two released versions; above the customer\'
   await page.getByRole('button', { name: 'Assess' }).click();
   const dialog = page.getByRole('dialog', { name: `Assess ticket #${ticket.number}` });
   await dialog.getByRole('radio', { name: /^Upgrade/ }).check();
-  await expect(dialog.getByText(/Choose the current and the target version/)).toBeVisible();
+  // The database prices the choice and words what is missing or wrong; nothing can be committed until it can.
+  await expect(dialog.getByText(/needs the current and the target version from the release list/)).toBeVisible();
+  await dialog.getByLabel('Current version').selectOption('4.3.9');
+  await dialog.getByLabel('Target version').selectOption('4.3.1');
+  await expect(dialog.getByText('4.3.1 is not after 4.3.9.')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Assess', exact: true })).toBeDisabled();
   await dialog.getByLabel('Current version').selectOption('4.3.1');
   await dialog.getByLabel('Target version').selectOption('4.3.9');
   await expect(dialog.getByText('Upgrade 4.3.1 → 4.3.9: 50 credits from the release list')).toBeVisible();

@@ -1067,6 +1067,16 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      preview_quote: {
+        Args: {
+          p_category: string
+          p_credits?: number
+          p_ticket_id: string
+          p_upgrade_from?: string
+          p_upgrade_to?: string
+        }
+        Returns: Json
+      }
       reassess_ticket: {
         Args: {
           p_category: string
@@ -1318,6 +1328,18 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      staff_queue: {
+        Args: {
+          p_assignee?: string
+          p_category?: string
+          p_cursor?: Json
+          p_limit?: number
+          p_search?: string
+          p_status?: string
+        }
+        Returns: Json
+      }
+      staff_queue_counts: { Args: Record<PropertyKey, never>; Returns: Json }
       submit_review: {
         Args: { p_body: string; p_rating: number; p_title: string }
         Returns: {

@@ -119,6 +119,9 @@ const FUNCTIONS = `
   resolve_ticket            |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  preview_quote             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  staff_queue               |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  staff_queue_counts        |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
   adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   admin_resolve_payment_event |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
@@ -476,6 +479,9 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   resolve_ticket: async () => ({ p_ticket_id: await assessedTicket() }),
   assign_ticket: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_assignee_id: engineer.userId }),
   refund_ticket: async () => ({ p_ticket_id: await assessedTicket(), p_credits: 1, p_reason: 'Matrix refund', p_idempotency_key: randomUUID() }),
+  preview_quote: async () => ({ p_ticket_id: (await createTicket(customer, true)).id, p_category: 'question' }),
+  staff_queue: async () => ({ p_status: 'all', p_search: customer.email }),
+  staff_queue_counts: async () => ({}),
   adjust_credits: async () => ({ p_account_id: customer.accountId, p_amount: 1, p_note: 'Matrix adjustment', p_idempotency_key: randomUUID() }),
   // A paid order that could not be credited: its buyer is at the maximum balance.
   admin_mark_order_refunded: async () => {

@@ -1,5 +1,4 @@
 import type { TicketCategory } from '../../lib/catalogue/categories';
-import type { ProductRelease } from '../../lib/catalogue/releases';
 import type { CreditPackage } from './schemas';
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -32,30 +31,6 @@ export function categoryPriceLabel(category: TicketCategory): string {
     return `${category.credits} credits for up to ${category.included_steps ?? 0} versions, +${category.per_step_credits} for each further version`;
   }
   return `${category.credits} credits`;
-}
-
-export type UpgradePreview = { ok: true; steps: number; credits: number } | { ok: false; problem: string };
-
-/**
- * The upgrade price, computed in the browser from the public release list exactly as `upgrade_cost`
- * does (steps = releases after `from` up to and including `to`; cost = credits + per step × max(0,
- * steps − included)), so the calculator answers while the server's figure is on its way.
- */
-export function previewUpgradeCost(
-  releases: readonly Pick<ProductRelease, 'version' | 'position'>[],
-  upgrade: Pick<TicketCategory, 'credits' | 'per_step_credits' | 'included_steps'> | undefined,
-  from: string,
-  to: string,
-): UpgradePreview {
-  if (!from || !to) return { ok: false, problem: 'Choose both versions.' };
-  const fromRelease = releases.find((release) => release.version === from);
-  const toRelease = releases.find((release) => release.version === to);
-  if (!fromRelease) return { ok: false, problem: `Unknown version ${from}.` };
-  if (!toRelease) return { ok: false, problem: `Unknown version ${to}.` };
-  if (toRelease.position <= fromRelease.position) return { ok: false, problem: `${to} is not after ${from}.` };
-  if (!upgrade || upgrade.per_step_credits === null) return { ok: false, problem: 'Upgrade pricing is not configured.' };
-  const steps = releases.filter((release) => release.position > fromRelease.position && release.position <= toRelease.position).length;
-  return { ok: true, steps, credits: upgrade.credits + upgrade.per_step_credits * Math.max(0, steps - (upgrade.included_steps ?? 0)) };
 }
 
 /** The smallest package that covers `missing` credits (or the largest one, when none does). */

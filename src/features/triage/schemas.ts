@@ -39,3 +39,25 @@ export const reasonSchema = text('The reason', 3, 2000);
 export const noteSchema = z.optional(z.string().check(z.maxLength(2000, 'The note can be at most 2000 characters.')));
 export const creditsSchema = credits;
 export const splitSchema = z.object({ subject: text('The subject', 3, 200), body: text('The description', 1, 20000) });
+
+const figures = {
+  category: z.string(),
+  price: z.number(),
+  charged: z.number(),
+  /** price − charged; negative for a refund. */
+  due: z.number(),
+  /** Charged now or awaited (the due), the price quoted, or the refund. */
+  credits: z.number(),
+  /** The pre-approval ceiling that applied; null for a cost-first ticket. */
+  ceiling: z.nullable(z.number()),
+  over_ceiling: z.boolean(),
+  balance: z.number(),
+};
+
+/** What assessing or re-categorizing at a category will do, as `preview_quote` decides it (app.quote_outcome). */
+export const quoteOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('charge'), ...figures, balance_after: z.number() }),
+  z.object({ kind: z.literal('awaiting_credits'), ...figures, missing: z.number() }),
+  z.object({ kind: z.enum(['quote', 'refund', 'no_change']), ...figures }),
+]);
+export type QuoteOutcome = z.output<typeof quoteOutcomeSchema>;

@@ -2,13 +2,13 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 import { useToast } from '../../../components/ui/toast';
 import { paths } from '../../../config/paths';
-import { categoriesQueryOptions, releasesQueryOptions, useCategories, useReleases } from '../../../lib/catalogue/queries';
+import { releasesQueryOptions, useReleases } from '../../../lib/catalogue/queries';
 import { UpgradeCost, VersionSelects } from '../../../features/catalogue/components/upgrade-calculator';
 import { NewTicketForm } from '../../../features/tickets/components/new-ticket-form';
 import { PageHeader } from './page-header';
 
 export const clientLoader = (queryClient: QueryClient) => async () => {
-  await Promise.all([queryClient.ensureQueryData(releasesQueryOptions()), queryClient.ensureQueryData(categoriesQueryOptions())]);
+  await queryClient.ensureQueryData(releasesQueryOptions());
   return null;
 };
 
@@ -16,8 +16,6 @@ export default function NewTicketRoute() {
   const navigate = useNavigate();
   const toast = useToast();
   const { data: releases } = useReleases();
-  const { data: categories } = useCategories();
-  const upgrade = categories.find((category) => category.code === 'upgrade');
 
   return (
     <section className="max-w-2xl space-y-6">
@@ -39,7 +37,7 @@ export default function NewTicketRoute() {
               For an upgrade, choose the version you run and the one you want: the price follows the number of versions.
             </p>
             <VersionSelects releases={releases} from={from} to={to} onChange={setRange} optional />
-            {(from || to) && <UpgradeCost releases={releases} upgrade={upgrade} from={from} to={to} />}
+            {(from || to) && <UpgradeCost from={from} to={to} />}
           </>
         )}
       />

@@ -59,8 +59,7 @@ function Categories() {
 
 function Calculator() {
   const releases = usePublicRead(releasesRead);
-  const categories = usePublicRead(categoriesRead);
-  return <HomeCalculator releases={releases} upgrade={categories.find((category) => category.code === 'upgrade')} />;
+  return <HomeCalculator releases={releases} />;
 }
 
 /** One part of the page that reads data: a skeleton while it loads, words and "Try again" if it fails. */

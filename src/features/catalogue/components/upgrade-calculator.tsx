@@ -4,35 +4,30 @@ import { Alert } from '../../../components/ui/alert';
 import { SelectField } from '../../../components/ui/fields';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
-import { previewUpgradeCost } from '../pricing';
-import type { TicketCategory } from '../../../lib/catalogue/categories';
 import type { ProductRelease } from '../../../lib/catalogue/releases';
 
-/** The live price of an upgrade between two versions: the local preview at once, then the server's figure. */
-export function UpgradeCost({
-  releases,
-  upgrade,
-  from,
-  to,
-}: {
-  releases: readonly ProductRelease[];
-  upgrade: TicketCategory | undefined;
-  from: string;
-  to: string;
-}) {
-  const preview = previewUpgradeCost(releases, upgrade, from, to);
-  const server = useQuery({ ...upgradeCostQueryOptions(from, to), enabled: preview.ok, placeholderData: keepPreviousData });
-  if (!from || !to) return <p className="text-sm text-slate-700">Choose both versions to see the price.</p>;
-  if (!preview.ok) return <p className="text-sm text-red-800">{preview.problem}</p>;
-  if (server.isError) return <Alert tone="error">{apiErrorMessage(server.error)}</Alert>;
-  const credits = server.data ?? preview.credits;
+/**
+ * The price of an upgrade between two versions, as `upgrade_cost` answers it: the database counts the
+ * releases and prices them, and says what is wrong with a pair (unknown, or not in release order).
+ */
+export function UpgradeCost({ from, to }: { from: string; to: string }) {
+  const chosen = Boolean(from && to);
+  const server = useQuery({ ...upgradeCostQueryOptions(from, to), enabled: chosen, placeholderData: keepPreviousData });
+  if (!chosen) return <p className="text-sm text-slate-700">Choose both versions to see the price.</p>;
+  if (server.isError) {
+    // A pair the database refuses (unknown, or not in release order) is said in its words, as a hint.
+    const { code, details } = server.error as { code?: unknown; details?: unknown };
+    if (code === '22023' && typeof details === 'string' && details) return <p className="text-sm text-red-800">{details}</p>;
+    return <Alert tone="error">{apiErrorMessage(server.error)}</Alert>;
+  }
+  if (server.data === undefined) return <p className="text-sm text-slate-700" aria-live="polite">Working out the price…</p>;
   return (
     <p className="text-sm text-slate-900" aria-live="polite">
-      Upgrading from {from} to {to} is {preview.steps} version{preview.steps === 1 ? '' : 's'}:{' '}
+      Upgrading from {from} to {to}:{' '}
       <strong className="text-base" data-testid="upgrade-cost">
-        {credits} credits
+        {server.data} credits
       </strong>
-      {server.isFetching && <span className="text-slate-600"> (checking…)</span>}
+      {server.isPlaceholderData && <span className="text-slate-600"> (checking…)</span>}
     </p>
   );
 }
@@ -73,12 +68,12 @@ export function VersionSelects({
   );
 }
 
-export function UpgradeCalculator({ releases, upgrade }: { releases: readonly ProductRelease[]; upgrade: TicketCategory | undefined }) {
+export function UpgradeCalculator({ releases }: { releases: readonly ProductRelease[] }) {
   const [range, setRange] = useState({ from: '', to: '' });
   return (
     <div className="space-y-3">
       <VersionSelects releases={releases} from={range.from} to={range.to} onChange={setRange} />
-      <UpgradeCost releases={releases} upgrade={upgrade} from={range.from} to={range.to} />
+      <UpgradeCost from={range.from} to={range.to} />
     </div>
   );
 }

@@ -1,132 +1,64 @@
 import { infiniteQueryOptions, useSuspenseInfiniteQuery } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { supabase } from '../../../lib/supabase';
-import { isOpenStatus, QUEUE_STATUS_ORDER, type TicketStatus } from '../../../lib/ticket-status';
+import { Constants } from '../../../lib/database.types';
 import type { QueueFilters } from '../schemas';
 import { triageKeys } from './keys';
 
 export const QUEUE_PAGE_SIZE = 25;
 
-const columns =
-  'id, number, subject, status, category, quoted_credits, charged_credits, pre_approved, created_at, assignee_id, created_by, account_id';
+/** Where the next page starts, as `staff_queue` returned it; sent back unread. */
+const cursorSchema = z.nullable(z.object({ group: z.number(), after: z.nullable(z.string()) }));
+export type QueueCursor = z.output<typeof cursorSchema>;
+
+const rowSchema = z.object({
+  id: z.string(),
+  number: z.number(),
+  subject: z.string(),
+  status: z.enum(Constants.public.Enums.ticket_status),
+  category: z.nullable(z.string()),
+  quoted_credits: z.nullable(z.number()),
+  charged_credits: z.number(),
+  pre_approved: z.boolean(),
+  created_at: z.string(),
+  assignee_id: z.nullable(z.string()),
+  created_by: z.nullable(z.string()),
+  account_id: z.string(),
+  /** Null when the customer's profile is gone. */
+  customer_email: z.nullable(z.string()),
+  /** Null when unassigned. */
+  assignee_name: z.nullable(z.string()),
+});
+const pageSchema = z.object({ rows: z.array(rowSchema), next: cursorSchema });
+
+export type QueueRow = z.output<typeof rowSchema>;
+export type QueuePage = z.output<typeof pageSchema>;
 
 /**
- * Where the next page starts: the status group (in QUEUE_STATUS_ORDER) and the last row's created_at in it.
- * Each group is read in created_at order on the (status, created_at) index, so a page costs an index
- * range scan however many tickets there are — no OFFSET.
+ * One page of the queue. `staff_queue` owns the order (status groups, oldest open first, newest closed
+ * first), the filters, the search modes and the keyset paging; the browser only passes the filters on.
  */
-export type QueueCursor = { group: number; after: string | null };
-
-export type QueueRow = {
-  id: string;
-  number: number;
-  subject: string;
-  status: TicketStatus;
-  category: string | null;
-  quoted_credits: number | null;
-  charged_credits: number;
-  pre_approved: boolean;
-  created_at: string;
-  assignee_id: string | null;
-  created_by: string | null;
-  customerEmail: string;
-  assigneeName: string;
-};
-
-export type QueuePage = { rows: QueueRow[]; next: QueueCursor | null };
-
-const statusesFor = (filters: QueueFilters): readonly TicketStatus[] =>
-  filters.status === 'all'
-    ? QUEUE_STATUS_ORDER
-    : filters.status === 'open'
-      ? QUEUE_STATUS_ORDER.filter(isOpenStatus)
-      : [filters.status];
-
-/** Closed tickets are listed newest first; open ones oldest first (the longest-waiting on top). */
-const ascending = isOpenStatus;
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** People whose email contains the search, for "search by customer email" (capped: a search, not a list). */
-async function customerIdsMatching(email: string): Promise<string[]> {
+export async function getQueuePage(filters: QueueFilters, cursor: QueueCursor, signal: AbortSignal): Promise<QueuePage> {
   const { data } = await supabase
-    .from('profiles')
-    .select('id')
-    .ilike('email', `%${escapeLike(email)}%`)
-    .limit(200)
+    .rpc('staff_queue', {
+      p_status: filters.status,
+      p_category: filters.category,
+      p_assignee: filters.assignee,
+      p_search: filters.q,
+      p_cursor: cursor,
+      p_limit: QUEUE_PAGE_SIZE,
+    })
+    .abortSignal(signal)
     .throwOnError();
-  return data.map((p) => p.id);
+  return pageSchema.parse(data);
 }
 
-export async function getQueuePage(filters: QueueFilters, userId: string, cursor: QueueCursor): Promise<QueuePage> {
-  const statuses = statusesFor(filters);
-  const q = filters.q.trim().replace(/^#/, '');
-  const byNumber = /^\d{1,9}$/.test(q) ? Number(q) : null;
-  const customerIds = byNumber === null && q.includes('@') ? await customerIdsMatching(q) : null;
-  if (customerIds?.length === 0) return { rows: [], next: null };
-
-  const rows: Omit<QueueRow, 'customerEmail' | 'assigneeName'>[] = [];
-  let group = cursor.group;
-  let after = cursor.after;
-  let next: QueueCursor | null = null;
-
-  while (group < statuses.length) {
-    const status = statuses[group]!;
-    const asc = ascending(status);
-    const want = QUEUE_PAGE_SIZE - rows.length;
-    let query = supabase.from('tickets').select(columns).eq('status', status);
-    if (filters.category) query = query.eq('category', filters.category);
-    if (filters.assignee === 'mine') query = query.eq('assignee_id', userId);
-    else if (filters.assignee === 'none') query = query.is('assignee_id', null);
-    else if (filters.assignee) query = query.eq('assignee_id', filters.assignee);
-    if (byNumber !== null) query = query.eq('number', byNumber);
-    else if (customerIds) query = query.in('created_by', customerIds);
-    else if (q) query = query.ilike('subject', `%${escapeLike(q)}%`);
-    if (after) query = asc ? query.gt('created_at', after) : query.lt('created_at', after);
-    // One extra row says whether this group has more.
-    // Ordered by created_at alone, so the (status, created_at) index gives the order and the scan
-    // stops after the page: a tie-breaker column would force reading and sorting the whole group.
-    // created_at is clock_timestamp() (microseconds), so ties do not happen in practice.
-    const { data } = await query
-      .order('created_at', { ascending: asc })
-      .limit(want + 1)
-      .throwOnError();
-    rows.push(...data.slice(0, want));
-    if (data.length > want) {
-      next = { group, after: data[want - 1]!.created_at };
-      break;
-    }
-    group += 1;
-    after = null;
-    if (rows.length === QUEUE_PAGE_SIZE) {
-      next = group < statuses.length ? { group, after: null } : null;
-      break;
-    }
-  }
-
-  // Who asked and who has it, in one request for the whole page.
-  const people = [...new Set(rows.flatMap((r) => [r.created_by, r.assignee_id]).filter((id): id is string => !!id))];
-  const names = new Map<string, { email: string; name: string }>();
-  if (people.length) {
-    const { data } = await supabase.from('profiles').select('id, email, full_name').in('id', people).throwOnError();
-    for (const p of data) names.set(p.id, { email: p.email, name: p.full_name || p.email });
-  }
-  return {
-    rows: rows.map((r) => ({
-      ...r,
-      customerEmail: (r.created_by && names.get(r.created_by)?.email) || '(deleted user)',
-      assigneeName: (r.assignee_id && names.get(r.assignee_id)?.name) || '',
-    })),
-    next,
-  };
-}
-
-const firstPage: QueueCursor = { group: 0, after: null };
-
+/** `userId` is in the key only because "mine" means the signed-in engineer. */
 export const queueQueryOptions = (filters: QueueFilters, userId: string) =>
   infiniteQueryOptions({
     queryKey: triageKeys.queue(filters, userId),
-    queryFn: ({ pageParam }) => getQueuePage(filters, userId, pageParam),
-    initialPageParam: firstPage,
+    queryFn: ({ pageParam, signal }) => getQueuePage(filters, pageParam, signal),
+    initialPageParam: null as QueueCursor,
     getNextPageParam: (last) => last.next,
     staleTime: 15_000,
   });

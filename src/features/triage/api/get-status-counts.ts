@@ -1,24 +1,19 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import * as z from 'zod/mini';
+import { Constants } from '../../../lib/database.types';
 import { supabase } from '../../../lib/supabase';
-import { QUEUE_STATUS_ORDER, type TicketStatus } from '../../../lib/ticket-status';
 import { triageKeys } from './keys';
 
-/** Tickets per status: one indexed count per status (tickets_status_created_at_idx). */
-export async function getStatusCounts(): Promise<Record<TicketStatus, number>> {
-  const counts = await Promise.all(
-    QUEUE_STATUS_ORDER.map(async (status) => {
-      const { count } = await supabase
-        .from('tickets')
-        .select('id', { count: 'exact', head: true })
-        .eq('status', status)
-        .throwOnError();
-      return [status, count ?? 0] as const;
-    }),
-  );
-  return Object.fromEntries(counts) as Record<TicketStatus, number>;
+/** Every status is in the answer, so a missing one is an error here, not a blank badge. */
+const countsSchema = z.record(z.enum(Constants.public.Enums.ticket_status), z.number());
+
+/** Tickets per status, counted by `staff_queue_counts` in one call. */
+export async function getStatusCounts(signal: AbortSignal) {
+  const { data } = await supabase.rpc('staff_queue_counts').abortSignal(signal).throwOnError();
+  return countsSchema.parse(data);
 }
 
 export const statusCountsQueryOptions = () =>
-  queryOptions({ queryKey: triageKeys.counts(), queryFn: getStatusCounts, staleTime: 15_000 });
+  queryOptions({ queryKey: triageKeys.counts(), queryFn: ({ signal }) => getStatusCounts(signal), staleTime: 15_000 });
 
 export const useStatusCounts = () => useSuspenseQuery(statusCountsQueryOptions());

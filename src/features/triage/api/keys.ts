@@ -1,4 +1,5 @@
 import type { QueueFilters } from '../schemas';
+import type { QuoteInput } from './preview-quote';
 
 /** Query keys of the staff route, general → specific; mutations invalidate `triageKeys.all`. */
 export const triageKeys = {
@@ -9,5 +10,6 @@ export const triageKeys = {
   messages: (ticketId: string) => [...triageKeys.all, 'messages', ticketId] as const,
   events: (ticketId: string) => [...triageKeys.all, 'events', ticketId] as const,
   customer: (accountId: string, userId: string | null) => [...triageKeys.all, 'customer', accountId, userId] as const,
+  preview: (input: QuoteInput, ticketUpdatedAt: string) => [...triageKeys.all, 'preview', input, ticketUpdatedAt] as const,
   staffMembers: () => [...triageKeys.all, 'staff-members'] as const,
 };

@@ -8,9 +8,9 @@ import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
-import { commitLabel, predictOutcome } from '../cost-preview';
+import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
-import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Assess a new ticket: category, live price and what will happen, then one explicit commit. */
@@ -22,8 +22,8 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice);
-  const outcome = category && 'price' in priced ? predictOutcome(ticket, category, priced.price, balance) : null;
+  const priced = useQuotePreview(ticket, category, choice);
+  const outcome = 'outcome' in priced ? priced.outcome : null;
 
   const close = () => {
     assess.reset();
@@ -36,8 +36,8 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
         className="space-y-4"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!category || !('price' in priced)) return;
-          action.run(() => assess.mutateAsync({ ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, note }).then(close));
+          if (!('outcome' in priced)) return;
+          action.run(() => assess.mutateAsync({ ...priced.input, note }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">
@@ -45,11 +45,7 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
           Their balance is {formatCredits(balance)}.
         </p>
         <CategoryPricePicker ticket={ticket} categories={categories} value={choice} onChange={setChoice} priced={priced} />
-        <OutcomePreview
-          price={'price' in priced ? priced.price : null}
-          outcome={outcome}
-          error={'error' in priced ? priced.error : null}
-        />
+        <OutcomePreview priced={priced} />
         <TextAreaField label="Note for the audit trail (optional)" name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         {assess.isError && <Alert tone="error" title="The ticket was not assessed">{errorMessage(assess.error)}</Alert>}
         <div className="flex justify-end gap-2">

@@ -1,42 +1,53 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { releasesQueryOptions, upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
+import { releasesQueryOptions } from '../../../lib/catalogue/queries';
+import { useDebouncedValue } from '../../../lib/use-debounced-value';
+import { errorMessage } from '../../../lib/error-message';
 import type { StaffTicket } from '../api/get-ticket';
+import { usePreviewQuote, type QuoteInput } from '../api/preview-quote';
+import type { QuoteOutcome } from '../schemas';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
 
 /**
- * The price a choice gives, the arguments to send (credits, and versions the ticket did not name), or why
- * it cannot be priced yet. An upgrade is always priced from two versions of the release list.
+ * What a choice will do, as the database previews it, with the arguments to commit it; or why it cannot
+ * be committed (the database's own words); or that the answer is on its way.
  */
-export type Priced =
-  | { price: number; creditsArg: number | null; versionsArg: { from: string; to: string } | null }
-  | { error: string }
-  | { pending: true };
+export type Priced = { outcome: QuoteOutcome; input: QuoteInput } | { error: string } | { pending: true };
 
-export function usePrice(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): Priced {
-  const isUpgrade = category?.per_step_credits != null;
-  const ticketVersions = ticket.upgrade_from && ticket.upgrade_to ? { from: ticket.upgrade_from, to: ticket.upgrade_to } : null;
-  const chosen = !ticketVersions && choice.from && choice.to ? { from: choice.from, to: choice.to } : null;
-  const versions = isUpgrade ? (ticketVersions ?? chosen) : null;
-  // Never from the cache: the engineer is shown what the database will charge now.
-  const upgrade = useQuery({ ...upgradeCostQueryOptions(versions?.from ?? '', versions?.to ?? ''), staleTime: 0, enabled: versions !== null });
+/** Whether the picker asks for a number: the category's price is agreed case by case. */
+const takesCredits = (category: TicketCategory) => category.min_credits !== null;
+/** Whether the picker asks for versions: an upgrade, and the ticket names none. */
+const takesVersions = (ticket: StaffTicket, category: TicketCategory) =>
+  category.per_step_credits !== null && !(ticket.upgrade_from && ticket.upgrade_to);
+
+/** The arguments a choice sends, or what to fix in the form before there is anything to ask. */
+function inputFor(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): QuoteInput | { error: string } {
   if (!category) return { error: 'Choose a category.' };
-  if (isUpgrade) {
-    if (!versions) return { error: 'Choose the current and the target version: an upgrade is priced from the release list.' };
-    if (upgrade.isPending) return { pending: true };
-    if (upgrade.isError) return { error: `${versions.to} is not a later release than ${versions.from}: choose two versions in release order.` };
-    return { price: upgrade.data, creditsArg: null, versionsArg: chosen };
+  let credits: number | null = null;
+  if (takesCredits(category)) {
+    if (!/^\d+$/.test(choice.credits.trim())) return { error: 'Enter the agreed credits as a whole number.' };
+    credits = Number(choice.credits);
   }
-  const typed = Number(choice.credits);
-  const minimum = category.min_credits;
-  if (minimum === null) return { price: category.credits, creditsArg: null, versionsArg: null };
-  if (choice.credits.trim() === '' || !Number.isInteger(typed)) return { error: `Enter the credits (at least ${minimum}).` };
-  if (typed < minimum) return { error: `${category.name} costs at least ${minimum} credits.` };
-  if (typed > 100000) return { error: 'At most 100000 credits.' };
-  return { price: typed, creditsArg: typed, versionsArg: null };
+  const versions = takesVersions(ticket, category) && choice.from && choice.to ? { from: choice.from, to: choice.to } : null;
+  return { ticketId: ticket.id, category: category.code, credits, versions };
+}
+
+/**
+ * Asks `preview_quote` what committing this choice will do. The credits field is debounced so typing
+ * asks once per pause; prices, minimums, ceilings and versions are all checked by the database.
+ */
+export function useQuotePreview(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): Priced {
+  const typed = inputFor(ticket, category, choice);
+  const key = JSON.stringify(typed);
+  const settled = useDebouncedValue(key, 300) === key;
+  const preview = usePreviewQuote(settled && !('error' in typed) ? typed : null, ticket.updated_at);
+  if ('error' in typed) return typed;
+  if (!settled || preview.isPending) return { pending: true };
+  if (preview.isError) return { error: errorMessage(preview.error) };
+  return { outcome: preview.data, input: typed };
 }
 
 /** The category list with prices; agreed-price categories (and upgrades without versions) take a number. */
@@ -55,8 +66,8 @@ export function CategoryPricePicker({
 }) {
   const creditsId = useId();
   const selected = categories.find((c) => c.code === value.code);
-  const needsNumber = selected && selected.min_credits !== null;
-  const needsVersions = selected?.per_step_credits != null && !(ticket.upgrade_from && ticket.upgrade_to);
+  const needsNumber = selected && takesCredits(selected);
+  const needsVersions = selected !== undefined && takesVersions(ticket, selected);
   const releases = useQuery({ ...releasesQueryOptions(), enabled: needsVersions });
 
   return (
@@ -130,15 +141,15 @@ export function CategoryPricePicker({
           ))}
         </div>
       )}
-      {needsVersions && 'price' in priced && (
+      {needsVersions && 'outcome' in priced && (
         <p className="text-sm text-slate-700">
-          Upgrade {value.from} → {value.to}: {priced.price} credits from the release list
+          Upgrade {value.from} → {value.to}: {priced.outcome.price} credits from the release list
         </p>
       )}
       {selected?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to && (
         <p className="text-sm text-slate-700">
           Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}:{' '}
-          {'price' in priced ? `${priced.price} credits from the release list` : 'pending' in priced ? 'working out the price…' : ''}
+          {'outcome' in priced ? `${priced.outcome.price} credits from the release list` : 'pending' in priced ? 'working out the price…' : ''}
         </p>
       )}
     </div>

@@ -89,9 +89,9 @@ export function QueueTable({ filters, userId }: { filters: QueueFilters; userId:
                 <td className="px-3 py-2">
                   <StatusBadge status={row.status} audience="staff" />
                 </td>
-                <td className="px-3 py-2">{row.customerEmail}</td>
+                <td className="px-3 py-2">{row.customer_email ?? '(deleted user)'}</td>
                 <td className="px-3 py-2">{row.category ? `${categoryLabel(row.category, categories)} · ${formatCredits(row.quoted_credits ?? 0)}` : '—'}</td>
-                <td className="px-3 py-2">{row.assigneeName || <span className="text-slate-600">Unassigned</span>}</td>
+                <td className="px-3 py-2">{row.assignee_name || <span className="text-slate-600">Unassigned</span>}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{dateFormat.format(new Date(row.created_at))}</td>
               </tr>
             ))}

@@ -9,10 +9,10 @@ import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
-import { commitLabel, predictOutcome } from '../cost-preview';
+import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { reasonSchema } from '../schemas';
-import { CategoryPricePicker, usePrice, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Re-categorize: the new price against what was charged — refund, extra charge or a new quote — with a reason. */
@@ -25,9 +25,8 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
   const category = categories.find((c) => c.code === choice.code);
-  const priced = usePrice(ticket, category, choice);
-  const unchanged = category?.code === ticket.category && 'price' in priced && priced.price === ticket.quoted_credits;
-  const outcome = category && 'price' in priced && !unchanged ? predictOutcome(ticket, category, priced.price, balance) : null;
+  const priced = useQuotePreview(ticket, category, choice);
+  const outcome = 'outcome' in priced ? priced.outcome : null;
 
   const close = () => {
     reassess.reset();
@@ -43,8 +42,8 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           event.preventDefault();
           const parsed = reasonSchema.safeParse(reason);
           setReasonError(parsed.success ? undefined : parsed.error.issues[0]?.message);
-          if (!parsed.success || !category || !('price' in priced)) return;
-          action.run(() => reassess.mutateAsync({ ticketId: ticket.id, category: category.code, credits: priced.creditsArg, versions: priced.versionsArg, reason }).then(close));
+          if (!parsed.success || !('outcome' in priced)) return;
+          action.run(() => reassess.mutateAsync({ ...priced.input, reason }).then(close));
         }}
       >
         <p className="text-sm text-slate-700">
@@ -52,11 +51,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           {ticket.charged_credits} charged so far. Balance {formatCredits(balance)}.
         </p>
         <CategoryPricePicker ticket={ticket} categories={categories} value={choice} onChange={setChoice} priced={priced} />
-        <OutcomePreview
-          price={'price' in priced ? priced.price : null}
-          outcome={outcome}
-          error={unchanged ? 'Choose a different category or price.' : 'error' in priced ? priced.error : null}
-        />
+        <OutcomePreview priced={priced} />
         <TextAreaField
           label="Reason (the customer sees it)"
           name="reason"
