@@ -17,9 +17,11 @@ create schema app;
 revoke all on schema app from public;
 grant usage on schema app to authenticated;
 create type public.colour as enum ('red', 'green');
+create function app.slug(p_name text) returns text language sql immutable as $$ select lower(p_name) $$;
 create table public.things (
   id bigint generated always as identity primary key,
   name text not null check (length(name) <= 50),
+  slug text generated always as (app.slug(name)) stored,
   colour public.colour not null default 'red',
   owner_id uuid
 );
@@ -32,6 +34,9 @@ comment on table public.things is 'Things.';
 create function app.is_owner(p_owner uuid) returns boolean language sql stable as $$ select p_owner = auth.uid() $$;
 revoke all on function app.is_owner(uuid) from public, anon, authenticated, service_role;
 grant execute on function app.is_owner(uuid) to authenticated;
+create type app.thing_summary as (name text, owner_id uuid);
+create function app.summarize(p_thing public.things) returns app.thing_summary language sql stable
+  as $$ select p_thing.name, p_thing.owner_id $$;
 create function app.touch() returns trigger language plpgsql set search_path = '' as $$ begin return new; end $$;
 revoke all on function app.touch() from public, anon, authenticated, service_role;
 create trigger things_touch before update on public.things for each row execute function app.touch();
@@ -46,6 +51,7 @@ grant update (note) on table public.others to authenticated;
 // all at once (each database costs seconds): the patterns tell them apart.
 const CHANGES: Array<[string, string, RegExp]> = [
   ['a new column', 'alter table public.things add column size integer not null default 0', /add column "size"/],
+  ['an identity that starts elsewhere', 'alter table public.things alter column id set start with 1001', /alter sequence public\.things_id_seq start with 1001 /],
   ['a changed check', 'alter table public.things drop constraint things_name_check, add constraint things_name_check check (length(name) <= 80)', /things_name_check.*80/s],
   ['a new enum label', "alter type public.colour add value 'blue'", /'blue'/],
   ['a dropped index', 'drop index public.things_owner_idx', /drop index .*things_owner_idx/],
@@ -59,6 +65,7 @@ const CHANGES: Array<[string, string, RegExp]> = [
   ['a schema grant', 'grant usage on schema app to anon', /grant usage on schema app to anon;/],
   ['a changed policy', 'drop policy things_select on public.things; create policy things_select on public.things for select to authenticated using (true)', /create policy "things_select".*using \(true\)/s],
   ['a dropped trigger', 'drop trigger things_touch on public.things', /drop trigger .*things_touch/],
+  ['a trigger on a table of Supabase (migra skips their schemas)', 'create trigger on_signup after insert on auth.users for each row execute function app.touch()', /CREATE TRIGGER on_signup AFTER INSERT ON auth\.users/],
   ['row level security turned off', 'alter table public.others disable row level security', /"public"\."others" disable row level security/],
   ['a changed table comment', "comment on table public.things is 'Things people own.'", /comment on table public\.things is 'Things people own\.';/],
   ['a new column comment', "comment on column public.things.name is 'What it is called.'", /comment on column public\.things\.name is 'What it is called\.';/],

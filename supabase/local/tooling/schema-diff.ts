@@ -91,13 +91,45 @@ from pg_description d join pg_namespace n on n.oid = d.objoid and d.classoid = '
 where ${OWN_OBJECTS}
 order by 1, 2`;
 
+// migra skips Supabase's schemas whole, so it misses a project's triggers on their tables (e.g. the
+// usual one on auth.users that makes a profile at sign-up): those are compared here.
+const FOREIGN_TRIGGERS_SQL = `
+select format('%s on %s', quote_ident(t.tgname), t.tgrelid::regclass) as target, pg_get_triggerdef(t.oid) as definition
+from pg_trigger t
+join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+join pg_proc p on p.oid = t.tgfoid join pg_namespace fn on fn.oid = p.pronamespace
+where not t.tgisinternal and n.nspname = any($1) and fn.nspname <> all($1) and fn.nspname not like 'pg\\_%'
+order by 1`;
+
+// migra does not compare sequences' parameters (an identity column's `start with 1001`, say).
+const SEQUENCES_SQL = `
+select s.seqrelid::regclass::text as name,
+       format('start with %s increment by %s minvalue %s maxvalue %s cache %s %s',
+              s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, case when s.seqcycle then 'cycle' else 'no cycle' end)
+         as parameters
+from pg_sequence s join pg_class c on c.oid = s.seqrelid join pg_namespace n on n.oid = c.relnamespace
+where ${OWN_OBJECTS}
+order by 1`;
+
 const COMMENT_TARGET: Record<string, (identity: string) => string> = {
   'table column': (identity) => `column ${identity}`,
   'table constraint': (identity) => `constraint ${identity}`,
   'domain constraint': (identity) => `constraint ${identity.replace(' on ', ' on domain ')}`,
 };
 
-async function inspect(dbUrl: string): Promise<{ grants: Grant[]; comments: Comment[] }> {
+interface ForeignTrigger {
+  target: string;
+  definition: string;
+}
+
+interface SequenceParameters {
+  name: string;
+  parameters: string;
+}
+
+async function inspect(
+  dbUrl: string,
+): Promise<{ grants: Grant[]; comments: Comment[]; triggers: ForeignTrigger[]; sequences: SequenceParameters[] }> {
   // An empty search_path makes Postgres qualify every name it prints (regprocedure, regclass).
   const client = new pg.Client({ connectionString: dbUrl, options: '-c search_path=' });
   await client.connect();
@@ -106,7 +138,9 @@ async function inspect(dbUrl: string): Promise<{ grants: Grant[]; comments: Comm
     const comments = (await client.query<{ type: string; identity: string; text: string }>(COMMENTS_SQL, [SUPABASE_SCHEMAS])).rows.map(
       ({ type, identity, text }) => ({ target: (COMMENT_TARGET[type] ?? ((id: string) => `${type} ${id}`))(identity.replaceAll('pg_catalog.', '')), text }),
     );
-    return { grants, comments };
+    const triggers = (await client.query<ForeignTrigger>(FOREIGN_TRIGGERS_SQL, [SUPABASE_SCHEMAS])).rows;
+    const sequences = (await client.query<SequenceParameters>(SEQUENCES_SQL, [SUPABASE_SCHEMAS])).rows;
+    return { grants, comments, triggers, sequences };
   } finally {
     await client.end();
   }
@@ -164,6 +198,28 @@ function grantStatements(from: Grant[], to: Grant[]): string[] {
   return statements;
 }
 
+function sequenceStatements(from: SequenceParameters[], to: SequenceParameters[]): string[] {
+  const before = new Map(from.map((sequence) => [sequence.name, sequence.parameters]));
+  // A sequence created now (with its table) starts at 1: restart it where it must start. One that exists
+  // keeps the values it has handed out.
+  return to
+    .filter((sequence) => before.get(sequence.name) !== sequence.parameters)
+    .map((sequence) => `alter sequence ${sequence.name} ${sequence.parameters}${before.has(sequence.name) ? '' : ' restart'};`);
+}
+
+function triggerStatements(from: ForeignTrigger[], to: ForeignTrigger[]): string[] {
+  const before = new Map(from.map((trigger) => [trigger.target, trigger.definition]));
+  const after = new Map(to.map((trigger) => [trigger.target, trigger.definition]));
+  const statements: string[] = [];
+  for (const [target, definition] of before) {
+    if (after.get(target) !== definition) statements.push(`drop trigger if exists ${target};`);
+  }
+  for (const [target, definition] of after) {
+    if (before.get(target) !== definition) statements.push(`${definition};`);
+  }
+  return statements;
+}
+
 function commentStatements(from: Comment[], to: Comment[], dropped: string[]): string[] {
   // A dropped and re-created object has lost its comment, and so have its columns.
   const recreated = (target: string) => dropped.some((name) => target.replaceAll('"', '').includes(name));
@@ -174,6 +230,52 @@ function commentStatements(from: Comment[], to: Comment[], dropped: string[]): s
     if (before.get(target) !== text) statements.push(`comment on ${target} is ${literal(text)};`);
   }
   return statements;
+}
+
+const CREATE_FUNCTION = /^create or replace function\s+"?(\w+)"?\."?(\w+)"?\s*\(/i;
+const CREATE_TABLE = /^create table\s/i;
+
+/**
+ * migra creates every table before any function, but a table whose column default or generated
+ * expression calls a function needs that function first: such functions move up, before the first
+ * table that names them.
+ */
+function functionsBeforeTablesThatCallThem(statements: string[]): string[] {
+  const ordered = [...statements];
+  for (const statement of statements) {
+    const match = CREATE_FUNCTION.exec(statement);
+    if (!match) continue;
+    const called = new RegExp(`"?${match[1]}"?\\."?${match[2]}"?\\s*\\(`);
+    const firstTable = ordered.findIndex((other) => CREATE_TABLE.test(other) && called.test(other));
+    const at = ordered.indexOf(statement);
+    if (firstTable >= 0 && firstTable < at) {
+      ordered.splice(at, 1);
+      ordered.splice(firstTable, 0, statement);
+    }
+  }
+  return ordered;
+}
+
+const CREATE_COMPOSITE_TYPE = /^create type\s+("?\w+"?)\."?(\w+)"?\s+as\s*\(/i;
+
+/**
+ * migra places a composite type among the functions, sometimes after a function that takes or returns
+ * it: each moves up to just before the first statement that names it (and after its own drop, if the
+ * type is being re-created).
+ */
+function compositeTypesBeforeUse(statements: string[]): string[] {
+  const ordered = [...statements];
+  for (const statement of statements) {
+    const match = CREATE_COMPOSITE_TYPE.exec(statement);
+    if (!match) continue;
+    const name = new RegExp(`"?${match[1]!.replaceAll('"', '')}"?\\."?${match[2]}"?\\b`);
+    ordered.splice(ordered.indexOf(statement), 1);
+    const dropped = ordered.findIndex((other) => /^drop type\s/i.test(other) && name.test(other));
+    let at = ordered.findIndex((other, index) => index > dropped && !/^drop\s/i.test(other) && name.test(other));
+    if (at < 0) at = ordered.length;
+    ordered.splice(at, 0, statement);
+  }
+  return ordered;
 }
 
 export interface SchemaDiff {
@@ -195,7 +297,9 @@ export async function diffSchemas(fromUrl: string, toUrl: string): Promise<Schem
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
-  const structural = [...migration.statements].map((statement) => statement.trim()).filter(Boolean);
+  const structural = functionsBeforeTablesThatCallThem(
+    compositeTypesBeforeUse([...migration.statements].map((statement) => statement.trim()).filter(Boolean)),
+  );
   const [from, to] = await Promise.all([inspect(fromUrl), inspect(toUrl)]);
   const dropped = structural.flatMap((statement: string) => {
     const match = /^drop (?:function|procedure|table|view|materialized view|type|index|policy|trigger|sequence) (?:if exists )?("?[\w$]+"?(?:\."?[\w$]+"?)?)/i.exec(statement);
@@ -203,6 +307,8 @@ export async function diffSchemas(fromUrl: string, toUrl: string): Promise<Schem
   });
   const statements = [
     ...structural,
+    ...sequenceStatements(from.sequences, to.sequences),
+    ...triggerStatements(from.triggers, to.triggers),
     ...grantStatements(from.grants, to.grants),
     ...commentStatements(from.comments, to.comments, dropped),
   ];
