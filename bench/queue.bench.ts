@@ -3,8 +3,8 @@
  * `node --import tsx bench/queue.bench.ts`); prints Markdown rows for bench/README.md and writes
  * bench/results/queue.json.
  *
- * A page of the queue is one call of `public.staff_queue` (supabase/migrations/
- * 20261204000810_staff_queue_function.sql): it reads each status group in created_at order on that
+ * A page of the queue is one call of `public.staff_queue` (supabase/schemas/tickets/functions/
+ * public.staff_queue.sql): it reads each status group in created_at order on that
  * status's partial index (tickets_queue_*_idx) and pages by keyset (`created_at` after the cursor), never
  * OFFSET, with the names of the page joined in. Each query here is the SQL that PostgREST runs for one of
  * the app's requests, as the engineer (role `authenticated`, JWT claims set), one transaction each. The

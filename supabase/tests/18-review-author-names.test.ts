@@ -1,10 +1,9 @@
 /**
  * Reviews are public: they show the author's display name, or "Customer", never an e-mail address —
- * for new reviews, after a rename, and for reviews written before migration 20261204000500.
+ * for new reviews and after a rename.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { anonClient, buyCredits, checkInvariantsAfterAll, createPerson, expectError, ok, type Person, sql, sqlRow } from './support.ts';
+import { anonClient, buyCredits, checkInvariantsAfterAll, createPerson, expectError, ok, type Person, sqlRow } from './support.ts';
 
 checkInvariantsAfterAll();
 
@@ -58,27 +57,4 @@ describe('review author names', () => {
     expect(await publicName(person), 'the review is unchanged').toBe('Sam Saver');
   });
 
-  it("the migration renames existing reviews that show an address to the author's public name", async () => {
-    const named = await createPerson('customer', 'Nora Named');
-    const unnamed = await createPerson('customer', '');
-    const kept = await createPerson('customer', 'Kim Kept');
-    const insert = 'insert into public.reviews (author_id, author_name, rating, title, body) values ($1, $2, 4, $3, $4)';
-    await sql(insert, [named.userId, named.email, 'Good', 'Fine.']);
-    await sql(insert, [unnamed.userId, unnamed.email, 'Good', 'Fine.']);
-    await sql(insert, [kept.userId, 'Kim (old name)', 'Good', 'Fine.']);
-
-    // The migration's own data change, as it is written in the file.
-    const migration = readFileSync(new URL('../migrations/20261204000500_review_display_names.sql', import.meta.url), 'utf8');
-    const statement = /^update public\.reviews r set author_name[\s\S]*?;$/m.exec(migration)?.[0];
-    expect(statement, 'the migration renames reviews').toBeDefined();
-    await sql(statement ?? 'select 1');
-
-    expect(await publicName(named), 'an address becomes the display name').toBe('Nora Named');
-    expect(await publicName(unnamed), 'an address without a display name becomes "Customer"').toBe('Customer');
-    expect(await publicName(kept), 'a name that is not an address is left alone').toBe('Kim (old name)');
-    const leaks = await sqlRow<{ n: number }>(
-      "select count(*)::int as n from public.reviews where author_name ~ '[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+'",
-    );
-    expect(leaks.n, 'no review shows an address').toBe(0);
-  });
 });

@@ -1,15 +1,11 @@
 /**
  * Customers read their tickets' threads and audit trails, which name who wrote or did what. Staff who
- * set no display name appear as "Pro Portal support", never by their e-mail address — for new rows and
- * for rows written before migration 20261204000600.
+ * set no display name appear as "Pro Portal support", never by their e-mail address.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assess, checkInvariantsAfterAll, createPerson, createTicket, ok, sql, sqlRow } from './support.ts';
+import { assess, checkInvariantsAfterAll, createPerson, createTicket, ok } from './support.ts';
 
 checkInvariantsAfterAll();
-
-const MIGRATION = readFileSync(new URL('../migrations/20261204000600_staff_names_on_tickets.sql', import.meta.url), 'utf8');
 
 describe('staff names on tickets', () => {
   it('an engineer without a display name is "Pro Portal support" in what the customer reads', async () => {
@@ -47,24 +43,4 @@ describe('staff names on tickets', () => {
     expect(nameOf(customer.userId)).toEqual(['Casey Customer']);
   });
 
-  it('the migration renames staff rows written under an address, and leaves customers\' rows alone', async () => {
-    const customer = await createPerson('customer', '');
-    const engineer = await createPerson('engineer', '');
-    const opened = await createTicket(customer, false);
-    ok(await engineer.client.rpc('post_message', { p_ticket_id: opened.id, p_body: 'Hello.' }), 'staff reply');
-    ok(await customer.client.rpc('post_message', { p_ticket_id: opened.id, p_body: 'Hi.' }), 'customer reply');
-    // As the old app.display_name() wrote them: the address where there was no name.
-    await sql('update public.ticket_messages set author_name = $2 where author_id = $1', [engineer.userId, engineer.email]);
-    await sql('update public.ticket_messages set author_name = $2 where author_id = $1', [customer.userId, customer.email]);
-    await sql("update public.ticket_events set actor_name = $2 where actor_id = $1", [engineer.userId, engineer.email]);
-
-    for (const statement of MIGRATION.split(/;\s*\n/).filter((part) => /^\s*update /m.test(part))) await sql(statement);
-
-    const staffRow = await sqlRow<{ author_name: string }>('select author_name from public.ticket_messages where author_id = $1', [engineer.userId]);
-    expect(staffRow.author_name).toBe('Pro Portal support');
-    const customerRow = await sqlRow<{ author_name: string }>('select author_name from public.ticket_messages where author_id = $1', [customer.userId]);
-    expect(customerRow.author_name, 'a customer is still named by address to staff and their own account').toBe(customer.email);
-    const events = await sql<{ actor_name: string }>('select actor_name from public.ticket_events where actor_id = $1', [engineer.userId]);
-    for (const event of events) expect(event.actor_name).toBe('Pro Portal support');
-  });
 });

@@ -23,3 +23,5 @@ end $function$;
 comment on function app.handle_new_user() is 'AFTER INSERT on auth.users: profile + personal account + owner membership.';
 
 revoke all on function app.handle_new_user() from public, anon, authenticated, service_role;
+
+create trigger on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION app.handle_new_user();

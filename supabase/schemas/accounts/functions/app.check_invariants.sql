@@ -51,6 +51,11 @@ as $function$
   select format('purchase transfer %s has no order', t.id)
   from public.credit_transfers t where t.kind = 'purchase' and t.order_id is null
   union all
+  select format('entry %s: customer account %s %s', e.id, e.account_id,
+    case when e.balance_after is null then 'has no running balance' else format('went below zero (%s)', e.balance_after) end)
+  from public.credit_entries e join public.accounts a on a.id = e.account_id
+  where a.system_code is null and (e.balance_after is null or e.balance_after < 0)
+  union all
   select format('event %s of ticket #%s: account %s but the ticket''s is %s', ev.id, tk.number, ev.account_id, tk.account_id)
   from public.ticket_events ev join public.tickets tk on tk.id = ev.ticket_id
   where ev.account_id <> tk.account_id

@@ -1,4 +1,4 @@
-create or replace function app.transfer(p_from uuid, p_to uuid, p_amount integer, p_kind public.credit_transfer_kind, p_key text, p_created_by uuid, p_note text default NULL::text, p_order_id uuid default NULL::uuid, p_ticket_id uuid default NULL::uuid, p_id uuid default NULL::uuid)
+create or replace function app.transfer(p_from uuid, p_to uuid, p_amount integer, p_kind public.credit_transfer_kind, p_key text, p_created_by uuid, p_allow_negative boolean default false, p_note text default NULL::text, p_reference app.transfer_reference default NULL::app.transfer_reference, p_id uuid default NULL::uuid)
 returns public.credit_transfers
 language plpgsql
 security definer
@@ -15,18 +15,29 @@ begin
   if p_amount is null or p_amount <= 0 then
     perform app.raise_error('invalid_input', 'A transfer moves a positive number of credits.');
   end if;
-  if p_from is null or p_to is null or p_from = p_to or p_kind is null or p_key is null then
-    perform app.raise_error('invalid_input', 'A transfer needs two different accounts, a kind and an idempotency key.');
+  if p_from is null or p_to is null or p_from = p_to or p_kind is null or p_key is null or p_allow_negative is null then
+    perform app.raise_error('invalid_input', 'A transfer needs two different accounts, a kind, an idempotency key and whether the sender may go negative.');
   end if;
   select * into v_from from public.accounts a where a.id = p_from;
   select * into v_to from public.accounts a where a.id = p_to;
   if v_from.id is null or v_to.id is null then
     perform app.raise_error('not_found', 'There is no such credit account.');
   end if;
+  if p_allow_negative and v_from.system_code is null then
+    perform app.raise_error('invalid_input', format(
+      'Only a system account may go below zero; customer account %s is never debited beyond its balance.', p_from));
+  end if;
+  if not p_allow_negative and v_from.system_code is not null then
+    perform app.raise_error('invalid_input', format(
+      'The system account %s keeps no balance to check: a debit from it must allow it to go negative.', v_from.system_code));
+  end if;
 
   insert into public.credit_transfers (
     id, from_account_id, to_account_id, amount, kind, idempotency_key, order_id, ticket_id, note, created_by
-  ) values (coalesce(p_id, gen_random_uuid()), p_from, p_to, p_amount, p_kind, p_key, p_order_id, p_ticket_id, p_note, p_created_by)
+  ) values (
+    coalesce(p_id, gen_random_uuid()), p_from, p_to, p_amount, p_kind, p_key,
+    (p_reference).order_id, (p_reference).ticket_id, p_note, p_created_by
+  )
   on conflict (idempotency_key) do nothing
   returning * into v_transfer;
   if v_transfer.id is null then
@@ -76,19 +87,9 @@ begin
   insert into public.credit_entries (transfer_id, account_id, amount, balance_after) values
     (v_transfer.id, p_from, -p_amount, v_from_after),
     (v_transfer.id, p_to, p_amount, v_to_after);
-
-  if v_from.system_code is null and v_from.low_balance_threshold > 0
-     and v_from.balance >= v_from.low_balance_threshold and v_from_after < v_from.low_balance_threshold then
-    perform app.notify_account(
-      p_from, 'low_balance', 'Your credit balance is low',
-      format('Your balance is %s credits, below %s. Buy more so new tickets are not held up.', v_from_after, v_from.low_balance_threshold),
-      jsonb_build_object('balance', v_from_after, 'threshold', v_from.low_balance_threshold)
-    );
-  end if;
-
   return v_transfer;
 end $function$;
 
-comment on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,text,uuid,uuid,uuid) is 'Post one idempotent double-entry transfer; the only writer of credit_transfers, credit_entries and accounts.balance.';
+comment on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,boolean,text,app.transfer_reference,uuid) is 'Post one idempotent double-entry transfer; the only writer of credit_transfers, credit_entries and accounts.balance. Only a system sender may go negative, and only when the caller allows it.';
 
-revoke all on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,text,uuid,uuid,uuid) from public, anon, authenticated, service_role;
+revoke all on function app.transfer(uuid,uuid,integer,public.credit_transfer_kind,text,uuid,boolean,text,app.transfer_reference,uuid) from public, anon, authenticated, service_role;

@@ -29,7 +29,9 @@ begin
   begin
     perform app.transfer(
       app.system_account_id('issued'), v_order.account_id, v_order.credits, 'purchase',
-      format('order:%s', v_order.id), v_order.user_id, format('%s credits purchased', v_order.credits), v_order.id, null
+      format('order:%s', v_order.id), v_order.user_id,
+      p_allow_negative => true, p_note => format('%s credits purchased', v_order.credits),
+      p_reference => row(v_order.id, null)::app.transfer_reference
     );
   exception when sqlstate 'PT409' then
     get stacked diagnostics v_detail = pg_exception_detail;

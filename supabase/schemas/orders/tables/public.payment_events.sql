@@ -22,11 +22,11 @@ create index payment_events_open_problems_idx on public.payment_events (created_
 
 alter table public.payment_events enable row level security;
 
-comment on table public.payment_events is 'Payment provider webhook events by provider event id (de-duplication). Written by edge functions with the service role; staff may read.';
+comment on table public.payment_events is 'Payment provider events by provider event id (de-duplication and unmatched payments). Written only by record_payment_event (service role) and admin_resolve_payment_event; staff may read.';
 comment on column public.payment_events.order_id is 'The order the event named, when it named one (no foreign key: it may name an order that does not exist).';
 comment on column public.payment_events.problem is 'Why the event was not applied (session, amount or currency not matching its order, or no such order): an admin must look.';
 comment on column public.payment_events.resolved_at is 'When an admin resolved the problem (with resolution_note).';
 
 revoke all on table public.payment_events from anon, authenticated, service_role;
 grant select on table public.payment_events to authenticated;
-grant insert, select, update on table public.payment_events to service_role;
+grant select on table public.payment_events to service_role;

@@ -7,25 +7,22 @@ as $function$
 declare
   v_ticket public.tickets := p_ticket;
   v_category public.ticket_categories := app.category(p_ticket.category);
-  v_due integer := p_ticket.quoted_credits - p_ticket.charged_credits;
-  v_ceiling integer := coalesce(p_ticket.pre_approval_ceiling, app.default_pre_approval_ceiling());
-  v_over_ceiling boolean := p_ticket.pre_approved and p_ticket.quoted_credits > v_ceiling;
+  v_outcome app.quote_outcome := app.quote_outcome(p_ticket, v_category);
 begin
-  if v_due < 0 then
+  if v_outcome.kind = 'refund' then
     v_ticket.status := 'in_progress';
-    v_ticket := app.refund_ticket_credits(v_ticket, -v_due, p_actor,
+    v_ticket := app.refund_ticket_credits(v_ticket, v_outcome.credits, p_actor,
       format('The ticket now costs %s credits.', v_ticket.quoted_credits));
     perform app.charge_awaiting_tickets(v_ticket.account_id, v_ticket.id);
     return v_ticket;
   end if;
 
-  if v_due = 0 then
+  if v_outcome.kind = 'no_change' then
     v_ticket.status := 'in_progress';
     return app.save_ticket(v_ticket);
   end if;
 
-  if v_category.min_credits is not null or v_over_ceiling
-     or (not v_ticket.pre_approved and (v_ticket.charged_credits > 0 or v_category.level > 1)) then
+  if v_outcome.kind = 'quote' then
     v_ticket.status := 'awaiting_confirmation';
     v_ticket := app.save_ticket(v_ticket);
     perform app.notify(v_ticket.created_by, 'quote_ready',
@@ -33,14 +30,15 @@ begin
       format('Ticket #%s "%s" is assessed as %s for %s credits%s%s. Confirm to have it answered, or decline.',
         v_ticket.number, v_ticket.subject, v_category.name, v_ticket.quoted_credits,
         case when v_ticket.charged_credits > 0
-          then format(' (%s already charged, %s more)', v_ticket.charged_credits, v_due) else '' end,
-        case when v_over_ceiling
-          then format(', above the %s credits you agreed to in advance', v_ceiling) else '' end),
-      v_ticket.id, jsonb_build_object('category', v_category.code, 'credits', v_ticket.quoted_credits, 'due', v_due));
+          then format(' (%s already charged, %s more)', v_ticket.charged_credits, v_outcome.due) else '' end,
+        case when v_outcome.over_ceiling
+          then format(', above the %s credits you agreed to in advance', v_outcome.ceiling) else '' end),
+      v_ticket.id, jsonb_build_object('category', v_category.code, 'credits', v_ticket.quoted_credits, 'due', v_outcome.due));
     return v_ticket;
   end if;
 
-  return app.charge_ticket(v_ticket, v_due, p_actor);
+  -- charge or awaiting_credits: app.charge_ticket takes the account lock and decides between them again.
+  return app.charge_ticket(v_ticket, v_outcome.due, p_actor);
 end $function$;
 
 revoke all on function app.apply_quote(public.tickets,uuid) from public, anon, authenticated, service_role;

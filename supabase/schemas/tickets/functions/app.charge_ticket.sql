@@ -8,8 +8,10 @@ declare
   v_ticket public.tickets;
   v_balance integer;
   v_key text;
+  v_transfer public.credit_transfers;
   v_transfer_id uuid := gen_random_uuid();
   v_consumed uuid := app.system_account_id('consumed');
+  v_for app.transfer_reference := row(null, p_ticket.id)::app.transfer_reference;
 begin
   -- The ticket is locked by the caller, so its charge count (and so the idempotency key) is stable.
   select format('ticket:%s:charge:%s', p_ticket.id, count(*) + 1) into v_key
@@ -20,8 +22,9 @@ begin
     if v_balance >= p_amount then
       begin
         v_ticket := app.record_charge(p_ticket, p_amount, p_actor, v_transfer_id);
-        perform app.transfer(p_ticket.account_id, v_consumed, p_amount, 'ticket_charge', v_key, p_actor,
-          format('Ticket #%s', p_ticket.number), null, p_ticket.id, v_transfer_id);
+        v_transfer := app.transfer(p_ticket.account_id, v_consumed, p_amount, 'ticket_charge', v_key, p_actor,
+          p_note => format('Ticket #%s', p_ticket.number), p_reference => v_for, p_id => v_transfer_id);
+        perform app.notify_low_balance(v_transfer);
         return v_ticket;
       exception when sqlstate 'PT402' then
         null; -- drained by a concurrent charge: decide again under the lock, from the row as given
@@ -40,8 +43,9 @@ begin
     return v_ticket;
   end if;
 
-  perform app.transfer(p_ticket.account_id, v_consumed, p_amount, 'ticket_charge', v_key, p_actor,
-    format('Ticket #%s', p_ticket.number), null, p_ticket.id, v_transfer_id);
+  v_transfer := app.transfer(p_ticket.account_id, v_consumed, p_amount, 'ticket_charge', v_key, p_actor,
+    p_note => format('Ticket #%s', p_ticket.number), p_reference => v_for, p_id => v_transfer_id);
+  perform app.notify_low_balance(v_transfer);
   return app.record_charge(p_ticket, p_amount, p_actor, v_transfer_id);
 end $function$;
 

@@ -13,7 +13,8 @@ begin
   where ct.ticket_id = p_ticket.id and ct.kind = 'ticket_refund';
   v_transfer := app.transfer(
     app.system_account_id('consumed'), p_ticket.account_id, p_amount, 'ticket_refund',
-    format('ticket:%s:refund:%s', p_ticket.id, v_n), p_actor, p_reason, null, p_ticket.id
+    format('ticket:%s:refund:%s', p_ticket.id, v_n), p_actor,
+    p_allow_negative => true, p_note => p_reason, p_reference => row(null, p_ticket.id)::app.transfer_reference
   );
   v_ticket.charged_credits := v_ticket.charged_credits - p_amount;
   v_ticket := app.save_ticket(v_ticket);

@@ -8,7 +8,7 @@ declare
   v_uid uuid := app.require_user();
   v_ticket public.tickets := app.lock_member_ticket(p_ticket_id, v_uid);
 begin
-  if v_ticket.status not in ('new', 'awaiting_confirmation', 'awaiting_credits') then
+  if not app.is_cancelable(v_ticket.status) then
     perform app.raise_error('invalid_state', format('Ticket #%s is %s and can no longer be canceled.',
       v_ticket.number, replace(v_ticket.status::text, '_', ' ')));
   end if;
@@ -22,7 +22,7 @@ begin
   return v_ticket;
 end $function$;
 
-comment on function public.cancel_ticket(uuid) is 'Customer: withdraw a ticket that has not been charged (new, awaiting_confirmation, awaiting_credits).';
+comment on function public.cancel_ticket(uuid) is 'Customer: withdraw a ticket that has not been charged, while app.is_cancelable(status): new, or waiting on the customer.';
 
 revoke all on function public.cancel_ticket(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.cancel_ticket(uuid) to authenticated;

@@ -21,7 +21,7 @@ begin
     v_ticket := app.lock_ticket(p_ticket_id);
     -- docs/design.md §1.5: an assessed ticket is not answered until it is paid for. Internal notes are fine, and
     -- so are questions on a new ticket (the engineer may need them to assess it).
-    if not p_internal and v_ticket.status in ('awaiting_confirmation', 'awaiting_credits') then
+    if not p_internal and app.is_waiting_on_customer(v_ticket.status) then
       perform app.raise_error('invalid_state', format(
         'Ticket #%s is %s: it is answered once it is charged. Write an internal note, or reassess it with a reason.',
         v_ticket.number, replace(v_ticket.status::text, '_', ' ')));

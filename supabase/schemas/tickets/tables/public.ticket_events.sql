@@ -4,14 +4,13 @@ create table public.ticket_events (
   account_id uuid not null,
   actor_id uuid,
   actor_name text default ''::text not null,
-  kind text not null,
+  kind public.ticket_event_kind not null,
   data jsonb default '{}'::jsonb not null,
   internal boolean default false not null,
   created_at timestamp with time zone default clock_timestamp() not null,
   constraint ticket_events_pkey PRIMARY KEY (id),
   constraint ticket_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL,
-  constraint ticket_events_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.tickets(id) ON DELETE CASCADE,
-  constraint ticket_events_kind_check CHECK (kind = ANY (ARRAY['created'::text, 'assessed'::text, 'quote_confirmed'::text, 'quote_declined'::text, 'charged'::text, 'awaiting_credits'::text, 'refunded'::text, 'reassessed'::text, 'split'::text, 'resolved'::text, 'canceled'::text, 'assigned'::text]))
+  constraint ticket_events_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.tickets(id) ON DELETE CASCADE
 );
 
 create index ticket_events_account_id_idx on public.ticket_events (account_id);
@@ -23,9 +22,9 @@ create index ticket_events_ticket_id_id_idx on public.ticket_events (ticket_id, 
 alter table public.ticket_events enable row level security;
 
 comment on table public.ticket_events is 'Audit trail of a ticket, written only by SQL functions. Members see non-internal events; staff see all.';
-comment on column public.ticket_events.account_id is 'Its ticket''s account, copied by app.log_event so the policy needs no join. No foreign key on purpose (see migration 001200); app.check_invariants() checks it matches the ticket.';
+comment on column public.ticket_events.account_id is 'Its ticket''s account, copied by app.log_event so the policy needs no join. No foreign key on purpose: every event would take a KEY SHARE lock on the account, outside app.lock_account''s queue; the ticket''s own key guarantees the account, and app.check_invariants() checks the copy.';
 comment on column public.ticket_events.actor_id is 'Who did it; null when Pro Portal did it automatically (e.g. charging a ticket when credits arrived).';
-comment on column public.ticket_events.data is 'Facts of the event: credits, category, reason, note, missing, child ticket, …';
+comment on column public.ticket_events.data is 'Facts of the event; exactly the keys app.ticket_event_kinds names for its kind (checked by app.log_event).';
 
 revoke all on table public.ticket_events from anon, authenticated, service_role;
 grant select on table public.ticket_events to authenticated;

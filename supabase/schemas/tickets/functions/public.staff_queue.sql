@@ -1,27 +1,9 @@
-/**
- * Section - The staff queue as one function
- * Why: the browser planned the queue itself — which statuses in which order, one request per status
- * group, the keyset cursor, the search modes (ticket number, customer e-mail, subject words), then a
- * second request for the names on the page. The queue's order and filters are rules of the support
- * desk, so they now live here, and the browser asks for a page and gets it.
- *
- * A page walks the status groups in queue order (what needs an engineer first: new, in progress, then
- * the tickets waiting for the customer, then the closed), each group in created_at order — open ones
- * oldest first, closed ones newest first — by keyset (`created_at` after the cursor), never OFFSET. Each
- * group is read by a statement naming its status as a constant, so the planner picks that status's
- * partial index (tickets_queue_*_idx, migration 20261127001000) and stops after the page: a page costs a
- * short index range scan however many tickets there are. No tie-breaker column on purpose: it would
- * force reading and sorting the whole group, and created_at is clock_timestamp() (microseconds).
- */
-create function public.staff_queue(
-  p_status text default 'open',
-  p_category text default null,
-  p_assignee text default null,
-  p_search text default null,
-  p_cursor jsonb default null,
-  p_limit integer default 25
-) returns jsonb
-language plpgsql stable security definer set search_path = '' as $$
+create or replace function public.staff_queue(p_status text default 'open'::text, p_category text default NULL::text, p_assignee text default NULL::text, p_search text default NULL::text, p_cursor jsonb default NULL::jsonb, p_limit integer default 25)
+returns jsonb
+language plpgsql
+stable security definer
+set search_path = ''
+as $function$
 declare
   v_uid uuid := app.require_staff();
   v_order constant public.ticket_status[] := array[
@@ -152,7 +134,9 @@ begin
   end loop;
 
   return jsonb_build_object('rows', v_rows, 'next', v_next);
-end $$;
-comment on function public.staff_queue(text, text, text, text, jsonb, integer) is 'Staff: one page of the support queue — p_status open | all | a status, p_category, p_assignee mine | none | a staff id, p_search (#number, part of the customer''s e-mail, or subject words), p_cursor (the previous page''s next), p_limit 1–100. Returns {rows, next}; next is null on the last page.';
-revoke execute on function public.staff_queue(text, text, text, text, jsonb, integer) from public, anon;
-grant execute on function public.staff_queue(text, text, text, text, jsonb, integer) to authenticated;
+end $function$;
+
+comment on function public.staff_queue(text,text,text,text,jsonb,integer) is 'Staff: one page of the support queue — p_status open | all | a status, p_category, p_assignee mine | none | a staff id, p_search (#number, part of the customer''s e-mail, or subject words), p_cursor (the previous page''s next), p_limit 1–100. Returns {rows, next}; next is null on the last page.';
+
+revoke all on function public.staff_queue(text,text,text,text,jsonb,integer) from public, anon, authenticated, service_role;
+grant execute on function public.staff_queue(text,text,text,text,jsonb,integer) to authenticated;

@@ -1,12 +1,9 @@
-/**
- * Section - The queue's counts in one call
- * Why: the queue page counted its tickets with one request per status, the browser holding the list of
- * statuses to ask about. One call now answers every status (zero included), so a status added to the
- * enum is counted without a change in the browser. Each count reads that status's partial index
- * (tickets_queue_*_idx) alone.
- */
-create function public.staff_queue_counts() returns jsonb
-language plpgsql stable security definer set search_path = '' as $$
+create or replace function public.staff_queue_counts()
+returns jsonb
+language plpgsql
+stable security definer
+set search_path = ''
+as $function$
 declare
   v_counts jsonb := '{}';
   v_status public.ticket_status;
@@ -19,7 +16,9 @@ begin
     v_counts := v_counts || jsonb_build_object(v_status, v_count);
   end loop;
   return v_counts;
-end $$;
+end $function$;
+
 comment on function public.staff_queue_counts() is 'Staff: the number of tickets in each status, as {status: count} with every status present.';
-revoke execute on function public.staff_queue_counts() from public, anon;
+
+revoke all on function public.staff_queue_counts() from public, anon, authenticated, service_role;
 grant execute on function public.staff_queue_counts() to authenticated;

@@ -1,57 +1,9 @@
-/**
- * Section - Recording a payment event in SQL
- * Why: the Stripe webhook decided in TypeScript what an event meant for its order (which session, what
- * amount and currency, paid or not, a duplicate or not) and then called the order functions one write
- * at a time, so the rule lived outside the database and a crash between writes left an event recorded
- * but not applied. public.record_payment_event now takes the verified event and, in one transaction,
- * records it under its provider id, matches it to its order and fulfils, fails, ignores or keeps it as
- * a problem, returning what it did. The webhook keeps only what needs Stripe's secret: the signature.
- */
-
-/**
- * The part of a Checkout Session event that decides what happens to an order, read from Stripe's event
- * object (`data.object` is the session). The order id is the one checkout put in the session's metadata
- * (or, failing that, client_reference_id); anything that is not a UUID is not one of ours.
- */
-create function app.checkout_session_of(p_event jsonb) returns table (
-  session_id text, order_id uuid, payment_status text, amount_total bigint, currency text, payment_id text
-)
-language sql immutable set search_path = '' as $$
-  select
-    s->>'id',
-    case when r ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then r::uuid end,
-    s->>'payment_status',
-    case when jsonb_typeof(s->'amount_total') = 'number' and (s->>'amount_total') ~ '^-?[0-9]{1,18}$'
-      then (s->>'amount_total')::bigint end,
-    lower(s->>'currency'),
-    -- The payment intent (a string, or expanded to an object); the session itself for a free checkout.
-    coalesce(
-      case jsonb_typeof(s->'payment_intent') when 'string' then s->>'payment_intent' when 'object' then s->'payment_intent'->>'id' end,
-      s->>'id')
-  from (select p_event->'data'->'object' as s) x,
-       lateral (select coalesce(s->'metadata'->>'order_id', s->>'client_reference_id') as r) y
-$$;
-revoke execute on function app.checkout_session_of(jsonb) from public;
-
-/**
- * Applies one payment provider event (Stripe's, verified by the caller) exactly once and says what it
- * did, as `{ outcome, order_id, order_status, detail }`. Outcomes:
- * - `duplicate`: this event id was processed before; nothing changes (Stripe delivers at least once).
- * - `ignored`: not an event we act on (another type, a session without our order id, a checkout that
- *   completed unpaid, whose async_payment_succeeded or _failed follows).
- * - `mismatch`: the event names an order that does not exist, or a session other than the one stored on
- *   the order, or, to credit it, another amount or currency. Nothing is credited; the problem is kept on
- *   the event for an admin (admin_resolve_payment_event), as a retry cannot make it match.
- * - `fulfilled`: the order was credited through service_role_fulfil_order (order_status `paid`, or
- *   `failed` with refund_due when the credits would pass the maximum balance).
- * - `failed`: a pending order's payment failed or its session expired (service_role_fail_order).
- * - `refused`: a failure or expiry arrived for an order already paid; it stays paid.
- * An event recorded earlier but not processed (the webhook before this function could stop half-way)
- * is processed now. A simultaneous delivery of the same event waits on its row and is then a duplicate.
- * Bad input (no event id or type) is invalid_input and records nothing.
- */
-create function public.record_payment_event(p_event jsonb) returns jsonb
-language plpgsql security definer set search_path = '' as $$
+create or replace function public.record_payment_event(p_event jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $function$
 declare
   v_id text := p_event->>'id';
   v_type text := p_event->>'type';
@@ -137,7 +89,9 @@ begin
       problem = case when v_outcome = 'mismatch' then left(v_detail, 1000) else problem end
   where id = v_id;
   return jsonb_build_object('outcome', v_outcome, 'order_id', v_order_id, 'order_status', v_order.status, 'detail', v_detail);
-end $$;
+end $function$;
+
 comment on function public.record_payment_event(jsonb) is 'Service role (payment webhooks): apply a verified provider event once; returns {outcome: duplicate | ignored | mismatch | fulfilled | failed | refused, order_id, order_status, detail}.';
-revoke execute on function public.record_payment_event(jsonb) from public, anon, authenticated;
+
+revoke all on function public.record_payment_event(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_payment_event(jsonb) to service_role;
