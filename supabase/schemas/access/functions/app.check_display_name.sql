@@ -1,3 +1,5 @@
+-- A display name is public (reviews show it), so an address is refused when someone sets one. Only on
+-- update: sign-up copies whatever name the sign-up form sent, and app.public_name() hides it if needed.
 create or replace function app.check_display_name()
 returns trigger
 language plpgsql

@@ -1,3 +1,5 @@
+-- Markdown bodies are kept as written (not trimmed, unlike app.clean_text), only checked for some non-blank
+-- text and the length limit.
 create or replace function app.clean_body(p_body text, p_field text default 'The message'::text)
 returns text
 language plpgsql

@@ -1,3 +1,8 @@
+-- Customers read a ticket's thread and audit trail, which name who wrote or did what. Falling back to the
+-- e-mail address there would show a customer the address of the engineer answering them, so staff without
+-- a display name (or with an address as one) appear as "Pro Portal support". A customer without one still
+-- appears by their address, which only their own account's members and staff can read. Public pages use
+-- app.public_name instead (access/functions/app.public_name.sql).
 create or replace function app.display_name(p_user_id uuid)
 returns text
 language plpgsql

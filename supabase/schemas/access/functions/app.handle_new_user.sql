@@ -1,3 +1,4 @@
+-- Runs as the table owner (security definer), so GoTrue's role needs no rights on public.
 create or replace function app.handle_new_user()
 returns trigger
 language plpgsql

@@ -1,3 +1,7 @@
+-- The transaction-scoped advisory lock on the key (namespace 2; accounts use namespace 1 in
+-- app.lock_account) makes a simultaneous repeat wait for the first call to commit, and then see its result
+-- instead of running again. A key recorded by someone else or for another function is refused rather than
+-- answered, so a key can never replay another person's or another action's result.
 create or replace function app.idempotent_result(p_key text, p_user_id uuid, p_function text)
 returns jsonb
 language plpgsql

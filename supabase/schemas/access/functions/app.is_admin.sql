@@ -1,3 +1,4 @@
+-- Security definer and PL/pgSQL for the reasons given in access/functions/app.is_staff.sql.
 create or replace function app.is_admin()
 returns boolean
 language plpgsql

@@ -1,3 +1,7 @@
+-- The role and caller helpers (app.is_staff, app.is_admin, app.require_*) are security definer so they read
+-- profiles without recursing into its RLS. They are PL/pgSQL rather than SQL: a SQL function with a SET
+-- clause cannot be inlined and, on PostgreSQL 17, is planned again on every call, while PL/pgSQL caches its
+-- plans. That matters on the charge path, which calls several of them.
 create or replace function app.is_staff()
 returns boolean
 language plpgsql

@@ -1,3 +1,6 @@
+-- Reviews are public: a fallback to the e-mail address would publish customers' addresses on the product
+-- page. So the public name is the display name or "Customer", and a stored name that is itself an address
+-- (accepted at sign-up, see access/functions/app.check_display_name.sql) counts as no name.
 create or replace function app.public_name(p_user_id uuid)
 returns text
 language plpgsql

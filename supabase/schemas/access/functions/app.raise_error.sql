@@ -1,3 +1,6 @@
+-- Every function raises docs/design.md §5's errors through this one helper (SQLSTATE, which PostgREST maps
+-- to the HTTP status; the stable code as `message`; words for a person as `detail`), so the codes cannot
+-- drift between functions.
 create or replace function app.raise_error(p_code text, p_detail text)
 returns void
 language plpgsql

@@ -1,3 +1,5 @@
+-- One look at the profile, not one query per role check: every staff call, the charge path included, passes
+-- through here.
 create or replace function app.require_staff()
 returns uuid
 language plpgsql

@@ -1,3 +1,5 @@
+-- A trigger rather than each function setting updated_at, so it stays honest whoever writes, the console
+-- included.
 create or replace function app.touch_updated_at()
 returns trigger
 language plpgsql

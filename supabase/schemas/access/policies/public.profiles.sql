@@ -1,3 +1,4 @@
+-- People see themselves; staff see everyone, because the queue and the ticket pages show who asked.
 create policy "profiles_select" on public.profiles
   for select to authenticated
   using (((id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_staff() AS is_staff)));

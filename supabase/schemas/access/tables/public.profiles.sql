@@ -1,3 +1,7 @@
+-- One profile per auth user, made together with a personal credit account and its owner membership by
+-- app.handle_new_user at sign-up. `role` decides staff access; only an admin raises it (public.set_user_role)
+-- or an operator in the console. The role helpers the policies use (app.is_staff, app.is_admin,
+-- app.require_*) live in this domain too.
 create table public.profiles (
   id uuid not null,
   email text not null,
@@ -21,4 +25,6 @@ comment on column public.profiles.role is 'customer | engineer | admin. Not writ
 revoke all on table public.profiles from anon, authenticated, service_role;
 grant select on table public.profiles to authenticated;
 grant select on table public.profiles to service_role;
+-- Column-level: the display name is the only thing a person may change about themselves; role stays out of
+-- reach of the API.
 grant update (full_name) on table public.profiles to authenticated;

@@ -1,3 +1,10 @@
+-- docs/design.md §4's invariants as one query, for the tests to run after every test file and at the end of
+-- the run: each row is one violation, so an empty result means the ledger and the tickets agree. It also
+-- checks what the schema leaves to the functions on purpose: the from/to accounts of a transfer (no foreign
+-- keys, see accounts/tables/public.credit_transfers.sql) and the copied account of every audit event (see
+-- tickets/tables/public.ticket_events.sql). No customer account may have gone below zero at any entry of its
+-- history: going negative is a choice a caller of app.transfer may make for a system account only, so such an
+-- entry means the ledger was written around app.transfer.
 create or replace function app.check_invariants()
 returns setof text
 language sql

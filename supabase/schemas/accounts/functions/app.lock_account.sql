@@ -1,3 +1,11 @@
+-- Many charges waiting on one account's row lock do not form a queue: each waiter sleeps on the row version
+-- it saw, every commit makes a new version, so they wake in herds and chase the update chain (Lock:tuple /
+-- transactionid / LockManager waits, milliseconds per hand-over; bench/README.md). So a customer account is
+-- locked first with a transaction-scoped advisory lock keyed on it (namespace 1 = accounts), a plain FIFO
+-- queue, and only then the row, which nobody else is then waiting for. The row is taken FOR NO KEY UPDATE:
+-- inserts elsewhere hold FOR KEY SHARE on the account through their foreign keys, and a full UPDATE lock would
+-- deadlock against them. Everything that locks an account goes through here; two accounts are locked in id
+-- order. Two accounts whose ids hash alike merely share a queue.
 create or replace function app.lock_account(p_account_id uuid)
 returns public.accounts
 language plpgsql

@@ -1,3 +1,5 @@
+-- Security definer: it reads account_members without RLS, and account_members' own policy calls it (as do
+-- the policies of every table scoped to an account), so reading through RLS would recurse.
 create or replace function app.my_account_ids()
 returns setof uuid
 language plpgsql

@@ -1,3 +1,12 @@
+-- The only writer of the ledger and of customer balances. Its order of work keeps the account lock short:
+-- the transfer row is recorded under its idempotency key first (a concurrent insert of the same key waits on
+-- the unique index for the first to finish, then gets the recorded transfer back), and only then are the
+-- customer account(s) locked, through app.lock_account in id order, for the balance and entry writes.
+-- insufficient_credits and the maximum balance undo the whole call. The maximum is checked under the lock, in
+-- bigint so the sum itself cannot overflow. System accounts keep no balance column (their balance is the sum
+-- of their entries), so they are never locked or updated here and charges on different accounts never queue
+-- on one row. Whether a sender may go negative is the caller's explicit choice, and only a system account
+-- may: a customer account never goes below zero, whatever the arguments say.
 create or replace function app.transfer(p_from uuid, p_to uuid, p_amount integer, p_kind public.credit_transfer_kind, p_key text, p_created_by uuid, p_allow_negative boolean default false, p_note text default NULL::text, p_reference app.transfer_reference default NULL::app.transfer_reference, p_id uuid default NULL::uuid)
 returns public.credit_transfers
 language plpgsql

@@ -1,3 +1,5 @@
+-- Who shares a wallet. The sign-up trigger (app.handle_new_user) makes the owner row; credit notices go to
+-- every member (app.notify_account), because credit events concern everyone who shares the wallet.
 create table public.account_members (
   account_id uuid not null,
   user_id uuid not null,

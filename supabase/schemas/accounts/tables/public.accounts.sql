@@ -1,3 +1,19 @@
+-- Credits: wallets (this table, with public.account_members) and an append-only double-entry ledger (after
+-- pgr0ss/pgledger: public.credit_transfers, public.credit_entries).
+-- - A transfer moves a positive amount from one account to another and writes two signed entries that sum
+--   to zero, each customer entry with its account's balance after it. app.transfer is the only writer.
+-- - Customer accounts never go below zero (the CHECK below) nor above app.max_balance(). The system accounts
+--   issued / consumed / adjustments are the other side of every customer movement and may go below zero,
+--   but only when the caller of app.transfer says so (p_allow_negative).
+-- - Every transfer carries a unique idempotency key, so a retried call is a no-op.
+-- - Mistakes are corrected with a reversing transfer: UPDATE, DELETE and TRUNCATE on the ledger are rejected
+--   by trigger for everyone, the console included (accounts/functions/app.reject_ledger_change.sql).
+-- - The ledger knows accounts, amounts, kinds and keys only. What a transfer was for is an
+--   app.transfer_reference the domain function hands over and the ledger stores without reading; the
+--   low-balance notice is sent by the functions that debit a customer (app.notify_low_balance).
+-- - Every charge on an account queues on that account's lock, so the lock is taken late and held briefly
+--   (accounts/functions/app.lock_account.sql, accounts/functions/app.transfer.sql). Lock order everywhere:
+--   order -> tickets -> customer account.
 create table public.accounts (
   id uuid default gen_random_uuid() not null,
   name text not null,

@@ -1,3 +1,8 @@
+-- The transfer row is written before the customer account is locked (see accounts/functions/app.transfer.sql),
+-- which is why from/to carry no foreign keys: those would take a KEY SHARE lock on the account outside
+-- app.lock_account's queue. The references are carried by the entries (credit_entries.account_id keeps its
+-- foreign key, written under the lock), and app.check_invariants() requires each transfer's two entries to
+-- be on its from/to accounts.
 create table public.credit_transfers (
   id uuid default gen_random_uuid() not null,
   from_account_id uuid not null,

@@ -1,3 +1,5 @@
+-- One bundle so the ledger stays ignorant of orders and tickets: the domain function that posts a transfer
+-- says what it is for, app.transfer stores it, and only the statement and app.check_invariants() read it.
 create type app.transfer_reference as (
   order_id uuid,
   ticket_id uuid

@@ -1,3 +1,8 @@
+-- When a balance runs out while several tickets are assessed, one notice per waiting ticket buried the
+-- customer in near-identical notices (on top of the low-balance one). So the waiting tickets share one unread
+-- notice that lists them all and says how many credits cover them; it is rewritten, not repeated, while it is
+-- unread. A single waiting ticket keeps its own wording and link. Runs under the account lock
+-- (app.charge_ticket), so two waiting tickets of one account never write it at the same time.
 create or replace function app.notify_credits_needed(p_ticket public.tickets, p_amount integer, p_balance integer)
 returns void
 language plpgsql

@@ -1,3 +1,8 @@
+-- Sent by the functions that debit a customer (charging a ticket, an admin's negative adjustment), not by
+-- app.transfer, so the ledger knows nothing about notifications. Once per downward crossing of the
+-- threshold, and only for a transfer posted in this transaction (created_at = now(), the transaction's
+-- start): a retried call that got an existing transfer back from its idempotency key sent the notice the
+-- first time.
 create or replace function app.notify_low_balance(p_transfer public.credit_transfers)
 returns void
 language plpgsql

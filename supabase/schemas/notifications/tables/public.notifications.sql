@@ -1,3 +1,7 @@
+-- In-app notices for what a customer must act on or would want to know. Written only by SQL functions
+-- (app.notify, app.notify_account and the specific senders), in the same transaction as the action they
+-- report; people read their own and mark them read with public.mark_notifications_read. `data` carries the
+-- numbers the UI may want (credits, missing, balance).
 create table public.notifications (
   id uuid default gen_random_uuid() not null,
   user_id uuid not null,
