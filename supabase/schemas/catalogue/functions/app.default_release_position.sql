@@ -1,3 +1,4 @@
+-- A new release without a position goes after the newest one, so admins can just add a version.
 create or replace function app.default_release_position()
 returns trigger
 language plpgsql

@@ -1,3 +1,9 @@
+-- `position` is unique and not deferrable (PostgreSQL checks it row by row), so the moved release parks at a
+-- free position past the newest one before the neighbour takes its place. The table lock (SHARE ROW
+-- EXCLUSIVE conflicts with itself and with row writes) keeps the neighbour and the free position valid until
+-- commit; the release list is small and rarely edited. The swap is one transaction in the database, so a
+-- failure can never leave a half-written order behind. Moving the first release up or the last one down is
+-- invalid_state, not a silent no-op, so a stale screen learns that the order changed.
 create or replace function public.move_release(p_version text, p_direction text)
 returns setof public.product_releases
 language plpgsql

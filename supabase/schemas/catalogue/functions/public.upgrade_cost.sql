@@ -1,3 +1,5 @@
+-- Security invoker: it reads only public tables anyone may read, so anon can call it without a
+-- security-definer function being exposed.
 create or replace function public.upgrade_cost(p_from text, p_to text)
 returns integer
 language plpgsql

@@ -1,3 +1,5 @@
+-- Orders copy a package's credits and price when they are created, so editing a package never changes an
+-- order already made.
 create table public.credit_packages (
   id uuid default gen_random_uuid() not null,
   name text not null,

@@ -1,3 +1,5 @@
+-- `position` is unique and not deferrable, so reordering goes through public.move_release, which swaps two
+-- releases without ever holding a duplicate position.
 create table public.product_releases (
   version text not null,
   released_on date,

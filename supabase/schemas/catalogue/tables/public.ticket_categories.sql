@@ -1,3 +1,9 @@
+-- The catalogue: what is sold (public.credit_packages), the price list (this table) and the release list
+-- that prices upgrades (public.product_releases). Everyone may read them, signed in or not (the public
+-- product page). Admins edit them through the API, where RLS lets only them write, or in the console; the
+-- constraints and triggers keep what anyone writes valid. `credits` is the price: for price-agreed
+-- categories (min_credits set, e.g. code_modification) the minimum the engineer may propose, for upgrades
+-- the price for up to `included_steps` releases.
 create table public.ticket_categories (
   code text not null,
   level smallint not null,

@@ -1,3 +1,7 @@
+-- A trigger, so the rules hold whoever writes orders (the service role, the console): new orders are
+-- pending and bought by a member of the account; what was bought and for how much never changes; the status
+-- moves only inside the payment functions (pending -> paid | failed, failed -> paid: a payment that still
+-- arrives for a retired order is credited), and a paid order must have its purchase transfer.
 create or replace function app.guard_order()
 returns trigger
 language plpgsql

@@ -1,3 +1,5 @@
+-- The refund itself happens in the payment provider's dashboard; this records it, so the refund_due list
+-- empties and the order shows who refunded it and why.
 create or replace function public.admin_mark_order_refunded(p_order_id uuid, p_note text)
 returns public.orders
 language plpgsql

@@ -1,3 +1,5 @@
+-- A failed order is not final: a payment that still arrives for it is credited (see app.guard_order). Only
+-- a paid order refuses to fail.
 create or replace function public.service_role_fail_order(p_order_id uuid, p_reason text)
 returns public.orders
 language plpgsql

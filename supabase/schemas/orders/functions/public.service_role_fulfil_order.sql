@@ -1,3 +1,8 @@
+-- The credits come from the issued system account, the source of all credits, which goes negative by
+-- design. Idempotent (a paid order is returned unchanged), so duplicate webhooks and concurrent calls credit
+-- once. When the credits would take the balance above the maximum, the order ends failed with refund_due
+-- (the money was received, so it must go back) and the customer is told: an answer, not an error, so the
+-- payment provider stops retrying.
 create or replace function public.service_role_fulfil_order(p_order_id uuid, p_provider_payment_id text)
 returns public.orders
 language plpgsql

@@ -1,3 +1,8 @@
+-- Credits and price are copied from the package here, never taken from the caller. The account's pending
+-- order is reused while it is recent (15 minutes), the same buyer's and at the package's current terms, so
+-- repeated and simultaneous clicks all get the same order; a stale one is retired first. A concurrent insert
+-- of the same order makes ours do nothing (orders_one_open_per_package), and the loop returns the one that
+-- won.
 create or replace function public.service_role_open_order(p_user_id uuid, p_package_id uuid, p_provider text)
 returns public.orders
 language plpgsql

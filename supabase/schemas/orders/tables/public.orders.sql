@@ -1,3 +1,9 @@
+-- Purchases and credits in. The checkout edge function (service role) opens an order through
+-- public.service_role_open_order, which decides in SQL which packages may be bought and which account the
+-- credits go to; the edge function keeps only what needs Stripe. The payment functions then fulfil or fail
+-- it (public.record_payment_event for provider webhooks). A paid order's credits arrive only through
+-- public.service_role_fulfil_order, exactly once, and whenever credits arrive the tickets waiting for credits
+-- are charged, oldest first. app.guard_order keeps orders honest whoever writes them.
 create table public.orders (
   id uuid default gen_random_uuid() not null,
   account_id uuid not null,
@@ -38,6 +44,10 @@ create table public.orders (
 
 create index orders_account_id_created_at_idx on public.orders (account_id, created_at DESC);
 
+-- Looking for an open order and then inserting one let two simultaneous clicks both miss and both insert,
+-- leaving the customer two pending orders to pay. So the rule is the database's: at most one pending order
+-- per account and package, and service_role_open_order's insert resolves the conflict by returning the
+-- order that won.
 create unique index orders_one_open_per_package on public.orders (account_id, package_id) WHERE (status = 'pending'::public.order_status);
 comment on index public.orders_one_open_per_package is 'At most one pending order per account and package: simultaneous checkouts converge on it.';
 

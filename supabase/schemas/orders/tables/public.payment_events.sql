@@ -1,3 +1,8 @@
+-- Provider events by their id, so a redelivered event is a no-op (Stripe delivers at least once). An event
+-- is applied to its order only when its Checkout Session is the one stored on the order, for the order's
+-- amount and currency; a mismatch credits nothing and is kept here as a problem an admin sees and resolves
+-- (public.admin_resolve_payment_event), while the webhook still answers 2xx, because Stripe retrying the same
+-- event cannot make it match.
 create table public.payment_events (
   id text not null,
   type text not null,
@@ -29,4 +34,7 @@ comment on column public.payment_events.resolved_at is 'When an admin resolved t
 
 revoke all on table public.payment_events from anon, authenticated, service_role;
 grant select on table public.payment_events to authenticated;
+-- public.record_payment_event records, applies and marks an event in one transaction and is its only
+-- writer, so the service role only reads this table: a processed event cannot be rewritten with the service
+-- key.
 grant select on table public.payment_events to service_role;

@@ -1,3 +1,5 @@
+-- A review shows its author's current display name: renaming yourself renames your review (author_name is a
+-- copy, see reviews/tables/public.reviews.sql).
 create or replace function app.sync_review_author_name()
 returns trigger
 language plpgsql

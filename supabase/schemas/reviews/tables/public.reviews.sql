@@ -1,3 +1,7 @@
+-- Product reviews on the public page. Only signed-in people who have bought a package may write one; one
+-- each, editable (public.submit_review upserts). Everyone, signed in or not, reads them. author_name is
+-- copied from the profile so anonymous visitors can show it without reading profiles; it is the author's
+-- public name (app.public_name), never an e-mail address, because the page is public.
 create table public.reviews (
   id uuid default gen_random_uuid() not null,
   author_id uuid not null,
