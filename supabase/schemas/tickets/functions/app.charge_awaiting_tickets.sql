@@ -1,3 +1,6 @@
+-- Each waiting ticket the balance covers is charged, oldest first; one it cannot cover yet keeps waiting
+-- without blocking cheaper, newer ones. Tickets another transaction holds are skipped (SKIP LOCKED): that
+-- transaction will see the new balance itself, so this never deadlocks with it.
 create or replace function app.charge_awaiting_tickets(p_account_id uuid, p_except_ticket_id uuid default NULL::uuid)
 returns integer
 language plpgsql

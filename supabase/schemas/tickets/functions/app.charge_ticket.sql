@@ -1,3 +1,10 @@
+-- Never raises insufficient_credits: a ticket the balance cannot cover waits for credits, which is the
+-- policy (docs/design.md §1.6). Every charge on an account queues on its lock, so the work done while
+-- holding it is kept small: when an unlocked look at the balance says it covers the charge (p_optimistic),
+-- the ticket's bookkeeping is written first and the account is locked only for the transfer; if another
+-- charge took the credits in between, the transfer's insufficient_credits rolls that back and the decision
+-- is made again under the lock. Callers that already hold the account lock pass p_optimistic = false. The
+-- charge is the customer's debit, so it also sends the low-balance notice.
 create or replace function app.charge_ticket(p_ticket public.tickets, p_amount integer, p_actor uuid, p_optimistic boolean default true)
 returns public.tickets
 language plpgsql

@@ -1,3 +1,6 @@
+-- The dearest fixed-price category (neither price-agreed nor release-priced; 20 credits with the seed), so
+-- by default "I agree in advance" covers every fixed price, while an upgrade across more than two releases
+-- is asked first.
 create or replace function app.default_pre_approval_ceiling()
 returns integer
 language sql

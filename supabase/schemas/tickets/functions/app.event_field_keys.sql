@@ -1,3 +1,5 @@
+-- A non-object is taken as no fields: the generated columns are computed before the table's check, which
+-- then refuses it with its own name.
 create or replace function app.event_field_keys(p_fields jsonb)
 returns text[]
 language sql

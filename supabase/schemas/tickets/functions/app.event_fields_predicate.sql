@@ -1,3 +1,6 @@
+-- Compiles the field tags into one JSON path predicate stored with each kind, so app.log_event checks an
+-- event with a single jsonb_path_match. A non-object is taken as no fields, for the reason given in
+-- tickets/functions/app.event_field_keys.sql.
 create or replace function app.event_fields_predicate(p_fields jsonb)
 returns jsonpath
 language sql

@@ -1,3 +1,5 @@
+-- The customer may withdraw a ticket only before an engineer works on it (and only if nothing was charged,
+-- checked by public.cancel_ticket). One of the status groups described in tickets/functions/app.is_open.sql.
 create or replace function app.is_cancelable(p_status public.ticket_status)
 returns boolean
 language sql

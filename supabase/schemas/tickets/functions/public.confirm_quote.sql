@@ -1,3 +1,7 @@
+-- The confirmation carries the price the customer saw (p_credits): charging whatever the ticket cost at the
+-- moment of the click would charge a price the engineer changed between the customer's view and their
+-- click. A mismatch changes nothing and says so (invalid_state), so the app shows the new quote and asks
+-- again. The idempotency key makes a repeated click return the first result.
 create or replace function public.confirm_quote(p_ticket_id uuid, p_credits integer, p_idempotency_key text default NULL::text)
 returns public.tickets
 language plpgsql

@@ -1,3 +1,5 @@
+-- For the new-ticket form to show the default before the customer chooses, without copying the number into
+-- the browser.
 create or replace function public.default_pre_approval_ceiling()
 returns integer
 language sql

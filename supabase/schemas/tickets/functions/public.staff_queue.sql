@@ -1,3 +1,11 @@
+-- The queue's order and filters are rules of the support desk, so they live here and the browser asks for a
+-- page. A page walks the status groups in queue order (what needs an engineer first: new, in progress, then
+-- the tickets waiting for the customer, then the closed), each group in created_at order (open ones oldest
+-- first, closed ones newest first) by keyset, never OFFSET. Each group is read by a statement naming its
+-- status as a constant, so the planner picks that status's partial index (tickets_queue_*_idx in
+-- tickets/tables/public.tickets.sql) and stops after the page: a page costs a short index range scan however
+-- many tickets there are. No tie-breaker column on purpose: it would force reading and sorting the whole
+-- group, and created_at is clock_timestamp() (microseconds).
 create or replace function public.staff_queue(p_status text default 'open'::text, p_category text default NULL::text, p_assignee text default NULL::text, p_search text default NULL::text, p_cursor jsonb default NULL::jsonb, p_limit integer default 25)
 returns jsonb
 language plpgsql

@@ -1,3 +1,5 @@
+-- One call answers every status (zero included), so a status added to the enum is counted without a change
+-- in the browser. Each count reads that status's partial index (tickets_queue_*_idx) alone.
 create or replace function public.staff_queue_counts()
 returns jsonb
 language plpgsql

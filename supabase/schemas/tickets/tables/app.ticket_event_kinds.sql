@@ -1,3 +1,14 @@
+-- The audit trail's vocabulary, defined once. When the keys of each kind's data were written only in the
+-- app's TypeScript and checked against the SQL after the fact, a writer could put a key the timelines never
+-- read (a key written under one name and read under another showed "? credits") and nothing refused it. So:
+-- - the kinds are the enum public.ticket_event_kind, which reaches TypeScript through the generated types;
+-- - this table says, per kind, which keys its data carries and each value's JSON type (a tag is boolean,
+--   number or string, with `|null` when the value may be null and a final `?` when only some writers include
+--   the key);
+-- - app.log_event, the only writer of ticket_events, refuses data that does not fit its kind, so every row
+--   in the trail has exactly the keys its definition names.
+-- `keys` and `predicate` are derived from `fields`, so app.log_event checks an event with one call instead of
+-- a query per key.
 create table app.ticket_event_kinds (
   kind public.ticket_event_kind not null,
   fields jsonb not null,

@@ -1,3 +1,6 @@
+-- The audit trail: every assessment, confirmation, charge, refund, re-categorization, split, resolution,
+-- cancellation and assignment, with who did it. Its vocabulary (the kinds and the keys of each kind's data)
+-- is defined once, in tickets/tables/app.ticket_event_kinds.sql.
 create table public.ticket_events (
   id bigint generated always as identity,
   ticket_id uuid not null,

@@ -1,3 +1,14 @@
+-- Tickets: one issue per ticket, charged for as a whole under the consent rules of docs/design.md §1.5-1.7.
+-- Tickets, their messages and their audit trail are written only by SQL functions, which check the caller
+-- and the ticket's state, lock the ticket (then the account, through app.lock_account) and return the
+-- updated row. Lock order everywhere: order -> tickets -> customer account.
+-- Money fields change only with the ledger: charged_credits = the ticket's charges - its refunds
+-- (app.check_invariants() holds them together). Within a transaction a ticket row is changed in memory and
+-- written once (tickets/functions/app.save_ticket.sql explains why).
+-- Pre-approval has a ceiling the customer sees and may change when opening the ticket: above it, a
+-- pre-approved ticket waits for confirmation exactly like a cost-first one, so "I agree in advance" never
+-- means an open-ended price (a pre-approved upgrade across many versions would otherwise cost hundreds of
+-- credits without asking).
 create table public.tickets (
   id uuid default gen_random_uuid() not null,
   number integer generated always as identity (start with 1001),

@@ -1,3 +1,7 @@
+-- The figures the engineer is shown: credits is what moves or is asked for (charged now or awaited, the
+-- price quoted, or refunded); due is price - charged so far (negative for a refund); ceiling and
+-- over_ceiling are the pre-approval ceiling that applied (null when not pre-approved); balance is the
+-- account's when decided, with balance_after (charge) and missing (awaiting_credits).
 create type app.quote_outcome as (
   kind text,
   category text,

@@ -1,3 +1,6 @@
+-- An enum rather than a check constraint so the kinds reach the app through the generated types
+-- (Database['public']['Enums']['ticket_event_kind'] and Constants); see
+-- tickets/tables/app.ticket_event_kinds.sql.
 create type public.ticket_event_kind as enum (
   'created',
   'assessed',
