@@ -1,7 +1,7 @@
--- The idempotency key is required: a double click once applied an adjustment twice (two ledger rows). The
+-- The idempotency key is required, so a double click cannot apply an adjustment twice (two ledger rows): the
 -- ledger transfer is keyed by it (adjustment:<key>) and app.idempotent_result returns the first result to a
--- repeat. Credits come from the adjustments system account, which may go negative. A negative adjustment is
--- a debit of the customer, so it sends the low-balance notice; a positive one charges tickets waiting for
+-- repeat. Credits come from the adjustments system account, which may go negative. A negative adjustment is a
+-- debit of the customer, so it sends the low-balance notice; a positive one charges tickets waiting for
 -- credits, whose rows are locked before the account (lock order tickets -> account).
 create or replace function public.adjust_credits(p_account_id uuid, p_amount integer, p_note text, p_idempotency_key text)
 returns public.credit_transfers

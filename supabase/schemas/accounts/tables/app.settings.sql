@@ -1,8 +1,8 @@
--- Without a maximum, adjustments and purchases pushed a balance as high as the integer allows, and at the
--- limit the overflow answered 500 and left the order pending for ever. So a customer balance has a maximum
--- (default 1,000,000 credits): a transfer beyond it is refused in words, and a paid order that cannot be
--- credited ends failed with refund_due, so an admin sees it and refunds it. Changed by an operator in the
--- SQL console, e.g. `update app.settings set max_balance = 2000000;`.
+-- Without a maximum, adjustments and purchases could push a balance up to the integer limit, where the
+-- overflow answers 500 and leaves the order pending for ever. So a customer balance has a maximum (default
+-- 1,000,000 credits): a transfer beyond it is refused in words, and a paid order that cannot be credited ends
+-- failed with refund_due, so an admin sees it and refunds it. Changed by an operator in the SQL console, e.g.
+-- `update app.settings set max_balance = 2000000;`.
 create table app.settings (
   id boolean default true not null,
   max_balance integer default 1000000 not null,

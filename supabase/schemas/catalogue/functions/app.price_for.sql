@@ -1,6 +1,6 @@
--- An upgrade is always priced from two versions of the release list, never from a number the engineer
--- types: a pre-approved upgrade priced by hand, or across many versions, charged the customer more than they
--- could have expected without asking them.
+-- An upgrade is always priced from two versions of the release list, never from a number the engineer types,
+-- so a pre-approved upgrade cannot be charged an arbitrary price; its price grows with the releases it spans,
+-- and above the customer's pre-approval ceiling they are asked first.
 create or replace function app.price_for(p_category public.ticket_categories, p_credits integer, p_upgrade_from text, p_upgrade_to text)
 returns integer
 language plpgsql

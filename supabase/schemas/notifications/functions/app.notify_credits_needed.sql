@@ -1,4 +1,4 @@
--- When a balance runs out while several tickets are assessed, one notice per waiting ticket buried the
+-- When a balance runs out while several tickets are assessed, one notice per waiting ticket would bury the
 -- customer in near-identical notices (on top of the low-balance one). So the waiting tickets share one unread
 -- notice that lists them all and says how many credits cover them; it is rewritten, not repeated, while it is
 -- unread. A single waiting ticket keeps its own wording and link. Runs under the account lock

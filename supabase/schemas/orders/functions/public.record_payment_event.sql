@@ -1,9 +1,9 @@
 -- What an event means for its order (which session, what amount and currency, paid or not, a duplicate or
--- not) is decided here, in one transaction with its effect: when the webhook decided it and then called the
--- order functions one write at a time, a crash between writes left an event recorded but not applied. The
--- webhook keeps only what needs Stripe's secret, the signature. A mismatch is kept for an admin rather than
--- retried, since a retry cannot make it match. A simultaneous delivery of the same event waits on its row and
--- is then a duplicate.
+-- not) is decided here, in one transaction with its effect: deciding it in the webhook and writing one step
+-- at a time would let a crash between writes leave an event recorded but not applied. The webhook keeps only
+-- what needs Stripe's secret, the signature. A mismatch is kept for an admin rather than retried, since a
+-- retry cannot make it match. A simultaneous delivery of the same event waits on its row and is then a
+-- duplicate.
 create or replace function public.record_payment_event(p_event jsonb)
 returns jsonb
 language plpgsql

@@ -44,9 +44,9 @@ create table public.orders (
 
 create index orders_account_id_created_at_idx on public.orders (account_id, created_at DESC);
 
--- Looking for an open order and then inserting one let two simultaneous clicks both miss and both insert,
--- leaving the customer two pending orders to pay. So the rule is the database's: at most one pending order
--- per account and package, and service_role_open_order's insert resolves the conflict by returning the
+-- Looking for an open order and then inserting one would let two simultaneous clicks both miss and both
+-- insert, leaving the customer two pending orders to pay. So the rule is the database's: at most one pending
+-- order per account and package, and service_role_open_order's insert resolves the conflict by returning the
 -- order that won.
 create unique index orders_one_open_per_package on public.orders (account_id, package_id) WHERE (status = 'pending'::public.order_status);
 comment on index public.orders_one_open_per_package is 'At most one pending order per account and package: simultaneous checkouts converge on it.';

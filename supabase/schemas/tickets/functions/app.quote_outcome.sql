@@ -1,8 +1,8 @@
 -- The consent rules are decided in this one function: app.apply_quote acts on its outcome and
--- public.preview_quote reports it without acting. When the assess dialogs re-implemented the rules in the
--- browser (with the default ceiling copied in as a number), the two drifted as soon as the ceiling came in.
--- The balance is read without a lock: app.apply_quote hands charge and awaiting_credits to
--- app.charge_ticket, which decides again under the account lock.
+-- public.preview_quote reports it without acting, so the assess dialogs never re-implement the rules in the
+-- browser (a copy there, with the default ceiling as a number, drifts at the first change). The balance is
+-- read without a lock: app.apply_quote hands charge and awaiting_credits to app.charge_ticket, which decides
+-- again under the account lock.
 create or replace function app.quote_outcome(p_ticket public.tickets, p_category public.ticket_categories)
 returns app.quote_outcome
 language plpgsql

@@ -1,7 +1,7 @@
 -- One UPDATE per ticket and transaction. A second UPDATE of a row written earlier in the same transaction
--- re-runs every foreign-key check of that row, so it took a KEY SHARE lock on the customer's account while
--- other charges held it for update, turning the account's lock into a growing MultiXact: on one busy account
--- charges queued far behind what a row lock allows (bench/README.md). So the charging functions pass the
+-- re-runs every foreign-key check of that row, so it takes a KEY SHARE lock on the customer's account while
+-- other charges hold it for update, turning the account's lock into a growing MultiXact: on one busy account,
+-- charges then queue far behind what a row lock allows (bench/README.md). So the charging functions pass the
 -- locked ticket row along, change it in memory and write it once through here.
 create or replace function app.save_ticket(p_ticket public.tickets)
 returns public.tickets

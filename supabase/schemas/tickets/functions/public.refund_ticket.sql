@@ -1,6 +1,6 @@
--- The idempotency key is required: a refund made a fresh ledger key on every call, so a double click could
--- refund twice. A repeated key returns the first result (app.idempotent_result); the credits given back pay
--- tickets waiting for credits.
+-- The idempotency key is required: each refund gets a fresh ledger key (ticket:<id>:refund:<n>), so without
+-- it a double click would refund twice. A repeated key returns the first result (app.idempotent_result); the
+-- credits given back pay tickets waiting for credits.
 create or replace function public.refund_ticket(p_ticket_id uuid, p_credits integer, p_reason text, p_idempotency_key text)
 returns public.tickets
 language plpgsql

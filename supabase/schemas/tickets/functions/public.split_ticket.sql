@@ -1,6 +1,6 @@
--- The new ticket keeps its parent's consent and pre-approval ceiling: opened without that choice it fell
--- back to the default ceiling, so a customer who had raised theirs was asked again, or, having lowered it,
--- was charged without asking up to the default. Its `created` event says what it was split from.
+-- The new ticket keeps its parent's consent and pre-approval ceiling: with the default ceiling instead, a
+-- customer who had raised theirs would be asked again, or, having lowered it, charged without asking up to
+-- the default. Its `created` event says what it was split from.
 create or replace function public.split_ticket(p_ticket_id uuid, p_subject text, p_body text)
 returns public.tickets
 language plpgsql

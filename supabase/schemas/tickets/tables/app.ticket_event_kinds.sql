@@ -1,6 +1,6 @@
--- The audit trail's vocabulary, defined once. When the keys of each kind's data were written only in the
--- app's TypeScript and checked against the SQL after the fact, a writer could put a key the timelines never
--- read (a key written under one name and read under another showed "? credits") and nothing refused it. So:
+-- The audit trail's vocabulary, defined once. If the keys of each kind's data lived only in the app's
+-- TypeScript, checked against the SQL after the fact, a writer could put a key the timelines never read (a
+-- key written under one name and read under another shows "? credits") and nothing would refuse it. So:
 -- - the kinds are the enum public.ticket_event_kind, which reaches TypeScript through the generated types;
 -- - this table says, per kind, which keys its data carries and each value's JSON type (a tag is boolean,
 --   number or string, with `|null` when the value may be null and a final `?` when only some writers include

@@ -3,8 +3,8 @@
 -- and the ticket's state, lock the ticket (then the account, through app.lock_account) and return the
 -- updated row. Lock order everywhere: order -> tickets -> customer account.
 -- Money fields change only with the ledger: charged_credits = the ticket's charges - its refunds
--- (app.check_invariants() holds them together). Within a transaction a ticket row is changed in memory and
--- written once (tickets/functions/app.save_ticket.sql explains why).
+-- (app.check_invariants() holds them together). The charging functions change a locked ticket row in memory
+-- and write it once per transaction (tickets/functions/app.save_ticket.sql explains why).
 -- Pre-approval has a ceiling the customer sees and may change when opening the ticket: above it, a
 -- pre-approved ticket waits for confirmation exactly like a cost-first one, so "I agree in advance" never
 -- means an open-ended price (a pre-approved upgrade across many versions would otherwise cost hundreds of
