@@ -185,7 +185,7 @@ test('declining a quote closes the ticket without charging', async ({ page, cust
   await page.reload();
   const quote = page.getByRole('region', { name: 'Please confirm the price' });
   await expect(quote).toContainText('Code modification for 40 credits');
-  await expect(quote.getByTestId('balance-after')).toHaveText('not enough — 15 more credits needed');
+  await expect(quote.getByTestId('balance-after')).toHaveText('not enough — 15 credits short');
   await quote.getByRole('button', { name: 'Decline' }).click();
   const dialog = page.getByRole('dialog', { name: 'Decline the quote?' });
   await dialog.getByLabel('Reason (optional)').fill('Too expensive for us');

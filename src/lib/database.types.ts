@@ -1186,6 +1186,36 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_attach_checkout_session: {
+        Args: { p_order_id: string; p_session_id: string }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       service_role_fail_order: {
         Args: { p_order_id: string; p_reason: string }
         Returns: {
@@ -1248,6 +1278,36 @@ export type Database = {
       }
       service_role_open_order: {
         Args: { p_package_id: string; p_provider: string; p_user_id: string }
+        Returns: {
+          account_id: string
+          amount_cents: number
+          created_at: string
+          credits: number
+          currency: string
+          failure_reason: string | null
+          id: string
+          package_id: string
+          paid_at: string | null
+          provider: string
+          provider_payment_id: string | null
+          provider_session_id: string | null
+          refund_due: boolean
+          refund_note: string | null
+          refunded_at: string | null
+          refunded_by: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      service_role_settle_test_order: {
+        Args: { p_order_id: string; p_outcome: string; p_user_id: string }
         Returns: {
           account_id: string
           amount_cents: number

@@ -130,6 +130,8 @@ const FUNCTIONS = `
   service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_open_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_settle_test_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_attach_checkout_session |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   record_payment_event      |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
 
@@ -511,6 +513,16 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
     p_package_id: (await packageWith(50)).id,
     p_provider: 'test',
   }),
+  service_role_settle_test_order: async () => ({
+    p_user_id: customer.userId,
+    p_order_id: (await createOrder(customer, 25)).id,
+    p_outcome: 'canceled',
+  }),
+  service_role_attach_checkout_session: async () => {
+    const order = await createOrder(customer, 25);
+    await sql("update public.orders set provider = 'stripe' where id = $1", [order.id]);
+    return { p_order_id: order.id, p_session_id: `cs_matrix_${randomUUID()}` };
+  },
   // An event of a type nobody acts on: allowed means recorded, so a fresh id for each call.
   record_payment_event: async () => ({ p_event: { id: `evt_matrix_${randomUUID()}`, type: 'customer.created', data: { object: {} } } }),
 };

@@ -49,7 +49,7 @@ describe('credit notices', () => {
     });
     const [notice] = await notifications(customer.userId, 'credits_needed');
     const waiting = tickets.slice(1);
-    expect(notice?.title).toBe('4 tickets need 38 more credits');
+    expect(notice?.title).toBe('4 tickets are 38 credits short');
     for (const created of waiting) expect(notice?.body, `lists #${created.number}`).toContain(`#${created.number} "${created.subject}" (10 credits)`);
     expect(notice?.body).toContain('Together they cost 40 credits and your balance is 2. Add 38 credits');
     expect((notice?.data.tickets as Array<{ number: number }>).map((t) => t.number), 'in the data, oldest first').toEqual(
@@ -69,8 +69,8 @@ describe('credit notices', () => {
       'Ticket #' + (await sql<{ number: number }>(
         "select number from public.tickets where created_by = $1 and status = 'awaiting_credits' order by number limit 1",
         [customer.userId],
-      ))[0]!.number + ' needs 8 more credits',
-      '2 tickets need 18 more credits',
+      ))[0]!.number + ' is 8 credits short',
+      '2 tickets are 18 credits short',
     ]);
     // Credits arrive: both waiting tickets are charged (22 → 2), crossing the threshold downwards again.
     await adjustCredits(admin, customer.accountId, 20);

@@ -25,4 +25,10 @@ describe('priceRange and packages', () => {
       '20 credits for up to 2 versions, +5 for each further version',
     );
   });
+  it('says a price of 1 credit in the singular, as the database\'s own texts do', () => {
+    const one: TicketCategory = { code: 'x', level: 1, name: 'X', description: '', credits: 1, min_credits: null, per_step_credits: null, included_steps: null };
+    expect(categoryPriceLabel(one)).toBe('1 credit');
+    expect(categoryPriceLabel({ ...one, min_credits: 1 })).toBe('from 1 credit, agreed with you');
+    expect(categoryPriceLabel({ ...one, per_step_credits: 1, included_steps: 0 })).toBe('1 credit for up to 0 versions, +1 for each further version');
+  });
 });

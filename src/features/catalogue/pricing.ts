@@ -1,4 +1,5 @@
 import type { TicketCategory } from '../../lib/catalogue/categories';
+import { formatCredits } from '../../lib/format';
 import type { CreditPackage } from './schemas';
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -26,11 +27,11 @@ export function priceRange(packages: readonly CreditPackage[]): string | null {
 
 /** "from 20 credits", "20 credits (+5 per version after 2)", or "10 credits". */
 export function categoryPriceLabel(category: TicketCategory): string {
-  if (category.min_credits !== null) return `from ${category.min_credits} credits, agreed with you`;
+  if (category.min_credits !== null) return `from ${formatCredits(category.min_credits)}, agreed with you`;
   if (category.per_step_credits !== null) {
-    return `${category.credits} credits for up to ${category.included_steps ?? 0} versions, +${category.per_step_credits} for each further version`;
+    return `${formatCredits(category.credits)} for up to ${category.included_steps ?? 0} versions, +${category.per_step_credits} for each further version`;
   }
-  return `${category.credits} credits`;
+  return formatCredits(category.credits);
 }
 
 /** The smallest package that covers `missing` credits (or the largest one, when none does). */

@@ -8,7 +8,7 @@ import { paths } from '../../../config/paths';
 import { orderReceiptQueryOptions, useOrderReceipt } from '../../../features/credits/api/get-orders';
 import { formatMoney } from '../../../features/credits/components/orders-table';
 import { useAuthSession } from '../../../lib/auth-session';
-import { formatLongDateTime } from '../../../lib/format';
+import { formatCredits, formatLongDateTime } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { portalLoader } from './portal-loader';
 
@@ -45,7 +45,7 @@ function Receipt({ userId, orderId }: { userId: string; orderId: string }) {
         <dt className="text-slate-700">Paid</dt>
         <dd>{date(order.paid_at)}</dd>
         <dt className="text-slate-700">Item</dt>
-        <dd>{order.package?.name ?? `${order.credits} credits`} — {order.credits} support credits (never expire)</dd>
+        <dd>{order.package?.name ?? formatCredits(order.credits)} — {order.credits} support credits (never expire)</dd>
         <dt className="text-slate-700">Payment</dt>
         <dd>{order.provider === 'test' ? 'Test mode (no real payment)' : 'Card via Stripe'}</dd>
         <dt className="font-semibold">Total paid</dt>

@@ -89,7 +89,7 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
       <PageHeader title={`Ticket #${ticket.number}: ${ticket.subject}`} actions={cancelable && <CancelTicketButton ticketId={ticket.id} number={ticket.number} />}>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
           <StatusBadge status={ticket.status} audience="customer" />
-          <span>{ticket.pre_approved ? `Agreed in advance with the assessment${ticket.pre_approval_ceiling ? ` up to ${ticket.pre_approval_ceiling} credits` : ''}` : 'Cost first'}</span>
+          <span>{ticket.pre_approved ? `Agreed in advance with the assessment${ticket.pre_approval_ceiling ? ` up to ${formatCredits(ticket.pre_approval_ceiling)}` : ''}` : 'Cost first'}</span>
           {ticket.category && (
             <span>
               {categoryName(ticket.category)} · {formatCredits(ticket.quoted_credits ?? 0)}

@@ -3,6 +3,7 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { TextField } from '../../../components/ui/text-field';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import { useMarkOrderRefunded, usePaymentProblems, useResolvePaymentEvent } from '../api/payment-problems';
 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
@@ -97,7 +98,7 @@ export function PaymentProblems() {
                 onDone={(note) => refunded.mutate({ orderId: order.id, note })}
               >
                 <p className="text-sm">
-                  Order {order.id}: {order.credits} credits for {money(order.amount_cents, order.currency)} ({order.provider}
+                  Order {order.id}: {formatCredits(order.credits)} for {money(order.amount_cents, order.currency)} ({order.provider}
                   {order.provider_payment_id && ` payment ${order.provider_payment_id}`})
                 </p>
                 <p className="text-sm text-slate-800">{order.failure_reason}</p>

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
+import { formatCredits } from '../../../lib/format';
 import { formatMoney } from '../pricing';
 import type { CreditPackage } from '../schemas';
 
@@ -50,7 +51,7 @@ export function PackagePicker({
                   onChange={() => setSelectedId(pkg.id)}
                   className="size-4 accent-blue-800"
                 />
-                <span className="font-semibold">{pkg.credits} credits</span>
+                <span className="font-semibold">{formatCredits(pkg.credits)}</span>
               </span>
               <span className="mt-1 pl-6 text-sm text-slate-700">{formatMoney(pkg.price_cents, pkg.currency)}</span>
             </label>
@@ -60,7 +61,7 @@ export function PackagePicker({
       {selected && (
         <div className="mt-4 flex flex-wrap items-center gap-4">
           <Button type="submit">
-            {buyLabel} {selected.credits} credits
+            {buyLabel} {formatCredits(selected.credits)}
           </Button>
           <p className="text-sm text-slate-700">
             {formatMoney(selected.price_cents, selected.currency)} ·{' '}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { SelectField } from '../../../components/ui/fields';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import { formatCredits } from '../../../lib/format';
 import { upgradeCostQueryOptions } from '../../../lib/catalogue/queries';
 import type { ProductRelease } from '../../../lib/catalogue/releases';
 
@@ -25,7 +26,7 @@ export function UpgradeCost({ from, to }: { from: string; to: string }) {
     <p className="text-sm text-slate-900" aria-live="polite">
       Upgrading from {from} to {to}:{' '}
       <strong className="text-base" data-testid="upgrade-cost">
-        {server.data} credits
+        {formatCredits(server.data)}
       </strong>
       {server.isPlaceholderData && <span className="text-slate-600"> (checking…)</span>}
     </p>

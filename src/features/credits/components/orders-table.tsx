@@ -1,7 +1,7 @@
 import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
-import { formatDate } from '../../../lib/format';
+import { formatCredits, formatDate } from '../../../lib/format';
 import type { Order } from '../api/get-orders';
 
 export const formatMoney = (cents: number, currency: string) =>
@@ -30,7 +30,7 @@ export function OrdersTable({ orders }: { orders: readonly Order[] }) {
           {orders.map((order) => (
             <tr key={order.id} className="border-t border-slate-200">
               <td className="px-3 py-2 whitespace-nowrap">{formatDate(order.created_at)}</td>
-              <td className="px-3 py-2">{order.credits} credits</td>
+              <td className="px-3 py-2">{formatCredits(order.credits)}</td>
               <td className="px-3 py-2">{formatMoney(order.amount_cents, order.currency)}</td>
               <td className="px-3 py-2">{STATUS[order.status]}</td>
               <td className="px-3 py-2">

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { useToast } from '../../../components/ui/toast';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import { useConfirmQuote, useDeclineQuote } from '../api/ticket-actions';
 import type { TicketDetail } from '../api/get-ticket';
@@ -28,20 +29,20 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
         Please confirm the price
       </h2>
       <p className="mt-2 text-slate-900">
-        The engineer assessed this ticket as <strong>{categoryName}</strong> for <strong>{ticket.quoted_credits} credits</strong>
+        The engineer assessed this ticket as <strong>{categoryName}</strong> for <strong>{formatCredits(ticket.quoted_credits ?? 0)}</strong>
         {ticket.charged_credits > 0 && ` (${ticket.charged_credits} already charged, ${due} more)`}.
       </p>
       <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-700">Your balance</dt>
-        <dd className="font-semibold">{balance} credits</dd>
+        <dd className="font-semibold">{formatCredits(balance)}</dd>
         <dt className="text-slate-700">Balance after confirming</dt>
         <dd className="font-semibold" data-testid="balance-after">
-          {after >= 0 ? `${after} credits` : `not enough — ${-after} more credits needed`}
+          {after >= 0 ? formatCredits(after) : `not enough — ${formatCredits(-after)} short`}
         </dd>
       </dl>
       {after < 0 && (
         <p className="mt-2 text-sm text-slate-800">
-          You can confirm now: the ticket then waits and is charged automatically as soon as you add {-after} credits.
+          You can confirm now: the ticket then waits and is charged automatically as soon as you add {formatCredits(-after)}.
         </p>
       )}
       <div className="mt-4 flex flex-wrap gap-3">
@@ -52,7 +53,7 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
             setDialog('confirm');
           }}
         >
-          Confirm {due} credits
+          Confirm {formatCredits(due)}
         </Button>
         <Button variant="secondary" onClick={() => setDialog('decline')}>
           Decline
@@ -61,8 +62,8 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
 
       <ConfirmDialog
         open={dialog === 'confirm'}
-        title={`Confirm ${due} credits?`}
-        confirmLabel={`Yes, confirm ${due} credits`}
+        title={`Confirm ${formatCredits(due)}?`}
+        confirmLabel={`Yes, confirm ${formatCredits(due)}`}
         pending={action.sending}
         onClose={() => setDialog(null)}
         onConfirm={() =>
@@ -72,7 +73,7 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
           action.run((idempotencyKey) =>
             confirm.mutateAsync({ ticketId: ticket.id, credits: ticket.quoted_credits ?? 0, idempotencyKey }).then((updated) => {
               setDialog(null);
-              toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${due} credits charged.`);
+              toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${formatCredits(due)} charged.`);
             }),
           )
         }
@@ -80,8 +81,8 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
       >
         <p>
           {after >= 0
-            ? `${due} credits will be taken from your balance now (${balance} → ${after}) and the engineer will answer the ticket.`
-            : `Your balance (${balance}) does not cover ${due} credits. The ticket will wait and be charged as soon as you add credits.`}
+            ? `${formatCredits(due)} will be taken from your balance now (${balance} → ${after}) and the engineer will answer the ticket.`
+            : `Your balance (${balance}) does not cover ${formatCredits(due)}. The ticket will wait and be charged as soon as you add credits.`}
         </p>
       </ConfirmDialog>
 
@@ -105,7 +106,7 @@ export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; cat
       >
         <p>
           The ticket will be closed without an answer.
-          {ticket.charged_credits > 0 ? ` The ${ticket.charged_credits} credits already charged are kept.` : ' Nothing is charged.'}
+          {ticket.charged_credits > 0 ? ` The ${formatCredits(ticket.charged_credits)} already charged ${ticket.charged_credits === 1 ? 'is' : 'are'} kept.` : ' Nothing is charged.'}
         </p>
         <TextAreaField label="Reason (optional)" name="reason" rows={3} value={reason} onChange={(event) => setReason(event.target.value)} />
       </ConfirmDialog>

@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { releasesQueryOptions } from '../../../lib/catalogue/queries';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { errorMessage } from '../../../lib/error-message';
+import { formatCredits } from '../../../lib/format';
 import type { StaffTicket } from '../api/get-ticket';
 import { usePreviewQuote, type QuoteInput } from '../api/preview-quote';
 import type { QuoteOutcome } from '../schemas';
@@ -92,10 +93,10 @@ export function CategoryPricePicker({
                 <span className="font-semibold">
                   {c.name} (level {c.level}) —{' '}
                   {c.min_credits !== null
-                    ? `from ${c.min_credits} credits, agreed with the customer`
+                    ? `from ${formatCredits(c.min_credits)}, agreed with the customer`
                     : c.per_step_credits !== null
-                      ? `${c.credits} credits for up to ${c.included_steps} releases, +${c.per_step_credits} each further`
-                      : `${c.credits} credits`}
+                      ? `${formatCredits(c.credits)} for up to ${c.included_steps} releases, +${c.per_step_credits} each further`
+                      : formatCredits(c.credits)}
                 </span>
                 <span className="block text-sm text-slate-700">{c.description}</span>
               </span>
@@ -143,13 +144,13 @@ export function CategoryPricePicker({
       )}
       {needsVersions && 'outcome' in priced && (
         <p className="text-sm text-slate-700">
-          Upgrade {value.from} → {value.to}: {priced.outcome.price} credits from the release list
+          Upgrade {value.from} → {value.to}: {formatCredits(priced.outcome.price)} from the release list
         </p>
       )}
       {selected?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to && (
         <p className="text-sm text-slate-700">
           Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}:{' '}
-          {'outcome' in priced ? `${priced.outcome.price} credits from the release list` : 'pending' in priced ? 'working out the price…' : ''}
+          {'outcome' in priced ? `${formatCredits(priced.outcome.price)} from the release list` : 'pending' in priced ? 'working out the price…' : ''}
         </p>
       )}
     </div>

@@ -24,3 +24,27 @@ end $function$;
 comment on function app.raise_error(text,text) is 'Raise a docs/design.md §5 error: invalid_input 22023, forbidden 42501, not_found PT404, invalid_state PT409, insufficient_credits PT402, purchase_required PT403.';
 
 revoke all on function app.raise_error(text,text) from public, anon, authenticated, service_role;
+
+create or replace function app.raise_error(p_code text, p_detail text, p_reason text)
+returns void
+language plpgsql
+set search_path = ''
+as $function$
+declare
+  v_state text;
+begin
+  if p_reason is null then
+    perform app.raise_error(p_code, p_detail);
+  end if;
+  -- The SQLSTATE comes from the two-argument form, so the codes are mapped in one place.
+  begin
+    perform app.raise_error(p_code, p_detail);
+  exception when others then
+    get stacked diagnostics v_state = returned_sqlstate;
+  end;
+  raise exception using errcode = v_state, message = p_code, detail = p_detail, hint = p_reason;
+end $function$;
+
+comment on function app.raise_error(text,text,text) is 'app.raise_error with a stable reason in HINT, for a function whose refusals share a code (several invalid_state) and whose caller must tell them apart.';
+
+revoke all on function app.raise_error(text,text,text) from public, anon, authenticated, service_role;

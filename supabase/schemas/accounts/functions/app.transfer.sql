@@ -73,15 +73,15 @@ begin
   end if;
   if v_from.system_code is null and v_from.balance < p_amount then
     perform app.raise_error('insufficient_credits', format(
-      'This needs %s credits but the balance is %s (%s missing).', p_amount, v_from.balance, p_amount - v_from.balance
+      'This needs %s but the balance is %s (%s missing).', app.credits_text(p_amount), v_from.balance, p_amount - v_from.balance
     ));
   end if;
   if v_to.system_code is null then
     v_max := app.max_balance();
     if v_to.balance::bigint + p_amount > v_max then
       perform app.raise_error('invalid_state', format(
-        'Adding %s credits would take the balance to %s, above the maximum balance of %s credits (room for %s more).',
-        p_amount, v_to.balance::bigint + p_amount, v_max, greatest(v_max - v_to.balance, 0)
+        'Adding %s would take the balance to %s, above the maximum balance of %s (room for %s more).',
+        app.credits_text(p_amount), v_to.balance::bigint + p_amount, app.credits_text(v_max), greatest(v_max - v_to.balance, 0)
       ));
     end if;
   end if;

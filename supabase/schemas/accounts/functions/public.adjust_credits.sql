@@ -38,7 +38,7 @@ begin
     for no key update;
     v_transfer := app.transfer(app.system_account_id('adjustments'), p_account_id, p_amount, 'adjustment',
       format('adjustment:%s', p_idempotency_key), v_uid, p_allow_negative => true, p_note => v_note);
-    perform app.notify_account(p_account_id, 'credits_added', format('%s credits added', p_amount), v_note,
+    perform app.notify_account(p_account_id, 'credits_added', format('%s added', app.credits_text(p_amount)), v_note,
       jsonb_build_object('credits', p_amount, 'transfer_id', v_transfer.id));
     perform app.charge_awaiting_tickets(p_account_id);
   else

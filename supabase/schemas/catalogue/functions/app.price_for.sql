@@ -16,7 +16,7 @@ begin
   if p_category.min_credits is not null then
     if p_credits is null or p_credits < p_category.min_credits then
       perform app.raise_error('invalid_input', format(
-        '%s is priced by agreement: propose at least %s credits.', p_category.name, p_category.min_credits
+        '%s is priced by agreement: propose at least %s.', p_category.name, app.credits_text(p_category.min_credits)
       ));
     end if;
     return p_credits;
@@ -29,13 +29,13 @@ begin
     v_price := public.upgrade_cost(p_upgrade_from, p_upgrade_to);
     if p_credits is not null and p_credits <> v_price then
       perform app.raise_error('invalid_input', format(
-        'An upgrade from %s to %s costs %s credits.', p_upgrade_from, p_upgrade_to, v_price
+        'An upgrade from %s to %s costs %s.', p_upgrade_from, p_upgrade_to, app.credits_text(v_price)
       ));
     end if;
     return v_price;
   end if;
   if p_credits is not null and p_credits <> p_category.credits then
-    perform app.raise_error('invalid_input', format('%s costs %s credits.', p_category.name, p_category.credits));
+    perform app.raise_error('invalid_input', format('%s costs %s.', p_category.name, app.credits_text(p_category.credits)));
   end if;
   return p_category.credits;
 end $function$;

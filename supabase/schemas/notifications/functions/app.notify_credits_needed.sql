@@ -31,18 +31,18 @@ begin
   where t.account_id = p_ticket.account_id and t.created_by = p_ticket.created_by and t.status = 'awaiting_credits';
 
   if v_count <= 1 then
-    v_title := format('Ticket #%s needs %s more credits', p_ticket.number, p_amount - p_balance);
-    v_body := format('Ticket #%s costs %s credits and your balance is %s. Add %s credits and it will be charged automatically.',
-      p_ticket.number, p_amount, p_balance, p_amount - p_balance);
+    v_title := format('Ticket #%s is %s short', p_ticket.number, app.credits_text(p_amount - p_balance));
+    v_body := format('Ticket #%s costs %s and your balance is %s. Add %s and it will be charged automatically.',
+      p_ticket.number, app.credits_text(p_amount), p_balance, app.credits_text(p_amount - p_balance));
     v_data := jsonb_build_object('credits', p_amount, 'balance', p_balance, 'missing', p_amount - p_balance);
     v_ticket_id := p_ticket.id;
   else
-    v_title := format('%s tickets need %s more credits', v_count, greatest(v_due - p_balance, 1));
-    v_body := format('Waiting for credits: %s%s. Together they cost %s credits and your balance is %s. Add %s credits and they will be charged automatically, oldest first.',
-      (select string_agg(format('#%s "%s" (%s credits)', w.value->>'number', w.value->>'subject', w.value->>'credits'), ', ' order by w.n)
+    v_title := format('%s tickets are %s short', v_count, app.credits_text(greatest(v_due - p_balance, 1)));
+    v_body := format('Waiting for credits: %s%s. Together they cost %s and your balance is %s. Add %s and they will be charged automatically, oldest first.',
+      (select string_agg(format('#%s "%s" (%s)', w.value->>'number', w.value->>'subject', app.credits_text((w.value->>'credits')::bigint)), ', ' order by w.n)
          from jsonb_array_elements(v_waiting) with ordinality w(value, n) where w.n <= 10),
       case when v_count > 10 then format(' and %s more', v_count - 10) else '' end,
-      v_due, p_balance, greatest(v_due - p_balance, 1));
+      app.credits_text(v_due), p_balance, app.credits_text(greatest(v_due - p_balance, 1)));
     v_data := jsonb_build_object('tickets', v_waiting, 'credits', v_due, 'balance', p_balance, 'missing', greatest(v_due - p_balance, 1));
     v_ticket_id := null;
   end if;

@@ -26,7 +26,7 @@ begin
   if v_after + p_transfer.amount >= v_threshold and v_after < v_threshold then
     perform app.notify_account(
       p_transfer.from_account_id, 'low_balance', 'Your credit balance is low',
-      format('Your balance is %s credits, below %s. Buy more so new tickets are not held up.', v_after, v_threshold),
+      format('Your balance is %s, below %s. Buy more so new tickets are not held up.', app.credits_text(v_after), v_threshold),
       jsonb_build_object('balance', v_after, 'threshold', v_threshold)
     );
   end if;

@@ -35,7 +35,7 @@ begin
     perform app.transfer(
       app.system_account_id('issued'), v_order.account_id, v_order.credits, 'purchase',
       format('order:%s', v_order.id), v_order.user_id,
-      p_allow_negative => true, p_note => format('%s credits purchased', v_order.credits),
+      p_allow_negative => true, p_note => format('%s purchased', app.credits_text(v_order.credits)),
       p_reference => row(v_order.id, null)::app.transfer_reference
     );
   exception when sqlstate 'PT409' then
@@ -49,8 +49,8 @@ begin
     perform set_config('app.order_payment', '', true);
     perform app.notify_account(v_order.account_id, 'purchase_failed',
       'Your purchase could not be added',
-      format('Your purchase of %s credits would take your balance above the maximum of %s credits, so it was not added. Your payment will be refunded.',
-        v_order.credits, app.max_balance()),
+      format('Your purchase of %s would take your balance above the maximum of %s, so it was not added. Your payment will be refunded.',
+        app.credits_text(v_order.credits), app.credits_text(app.max_balance())),
       jsonb_build_object('order_id', v_order.id, 'credits', v_order.credits));
     return v_order;
   end;
@@ -62,8 +62,8 @@ begin
   perform set_config('app.order_payment', '', true);
 
   perform app.notify_account(v_order.account_id, 'credits_added',
-    format('%s credits added', v_order.credits),
-    format('Your purchase of %s credits is complete.', v_order.credits),
+    format('%s added', app.credits_text(v_order.credits)),
+    format('Your purchase of %s is complete.', app.credits_text(v_order.credits)),
     jsonb_build_object('credits', v_order.credits, 'order_id', v_order.id));
   perform app.charge_awaiting_tickets(v_order.account_id);
   return v_order;

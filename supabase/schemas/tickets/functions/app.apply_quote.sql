@@ -14,7 +14,7 @@ begin
   if v_outcome.kind = 'refund' then
     v_ticket.status := 'in_progress';
     v_ticket := app.refund_ticket_credits(v_ticket, v_outcome.credits, p_actor,
-      format('The ticket now costs %s credits.', v_ticket.quoted_credits));
+      format('The ticket now costs %s.', app.credits_text(v_ticket.quoted_credits)));
     perform app.charge_awaiting_tickets(v_ticket.account_id, v_ticket.id);
     return v_ticket;
   end if;
@@ -28,13 +28,13 @@ begin
     v_ticket.status := 'awaiting_confirmation';
     v_ticket := app.save_ticket(v_ticket);
     perform app.notify(v_ticket.created_by, 'quote_ready',
-      format('Ticket #%s: please confirm %s credits', v_ticket.number, v_ticket.quoted_credits),
-      format('Ticket #%s "%s" is assessed as %s for %s credits%s%s. Confirm to have it answered, or decline.',
-        v_ticket.number, v_ticket.subject, v_category.name, v_ticket.quoted_credits,
+      format('Ticket #%s: please confirm %s', v_ticket.number, app.credits_text(v_ticket.quoted_credits)),
+      format('Ticket #%s "%s" is assessed as %s for %s%s%s. Confirm to have it answered, or decline.',
+        v_ticket.number, v_ticket.subject, v_category.name, app.credits_text(v_ticket.quoted_credits),
         case when v_ticket.charged_credits > 0
           then format(' (%s already charged, %s more)', v_ticket.charged_credits, v_outcome.due) else '' end,
         case when v_outcome.over_ceiling
-          then format(', above the %s credits you agreed to in advance', v_outcome.ceiling) else '' end),
+          then format(', above the %s you agreed to in advance', app.credits_text(v_outcome.ceiling)) else '' end),
       v_ticket.id, jsonb_build_object('category', v_category.code, 'credits', v_ticket.quoted_credits, 'due', v_outcome.due));
     return v_ticket;
   end if;

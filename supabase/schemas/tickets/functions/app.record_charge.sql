@@ -16,8 +16,9 @@ begin
     'credits', p_amount, 'charged_credits', v_ticket.charged_credits, 'transfer_id', p_transfer_id,
     'automatic', p_actor is null));
   perform app.notify(v_ticket.created_by, 'charged',
-    format('Ticket #%s was charged %s credits', v_ticket.number, p_amount),
-    format('%s credits were taken for ticket #%s "%s"%s; an engineer is working on it.', p_amount, v_ticket.number,
+    format('Ticket #%s was charged %s', v_ticket.number, app.credits_text(p_amount)),
+    format('%s %s taken for ticket #%s "%s"%s; an engineer is working on it.', app.credits_text(p_amount),
+      case when p_amount = 1 then 'was' else 'were' end, v_ticket.number,
       v_ticket.subject, case when p_actor is null then ' now that your balance covers it' else '' end),
     v_ticket.id, jsonb_build_object('credits', p_amount, 'transfer_id', p_transfer_id));
   return v_ticket;

@@ -23,8 +23,9 @@ begin
   perform app.log_event(v_ticket, p_actor, 'refunded', jsonb_build_object(
     'credits', p_amount, 'charged_credits', v_ticket.charged_credits, 'reason', p_reason, 'transfer_id', v_transfer.id));
   perform app.notify(v_ticket.created_by, 'refunded',
-    format('%s credits refunded for ticket #%s', p_amount, v_ticket.number),
-    format('%s credits for ticket #%s "%s" are back in your balance. %s', p_amount, v_ticket.number, v_ticket.subject, p_reason),
+    format('%s refunded for ticket #%s', app.credits_text(p_amount), v_ticket.number),
+    format('%s for ticket #%s "%s" %s back in your balance. %s', app.credits_text(p_amount), v_ticket.number, v_ticket.subject,
+      case when p_amount = 1 then 'is' else 'are' end, p_reason),
     v_ticket.id, jsonb_build_object('credits', p_amount));
   return v_ticket;
 end $function$;

@@ -14,8 +14,8 @@ begin
   end if;
   if v_ticket.charged_credits > 0 then
     perform app.raise_error('invalid_state', format(
-      'Ticket #%s was already charged %s credits; decline the new quote or ask the engineer instead.',
-      v_ticket.number, v_ticket.charged_credits));
+      'Ticket #%s was already charged %s; decline the new quote or ask the engineer instead.',
+      v_ticket.number, app.credits_text(v_ticket.charged_credits)));
   end if;
   update public.tickets set status = 'canceled', closed_at = now() where id = v_ticket.id returning * into v_ticket;
   perform app.log_event(v_ticket, v_uid, 'canceled', '{}');

@@ -25,8 +25,8 @@ begin
   end if;
   if p_credits <> v_ticket.quoted_credits then
     perform app.raise_error('invalid_state', format(
-      'The quote for ticket #%s changed: it now costs %s credits, not %s. Nothing was charged; review the new quote and confirm again.',
-      v_ticket.number, v_ticket.quoted_credits, p_credits));
+      'The quote for ticket #%s changed: it now costs %s, not %s. Nothing was charged; review the new quote and confirm again.',
+      v_ticket.number, app.credits_text(v_ticket.quoted_credits), p_credits));
   end if;
   perform app.log_event(v_ticket, v_uid, 'quote_confirmed', jsonb_build_object(
     'category', v_ticket.category, 'credits', v_ticket.quoted_credits));

@@ -25,7 +25,7 @@ begin
   v_ticket := app.assessed_versions(v_ticket, v_category, p_upgrade_from, p_upgrade_to);
   v_price := app.price_for(v_category, p_credits, v_ticket.upgrade_from, v_ticket.upgrade_to);
   if v_before.status <> 'new' and v_category.code = v_before.category and v_price = v_before.quoted_credits then
-    perform app.raise_error('invalid_input', format('Ticket #%s is already %s for %s credits.', v_ticket.number, v_category.name, v_price));
+    perform app.raise_error('invalid_input', format('Ticket #%s is already %s for %s.', v_ticket.number, v_category.name, app.credits_text(v_price)));
   end if;
   v_ticket.category := v_category.code;
   v_ticket.quoted_credits := v_price;

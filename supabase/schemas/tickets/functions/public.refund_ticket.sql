@@ -25,7 +25,7 @@ begin
     perform app.raise_error('invalid_state', format('Nothing was charged for ticket #%s.', v_ticket.number));
   end if;
   if p_credits is null or p_credits < 1 or p_credits > v_ticket.charged_credits then
-    perform app.raise_error('invalid_input', format('Refund between 1 and %s credits.', v_ticket.charged_credits));
+    perform app.raise_error('invalid_input', format('Refund between 1 and %s.', app.credits_text(v_ticket.charged_credits)));
   end if;
   v_ticket := app.refund_ticket_credits(v_ticket, p_credits, v_uid, v_reason);
   perform app.charge_awaiting_tickets(v_ticket.account_id, v_ticket.id);
