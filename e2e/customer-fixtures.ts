@@ -51,13 +51,10 @@ export async function deletePerson(person: Pick<Person, 'id'>) {
 /** Buys a package for the person as the checkout + payment functions would (order, then fulfil). */
 export async function buyCredits(person: Pick<Person, 'id'>, credits: number) {
   const admin = serviceClient();
-  const { data: pkg } = await admin.from('credit_packages').select('id, credits, price_cents, currency').eq('credits', credits).single().throwOnError();
-  const { data: member } = await admin.from('account_members').select('account_id').eq('user_id', person.id).eq('role', 'owner').single().throwOnError();
+  const { data: pkg } = await admin.from('credit_packages').select('id').eq('credits', credits).single().throwOnError();
   const { data: order } = await admin
-    .from('orders')
-    .insert({ account_id: member.account_id, user_id: person.id, package_id: pkg.id, credits: pkg.credits, amount_cents: pkg.price_cents, currency: pkg.currency, provider: 'test' })
-    .select('id')
-    .single()
+    .rpc('service_role_open_order', { p_user_id: person.id, p_package_id: pkg.id, p_provider: 'test' })
+    .single<{ id: string }>()
     .throwOnError();
   await admin.rpc('service_role_fulfil_order', { p_order_id: order.id, p_provider_payment_id: `e2e:${order.id}` }).throwOnError();
   return order.id;

@@ -170,17 +170,15 @@ describe('one open order per account and package', () => {
   it('the database refuses a second pending order for the same account and package', async () => {
     const buyer = await createPerson();
     const pkg = await packageWith(25);
+    // Written as the console would, past the functions, to show the table itself holds the rule.
     const insert = () =>
-      serviceClient().from('orders').insert({
-        account_id: buyer.accountId,
-        user_id: buyer.userId,
-        package_id: pkg.id,
-        credits: 25,
-        amount_cents: pkg.price_cents,
-        currency: pkg.currency,
-      });
-    ok(await insert(), 'the first pending order');
-    expectError(await insert(), '23505', undefined, 'a second pending order for the same package');
+      sql(
+        `insert into public.orders (account_id, user_id, package_id, credits, amount_cents, currency)
+         values ($1, $2, $3, 25, $4, $5)`,
+        [buyer.accountId, buyer.userId, pkg.id, pkg.price_cents, pkg.currency],
+      );
+    await insert();
+    await expect(insert(), 'a second pending order for the same package').rejects.toMatchObject({ code: '23505' });
     const count = await sqlRow<{ n: number }>(
       "select count(*)::int as n from public.orders where account_id = $1 and status = 'pending'",
       [buyer.accountId],

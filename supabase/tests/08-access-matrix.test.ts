@@ -62,8 +62,8 @@ const TABLES = `
   product_releases          | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   product_releases          | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   orders                    | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  orders                    | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  orders                    | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  orders                    | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  orders                    | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   orders                    | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   credit_transfers          | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
   credit_transfers          | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·

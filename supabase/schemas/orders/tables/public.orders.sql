@@ -70,4 +70,6 @@ comment on column public.orders.refunded_at is 'When an admin recorded the payme
 
 revoke all on table public.orders from anon, authenticated, service_role;
 grant select on table public.orders to authenticated;
-grant insert, select, update on table public.orders to service_role;
+-- The service role reads orders and writes them only through the service_role_* functions, which take
+-- the package, price and wallet from the database: a leaked or misused key cannot write an order of its own.
+grant select on table public.orders to service_role;
