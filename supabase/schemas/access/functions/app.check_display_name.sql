@@ -1,10 +1,7 @@
 -- A display name is public (reviews show it), so an address is refused when someone sets one. Only on
 -- update: sign-up copies whatever name the sign-up form sent, and app.public_name() hides it if needed.
 create or replace function app.check_display_name()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
+returns trigger language plpgsql security definer set search_path = ''
 as $function$
 begin
   if app.looks_like_email(new.full_name) then

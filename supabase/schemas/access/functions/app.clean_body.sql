@@ -1,10 +1,7 @@
 -- Markdown bodies are kept as written (not trimmed, unlike app.clean_text), only checked for some non-blank
 -- text and the length limit.
 create or replace function app.clean_body(p_body text, p_field text default 'The message'::text)
-returns text
-language plpgsql
-stable
-set search_path = ''
+returns text language plpgsql stable set search_path = ''
 as $function$
 begin
   if p_body is null or length(btrim(p_body)) = 0 or length(p_body) > 20000 then

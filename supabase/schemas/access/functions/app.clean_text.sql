@@ -1,10 +1,7 @@
 -- Every function taking free text goes through this, so lengths are checked (after trimming) the same way
 -- everywhere and the error always names the field.
 create or replace function app.clean_text(p_value text, p_field text, p_min integer, p_max integer)
-returns text
-language plpgsql
-stable
-set search_path = ''
+returns text language plpgsql stable set search_path = ''
 as $function$
 declare
   v text := btrim(p_value);

@@ -4,10 +4,7 @@
 -- appears by their address, which only their own account's members and staff can read. Public pages use
 -- app.public_name instead (access/functions/app.public_name.sql).
 create or replace function app.display_name(p_user_id uuid)
-returns text
-language plpgsql
-stable security definer
-set search_path = ''
+returns text language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_profile public.profiles;

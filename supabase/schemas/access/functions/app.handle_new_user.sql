@@ -1,9 +1,6 @@
 -- Runs as the table owner (security definer), so GoTrue's role needs no rights on public.
 create or replace function app.handle_new_user()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
+returns trigger language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_name text := left(btrim(coalesce(new.raw_user_meta_data ->> 'full_name', new.raw_user_meta_data ->> 'name', '')), 200);

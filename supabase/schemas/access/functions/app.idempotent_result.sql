@@ -3,10 +3,7 @@
 -- instead of running again. A key recorded by someone else or for another function is refused rather than
 -- answered, so a key can never replay another person's or another action's result.
 create or replace function app.idempotent_result(p_key text, p_user_id uuid, p_function text)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
+returns jsonb language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_call app.idempotent_calls;

@@ -1,9 +1,6 @@
 -- Security definer and PL/pgSQL for the reasons given in access/functions/app.is_staff.sql.
 create or replace function app.is_admin()
-returns boolean
-language plpgsql
-stable security definer
-set search_path = ''
+returns boolean language plpgsql stable security definer set search_path = ''
 as $function$
 begin
   return coalesce(

@@ -3,10 +3,7 @@
 -- clause cannot be inlined and, on PostgreSQL 17, is planned again on every call, while PL/pgSQL caches its
 -- plans. That matters on the charge path, which calls several of them.
 create or replace function app.is_staff()
-returns boolean
-language plpgsql
-stable security definer
-set search_path = ''
+returns boolean language plpgsql stable security definer set search_path = ''
 as $function$
 begin
   return coalesce(

@@ -1,8 +1,5 @@
 create or replace function app.looks_like_email(p_text text)
-returns boolean
-language sql
-immutable
-set search_path = ''
+returns boolean language sql immutable set search_path = ''
 as $function$
   select coalesce(p_text ~ '[^[:space:]@]+@[^[:space:]@]+\.[^[:space:]@]+', false)
 $function$;

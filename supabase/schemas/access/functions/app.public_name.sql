@@ -2,10 +2,7 @@
 -- page. So the public name is the display name or "Customer", and a stored name that is itself an address
 -- (accepted at sign-up, see access/functions/app.check_display_name.sql) counts as no name.
 create or replace function app.public_name(p_user_id uuid)
-returns text
-language plpgsql
-stable security definer
-set search_path = ''
+returns text language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_name text := (select btrim(p.full_name) from public.profiles p where p.id = p_user_id);

@@ -2,9 +2,7 @@
 -- to the HTTP status; the stable code as `message`; words for a person as `detail`), so the codes cannot
 -- drift between functions.
 create or replace function app.raise_error(p_code text, p_detail text)
-returns void
-language plpgsql
-set search_path = ''
+returns void language plpgsql set search_path = ''
 as $function$
 begin
   raise exception using
@@ -26,9 +24,7 @@ comment on function app.raise_error(text,text) is 'Raise a docs/design.md §5 er
 revoke all on function app.raise_error(text,text) from public, anon, authenticated, service_role;
 
 create or replace function app.raise_error(p_code text, p_detail text, p_reason text)
-returns void
-language plpgsql
-set search_path = ''
+returns void language plpgsql set search_path = ''
 as $function$
 declare
   v_state text;

@@ -1,8 +1,5 @@
 create or replace function app.remember_result(p_key text, p_user_id uuid, p_function text, p_result jsonb)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 begin
   if p_key is not null then

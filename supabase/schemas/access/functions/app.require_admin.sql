@@ -1,8 +1,5 @@
 create or replace function app.require_admin()
-returns uuid
-language plpgsql
-stable security definer
-set search_path = ''
+returns uuid language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

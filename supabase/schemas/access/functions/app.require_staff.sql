@@ -1,10 +1,7 @@
 -- One look at the profile, not one query per role check: every staff call, the charge path included, passes
 -- through here.
 create or replace function app.require_staff()
-returns uuid
-language plpgsql
-stable security definer
-set search_path = ''
+returns uuid language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := auth.uid();

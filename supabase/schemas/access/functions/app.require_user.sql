@@ -1,10 +1,7 @@
 -- Every RPC starts here (or at app.require_staff / app.require_admin). PL/pgSQL for the plan caching
 -- explained in access/functions/app.is_staff.sql.
 create or replace function app.require_user()
-returns uuid
-language plpgsql
-stable security definer
-set search_path = ''
+returns uuid language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := auth.uid();

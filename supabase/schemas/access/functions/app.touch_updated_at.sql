@@ -1,9 +1,7 @@
 -- A trigger rather than each function setting updated_at, so it stays honest whoever writes, the console
 -- included.
 create or replace function app.touch_updated_at()
-returns trigger
-language plpgsql
-set search_path = ''
+returns trigger language plpgsql set search_path = ''
 as $function$
 begin
   new.updated_at := now();

@@ -1,10 +1,7 @@
 -- Nobody changes their own role, so an admin cannot lock the portal out of its last admin by accident; an
 -- operator in the console (postgres) may still edit profiles.role directly.
 create or replace function public.set_user_role(p_user_id uuid, p_role public.app_role)
-returns public.profiles
-language plpgsql
-security definer
-set search_path = ''
+returns public.profiles language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_admin();

@@ -6,10 +6,7 @@
 -- history: going negative is a choice a caller of app.transfer may make for a system account only, so such an
 -- entry means the ledger was written around app.transfer.
 create or replace function app.check_invariants()
-returns setof text
-language sql
-stable security definer
-set search_path = ''
+returns setof text language sql stable security definer set search_path = ''
 as $function$
   select format('account %s: balance %s but entries sum to %s', a.id, a.balance, coalesce(e.total, 0))
   from public.accounts a

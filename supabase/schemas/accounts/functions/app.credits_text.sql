@@ -1,8 +1,5 @@
 create or replace function app.credits_text(p_credits bigint)
-returns text
-language sql
-immutable strict parallel safe
-set search_path = ''
+returns text language sql immutable strict parallel safe set search_path = ''
 as $function$
   select format('%s %s', p_credits, case when p_credits = 1 then 'credit' else 'credits' end)
 $function$;

@@ -7,10 +7,7 @@
 -- deadlock against them. Everything that locks an account goes through here; two accounts are locked in id
 -- order. Two accounts whose ids hash alike merely share a queue.
 create or replace function app.lock_account(p_account_id uuid)
-returns public.accounts
-language plpgsql
-security definer
-set search_path = ''
+returns public.accounts language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_account public.accounts;

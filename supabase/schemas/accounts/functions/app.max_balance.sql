@@ -1,8 +1,5 @@
 create or replace function app.max_balance()
-returns integer
-language sql
-stable security definer
-set search_path = ''
+returns integer language sql stable security definer set search_path = ''
 as $function$
   select coalesce((select s.max_balance from app.settings s), 1000000)
 $function$;

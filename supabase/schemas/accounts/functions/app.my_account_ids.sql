@@ -1,10 +1,7 @@
 -- Security definer: it reads account_members without RLS, and account_members' own policy calls it (as do
 -- the policies of every table scoped to an account), so reading through RLS would recurse.
 create or replace function app.my_account_ids()
-returns setof uuid
-language plpgsql
-stable security definer
-set search_path = ''
+returns setof uuid language plpgsql stable security definer set search_path = ''
 as $function$
 begin
   return query select m.account_id from public.account_members m where m.user_id = (select auth.uid());

@@ -1,8 +1,5 @@
 create or replace function app.personal_account_id(p_user_id uuid)
-returns uuid
-language plpgsql
-stable security definer
-set search_path = ''
+returns uuid language plpgsql stable security definer set search_path = ''
 as $function$
 begin
   return (

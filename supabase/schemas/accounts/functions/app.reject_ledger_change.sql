@@ -1,9 +1,7 @@
 -- Triggers rather than grants alone: they stop the console (postgres, which bypasses grants and RLS) too, so
 -- the ledger never changes once written and every correction is a visible reversing transfer.
 create or replace function app.reject_ledger_change()
-returns trigger
-language plpgsql
-set search_path = ''
+returns trigger language plpgsql set search_path = ''
 as $function$
 begin
   perform app.raise_error('forbidden', format(

@@ -8,10 +8,7 @@
 -- on one row. Whether a sender may go negative is the caller's explicit choice, and only a system account
 -- may: a customer account never goes below zero, whatever the arguments say.
 create or replace function app.transfer(p_from uuid, p_to uuid, p_amount integer, p_kind public.credit_transfer_kind, p_key text, p_created_by uuid, p_allow_negative boolean default false, p_note text default NULL::text, p_reference app.transfer_reference default NULL::app.transfer_reference, p_id uuid default NULL::uuid)
-returns public.credit_transfers
-language plpgsql
-security definer
-set search_path = ''
+returns public.credit_transfers language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_transfer public.credit_transfers;

@@ -4,10 +4,7 @@
 -- debit of the customer, so it sends the low-balance notice; a positive one charges tickets waiting for
 -- credits, whose rows are locked before the account (lock order tickets -> account).
 create or replace function public.adjust_credits(p_account_id uuid, p_amount integer, p_note text, p_idempotency_key text)
-returns public.credit_transfers
-language plpgsql
-security definer
-set search_path = ''
+returns public.credit_transfers language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_admin();

@@ -1,10 +1,7 @@
 -- Versions the engineer gives at assessment win over the ticket's own; either way both must be in the
 -- release list (checked by app.price_for), for the reason given in catalogue/functions/app.price_for.sql.
 create or replace function app.assessed_versions(p_ticket public.tickets, p_category public.ticket_categories, p_from text, p_to text)
-returns public.tickets
-language plpgsql
-stable security definer
-set search_path = ''
+returns public.tickets language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets := p_ticket;

@@ -1,8 +1,5 @@
 create or replace function app.category(p_code text)
-returns public.ticket_categories
-language plpgsql
-stable security definer
-set search_path = ''
+returns public.ticket_categories language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_category public.ticket_categories;

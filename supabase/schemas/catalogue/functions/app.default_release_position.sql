@@ -1,9 +1,6 @@
 -- A new release without a position goes after the newest one, so admins can just add a version.
 create or replace function app.default_release_position()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
+returns trigger language plpgsql security definer set search_path = ''
 as $function$
 begin
   if new.position is null or new.position = 0 then

@@ -2,10 +2,7 @@
 -- so a pre-approved upgrade cannot be charged an arbitrary price; its price grows with the releases it spans,
 -- and above the customer's pre-approval ceiling they are asked first.
 create or replace function app.price_for(p_category public.ticket_categories, p_credits integer, p_upgrade_from text, p_upgrade_to text)
-returns integer
-language plpgsql
-stable security definer
-set search_path = ''
+returns integer language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_price integer;

@@ -5,10 +5,7 @@
 -- failure can never leave a half-written order behind. Moving the first release up or the last one down is
 -- invalid_state, not a silent no-op, so a stale screen learns that the order changed.
 create or replace function public.move_release(p_version text, p_direction text)
-returns setof public.product_releases
-language plpgsql
-security definer
-set search_path = ''
+returns setof public.product_releases language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_version text := btrim(p_version);

@@ -1,10 +1,7 @@
 -- Security invoker: it reads only public tables anyone may read, so anon can call it without a
 -- security-definer function being exposed.
 create or replace function public.upgrade_cost(p_from text, p_to text)
-returns integer
-language plpgsql
-stable
-set search_path = ''
+returns integer language plpgsql stable set search_path = ''
 as $function$
 declare
   v_from integer;

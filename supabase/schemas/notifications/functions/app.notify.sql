@@ -1,10 +1,7 @@
 -- A null recipient is a no-op, not an error: a ticket whose author was deleted has nobody to tell, and the
 -- action it reports must still go through.
 create or replace function app.notify(p_user_id uuid, p_kind text, p_title text, p_body text, p_ticket_id uuid default NULL::uuid, p_data jsonb default '{}'::jsonb)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 begin
   if p_user_id is not null then

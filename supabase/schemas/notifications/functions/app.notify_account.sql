@@ -1,9 +1,6 @@
 -- Credit events concern everyone who shares the wallet, so they go to every member of the account.
 create or replace function app.notify_account(p_account_id uuid, p_kind text, p_title text, p_body text, p_data jsonb default '{}'::jsonb)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 begin
   insert into public.notifications (user_id, kind, title, body, data)

@@ -4,10 +4,7 @@
 -- unread. A single waiting ticket keeps its own wording and link. Runs under the account lock
 -- (app.charge_ticket), so two waiting tickets of one account never write it at the same time.
 create or replace function app.notify_credits_needed(p_ticket public.tickets, p_amount integer, p_balance integer)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_waiting jsonb;

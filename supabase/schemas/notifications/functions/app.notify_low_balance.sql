@@ -4,10 +4,7 @@
 -- start): a retried call that got an existing transfer back from its idempotency key sent the notice the
 -- first time.
 create or replace function app.notify_low_balance(p_transfer public.credit_transfers)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_after integer;

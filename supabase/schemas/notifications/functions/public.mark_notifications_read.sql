@@ -1,8 +1,5 @@
 create or replace function public.mark_notifications_read(p_ids uuid[] default NULL::uuid[])
-returns integer
-language plpgsql
-security definer
-set search_path = ''
+returns integer language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

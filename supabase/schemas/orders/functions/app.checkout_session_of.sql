@@ -1,10 +1,7 @@
 -- The order id is the one checkout put in the session's metadata (or, failing that, client_reference_id).
 -- Anything that is not a UUID is not one of ours, so it is ignored rather than failing the webhook.
 create or replace function app.checkout_session_of(p_event jsonb)
-returns table(session_id text, order_id uuid, payment_status text, amount_total bigint, currency text, payment_id text)
-language sql
-immutable
-set search_path = ''
+returns table(session_id text, order_id uuid, payment_status text, amount_total bigint, currency text, payment_id text) language sql immutable set search_path = ''
 as $function$
   select
     s->>'id',

@@ -3,10 +3,7 @@
 -- moves only inside the payment functions (pending -> paid | failed, failed -> paid: a payment that still
 -- arrives for a retired order is credited), and a paid order must have its purchase transfer.
 create or replace function app.guard_order()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
+returns trigger language plpgsql security definer set search_path = ''
 as $function$
 begin
   if tg_op = 'INSERT' then

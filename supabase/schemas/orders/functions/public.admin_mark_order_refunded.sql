@@ -1,20 +1,14 @@
 -- The refund itself happens in the payment provider's dashboard; this records it, so the refund_due list
 -- empties and the order shows who refunded it and why.
 create or replace function public.admin_mark_order_refunded(p_order_id uuid, p_note text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_admin();
   v_note text := app.clean_text(p_note, 'The note', 3, 500);
   v_order public.orders;
 begin
-  select * into v_order from public.orders o where o.id = p_order_id for no key update;
-  if v_order.id is null then
-    perform app.raise_error('not_found', 'There is no such order.');
-  end if;
+  v_order := app.lock_order(p_order_id);
   if not v_order.refund_due then
     perform app.raise_error('invalid_state', 'This order has nothing to refund: only a paid order that could not be credited does.');
   end if;

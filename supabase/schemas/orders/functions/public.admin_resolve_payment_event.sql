@@ -1,8 +1,5 @@
 create or replace function public.admin_resolve_payment_event(p_event_id text, p_note text)
-returns public.payment_events
-language plpgsql
-security definer
-set search_path = ''
+returns public.payment_events language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_admin();

@@ -5,10 +5,7 @@
 -- retry cannot make it match. A simultaneous delivery of the same event waits on its row and is then a
 -- duplicate.
 create or replace function public.record_payment_event(p_event jsonb)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
+returns jsonb language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_id text := p_event->>'id';

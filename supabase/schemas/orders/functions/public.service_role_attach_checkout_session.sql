@@ -1,20 +1,11 @@
 create or replace function public.service_role_attach_checkout_session(p_order_id uuid, p_session_id text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_order public.orders;
   v_session text := app.clean_text(p_session_id, 'The checkout session id', 1, 255);
 begin
-  if p_order_id is null then
-    perform app.raise_error('invalid_input', 'Give the order id.');
-  end if;
-  select * into v_order from public.orders o where o.id = p_order_id for no key update;
-  if v_order.id is null then
-    perform app.raise_error('not_found', 'There is no such order.');
-  end if;
+  v_order := app.lock_order(p_order_id);
   if v_order.provider_session_id is not distinct from v_session then
     return v_order;
   end if;

@@ -1,22 +1,13 @@
 -- A failed order is not final: a payment that still arrives for it is credited (see app.guard_order). Only
 -- a paid order refuses to fail.
 create or replace function public.service_role_fail_order(p_order_id uuid, p_reason text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_order public.orders;
   v_reason text := app.clean_text(p_reason, 'The reason', 1, 500);
 begin
-  if p_order_id is null then
-    perform app.raise_error('invalid_input', 'Give the order id.');
-  end if;
-  select * into v_order from public.orders o where o.id = p_order_id for no key update;
-  if v_order.id is null then
-    perform app.raise_error('not_found', 'There is no such order.');
-  end if;
+  v_order := app.lock_order(p_order_id);
   if v_order.status = 'failed' then
     return v_order;
   end if;

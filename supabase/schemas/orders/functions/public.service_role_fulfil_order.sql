@@ -4,23 +4,14 @@
 -- (the money was received, so it must go back) and the customer is told: an answer, not an error, so the
 -- payment provider stops retrying.
 create or replace function public.service_role_fulfil_order(p_order_id uuid, p_provider_payment_id text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_order public.orders;
   v_payment text := app.clean_text(p_provider_payment_id, 'The provider payment id', 1, 255);
   v_detail text;
 begin
-  if p_order_id is null then
-    perform app.raise_error('invalid_input', 'Give the order id.');
-  end if;
-  select * into v_order from public.orders o where o.id = p_order_id for no key update;
-  if v_order.id is null then
-    perform app.raise_error('not_found', 'There is no such order.');
-  end if;
+  v_order := app.lock_order(p_order_id);
   if v_order.status = 'paid' or v_order.refund_due then
     return v_order;
   end if;

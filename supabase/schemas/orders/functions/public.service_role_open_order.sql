@@ -4,10 +4,7 @@
 -- of the same order makes ours do nothing (orders_one_open_per_package), and the loop returns the one that
 -- won.
 create or replace function public.service_role_open_order(p_user_id uuid, p_package_id uuid, p_provider text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_package public.credit_packages;

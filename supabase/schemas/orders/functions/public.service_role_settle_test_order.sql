@@ -1,8 +1,5 @@
 create or replace function public.service_role_settle_test_order(p_user_id uuid, p_order_id uuid, p_outcome text)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
+returns public.orders language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_order public.orders;

@@ -1,10 +1,7 @@
 -- A review shows its author's current display name: renaming yourself renames your review (author_name is a
 -- copy, see reviews/tables/public.reviews.sql).
 create or replace function app.sync_review_author_name()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
+returns trigger language plpgsql security definer set search_path = ''
 as $function$
 begin
   update public.reviews r set author_name = app.public_name(new.id)

@@ -1,8 +1,5 @@
 create or replace function public.submit_review(p_rating integer, p_title text, p_body text)
-returns public.reviews
-language plpgsql
-security definer
-set search_path = ''
+returns public.reviews language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

@@ -1,10 +1,7 @@
 -- Only acts on app.quote_outcome's decision (refund, save, ask the customer, or charge), so what the assess
 -- dialog previews (public.preview_quote) is exactly what happens.
 create or replace function app.apply_quote(p_ticket public.tickets, p_actor uuid)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets := p_ticket;

@@ -2,10 +2,7 @@
 -- without blocking cheaper, newer ones. Tickets another transaction holds are skipped (SKIP LOCKED): that
 -- transaction will see the new balance itself, so this never deadlocks with it.
 create or replace function app.charge_awaiting_tickets(p_account_id uuid, p_except_ticket_id uuid default NULL::uuid)
-returns integer
-language plpgsql
-security definer
-set search_path = ''
+returns integer language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets;

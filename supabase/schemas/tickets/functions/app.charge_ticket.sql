@@ -6,10 +6,7 @@
 -- is made again under the lock. Callers that already hold the account lock pass p_optimistic = false. The
 -- charge is the customer's debit, so it also sends the low-balance notice.
 create or replace function app.charge_ticket(p_ticket public.tickets, p_amount integer, p_actor uuid, p_optimistic boolean default true)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets;

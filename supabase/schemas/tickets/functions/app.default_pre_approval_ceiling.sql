@@ -2,10 +2,7 @@
 -- by default "I agree in advance" covers every fixed price, while an upgrade across more than two releases
 -- is asked first.
 create or replace function app.default_pre_approval_ceiling()
-returns integer
-language sql
-stable security definer
-set search_path = ''
+returns integer language sql stable security definer set search_path = ''
 as $function$
   select coalesce(max(c.credits), 20) from public.ticket_categories c
   where c.min_credits is null and c.per_step_credits is null

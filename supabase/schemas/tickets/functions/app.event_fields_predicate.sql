@@ -2,10 +2,7 @@
 -- event with a single jsonb_path_match. A non-object is taken as no fields, for the reason given in
 -- tickets/functions/app.event_field_keys.sql.
 create or replace function app.event_fields_predicate(p_fields jsonb)
-returns jsonpath
-language sql
-immutable
-set search_path = ''
+returns jsonpath language sql immutable set search_path = ''
 as $function$
   select coalesce(string_agg(
     format('(%s%s)',

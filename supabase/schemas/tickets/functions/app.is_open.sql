@@ -3,10 +3,7 @@
 -- (src/lib/ticket-status.ts) are checked against them for every value of the enum by
 -- supabase/tests/17-ticket-event-vocabulary.test.ts.
 create or replace function app.is_open(p_status public.ticket_status)
-returns boolean
-language sql
-immutable
-set search_path = ''
+returns boolean language sql immutable set search_path = ''
 as $function$
   select p_status in ('new', 'awaiting_confirmation', 'awaiting_credits', 'in_progress')
 $function$;

@@ -1,8 +1,5 @@
 create or replace function app.lock_member_ticket(p_ticket_id uuid, p_user_id uuid)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets;

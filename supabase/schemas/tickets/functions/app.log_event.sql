@@ -1,10 +1,7 @@
 -- Data that does not fit its kind is a fault in the calling function, not in the user's input, so it aborts
 -- the whole action (nothing the caller did is kept) with a message naming the kind and the keys.
 create or replace function app.log_event(p_ticket public.tickets, p_actor uuid, p_kind public.ticket_event_kind, p_data jsonb default '{}'::jsonb, p_internal boolean default false)
-returns void
-language plpgsql
-security definer
-set search_path = ''
+returns void language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_data jsonb := coalesce(p_data, '{}');

@@ -4,10 +4,7 @@
 -- read without a lock: app.apply_quote hands charge and awaiting_credits to app.charge_ticket, which decides
 -- again under the account lock.
 create or replace function app.quote_outcome(p_ticket public.tickets, p_category public.ticket_categories)
-returns app.quote_outcome
-language plpgsql
-stable security definer
-set search_path = ''
+returns app.quote_outcome language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_out app.quote_outcome;

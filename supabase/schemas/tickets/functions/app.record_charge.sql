@@ -1,10 +1,7 @@
 -- The ticket's side of a charge is kept apart from the ledger transfer so it can be written before the
 -- account is locked (see tickets/functions/app.charge_ticket.sql).
 create or replace function app.record_charge(p_ticket public.tickets, p_amount integer, p_actor uuid, p_transfer_id uuid)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets := p_ticket;

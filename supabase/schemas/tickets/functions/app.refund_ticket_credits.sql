@@ -1,10 +1,7 @@
 -- The credits come back from the consumed system account, which may go negative: a refund never exceeds
 -- what the ticket paid into it.
 create or replace function app.refund_ticket_credits(p_ticket public.tickets, p_amount integer, p_actor uuid, p_reason text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets := p_ticket;

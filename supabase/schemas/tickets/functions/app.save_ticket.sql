@@ -4,10 +4,7 @@
 -- charges then queue far behind what a row lock allows (bench/README.md). So the charging functions pass the
 -- locked ticket row along, change it in memory and write it once through here.
 create or replace function app.save_ticket(p_ticket public.tickets)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_ticket public.tickets;

@@ -1,8 +1,5 @@
 create or replace function public.assess_ticket(p_ticket_id uuid, p_category text, p_credits integer default NULL::integer, p_note text default NULL::text, p_upgrade_from text default NULL::text, p_upgrade_to text default NULL::text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

@@ -1,8 +1,5 @@
 create or replace function public.assign_ticket(p_ticket_id uuid, p_assignee_id uuid)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

@@ -3,10 +3,7 @@
 -- click. A mismatch changes nothing and says so (invalid_state), so the app shows the new quote and asks
 -- again. The idempotency key makes a repeated click return the first result.
 create or replace function public.confirm_quote(p_ticket_id uuid, p_credits integer, p_idempotency_key text default NULL::text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

@@ -2,10 +2,7 @@
 -- category) or cost first. An upgrade ticket may name the versions so the engineer's assessment is priced
 -- from the release list.
 create or replace function public.create_ticket(p_subject text, p_body text, p_pre_approved boolean, p_upgrade_from text default NULL::text, p_upgrade_to text default NULL::text, p_account_id uuid default NULL::uuid, p_pre_approval_ceiling integer default NULL::integer)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

@@ -1,8 +1,5 @@
 create or replace function public.decline_quote(p_ticket_id uuid, p_reason text default NULL::text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

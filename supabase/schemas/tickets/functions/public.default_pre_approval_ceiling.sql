@@ -1,10 +1,7 @@
 -- For the new-ticket form to show the default before the customer chooses, without copying the number into
 -- the browser.
 create or replace function public.default_pre_approval_ceiling()
-returns integer
-language sql
-stable security definer
-set search_path = ''
+returns integer language sql stable security definer set search_path = ''
 as $function$
   select app.default_pre_approval_ceiling()
 $function$;

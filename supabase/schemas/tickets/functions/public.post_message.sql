@@ -1,10 +1,7 @@
 -- Staff do not answer a ticket waiting for confirmation or credits (docs/design.md §1.5: not answered until
 -- it is charged), but may leave internal notes on it. A staff reply the customer can see notifies them.
 create or replace function public.post_message(p_ticket_id uuid, p_body text, p_internal boolean default false)
-returns public.ticket_messages
-language plpgsql
-security definer
-set search_path = ''
+returns public.ticket_messages language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_user();

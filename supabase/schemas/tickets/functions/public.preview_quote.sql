@@ -1,10 +1,7 @@
 -- Refuses what assess_ticket / reassess_ticket would refuse, with the same errors, and otherwise reports
 -- app.quote_outcome, so the dialog shows exactly what the database will do.
 create or replace function public.preview_quote(p_ticket_id uuid, p_category text, p_credits integer default NULL::integer, p_upgrade_from text default NULL::text, p_upgrade_to text default NULL::text)
-returns jsonb
-language plpgsql
-stable security definer
-set search_path = ''
+returns jsonb language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

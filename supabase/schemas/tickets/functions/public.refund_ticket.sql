@@ -2,10 +2,7 @@
 -- it a double click would refund twice. A repeated key returns the first result (app.idempotent_result); the
 -- credits given back pay tickets waiting for credits.
 create or replace function public.refund_ticket(p_ticket_id uuid, p_credits integer, p_reason text, p_idempotency_key text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

@@ -1,10 +1,7 @@
 -- Resolving charges nothing more: a pending quote or a wait for credits is dropped with the ticket, and what
 -- was already charged is kept.
 create or replace function public.resolve_ticket(p_ticket_id uuid)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

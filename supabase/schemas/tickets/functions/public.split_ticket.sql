@@ -2,10 +2,7 @@
 -- customer who had raised theirs would be asked again, or, having lowered it, charged without asking up to
 -- the default. Its `created` event says what it was split from.
 create or replace function public.split_ticket(p_ticket_id uuid, p_subject text, p_body text)
-returns public.tickets
-language plpgsql
-security definer
-set search_path = ''
+returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

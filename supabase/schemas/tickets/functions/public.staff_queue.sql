@@ -7,10 +7,7 @@
 -- many tickets there are. No tie-breaker column on purpose: it would force reading and sorting the whole
 -- group, and created_at is clock_timestamp() (microseconds).
 create or replace function public.staff_queue(p_status text default 'open'::text, p_category text default NULL::text, p_assignee text default NULL::text, p_search text default NULL::text, p_cursor jsonb default NULL::jsonb, p_limit integer default 25)
-returns jsonb
-language plpgsql
-stable security definer
-set search_path = ''
+returns jsonb language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_uid uuid := app.require_staff();

@@ -1,10 +1,7 @@
 -- One call answers every status (zero included), so a status added to the enum is counted without a change
 -- in the browser. Each count reads that status's partial index (tickets_queue_*_idx) alone.
 create or replace function public.staff_queue_counts()
-returns jsonb
-language plpgsql
-stable security definer
-set search_path = ''
+returns jsonb language plpgsql stable security definer set search_path = ''
 as $function$
 declare
   v_counts jsonb := '{}';
