@@ -7,6 +7,7 @@ import type { StaffTicket } from '../api/get-ticket';
 import { usePreviewQuote, type QuoteInput } from '../api/preview-quote';
 import type { QuoteOutcome } from '../schemas';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
+import { categoryPricing, isUpgradeCategory } from '../../../lib/catalogue/category-pricing';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
@@ -18,10 +19,23 @@ export type PriceChoice = { code: string; credits: string; from?: string; to?: s
 export type Priced = { outcome: QuoteOutcome; input: QuoteInput } | { error: string } | { pending: true };
 
 /** Whether the picker asks for a number: the category's price is agreed case by case. */
-const takesCredits = (category: TicketCategory) => category.min_credits !== null;
+const takesCredits = (category: TicketCategory) => categoryPricing(category).kind === 'agreed';
 /** Whether the picker asks for versions: an upgrade, and the ticket names none. */
 const takesVersions = (ticket: StaffTicket, category: TicketCategory) =>
-  category.per_step_credits !== null && !(ticket.upgrade_from && ticket.upgrade_to);
+  isUpgradeCategory(category) && !(ticket.upgrade_from && ticket.upgrade_to);
+
+/** The price as the engineer reads it while choosing. */
+function staffPriceLabel(category: TicketCategory): string {
+  const pricing = categoryPricing(category);
+  switch (pricing.kind) {
+    case 'agreed':
+      return `from ${pricing.minCredits} credits, agreed with the customer`;
+    case 'per-version':
+      return `${pricing.credits} credits for up to ${pricing.includedSteps} releases, +${pricing.perStepCredits} each further`;
+    case 'fixed':
+      return `${pricing.credits} credits`;
+  }
+}
 
 /** The arguments a choice sends, or what to fix in the form before there is anything to ask. */
 function inputFor(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): QuoteInput | { error: string } {
@@ -90,12 +104,7 @@ export function CategoryPricePicker({
               />
               <span>
                 <span className="font-semibold">
-                  {c.name} (level {c.level}) —{' '}
-                  {c.min_credits !== null
-                    ? `from ${c.min_credits} credits, agreed with the customer`
-                    : c.per_step_credits !== null
-                      ? `${c.credits} credits for up to ${c.included_steps} releases, +${c.per_step_credits} each further`
-                      : `${c.credits} credits`}
+                  {c.name} (level {c.level}) — {staffPriceLabel(c)}
                 </span>
                 <span className="block text-sm text-slate-700">{c.description}</span>
               </span>
@@ -146,7 +155,7 @@ export function CategoryPricePicker({
           Upgrade {value.from} → {value.to}: {priced.outcome.price} credits from the release list
         </p>
       )}
-      {selected?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to && (
+      {selected !== undefined && isUpgradeCategory(selected) && ticket.upgrade_from && ticket.upgrade_to && (
         <p className="text-sm text-slate-700">
           Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}:{' '}
           {'outcome' in priced ? `${priced.outcome.price} credits from the release list` : 'pending' in priced ? 'working out the price…' : ''}
