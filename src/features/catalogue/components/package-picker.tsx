@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
-import { formatMoney } from '../pricing';
+import { formatMoney } from '../../../lib/money';
 import type { CreditPackage } from '../schemas';
 
 /**
