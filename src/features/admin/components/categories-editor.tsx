@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { errorMessage } from '../../../lib/error-message';
 import { useCategories } from '../../../lib/catalogue/queries';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { categoryPricing, type CategoryPricing } from '../../../lib/catalogue/category-pricing';
 import { useUpdateCategoryCredits } from '../api/update-category';
 import { categoryCreditsSchema } from '../schemas';
+import { SaveOutcome } from './save-outcome';
 
 export function CategoriesEditor() {
   const { data: categories } = useCategories();
@@ -66,16 +66,7 @@ function CategoryRow({ category }: { category: TicketCategory }) {
       >
         Save
       </Button>
-      {(problem || update.isError) && (
-        <p role="alert" className="w-full text-sm text-red-800">
-          {problem ?? errorMessage(update.error)}
-        </p>
-      )}
-      {saved && (
-        <p role="status" className="w-full text-sm text-green-800">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome problem={problem} failure={update.isError ? update : undefined} saved={saved} className="w-full text-sm" />
     </li>
   );
 }
