@@ -10,20 +10,17 @@ import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
 import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
-import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, usePricedChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Assess a new ticket: category, live price and what will happen, then one explicit commit. */
 export function AssessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
-  const [choice, setChoice] = useState<PriceChoice>({ code: '', credits: '' });
   const [note, setNote] = useState('');
   const assess = useAssessTicket();
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
-  const category = categories.find((c) => c.code === choice.code);
-  const priced = useQuotePreview(ticket, category, choice);
-  const outcome = 'outcome' in priced ? priced.outcome : null;
+  const { choice, setChoice, priced, outcome } = usePricedChoice(ticket, categories, { code: '', credits: '' });
 
   const close = () => {
     assess.reset();

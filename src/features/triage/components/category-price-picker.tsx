@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { releasesQueryOptions } from '../../../lib/catalogue/queries';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { errorMessage } from '../../../lib/error-message';
@@ -62,6 +62,18 @@ export function useQuotePreview(ticket: StaffTicket, category: TicketCategory | 
   if (!settled || preview.isPending) return { pending: true };
   if (preview.isError) return { error: errorMessage(preview.error) };
   return { outcome: preview.data, input: typed };
+}
+
+/**
+ * The state both pricing dialogs (assess, re-categorize) keep: the engineer's choice, its category,
+ * the database's preview of it, and the outcome once there is one to commit.
+ */
+export function usePricedChoice(ticket: StaffTicket, categories: readonly TicketCategory[], initial: PriceChoice) {
+  const [choice, setChoice] = useState<PriceChoice>(initial);
+  const category = categories.find((c) => c.code === choice.code);
+  const priced = useQuotePreview(ticket, category, choice);
+  const outcome = 'outcome' in priced ? priced.outcome : null;
+  return { choice, setChoice, priced, outcome };
 }
 
 /** The category list with prices; agreed-price categories (and upgrades without versions) take a number. */

@@ -12,21 +12,18 @@ import { useReassessTicket } from '../api/reassess-ticket';
 import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { reasonSchema } from '../schemas';
-import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, usePricedChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
 
 /** Re-categorize: the new price against what was charged — refund, extra charge or a new quote — with a reason. */
 export function ReassessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
-  const [choice, setChoice] = useState<PriceChoice>({ code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
   const reassess = useReassessTicket();
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
-  const category = categories.find((c) => c.code === choice.code);
-  const priced = useQuotePreview(ticket, category, choice);
-  const outcome = 'outcome' in priced ? priced.outcome : null;
+  const { choice, setChoice, priced, outcome } = usePricedChoice(ticket, categories, { code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
 
   const close = () => {
     reassess.reset();
