@@ -47,6 +47,35 @@ test('a pre-approved ticket is charged as soon as the engineer assesses it', asy
   await expect(page.getByTestId('balance')).toContainText('15');
 });
 
+test('a ceiling typed before the default arrives is the one the ticket keeps', async ({ page, customer }) => {
+  await buyCredits(customer, 25);
+  // Hold the default back until the customer has typed their own ceiling.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/rpc/default_pre_approval_ceiling*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/portal/tickets/new');
+  await expect(page).toHaveTitle(/Open a ticket/);
+  await page.getByLabel('Subject').fill('Typed ceiling');
+  await page.getByLabel('Description').fill('Keep my ceiling.');
+  await page.getByRole('group', { name: 'How do you agree to the price?' }).getByLabel(/I agree in advance with the assessment/).check();
+  const ceiling = page.getByLabel('Most credits to take without asking me');
+  await ceiling.fill('7');
+
+  const answered = page.waitForResponse('**/rpc/default_pre_approval_ceiling*');
+  release();
+  await answered;
+  // Let React render what the answer changed before reading the field.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))));
+  await expect(ceiling).toHaveValue('7');
+
+  await page.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Ticket #\d+: Typed ceiling$/ })).toBeVisible();
+  await expect(page.getByText('Agreed in advance with the assessment up to 7 credits', { exact: true })).toBeVisible();
+});
+
 test('a cost-first ticket shows the quote; confirming it charges and the balance drops', async ({ page, customer, engineer }) => {
   await buyCredits(customer, 50);
   const number = await openTicket(page, { subject: 'Slow reports', body: 'Reports take minutes.', consent: 'cost-first' });

@@ -19,68 +19,34 @@ export const TICKET_STATUSES: readonly TicketStatus[] = Constants.public.Enums.t
 export const isTicketStatus = (value: string): value is TicketStatus => (TICKET_STATUSES as readonly string[]).includes(value);
 
 /**
- * Whether a ticket still has work or a decision ahead (open) or is finished (closed); the customer's
- * and the staff's "open" views, the thread's reply box and the staff actions all go by this.
+ * One row per status, so a new status is placed in every group at once:
+ * - `phase`: whether a ticket still has work or a decision ahead (open) or is finished (closed); the
+ *   customer's and the staff's "open" views, the thread's reply box and the staff actions go by this.
+ * - `waitingOnCustomer`: priced but not charged, the ticket waits for the customer (to confirm the
+ *   quote, or to add credits); the customer's "needs your action" list and the staff's warnings about
+ *   a pending charge.
+ * - `cancelable`: where `cancel_ticket` lets a customer withdraw (only while nothing is charged); the
+ *   database decides, this only spares the customer a button that would be refused.
+ * - `queueRank`: the staff queue's order: what needs an engineer first (new, then charged and in
+ *   progress), then the tickets waiting for the customer, then the closed.
  */
-const phase = {
-  new: 'open',
-  awaiting_confirmation: 'open',
-  awaiting_credits: 'open',
-  in_progress: 'open',
-  resolved: 'closed',
-  declined: 'closed',
-  canceled: 'closed',
-} as const satisfies Record<TicketStatus, 'open' | 'closed'>;
+const statusRules = {
+  new: { phase: 'open', waitingOnCustomer: false, cancelable: true, queueRank: 0 },
+  awaiting_confirmation: { phase: 'open', waitingOnCustomer: true, cancelable: true, queueRank: 3 },
+  awaiting_credits: { phase: 'open', waitingOnCustomer: true, cancelable: true, queueRank: 2 },
+  in_progress: { phase: 'open', waitingOnCustomer: false, cancelable: false, queueRank: 1 },
+  resolved: { phase: 'closed', waitingOnCustomer: false, cancelable: false, queueRank: 4 },
+  declined: { phase: 'closed', waitingOnCustomer: false, cancelable: false, queueRank: 5 },
+  canceled: { phase: 'closed', waitingOnCustomer: false, cancelable: false, queueRank: 6 },
+} as const satisfies Record<TicketStatus, { phase: 'open' | 'closed'; waitingOnCustomer: boolean; cancelable: boolean; queueRank: number }>;
 
-export const OPEN_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => phase[status] === 'open');
-export const CLOSED_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => phase[status] === 'closed');
-export const isOpenStatus = (status: TicketStatus): boolean => phase[status] === 'open';
+export const OPEN_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => statusRules[status].phase === 'open');
+export const CLOSED_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => statusRules[status].phase === 'closed');
+export const isOpenStatus = (status: TicketStatus): boolean => statusRules[status].phase === 'open';
 
-/**
- * Priced but not charged: the ticket waits for the customer (to confirm the quote, or to add credits).
- * The customer's "needs your action" list and the staff's warnings about a pending charge.
- */
-const waitingOnCustomer = {
-  new: false,
-  awaiting_confirmation: true,
-  awaiting_credits: true,
-  in_progress: false,
-  resolved: false,
-  declined: false,
-  canceled: false,
-} as const satisfies Record<TicketStatus, boolean>;
+export const WAITING_ON_CUSTOMER_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => statusRules[status].waitingOnCustomer);
+export const isWaitingOnCustomer = (status: TicketStatus): boolean => statusRules[status].waitingOnCustomer;
 
-export const WAITING_ON_CUSTOMER_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((status) => waitingOnCustomer[status]);
-export const isWaitingOnCustomer = (status: TicketStatus): boolean => waitingOnCustomer[status];
+export const isCancelableStatus = (status: TicketStatus): boolean => statusRules[status].cancelable;
 
-/**
- * Where `cancel_ticket` lets a customer withdraw (and only while nothing is charged): the database
- * decides, this only spares the customer a button that would be refused.
- */
-const cancelable = {
-  new: true,
-  awaiting_confirmation: true,
-  awaiting_credits: true,
-  in_progress: false,
-  resolved: false,
-  declined: false,
-  canceled: false,
-} as const satisfies Record<TicketStatus, boolean>;
-
-export const isCancelableStatus = (status: TicketStatus): boolean => cancelable[status];
-
-/**
- * The staff queue's order: what needs an engineer first (new, then charged and in progress), then the
- * tickets waiting for the customer, then the closed. A rank per status, so none can be left out.
- */
-const queueRank = {
-  new: 0,
-  in_progress: 1,
-  awaiting_credits: 2,
-  awaiting_confirmation: 3,
-  resolved: 4,
-  declined: 5,
-  canceled: 6,
-} as const satisfies Record<TicketStatus, number>;
-
-export const QUEUE_STATUS_ORDER: readonly TicketStatus[] = [...TICKET_STATUSES].sort((a, b) => queueRank[a] - queueRank[b]);
+export const QUEUE_STATUS_ORDER: readonly TicketStatus[] = [...TICKET_STATUSES].sort((a, b) => statusRules[a].queueRank - statusRules[b].queueRank);

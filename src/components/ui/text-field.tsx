@@ -1,4 +1,5 @@
 import { useId, type InputHTMLAttributes } from 'react';
+import { Field, fieldAria } from './field';
 
 type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
   label: string;
@@ -10,32 +11,14 @@ type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
 
 export function TextField({ label, description, error, className = '', ...inputProps }: TextFieldProps) {
   const id = useId();
-  const descriptionId = `${id}-description`;
-  const errorId = `${id}-error`;
-  const describedBy = [description && descriptionId, error && errorId].filter(Boolean).join(' ') || undefined;
-
   return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
+    <Field id={id} label={label} description={description} error={error} className={className}>
       <input
         id={id}
         {...inputProps}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        {...fieldAria(id, description, error)}
         className="mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 shadow-xs placeholder:text-slate-500 focus:border-blue-800 focus:outline-2 focus:outline-blue-800 aria-invalid:border-red-700"
       />
-      {description && (
-        <p id={descriptionId} className="mt-1 text-sm text-slate-600">
-          {description}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="mt-1 text-sm text-red-800">
-          {error}
-        </p>
-      )}
-    </div>
+    </Field>
   );
 }

@@ -1,19 +1,8 @@
 import type { TicketCategory } from '../../lib/catalogue/categories';
+import { categoryPricing } from '../../lib/catalogue/category-pricing';
 import { formatCredits } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
 import type { CreditPackage } from './schemas';
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-/** "$100.00" — minor units to the currency's own format. */
-export function formatMoney(cents: number, currency: string): string {
-  const code = currency.toUpperCase();
-  let formatter = formatters.get(code);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
-    formatters.set(code, formatter);
-  }
-  return formatter.format(cents / 100);
-}
 
 /** "$100.00 – $500.00" over the active packages (one price when they all cost the same). */
 export function priceRange(packages: readonly CreditPackage[]): string | null {
@@ -27,11 +16,15 @@ export function priceRange(packages: readonly CreditPackage[]): string | null {
 
 /** "from 20 credits", "20 credits (+5 per version after 2)", or "10 credits". */
 export function categoryPriceLabel(category: TicketCategory): string {
-  if (category.min_credits !== null) return `from ${formatCredits(category.min_credits)}, agreed with you`;
-  if (category.per_step_credits !== null) {
-    return `${formatCredits(category.credits)} for up to ${category.included_steps ?? 0} versions, +${category.per_step_credits} for each further version`;
+  const pricing = categoryPricing(category);
+  switch (pricing.kind) {
+    case 'agreed':
+      return `from ${formatCredits(pricing.minCredits)}, agreed with you`;
+    case 'per-version':
+      return `${formatCredits(pricing.credits)} for up to ${pricing.includedSteps} versions, +${pricing.perStepCredits} for each further version`;
+    case 'fixed':
+      return formatCredits(pricing.credits);
   }
-  return formatCredits(category.credits);
 }
 
 /** The smallest package that covers `missing` credits (or the largest one, when none does). */

@@ -6,7 +6,7 @@ import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { paths } from '../../../config/paths';
 import { orderReceiptQueryOptions, useOrderReceipt } from '../../../features/credits/api/get-orders';
-import { formatMoney } from '../../../features/credits/components/orders-table';
+import { formatMoney } from '../../../lib/money';
 import { useAuthSession } from '../../../lib/auth-session';
 import { formatCredits, formatLongDateTime } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';

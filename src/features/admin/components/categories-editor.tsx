@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { errorMessage } from '../../../lib/error-message';
 import { useCategories } from '../../../lib/catalogue/queries';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
+import { categoryPricing, type CategoryPricing } from '../../../lib/catalogue/category-pricing';
 import { useUpdateCategoryCredits } from '../api/update-category';
 import { categoryCreditsSchema } from '../schemas';
+import { SaveOutcome } from './save-outcome';
 
 export function CategoriesEditor() {
   const { data: categories } = useCategories();
@@ -23,17 +24,23 @@ export function CategoriesEditor() {
   );
 }
 
+function pricingHint(pricing: CategoryPricing): string {
+  switch (pricing.kind) {
+    case 'agreed':
+      return 'minimum; the price is agreed per ticket';
+    case 'per-version':
+      return `for up to ${pricing.includedSteps} releases, +${pricing.perStepCredits} each further`;
+    case 'fixed':
+      return 'fixed price';
+  }
+}
+
 function CategoryRow({ category }: { category: TicketCategory }) {
   const [credits, setCredits] = useState(String(category.credits));
   const [problem, setProblem] = useState<string>();
   const [saved, setSaved] = useState(false);
   const update = useUpdateCategoryCredits();
-  const hint =
-    category.min_credits !== null
-      ? 'minimum; the price is agreed per ticket'
-      : category.per_step_credits !== null
-        ? `for up to ${category.included_steps} releases, +${category.per_step_credits} each further`
-        : 'fixed price';
+  const pricing = categoryPricing(category);
   return (
     <li className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 p-3">
       <span className="min-w-48 font-semibold">
@@ -43,7 +50,7 @@ function CategoryRow({ category }: { category: TicketCategory }) {
         Credits of {category.name}
         <input type="number" min={1} className="w-24 rounded-md border border-slate-400 px-2 py-1" value={credits} onChange={(e) => setCredits(e.target.value)} />
       </label>
-      <span className="text-sm text-slate-700">{hint}</span>
+      <span className="text-sm text-slate-700">{pricingHint(pricing)}</span>
       <Button
         variant="secondary"
         pending={update.isPending}
@@ -53,22 +60,13 @@ function CategoryRow({ category }: { category: TicketCategory }) {
           const parsed = categoryCreditsSchema.safeParse(credits);
           setProblem(parsed.success ? undefined : parsed.error.issues[0]?.message);
           if (parsed.success) {
-            update.mutate({ code: category.code, credits: parsed.data, agreed: category.min_credits !== null }, { onSuccess: () => setSaved(true) });
+            update.mutate({ code: category.code, credits: parsed.data, agreed: pricing.kind === 'agreed' }, { onSuccess: () => setSaved(true) });
           }
         }}
       >
         Save
       </Button>
-      {(problem || update.isError) && (
-        <p role="alert" className="w-full text-sm text-red-800">
-          {problem ?? errorMessage(update.error)}
-        </p>
-      )}
-      {saved && (
-        <p role="status" className="w-full text-sm text-green-800">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome problem={problem} failure={update.isError ? update : undefined} saved={saved} className="w-full text-sm" />
     </li>
   );
 }

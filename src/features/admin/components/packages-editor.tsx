@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { errorMessage } from '../../../lib/error-message';
 import { usePackages, type AdminPackage } from '../api/get-packages';
 import { useUpdatePackage } from '../api/update-package';
 import { packageFormSchema } from '../schemas';
+import { SaveOutcome } from './save-outcome';
 
 const cell = 'w-full rounded-md border border-slate-400 px-2 py-1';
 
@@ -72,16 +72,7 @@ function PackageRow({ pkg }: { pkg: AdminPackage }) {
     <tr className="border-t border-slate-200 align-top">
       <td className="p-2">
         <input aria-label={`Name of ${label}`} className={cell} value={values.name} onChange={(e) => setValues({ ...values, name: e.target.value })} />
-        {(problem || update.isError) && (
-          <p role="alert" className="mt-1 text-red-800">
-            {problem ?? errorMessage(update.error)}
-          </p>
-        )}
-        {saved && (
-          <p role="status" className="mt-1 text-green-800">
-            Saved.
-          </p>
-        )}
+        <SaveOutcome problem={problem} failure={update.isError ? update : undefined} saved={saved} className="mt-1" />
       </td>
       <td className="p-2">
         <input aria-label={`Price of ${label} in dollars`} inputMode="decimal" className={cell} value={values.price} onChange={(e) => setValues({ ...values, price: e.target.value })} />

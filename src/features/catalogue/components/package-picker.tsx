@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { paths } from '../../../config/paths';
 import { formatCredits } from '../../../lib/format';
-import { formatMoney } from '../pricing';
+import { formatMoney } from '../../../lib/money';
 import type { CreditPackage } from '../schemas';
 
 /**

@@ -33,6 +33,20 @@ export function UpgradeCost({ from, to }: { from: string; to: string }) {
   );
 }
 
+/** Both pickers offer the same list: no choice first, then every release in release order. */
+function ReleaseOptions({ releases, placeholder }: { releases: readonly ProductRelease[]; placeholder: string }) {
+  return (
+    <>
+      <option value="">{placeholder}</option>
+      {releases.map((release) => (
+        <option key={release.version} value={release.version}>
+          {release.version}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function VersionSelects({
   releases,
   from,
@@ -50,20 +64,10 @@ export function VersionSelects({
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       <SelectField label="From version" name="upgrade_from" value={from} onChange={(event) => onChange({ from: event.target.value, to })}>
-        <option value="">{placeholder}</option>
-        {releases.map((release) => (
-          <option key={release.version} value={release.version}>
-            {release.version}
-          </option>
-        ))}
+        <ReleaseOptions releases={releases} placeholder={placeholder} />
       </SelectField>
       <SelectField label="To version" name="upgrade_to" value={to} onChange={(event) => onChange({ from, to: event.target.value })}>
-        <option value="">{placeholder}</option>
-        {releases.map((release) => (
-          <option key={release.version} value={release.version}>
-            {release.version}
-          </option>
-        ))}
+        <ReleaseOptions releases={releases} placeholder={placeholder} />
       </SelectField>
     </div>
   );

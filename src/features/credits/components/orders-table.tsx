@@ -2,10 +2,8 @@ import { EmptyState } from '../../../components/ui/empty-state';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import { formatCredits, formatDate } from '../../../lib/format';
+import { formatMoney } from '../../../lib/money';
 import type { Order } from '../api/get-orders';
-
-export const formatMoney = (cents: number, currency: string) =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
 
 const STATUS: Record<Order['status'], string> = { pending: 'Waiting for payment', paid: 'Paid', failed: 'Canceled or failed' };
 

@@ -6,6 +6,7 @@ import { TextField } from '../../../components/ui/text-field';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { parseForm, revalidateShownErrors, type FieldErrors } from '../../../lib/form';
 import { useCreateTicket, useDefaultPreApprovalCeiling } from '../api/create-ticket';
+import { shownCeiling } from '../pre-approval-ceiling';
 import { newTicketSchema, type NewTicketInput } from '../schemas';
 
 /**
@@ -24,6 +25,9 @@ export function NewTicketForm({
   const [range, setRange] = useState({ from: '', to: '' });
   const [consent, setConsent] = useState('');
   const defaultCeiling = useDefaultPreApprovalCeiling().data;
+  // Controlled, not re-keyed on the default: remounting the field when the default arrived dropped a
+  // ceiling the customer had already typed.
+  const [typedCeiling, setTypedCeiling] = useState<string>();
 
   return (
     <form
@@ -80,14 +84,14 @@ export function NewTicketForm({
           </label>
           {consent === 'pre_approved' && (
             <TextField
-              key={defaultCeiling ?? 'loading'}
               label="Most credits to take without asking me"
               name="pre_approval_ceiling"
               type="number"
               inputMode="numeric"
               min={1}
               max={100000}
-              defaultValue={defaultCeiling ?? undefined}
+              value={shownCeiling(typedCeiling, defaultCeiling)}
+              onChange={(event) => setTypedCeiling(event.target.value)}
               error={errors.pre_approval_ceiling}
               className="ml-7"
               description="If the assessment costs more than this (a large upgrade, say), you are asked to confirm the price first. Raise it to let bigger work start straight away."

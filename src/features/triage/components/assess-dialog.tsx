@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
-import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { errorMessage } from '../../../lib/error-message';
@@ -8,22 +7,19 @@ import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import { useAssessTicket } from '../api/assess-ticket';
 import type { StaffTicket } from '../api/get-ticket';
-import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
-import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, usePricedChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
+import { PricingActions } from './pricing-actions';
 
 /** Assess a new ticket: category, live price and what will happen, then one explicit commit. */
 export function AssessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
-  const [choice, setChoice] = useState<PriceChoice>({ code: '', credits: '' });
   const [note, setNote] = useState('');
   const assess = useAssessTicket();
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
-  const category = categories.find((c) => c.code === choice.code);
-  const priced = useQuotePreview(ticket, category, choice);
-  const outcome = 'outcome' in priced ? priced.outcome : null;
+  const { choice, setChoice, priced, outcome } = usePricedChoice(ticket, categories, { code: '', credits: '' });
 
   const close = () => {
     assess.reset();
@@ -48,14 +44,7 @@ export function AssessDialog(props: { open: boolean; onClose: () => void; ticket
         <OutcomePreview priced={priced} />
         <TextAreaField label="Note for the audit trail (optional)" name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         {assess.isError && <Alert tone="error" title="The ticket was not assessed">{errorMessage(assess.error)}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={action.sending}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={action.sending} disabled={!outcome}>
-            {outcome ? commitLabel(outcome, 'Assess') : 'Assess'}
-          </Button>
-        </div>
+        <PricingActions verb="Assess" outcome={outcome} sending={action.sending} onCancel={close} />
       </form>
     </Dialog>
   );

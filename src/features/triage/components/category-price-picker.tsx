@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { releasesQueryOptions } from '../../../lib/catalogue/queries';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { errorMessage } from '../../../lib/error-message';
@@ -8,6 +8,7 @@ import type { StaffTicket } from '../api/get-ticket';
 import { usePreviewQuote, type QuoteInput } from '../api/preview-quote';
 import type { QuoteOutcome } from '../schemas';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
+import { categoryPricing, isUpgradeCategory } from '../../../lib/catalogue/category-pricing';
 
 /** The engineer's choice: a category, the agreed credits, and an upgrade's versions when the ticket names none. */
 export type PriceChoice = { code: string; credits: string; from?: string; to?: string };
@@ -19,10 +20,23 @@ export type PriceChoice = { code: string; credits: string; from?: string; to?: s
 export type Priced = { outcome: QuoteOutcome; input: QuoteInput } | { error: string } | { pending: true };
 
 /** Whether the picker asks for a number: the category's price is agreed case by case. */
-const takesCredits = (category: TicketCategory) => category.min_credits !== null;
+const takesCredits = (category: TicketCategory) => categoryPricing(category).kind === 'agreed';
 /** Whether the picker asks for versions: an upgrade, and the ticket names none. */
 const takesVersions = (ticket: StaffTicket, category: TicketCategory) =>
-  category.per_step_credits !== null && !(ticket.upgrade_from && ticket.upgrade_to);
+  isUpgradeCategory(category) && !(ticket.upgrade_from && ticket.upgrade_to);
+
+/** The price as the engineer reads it while choosing. */
+function staffPriceLabel(category: TicketCategory): string {
+  const pricing = categoryPricing(category);
+  switch (pricing.kind) {
+    case 'agreed':
+      return `from ${formatCredits(pricing.minCredits)}, agreed with the customer`;
+    case 'per-version':
+      return `${formatCredits(pricing.credits)} for up to ${pricing.includedSteps} releases, +${pricing.perStepCredits} each further`;
+    case 'fixed':
+      return formatCredits(pricing.credits);
+  }
+}
 
 /** The arguments a choice sends, or what to fix in the form before there is anything to ask. */
 function inputFor(ticket: StaffTicket, category: TicketCategory | undefined, choice: PriceChoice): QuoteInput | { error: string } {
@@ -49,6 +63,18 @@ export function useQuotePreview(ticket: StaffTicket, category: TicketCategory | 
   if (!settled || preview.isPending) return { pending: true };
   if (preview.isError) return { error: errorMessage(preview.error) };
   return { outcome: preview.data, input: typed };
+}
+
+/**
+ * The state both pricing dialogs (assess, re-categorize) keep: the engineer's choice, its category,
+ * the database's preview of it, and the outcome once there is one to commit.
+ */
+export function usePricedChoice(ticket: StaffTicket, categories: readonly TicketCategory[], initial: PriceChoice) {
+  const [choice, setChoice] = useState<PriceChoice>(initial);
+  const category = categories.find((c) => c.code === choice.code);
+  const priced = useQuotePreview(ticket, category, choice);
+  const outcome = 'outcome' in priced ? priced.outcome : null;
+  return { choice, setChoice, priced, outcome };
 }
 
 /** The category list with prices; agreed-price categories (and upgrades without versions) take a number. */
@@ -91,12 +117,7 @@ export function CategoryPricePicker({
               />
               <span>
                 <span className="font-semibold">
-                  {c.name} (level {c.level}) —{' '}
-                  {c.min_credits !== null
-                    ? `from ${formatCredits(c.min_credits)}, agreed with the customer`
-                    : c.per_step_credits !== null
-                      ? `${formatCredits(c.credits)} for up to ${c.included_steps} releases, +${c.per_step_credits} each further`
-                      : formatCredits(c.credits)}
+                  {c.name} (level {c.level}) — {staffPriceLabel(c)}
                 </span>
                 <span className="block text-sm text-slate-700">{c.description}</span>
               </span>
@@ -147,7 +168,7 @@ export function CategoryPricePicker({
           Upgrade {value.from} → {value.to}: {formatCredits(priced.outcome.price)} from the release list
         </p>
       )}
-      {selected?.per_step_credits != null && ticket.upgrade_from && ticket.upgrade_to && (
+      {selected !== undefined && isUpgradeCategory(selected) && ticket.upgrade_from && ticket.upgrade_to && (
         <p className="text-sm text-slate-700">
           Upgrade {ticket.upgrade_from} → {ticket.upgrade_to}:{' '}
           {'outcome' in priced ? `${formatCredits(priced.outcome.price)} from the release list` : 'pending' in priced ? 'working out the price…' : ''}

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
-import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { categoryLabel } from '../../../lib/labels';
@@ -9,24 +8,21 @@ import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import type { StaffTicket } from '../api/get-ticket';
 import { useReassessTicket } from '../api/reassess-ticket';
-import { commitLabel } from '../outcome-labels';
 import type { TicketCategory } from '../../../lib/catalogue/categories';
 import { reasonSchema } from '../schemas';
-import { CategoryPricePicker, useQuotePreview, type PriceChoice } from './category-price-picker';
+import { CategoryPricePicker, usePricedChoice } from './category-price-picker';
 import { OutcomePreview } from './outcome-preview';
+import { PricingActions } from './pricing-actions';
 
 /** Re-categorize: the new price against what was charged — refund, extra charge or a new quote — with a reason. */
 export function ReassessDialog(props: { open: boolean; onClose: () => void; ticket: StaffTicket; categories: TicketCategory[]; balance: number }) {
   const { open, onClose, ticket, categories, balance } = props;
-  const [choice, setChoice] = useState<PriceChoice>({ code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string>();
   const reassess = useReassessTicket();
   // Charges or refunds may follow: a double click sends one request (the database refuses a repeat anyway).
   const action = useMoneyAction();
-  const category = categories.find((c) => c.code === choice.code);
-  const priced = useQuotePreview(ticket, category, choice);
-  const outcome = 'outcome' in priced ? priced.outcome : null;
+  const { choice, setChoice, priced, outcome } = usePricedChoice(ticket, categories, { code: ticket.category ?? '', credits: String(ticket.quoted_credits ?? '') });
 
   const close = () => {
     reassess.reset();
@@ -63,14 +59,7 @@ export function ReassessDialog(props: { open: boolean; onClose: () => void; tick
           maxLength={2000}
         />
         {reassess.isError && <Alert tone="error" title="The ticket was not re-categorized">{errorMessage(reassess.error)}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={action.sending}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={action.sending} disabled={!outcome}>
-            {outcome ? commitLabel(outcome, 'Re-categorize') : 'Re-categorize'}
-          </Button>
-        </div>
+        <PricingActions verb="Re-categorize" outcome={outcome} sending={action.sending} onCancel={close} />
       </form>
     </Dialog>
   );
