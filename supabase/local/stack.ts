@@ -157,6 +157,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           dataDir: options.dataDir,
           port: options.mailPort ?? config.localSmtp.port,
           smtpPort: options.smtpPort ?? config.localSmtp.smtpPort,
+          reset: !!options.reset,
           log,
         })
       : undefined;

@@ -3,8 +3,10 @@
  * SMTP listener that accepts any mail without auth or TLS and keeps it, and Mailpit's HTTP API and a
  * web UI to read it, each on its own port.
  */
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../core/logger.ts';
 import { mailHttpHandler } from './http.ts';
@@ -21,6 +23,8 @@ export interface MailServiceOptions {
   smtpPort: number;
   log: Logger;
   maxMessageBytes?: number;
+  /** Start with no mail, as `--reset` starts with a new database: old links would point at users gone. */
+  reset?: boolean;
 }
 
 export interface MailService {
@@ -37,6 +41,7 @@ function listen(server: { listen(port: number, host: string, done: () => void): 
 }
 
 export async function startMailService(options: MailServiceOptions): Promise<MailService> {
+  if (options.reset) rmSync(join(options.dataDir, 'mail'), { recursive: true, force: true });
   const store = new MailStore(options.dataDir);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const smtp = new SMTPServer({

@@ -220,6 +220,15 @@ describe('SMTP in, Mailpit API out', () => {
     expect(await (await fetch(`${mail.url}/api/v1/message/${before.messages[1]!.ID}/raw`)).text()).toMatch(/still here/);
   });
 
+  it('starts empty with reset, as --reset starts with a new database', async () => {
+    await send({ to: 'ann@example.com', subject: 'Old', text: 'x' });
+    await mail.close();
+    mail = await startMailService({ dataDir, port: 0, smtpPort: 0, log: quietLog, maxMessageBytes: MAX, reset: true });
+    expect((await api<List>('/api/v1/messages')).total).toBe(0);
+    await send({ to: 'ann@example.com', subject: 'New', text: 'x' });
+    expect((await api<List>('/api/v1/messages')).messages.map((message) => message.Subject)).toEqual(['New']);
+  });
+
   it('refuses a message over the size limit with SMTP 552 and keeps nothing', async () => {
     const error = await send({ to: 'ann@example.com', subject: 'Huge', text: 'x'.repeat(MAX + 1024) }).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(Error);
