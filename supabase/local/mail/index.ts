@@ -56,7 +56,12 @@ export async function startMailService(options: MailServiceOptions): Promise<Mai
     banner: 'supabase-local mail catcher',
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      // Past the limit the rest is read and dropped: it will be refused, so there is no need to hold it.
+      stream.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= maxBytes) chunks.push(chunk);
+      });
       stream.on('end', () => {
         if (stream.sizeExceeded) {
           const error = Object.assign(new Error(`Message exceeds the fixed maximum message size of ${maxBytes} bytes`), { responseCode: 552 });
