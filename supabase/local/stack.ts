@@ -1,6 +1,7 @@
 /**
  * The local stack as a library: PostgreSQL, bootstrap, migrations and seed, then the REST, Auth and
- * Functions services behind one gateway port, for the project whose `supabase/` folder it is given.
+ * Functions services behind one gateway port, and the mail catcher on ports of its own, for the project
+ * whose `supabase/` folder it is given.
  * `cli/stack.ts` prints and waits; hosts (an app's start script, tests, benchmarks) call `startStack`.
  */
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import { createFunctionsService } from './functions/index.ts';
 import { passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
+import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
@@ -31,6 +33,13 @@ export interface StackOptions {
   dataDir: string;
   reset?: boolean;
   quiet?: boolean;
+  /**
+   * The mail catcher's HTTP API and UI port, and its SMTP port, over `[local_smtp] port` / `smtp_port`
+   * (54324 / 54325). Hosts that run beside another stack (tests, benchmarks) pass free ports; 0 lets
+   * the OS pick.
+   */
+  mailPort?: number;
+  smtpPort?: number;
   /** Where the edge functions are; `<supabaseDir>/functions` by default. */
   functionsDir?: string;
   /** Variables every function sees, over `<functionsDir>/.env`. */
@@ -63,6 +72,10 @@ export interface RunningStack {
   fresh: boolean;
   /** Migration versions applied by this start. */
   migrationsApplied: string[];
+  /** The mail catcher's Mailpit API and UI, e.g. `http://127.0.0.1:54324`; undefined when `[local_smtp] enabled = false`. */
+  mailUrl?: string;
+  /** Where the catcher takes SMTP on 127.0.0.1 (no auth, no TLS); undefined when disabled. */
+  smtpPort?: number;
   /** Reloads the REST schema cache now (DDL also reloads it by itself, via NOTIFY pgrst). */
   waitForSchemaReload(): Promise<void>;
   stop(): Promise<void>;
@@ -72,6 +85,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = createLogger(options.quiet);
   const supabaseDir = resolve(options.supabaseDir);
   const config = readProjectConfig(join(supabaseDir, 'config.toml'), options.configOverlay);
+  for (const warning of config.warnings) process.stderr.write(`WARNING: ${warning}\n`);
   const trustedProxies =
     options.trustedProxies !== undefined
       ? parseTrustedProxies(options.trustedProxies.join(','), 'trustedProxies')
@@ -138,12 +152,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
     const actualPort = (gateway.address() as AddressInfo).port;
 
+    const mail = config.localSmtp.enabled
+      ? await startMailService({
+          dataDir: options.dataDir,
+          port: options.mailPort ?? config.localSmtp.port,
+          smtpPort: options.smtpPort ?? config.localSmtp.smtpPort,
+          reset: !!options.reset,
+          log,
+        })
+      : undefined;
+    if (mail) cleanup.push(() => mail.close());
+
     return {
       apiUrl: actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`,
       dbUrl,
       keys,
       fresh: postgres.fresh,
       migrationsApplied,
+      mailUrl: mail?.url,
+      smtpPort: mail?.smtpPort,
       waitForSchemaReload: () => rest.reloadSchema(),
       stop: stopAll,
     };

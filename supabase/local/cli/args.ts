@@ -1,5 +1,6 @@
 /**
- * Flags of the stack's command line (`npm run stack`): --port N, --db-port N, --data-dir DIR, --reset,
+ * Flags of the stack's command line (`npm run stack`): --port N, --db-port N, --mail-port N and
+ * --smtp-port N (the mail catcher; `[local_smtp]` in config.toml otherwise), --data-dir DIR, --reset,
  * --workdir DIR (the project; by default found upwards from the current folder, as the Supabase CLI
  * does) and --pass-env NAME,… (variables of this shell handed on to the edge functions).
  */
@@ -11,6 +12,9 @@ export interface StackArgs {
   supabaseDir: string;
   port: number;
   dbPort: number;
+  /** Undefined unless given: config.toml's `[local_smtp]` then decides. */
+  mailPort?: number;
+  smtpPort?: number;
   dataDir: string;
   reset: boolean;
   functionsEnvPassthrough: string[];
@@ -39,6 +43,8 @@ export function parseStackArgs(argv: string[]): StackArgs {
     options: {
       port: { type: 'string' },
       'db-port': { type: 'string' },
+      'mail-port': { type: 'string' },
+      'smtp-port': { type: 'string' },
       'data-dir': { type: 'string' },
       reset: { type: 'boolean', default: false },
       workdir: { type: 'string' },
@@ -51,6 +57,8 @@ export function parseStackArgs(argv: string[]): StackArgs {
     supabaseDir,
     port: port(values.port, 54321, '--port'),
     dbPort: port(values['db-port'], 54322, '--db-port'),
+    ...(values['mail-port'] !== undefined && { mailPort: port(values['mail-port'], 0, '--mail-port') }),
+    ...(values['smtp-port'] !== undefined && { smtpPort: port(values['smtp-port'], 0, '--smtp-port') }),
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : join(supabaseDir, '.local'),
     reset: values.reset ?? false,
     functionsEnvPassthrough: envNames(values['pass-env']),

@@ -33,6 +33,13 @@ describe('parseStackArgs', () => {
     expect(parseStackArgs(['--workdir', '/nowhere', '--workdir', project]).supabaseDir).toBe(join(project, 'supabase'));
   });
 
+  it('takes the mail catcher ports from --mail-port and --smtp-port, leaving them to config.toml otherwise', () => {
+    const args = parseStackArgs(['--workdir', project, '--mail-port', '6024', '--smtp-port', '6025']);
+    expect([args.mailPort, args.smtpPort]).toEqual([6024, 6025]);
+    expect('mailPort' in parseStackArgs(['--workdir', project])).toBe(false);
+    expect(() => parseStackArgs(['--smtp-port', 'x'])).toThrow('--smtp-port must be a port number between 1 and 65535, got "x"');
+  });
+
   it('refuses ports out of range and unknown flags', () => {
     expect(() => parseStackArgs(['--port', '70000'])).toThrow('--port must be a port number between 1 and 65535, got "70000"');
     expect(() => parseStackArgs(['--bogus'])).toThrow();

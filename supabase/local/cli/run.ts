@@ -7,6 +7,7 @@ export function statusLines(stack: RunningStack): string[] {
   return [
     `API URL: ${stack.apiUrl}`,
     `DB URL: ${stack.dbUrl}`,
+    ...(stack.mailUrl ? [`Mailpit URL: ${stack.mailUrl}`, `SMTP: 127.0.0.1:${stack.smtpPort}`] : []),
     `anon key: ${stack.keys.anonKey}`,
     `service_role key: ${stack.keys.serviceRoleKey}`,
     `publishable key: ${stack.keys.publishableKey}`,
@@ -25,7 +26,7 @@ export async function runStack(args: StackArgs): Promise<RunningStack> {
     } else {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`\nThe local stack could not start: ${message}\n`);
-      if (/EADDRINUSE/.test(message)) process.stderr.write('A port is taken: is another stack running? Try --port / --db-port.\n');
+      if (/EADDRINUSE/.test(message)) process.stderr.write('A port is taken: is another stack running? Try --port / --db-port / --mail-port / --smtp-port.\n');
     }
     process.exit(1);
   }

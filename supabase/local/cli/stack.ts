@@ -7,7 +7,7 @@ try {
   args = parseStackArgs(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.stderr.write('Usage: npm run stack -- [--port N] [--db-port N] [--data-dir DIR] [--reset] [--workdir DIR] [--pass-env NAME,…]\n');
+  process.stderr.write('Usage: npm run stack -- [--port N] [--db-port N] [--mail-port N] [--smtp-port N] [--data-dir DIR] [--reset] [--workdir DIR] [--pass-env NAME,…]\n');
   process.exit(2);
 }
 const started = performance.now();

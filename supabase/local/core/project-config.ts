@@ -50,6 +50,12 @@ export interface ProjectConfig {
   db: { schemaPaths: string[] };
   /** verify_jwt per function slug; functions not listed verify (the CLI default). */
   functions: Record<string, { verifyJwt: boolean }>;
+  /**
+   * `[local_smtp]`, the mail catcher: `port` is its web UI and API, `smtp_port` its SMTP listener. The CLI
+   * still reads the deprecated `[inbucket]` name with a warning; `warnings` carries it.
+   */
+  localSmtp: { enabled: boolean; port: number; smtpPort: number };
+  warnings: string[];
 }
 
 /** The CLI's defaults for `[auth.rate_limit]` (its config.toml template). */
@@ -134,6 +140,19 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
   for (const [slug, settings] of Object.entries(table(toml.functions))) {
     functions[slug] = { verifyJwt: bool(table(settings).verify_jwt, true) };
   }
+  const warnings: string[] = [];
+  let localSmtp = table(toml.local_smtp);
+  if (toml.local_smtp === undefined && toml.inbucket !== undefined) {
+    warnings.push('config section [inbucket] is deprecated. Please use [local_smtp] instead.');
+    localSmtp = table(toml.inbucket);
+  }
+  const smtpPortOf = (key: string, fallback: number) => {
+    const value = num(localSmtp[key], fallback);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      throw new Error(`config.toml: [local_smtp] ${key} must be a port number, not ${String(localSmtp[key])}`);
+    }
+    return value;
+  };
   const maxFrequency = typeof email.max_frequency === 'string' ? email.max_frequency : '1s';
   return {
     auth: {
@@ -154,5 +173,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
     },
     db: { schemaPaths: strings(migrations.schema_paths, []) },
     functions,
+    localSmtp: { enabled: bool(localSmtp.enabled, true), port: smtpPortOf('port', 54324), smtpPort: smtpPortOf('smtp_port', 54325) },
+    warnings,
   };
 }

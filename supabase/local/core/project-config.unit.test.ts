@@ -35,6 +35,29 @@ describe('readProjectConfig', () => {
   });
 });
 
+describe('[local_smtp]', () => {
+  it("defaults to the CLI's catcher ports, enabled", () => {
+    const { localSmtp, warnings } = readProjectConfig(CONFIG);
+    expect(localSmtp).toEqual({ enabled: true, port: 54324, smtpPort: 54325 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads [local_smtp], and the deprecated [inbucket] with the warning the CLI gives', () => {
+    expect(readProjectConfig(CONFIG, { local_smtp: { enabled: false, port: 6000, smtp_port: 6001 } }).localSmtp).toEqual({
+      enabled: false,
+      port: 6000,
+      smtpPort: 6001,
+    });
+    const old = readProjectConfig(CONFIG, { inbucket: { enabled: false } });
+    expect(old.localSmtp.enabled).toBe(false);
+    expect(old.warnings).toEqual(['config section [inbucket] is deprecated. Please use [local_smtp] instead.']);
+  });
+
+  it('refuses a port that is no port', () => {
+    expect(() => readProjectConfig(CONFIG, { local_smtp: { smtp_port: 70000 } })).toThrow('[local_smtp] smtp_port must be a port number');
+  });
+});
+
 describe('findProjectDir', () => {
   it('finds the nearest folder upwards with supabase/config.toml, as the Supabase CLI does', () => {
     const top = mkdtempSync(join(tmpdir(), 'supabase-local-project-'));

@@ -26,6 +26,8 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
       api: { schemas: ['public'], extraSearchPath: ['public'], maxRows: 1000 },
       db: { schemaPaths: [] },
       functions,
+      localSmtp: { enabled: false, port: 0, smtpPort: 0 },
+      warnings: [],
     },
     keys,
     apiUrl: 'http://127.0.0.1:54321',

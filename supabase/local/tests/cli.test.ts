@@ -1,10 +1,11 @@
 /**
- * `npm run stack` as tools use it: the status lines, a clean stop on SIGTERM and SIGINT, and data kept
+ * `npm run stack` as tools use it: the status lines (the mail catcher's too), a clean stop on SIGTERM and SIGINT, and data kept
  * across restarts on the same data dir.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,17 @@ function startCli(args: string[]): Promise<Started> {
   });
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
@@ -62,7 +74,9 @@ describe('npm run stack', () => {
   it('prints the status lines, keeps data across restarts and stops cleanly', async () => {
     const port = await freePort();
     const dbPort = await freePort();
-    const args = ['--port', String(port), '--db-port', String(dbPort), '--data-dir', dataDir];
+    const mailPort = await freePort();
+    const smtpPort = await freePort();
+    const args = ['--port', String(port), '--db-port', String(dbPort), '--mail-port', String(mailPort), '--smtp-port', String(smtpPort), '--data-dir', dataDir];
 
     const first = await startCli([...args, '--reset']);
     expect(first.lines['API URL']).toBe(`http://127.0.0.1:${port}`);
@@ -71,6 +85,10 @@ describe('npm run stack', () => {
     expect(first.lines['service_role key']).toBe(DEMO_SERVICE_ROLE_KEY);
     const health = await fetch(`http://127.0.0.1:${port}/auth/v1/health`);
     expect(health.status).toBe(200);
+    expect(first.lines['Mailpit URL']).toBe(`http://127.0.0.1:${mailPort}`);
+    expect(first.lines['SMTP']).toBe(`127.0.0.1:${smtpPort}`);
+    expect((await fetch(`http://127.0.0.1:${mailPort}/readyz`)).status).toBe(200);
+    expect(await portOpen(smtpPort)).toBe(true);
 
     const db = new pg.Client({ connectionString: first.lines['DB URL'] });
     await db.connect();
@@ -84,6 +102,8 @@ describe('npm run stack', () => {
 
     expect(await stop(first.child, 'SIGTERM'), 'SIGTERM exits 0').toBe(0);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid')), 'Postgres shut down').toBe(false);
+    expect(await portOpen(mailPort), 'mail API closed').toBe(false);
+    expect(await portOpen(smtpPort), 'SMTP closed').toBe(false);
 
     const second = await startCli(args);
     const again = new pg.Client({ connectionString: second.lines['DB URL'] });

@@ -42,6 +42,8 @@ export async function setup(project: TestProject) {
     supabaseDir,
     port: await freePort(),
     dbPort: await freePort(),
+    mailPort: await freePort(),
+    smtpPort: await freePort(),
     dataDir,
     reset: true,
     quiet: true,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { freePort } from '../core/ports.ts';
 import { startStack, type RunningStack, type StackOptions } from '../stack.ts';
 
-export type ThrowawayStackOptions = Omit<StackOptions, 'port' | 'dbPort' | 'dataDir' | 'reset'> & {
+export type ThrowawayStackOptions = Omit<StackOptions, 'port' | 'dbPort' | 'mailPort' | 'smtpPort' | 'dataDir' | 'reset'> & {
   /** Names the temp dir, to tell whose it is when one is left behind. */
   label?: string;
 };
@@ -18,7 +18,16 @@ export async function startThrowawayStack({ label = 'stack', ...options }: Throw
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   let running: RunningStack;
   try {
-    running = await startStack({ quiet: true, ...options, port: await freePort(), dbPort: await freePort(), dataDir, reset: true });
+    running = await startStack({
+      quiet: true,
+      ...options,
+      port: await freePort(),
+      dbPort: await freePort(),
+      mailPort: await freePort(),
+      smtpPort: await freePort(),
+      dataDir,
+      reset: true,
+    });
   } catch (error) {
     removeDir();
     throw error;
