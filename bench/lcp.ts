@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import { build, preview } from 'vite';
-import { freePort, startStack } from '@pro-portal/supabase-local';
+import { freePort, startThrowawayStack } from '@pro-portal/supabase-local';
 
 const root = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.LCP_RUNS ?? 5);
@@ -66,9 +66,8 @@ async function lcpOf(context: BrowserContext, url: string, ready: string): Promi
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-'));
 const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-lcp-dist-'));
-const stack = await startStack({ supabaseDir: join(root, 'supabase'), port: await freePort(), dbPort: await freePort(), dataDir, reset: true, quiet: true });
+const stack = await startThrowawayStack({ label: 'lcp', supabaseDir: join(root, 'supabase') });
 process.env.VITE_SUPABASE_URL = stack.apiUrl;
 process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
 await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
@@ -104,6 +103,5 @@ try {
   await browser.close();
   await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
   await stack.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
 }

@@ -9,20 +9,15 @@ import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { parse } from 'smol-toml';
 import { build, preview } from 'vite';
-import { freePort, startStack } from '@pro-portal/supabase-local';
+import { freePort, startThrowawayStack } from '@pro-portal/supabase-local';
 
 const root = join(import.meta.dirname, '..');
 
 export default async function globalSetup(_config: FullConfig) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-'));
   const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-dist-'));
-  const stack = await startStack({
+  const stack = await startThrowawayStack({
+    label: 'e2e',
     supabaseDir: join(root, 'supabase'),
-    port: await freePort(),
-    dbPort: await freePort(),
-    dataDir,
-    reset: true,
-    quiet: true,
     // The suite's own settings over config.toml: why, in the file.
     configOverlay: parse(readFileSync(join(import.meta.dirname, 'stack-config.toml'), 'utf8')),
   });
@@ -42,7 +37,6 @@ export default async function globalSetup(_config: FullConfig) {
   return async () => {
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
   };
 }
