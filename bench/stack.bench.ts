@@ -35,11 +35,16 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
   throw new Error('stack did not become healthy within the deadline');
 }
 
+/** Free ports for the mail catcher too, so a benchmark can run beside `npm start`. */
+async function mailPortFlags(): Promise<string[]> {
+  return ['--mail-port', String(await freePort()), '--smtp-port', String(await freePort())];
+}
+
 /** Wall time from spawning `npm run stack` to a healthy /auth/v1/health, then a clean SIGINT stop. */
 async function timeStackStart(dataDir: string, reset: boolean): Promise<number> {
   const port = await freePort();
   const dbPort = await freePort();
-  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), '--data-dir', dataDir];
+  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), ...(await mailPortFlags()), '--data-dir', dataDir];
   if (reset) args.push('--reset');
   const started = performance.now();
   const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
@@ -72,7 +77,7 @@ async function benchStartup() {
 async function spawnStack(dataDir: string) {
   const port = await freePort();
   const dbPort = await freePort();
-  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), '--data-dir', dataDir, '--reset'];
+  const args = ['run', 'stack', '--', '--port', String(port), '--db-port', String(dbPort), ...(await mailPortFlags()), '--data-dir', dataDir, '--reset'];
   const child = spawn('npm', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitHealthy(apiUrl, Date.now() + 60_000);

@@ -38,7 +38,7 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function runStack(dataDir: string, port: number, dbPort: number): Run {
+function runStack(dataDir: string, port: number, dbPort: number, mailPorts: [number, number]): Run {
   const child = spawn(
     process.execPath,
     [
@@ -50,6 +50,8 @@ function runStack(dataDir: string, port: number, dbPort: number): Run {
       join(checkout, relative(root, realpathSync(join(import.meta.dirname, '..', 'cli', 'stack.ts')))),
       '--port', String(port),
       '--db-port', String(dbPort),
+      '--mail-port', String(mailPorts[0]),
+      '--smtp-port', String(mailPorts[1]),
       '--data-dir', dataDir,
       '--reset',
     ],
@@ -88,7 +90,7 @@ describe('a checkout inside a private (0700) folder', () => {
 
   it('starts the stack, with Postgres running from binaries its OS user can reach', async () => {
     const port = await freePort();
-    const run = runStack(reachableDataDir, port, await freePort());
+    const run = runStack(reachableDataDir, port, await freePort(), [await freePort(), await freePort()]);
     const result = await run.outcome;
     expect(result, result.started ? '' : result.output).toMatchObject({ started: true });
     if (!result.started) return;
@@ -103,7 +105,7 @@ describe('a checkout inside a private (0700) folder', () => {
   }, 120_000);
 
   it('with the data dir inside it too: a message that says what to change, as root; otherwise it starts', async () => {
-    const run = runStack(join(privateDir, 'data'), await freePort(), await freePort());
+    const run = runStack(join(privateDir, 'data'), await freePort(), await freePort(), [await freePort(), await freePort()]);
     const result = await run.outcome;
     if (!asRoot) {
       // Postgres runs as the current user, who can reach every folder the checkout is in.

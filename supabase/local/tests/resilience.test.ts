@@ -234,7 +234,7 @@ describe('npm run stack when Postgres is killed', () => {
     const dbPort = await freePort();
     const started = spawn(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, '..', 'cli', 'stack.ts'), '--port', String(port), '--db-port', String(dbPort), '--data-dir', cliDataDir, '--reset'],
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'cli', 'stack.ts'), '--port', String(port), '--db-port', String(dbPort), '--mail-port', String(await freePort()), '--smtp-port', String(await freePort()), '--data-dir', cliDataDir, '--reset'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SUPABASE_JWT_SECRET: '' } },
     );
     child = started;
