@@ -76,4 +76,25 @@ describe('credit notices', () => {
     await adjustCredits(admin, customer.accountId, 20);
     expect(await kinds(customer.userId), 'two crossings, two low-balance notices').toMatchObject({ low_balance: 2, charged: 3 });
   });
+
+  it('someone waiting on their own account and on a shared one gets a notice for each, neither replacing the other', async () => {
+    const customer = await createPerson();
+    const owner = await createPerson();
+    // The customer also belongs to the owner's (empty) account, as a member would.
+    await sql("insert into public.account_members (account_id, user_id, role) values ($1, $2, 'member')", [owner.accountId, customer.userId]);
+    const own = await createTicket(customer, true, { p_subject: 'On my own account' });
+    const [shared] = await sql<{ id: string; number: number }>(
+      `insert into public.tickets (account_id, created_by, subject, body, pre_approved)
+       values ($1, $2, 'On the shared account', 'Opened on the account we share.', true) returning id, number`,
+      [owner.accountId, customer.userId],
+    );
+    await assess(engineer, own.id, 'configuration');
+    await assess(engineer, shared!.id, 'investigation');
+
+    const notices = await notifications(customer.userId, 'credits_needed');
+    expect(notices.map((notice) => [notice.data.account_id, notice.ticket_id, notice.title]), 'one per account').toEqual([
+      [customer.accountId, own.id, `Ticket #${own.number} is 10 credits short`],
+      [owner.accountId, shared!.id, `Ticket #${shared!.number} is 20 credits short`],
+    ]);
+  });
 });
