@@ -67,7 +67,7 @@ async function stripeCheckoutUrl(settings: PaymentSettings, order: Order, email:
             price_data: {
               currency: order.currency,
               unit_amount: order.amount_cents,
-              product_data: { name: `${order.credits} support credits` },
+              product_data: { name: `${order.credits} support ${order.credits === 1 ? 'credit' : 'credits'}` },
             },
           },
         ],

@@ -45,7 +45,7 @@ function Receipt({ userId, orderId }: { userId: string; orderId: string }) {
         <dt className="text-slate-700">Paid</dt>
         <dd>{date(order.paid_at)}</dd>
         <dt className="text-slate-700">Item</dt>
-        <dd>{order.package?.name ?? formatCredits(order.credits)} — {order.credits} support credits (never expire)</dd>
+        <dd>{order.package?.name ?? formatCredits(order.credits)} — {order.credits} support {order.credits === 1 ? 'credit' : 'credits'} (never expire)</dd>
         <dt className="text-slate-700">Payment</dt>
         <dd>{order.provider === 'test' ? 'Test mode (no real payment)' : 'Card via Stripe'}</dd>
         <dt className="font-semibold">Total paid</dt>

@@ -38,7 +38,7 @@ alter table public.credit_transfers enable row level security;
 comment on table public.credit_transfers is 'Append-only ledger transfers; written only by app.transfer. Fix mistakes with a reversing transfer.';
 comment on column public.credit_transfers.from_account_id is 'Debited account. No foreign key on purpose: it would take a KEY SHARE lock on the account outside app.lock_account''s queue. Its entry references the account, and app.check_invariants() ties the two.';
 comment on column public.credit_transfers.to_account_id is 'Credited account. No foreign key on purpose: it would take a KEY SHARE lock on the account outside app.lock_account''s queue. Its entry references the account, and app.check_invariants() ties the two.';
-comment on column public.credit_transfers.idempotency_key is 'Unique per business event: order:<id>, ticket:<id>:charge:<n>, ticket:<id>:refund:<n>, adjustment:<uuid>.';
+comment on column public.credit_transfers.idempotency_key is 'Unique per business event: order:<id>, ticket:<id>:charge:<n>, ticket:<id>:refund:<n>, adjustment:<the admin''s idempotency key>.';
 comment on column public.credit_transfers.created_by is 'The person who caused it (customer, engineer, admin, or the purchaser); null for automatic actions. Kept without a foreign key so the record outlives the user.';
 
 revoke all on table public.credit_transfers from anon, authenticated, service_role;
