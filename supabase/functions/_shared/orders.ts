@@ -1,7 +1,7 @@
 /**
- * The one path by which a payment changes an order, whichever provider reports it: the service-role
- * SQL functions of docs/design.md §5. They lock the order, credit it once (ledger key `order:<id>`), notify the
- * customer and charge tickets waiting for credits, so calling them twice, or concurrently, is safe.
+ * An order as the functions read it, and the one order change an edge function makes itself: failing
+ * an order whose checkout could not start. Payments change orders in SQL only (record_payment_event,
+ * service_role_settle_test_order; docs/design.md §5), which lock the order and credit it once.
  */
 import { databaseError } from './errors.ts';
 import { adminClient } from './supabase.ts';
@@ -26,27 +26,18 @@ export interface Order {
 export const ORDER_COLUMNS =
   'id, account_id, user_id, package_id, credits, amount_cents, currency, status, provider, provider_session_id, provider_payment_id, failure_reason, paid_at, created_at';
 
-/** Refusals the SQL functions give for a well-formed call: the order is unknown, or in the wrong state. */
+/** Refusals the SQL function gives for a well-formed call: the order is unknown, or in the wrong state. */
 export type PaymentOutcome =
   | { ok: true; order: Order }
   | { ok: false; refusal: 'not_found' | 'invalid_state'; message: string };
 
-async function callPaymentFunction(name: string, args: Record<string, unknown>): Promise<PaymentOutcome> {
-  const result = await adminClient().rpc(name, args).single<Order>();
+/** Marks a pending order failed; a paid order is refused (`invalid_state`) and stays paid. */
+export async function failOrder(orderId: string, reason: string): Promise<PaymentOutcome> {
+  const result = await adminClient().rpc('service_role_fail_order', { p_order_id: orderId, p_reason: reason }).single<Order>();
   const { data, error } = result;
   if (!error) return { ok: true, order: data };
   if (error.code === 'PT404') return { ok: false, refusal: 'not_found', message: error.details || error.message };
   if (error.code === 'PT409') return { ok: false, refusal: 'invalid_state', message: error.details || error.message };
-  // Anything else (database down, a bug) must surface as a 5xx so the provider retries.
-  throw databaseError(name, result);
-}
-
-/** Marks the order paid and issues its credits (once; an already paid order comes back unchanged). */
-export function fulfilOrder(orderId: string, providerPaymentId: string): Promise<PaymentOutcome> {
-  return callPaymentFunction('service_role_fulfil_order', { p_order_id: orderId, p_provider_payment_id: providerPaymentId });
-}
-
-/** Marks a pending order failed; a paid order is refused (`invalid_state`) and stays paid. */
-export function failOrder(orderId: string, reason: string): Promise<PaymentOutcome> {
-  return callPaymentFunction('service_role_fail_order', { p_order_id: orderId, p_reason: reason });
+  // Anything else (database down, a bug) must surface as a 5xx.
+  throw databaseError('service_role_fail_order', result);
 }

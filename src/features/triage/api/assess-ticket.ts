@@ -1,17 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
 import { triageKeys } from './keys';
+import { quoteArgs, type QuoteInput } from './preview-quote';
 
 /** Puts a new ticket in a category; the database charges, waits for credits or sends the quote. */
-export async function assessTicket(input: { ticketId: string; category: string; credits: number | null; versions?: { from: string; to: string } | null; note: string }) {
+export async function assessTicket(input: QuoteInput & { note: string }) {
   const { data } = await supabase
-    .rpc('assess_ticket', {
-      p_ticket_id: input.ticketId,
-      p_category: input.category,
-      ...(input.credits !== null && { p_credits: input.credits }),
-      ...(input.versions && { p_upgrade_from: input.versions.from, p_upgrade_to: input.versions.to }),
-      ...(input.note.trim() && { p_note: input.note.trim() }),
-    })
+    .rpc('assess_ticket', { ...quoteArgs(input), ...(input.note.trim() && { p_note: input.note.trim() }) })
     .throwOnError();
   return data;
 }

@@ -11,14 +11,19 @@ export type QuoteInput = {
   versions: { from: string; to: string } | null;
 };
 
+/** The priced choice as preview_quote, assess_ticket and reassess_ticket all take it: one shape, so a commit sends what was previewed. */
+export function quoteArgs(input: QuoteInput) {
+  return {
+    p_ticket_id: input.ticketId,
+    p_category: input.category,
+    ...(input.credits !== null && { p_credits: input.credits }),
+    ...(input.versions && { p_upgrade_from: input.versions.from, p_upgrade_to: input.versions.to }),
+  };
+}
+
 export async function previewQuote(input: QuoteInput, signal: AbortSignal): Promise<QuoteOutcome> {
   const { data } = await supabase
-    .rpc('preview_quote', {
-      p_ticket_id: input.ticketId,
-      p_category: input.category,
-      ...(input.credits !== null && { p_credits: input.credits }),
-      ...(input.versions && { p_upgrade_from: input.versions.from, p_upgrade_to: input.versions.to }),
-    })
+    .rpc('preview_quote', quoteArgs(input))
     .abortSignal(signal)
     .throwOnError();
   return quoteOutcomeSchema.parse(data);

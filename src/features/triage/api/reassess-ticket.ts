@@ -1,17 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { supabase } from '../../../lib/supabase';
 import { triageKeys } from './keys';
+import { quoteArgs, type QuoteInput } from './preview-quote';
 
 /** Changes an assessed ticket's category or price, with a reason the customer sees. */
-export async function reassessTicket(input: { ticketId: string; category: string; credits: number | null; versions?: { from: string; to: string } | null; reason: string }) {
+export async function reassessTicket(input: QuoteInput & { reason: string }) {
   const { data } = await supabase
-    .rpc('reassess_ticket', {
-      p_ticket_id: input.ticketId,
-      p_category: input.category,
-      ...(input.credits !== null && { p_credits: input.credits }),
-      ...(input.versions && { p_upgrade_from: input.versions.from, p_upgrade_to: input.versions.to }),
-      p_reason: input.reason.trim(),
-    })
+    .rpc('reassess_ticket', { ...quoteArgs(input), p_reason: input.reason.trim() })
     .throwOnError();
   return data;
 }
