@@ -9,6 +9,8 @@ test('a visitor signs up from Buy, pays 50 credits through the test provider and
   // Not signed in: sign in first, or create an account, and come back to the purchase.
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByRole('link', { name: 'Create an account' }).click();
+  // Typing while the page switches is auth-typing.spec.ts's subject; this journey types into the form it arrived at.
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
