@@ -29,6 +29,13 @@ export { applySchema, schemaFiles, unlistedSchemaFiles, withMigrationsAndSchema 
 export { diffSchemas, SUPABASE_SCHEMAS, type SchemaDiff } from './tooling/schema-diff.ts';
 export { generateDatabaseTypes } from './tooling/database-types.ts';
 export { PASSWORD as DB_PASSWORD } from './postgres/index.ts';
+export {
+  PROJECT_URL_SECRET,
+  SERVICE_ROLE_KEY_SECRET,
+  type ExtensionOptions,
+  type PgCronOptions,
+  type PgNetOptions,
+} from './extensions/index.ts';
 
 export {
   DEFAULT_JWT_SECRET,

@@ -7,14 +7,15 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createAuthService } from './auth/index.ts';
-import { bootstrap } from './bootstrap/index.ts';
+import { bootstrap, prepareDatabase } from './bootstrap/index.ts';
+import { setStackSecrets, startExtensionWorkers, type ExtensionOptions } from './extensions/index.ts';
 import { createFunctionsService } from './functions/index.ts';
 import { passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
-import { PASSWORD, startPostgres } from './postgres/index.ts';
+import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './core/keys.ts';
 import { createPool } from './core/db.ts';
@@ -62,6 +63,11 @@ export interface StackOptions {
   trustedProxies?: string[];
   /** Awaited before Postgres is started again after it died (tests hold it down with this). */
   beforePostgresRestart?: () => Promise<void>;
+  /**
+   * Limits and pace of the stand-ins' workers: pg_net's (`pgNet.concurrency`, 200 requests in flight;
+   * `pollMs`; `ttl` of responses, 6 hours) and pg_cron's (`pgCron.tickMs`, 1 s).
+   */
+  extensions?: ExtensionOptions;
 }
 
 export interface RunningStack {
@@ -112,6 +118,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     const dbUrl = postgres.url('postgres');
     if (postgres.fresh) await bootstrap(postgres);
+    else await prepareDatabase(postgres);
+    const superuserUrl = postgres.url(SUPERUSER);
+    // Before the migrations and the seed, which may read them; again below if the port was chosen by the OS.
+    await setStackSecrets(superuserUrl, apiUrl, keys.serviceRoleKey);
     const migrationsApplied = await applyMigrations(dbUrl, supabaseDir);
     await applySeed(dbUrl, supabaseDir);
 
@@ -151,6 +161,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         }),
     );
     const actualPort = (gateway.address() as AddressInfo).port;
+    const actualApiUrl = actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`;
+    if (actualApiUrl !== apiUrl) await setStackSecrets(superuserUrl, actualApiUrl, keys.serviceRoleKey);
+
+    // pg_net's worker and pg_cron's scheduler: after the gateway, so a job or request may call the API.
+    const workers = startExtensionWorkers(superuserUrl, PASSWORD, log, options.extensions);
+    cleanup.push(() => workers.close());
 
     const mail = config.localSmtp.enabled
       ? await startMailService({
@@ -164,7 +180,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (mail) cleanup.push(() => mail.close());
 
     return {
-      apiUrl: actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`,
+      apiUrl: actualApiUrl,
       dbUrl,
       keys,
       fresh: postgres.fresh,

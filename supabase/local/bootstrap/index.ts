@@ -1,4 +1,7 @@
-/** Prepares a fresh cluster the way Supabase's image does: roles, `auth`, `extensions`, event triggers. */
+/**
+ * Prepares a fresh cluster the way Supabase's image does: roles, `auth`, `extensions`, event triggers,
+ * then what every start ensures (prepareDatabase).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSuperuser, type PostgresServer } from '../postgres/index.ts';
@@ -11,6 +14,19 @@ export async function bootstrap(server: PostgresServer): Promise<void> {
     for (const file of FILES) {
       await client.query(readFileSync(join(import.meta.dirname, file), 'utf8'));
     }
+    await client.query('commit');
+  });
+  await prepareDatabase(server);
+}
+
+/**
+ * What Supabase's image has beside the project's migrations and the stack adds on every start, as it
+ * may be missing from a database made by an older stack: Vault and Database Webhooks' schema.
+ */
+export async function prepareDatabase(server: PostgresServer): Promise<void> {
+  await asSuperuser(server, async (client) => {
+    await client.query('begin');
+    await client.query(readFileSync(join(import.meta.dirname, '..', 'extensions', 'prepare.sql'), 'utf8'));
     await client.query('commit');
   });
 }

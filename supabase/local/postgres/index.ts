@@ -17,6 +17,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../core/logger.ts';
+import { installExtensionFiles } from '../extensions/install.ts';
 
 export const SUPERUSER = 'supabase_admin';
 export const PASSWORD = 'postgres';
@@ -155,7 +156,7 @@ function unreachableMessage(what: string, path: string, user: OsUser): string {
  */
 function reachableBinaries(installed: Binaries, dataDir: string, user: OsUser | undefined): string {
   const runs = (nativeDir: string) => user === undefined || runsAs(user, join(nativeDir, 'bin', 'postgres'), ['--version']);
-  if (runs(installed.nativeDir)) return installed.nativeDir;
+  if (runs(installed.nativeDir) && writesExtensionFiles(installed.nativeDir)) return installed.nativeDir;
   const copy = join(dataDir, 'postgres-bin', installed.version);
   const done = join(copy, '.complete');
   if (!existsSync(done)) {
@@ -165,7 +166,23 @@ function reachableBinaries(installed: Binaries, dataDir: string, user: OsUser | 
     writeFileSync(done, '');
   }
   if (!runs(copy)) throw new Error(unreachableMessage(`The copy of the Postgres binaries in ${copy}`, copy, user!));
+  installExtensionFiles(copy);
   return copy;
+}
+
+/**
+ * Installs the stand-in extensions (pg_net, pg_cron, Vault) beside the binaries' own; false when their
+ * folder is read-only (a read-only node_modules), so the stack runs a copy of the binaries instead.
+ */
+function writesExtensionFiles(nativeDir: string): boolean {
+  try {
+    installExtensionFiles(nativeDir);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return false;
+    throw error;
+  }
 }
 
 /** Spawns a Postgres program, as `user` when given, with its start-up error as an event, never thrown. */
