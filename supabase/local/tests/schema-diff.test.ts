@@ -111,6 +111,25 @@ describe('diffSchemas', () => {
     expect((await diffSchemas(from, to)).statements).toEqual([]);
   });
 
+  it('carries the stand-in extensions (pg_net, pg_cron) a migration creates, and nothing of their insides', async () => {
+    const extensions = `
+      create extension if not exists pg_net with schema extensions;
+      create extension if not exists pg_cron with schema pg_catalog;
+      create function public.ping() returns bigint language sql as $$ select net.http_get('http://example.invalid/') $$;`;
+    const [from, to] = await Promise.all([database(BASE), database(BASE, extensions)]);
+    const diff = await diffSchemas(from, to);
+    // Without the stand-ins' versions, which say nothing of hosted's.
+    expect(diff.sql).toMatch(/create extension if not exists "pg_net" with schema "extensions";/);
+    expect(diff.sql).toMatch(/create extension if not exists "pg_cron" with schema "pg_catalog";/);
+    expect(diff.sql.indexOf('"pg_net"')).toBeLessThan(diff.sql.indexOf('public.ping()'));
+    expect(diff.sql).not.toMatch(/(on|function|table|schema) "?(net|cron)"?[. ;]/);
+    await run(from, diff.sql);
+    expect((await diffSchemas(from, to)).statements).toEqual([]);
+    // And back: dropped after what uses them.
+    const back = await diffSchemas(to, await database(BASE));
+    expect(back.sql).toMatch(/drop extension if exists "pg_net";\s*(drop extension if exists "pg_cron";\s*)?$/);
+  });
+
   it('builds a whole schema from an empty database', async () => {
     const [empty, full] = await Promise.all([database(), database(BASE)]);
     await run(empty, (await diffSchemas(empty, full)).sql);

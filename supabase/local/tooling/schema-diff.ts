@@ -111,6 +111,20 @@ from pg_sequence s join pg_class c on c.oid = s.seqrelid join pg_namespace n on 
 where ${OWN_OBJECTS}
 order by 1`;
 
+// migra leaves out extensions whose schema it skips: `create extension pg_net with schema extensions`
+// would be lost from a migration. Those (and pg_cron, in pg_catalog) are compared here.
+const EXTENSIONS_SQL = `
+select e.extname as name, n.nspname as schema
+from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+where n.nspname = any($1) or n.nspname = 'pg_catalog'
+order by 1`;
+
+/**
+ * Extensions the local stack stands in for: their version there says nothing of hosted's, so a
+ * migration creates them without one (hosted Supabase then installs its default version).
+ */
+const STAND_IN_EXTENSION = /^(create extension if not exists "(?:pg_net|pg_cron|supabase_vault)" with schema "[^"]+") version '[^']*'/i;
+
 const COMMENT_TARGET: Record<string, (identity: string) => string> = {
   'table column': (identity) => `column ${identity}`,
   'table constraint': (identity) => `constraint ${identity}`,
@@ -127,9 +141,14 @@ interface SequenceParameters {
   parameters: string;
 }
 
+interface Extension {
+  name: string;
+  schema: string;
+}
+
 async function inspect(
   dbUrl: string,
-): Promise<{ grants: Grant[]; comments: Comment[]; triggers: ForeignTrigger[]; sequences: SequenceParameters[] }> {
+): Promise<{ grants: Grant[]; comments: Comment[]; triggers: ForeignTrigger[]; sequences: SequenceParameters[]; extensions: Extension[] }> {
   // An empty search_path makes Postgres qualify every name it prints (regprocedure, regclass).
   const client = new pg.Client({ connectionString: dbUrl, options: '-c search_path=' });
   await client.connect();
@@ -140,7 +159,8 @@ async function inspect(
     );
     const triggers = (await client.query<ForeignTrigger>(FOREIGN_TRIGGERS_SQL, [SUPABASE_SCHEMAS])).rows;
     const sequences = (await client.query<SequenceParameters>(SEQUENCES_SQL, [SUPABASE_SCHEMAS])).rows;
-    return { grants, comments, triggers, sequences };
+    const extensions = (await client.query<Extension>(EXTENSIONS_SQL, [SUPABASE_SCHEMAS])).rows;
+    return { grants, comments, triggers, sequences, extensions };
   } finally {
     await client.end();
   }
@@ -196,6 +216,27 @@ function grantStatements(from: Grant[], to: Grant[]): string[] {
     for (const [grantee, privileges] of grantees) statements.push(`grant ${privileges.join(', ')} ${on} to ${grantee};`);
   }
   return statements;
+}
+
+/**
+ * Extensions in Supabase's schemas: created (or moved) before anything that may use them, dropped
+ * after what used them is gone. Those migra itself wrote are left to it.
+ */
+function extensionStatements(from: Extension[], to: Extension[], structural: string[]): { first: string[]; last: string[] } {
+  const before = new Map(from.map((extension) => [extension.name, extension.schema]));
+  const after = new Map(to.map((extension) => [extension.name, extension.schema]));
+  const written = (name: string) => structural.some((statement) => new RegExp(`^(create|drop) extension .*"${name}"`, 'i').test(statement));
+  const first: string[] = [];
+  const last: string[] = [];
+  for (const [name, schema] of after) {
+    if (before.get(name) === schema || written(name)) continue;
+    if (before.has(name)) first.push(`drop extension if exists "${name}";`);
+    first.push(`create extension if not exists "${name}" with schema "${schema}";`);
+  }
+  for (const name of before.keys()) {
+    if (!after.has(name) && !written(name)) last.push(`drop extension if exists "${name}";`);
+  }
+  return { first, last };
 }
 
 function sequenceStatements(from: SequenceParameters[], to: SequenceParameters[]): string[] {
@@ -298,19 +339,24 @@ export async function diffSchemas(fromUrl: string, toUrl: string): Promise<Schem
     await Promise.all(clients.map((client) => client.end()));
   }
   const structural = functionsBeforeTablesThatCallThem(
-    compositeTypesBeforeUse([...migration.statements].map((statement) => statement.trim()).filter(Boolean)),
+    compositeTypesBeforeUse(
+      [...migration.statements].map((statement) => statement.trim().replace(STAND_IN_EXTENSION, '$1')).filter(Boolean),
+    ),
   );
   const [from, to] = await Promise.all([inspect(fromUrl), inspect(toUrl)]);
+  const extensions = extensionStatements(from.extensions, to.extensions, structural);
   const dropped = structural.flatMap((statement: string) => {
     const match = /^drop (?:function|procedure|table|view|materialized view|type|index|policy|trigger|sequence) (?:if exists )?("?[\w$]+"?(?:\."?[\w$]+"?)?)/i.exec(statement);
     return match ? [match[1]!.replaceAll('"', '')] : [];
   });
   const statements = [
+    ...extensions.first,
     ...structural,
     ...sequenceStatements(from.sequences, to.sequences),
     ...triggerStatements(from.triggers, to.triggers),
     ...grantStatements(from.grants, to.grants),
     ...commentStatements(from.comments, to.comments, dropped),
+    ...extensions.last,
   ];
   return { statements, sql: statements.length ? `${statements.join('\n\n')}\n` : '' };
 }

@@ -168,6 +168,7 @@ declare
   t timestamp := at at time zone 'UTC';
   dom_ok boolean;
   dow_ok boolean;
+  days int[];
 begin
   if f is null then
     return false;
@@ -179,8 +180,8 @@ begin
   end if;
   dom_ok := case when f[3] = '$' then (t::date + 1) = (date_trunc('month', t) + interval '1 month')::date
                  else extract(day from t)::int = any(cron._field_values(f[3], 1, 31)) end;
-  dow_ok := extract(dow from t)::int = any(cron._field_values(f[5], 0, 7))
-            or (extract(dow from t)::int = 0 and 7 = any(cron._field_values(f[5], 0, 7)));
+  days := cron._field_values(f[5], 0, 7, array['sun','mon','tue','wed','thu','fri','sat']);
+  dow_ok := extract(dow from t)::int = any(days) or (extract(dow from t)::int = 0 and 7 = any(days));
   if f[3] like '*%' or f[5] like '*%' then
     return dom_ok and dow_ok;
   end if;
