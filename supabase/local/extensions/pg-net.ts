@@ -194,7 +194,8 @@ export function startPgNetWorker(url: string, log: Logger, options: PgNetOptions
   const concurrency = Math.max(1, options.concurrency ?? 200);
   const pollMs = options.pollMs ?? 1000;
   const ttl = options.ttl ?? '6 hours';
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: WORKER_APPLICATION_NAME });
+  // Only the listening session bears the worker's name: the worker is up while it listens.
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: `${WORKER_APPLICATION_NAME} (requests)` });
   pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
 

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack as project } from './helpers.ts';
+import { postmasterPid } from './postgres-hold.ts';
 import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 
 interface Received {
@@ -82,6 +83,9 @@ beforeAll(async () => {
     extensions: { pgNet: { concurrency: 2, pollMs: 60_000, ttl: '1 minute' } },
   });
   db = new pg.Pool({ connectionString: running.dbUrl, max: 4 });
+  // Postgres is killed in one test: idle connections break then, and are made again.
+  db.on('error', () => undefined);
+  db.on('connect', (client) => client.on('error', () => undefined));
   // As a project's migration writes it for hosted Supabase.
   await sql('create extension if not exists pg_net with schema extensions; create extension if not exists pg_cron with schema pg_catalog;');
 });
@@ -223,6 +227,26 @@ describe('pg_net stand-in', () => {
     await sql('select net.http_get($1)', [`${base}/prune-wake`]);
     await waitFor('the expired response to go', async () => ((await sql('select 1 from net._http_response where id = -1')).length === 0 ? true : undefined));
     expect(await sql('select 1 from net._http_response where id = -2')).toHaveLength(1);
+  });
+
+  it('listens again after Postgres died and came back', async () => {
+    const started = async () => (await sql<{ at: Date }>('select pg_postmaster_start_time() as at'))[0]!.at.getTime();
+    const before = await started();
+    process.kill(postmasterPid(running.dataDir), 'SIGKILL');
+    await waitFor('Postgres to be back', () => started().then((at) => (at > before ? true : undefined), () => undefined), 20_000);
+    // The worker is up again once its listening session is (its poll is slowed to a minute here, so
+    // the request below goes out only if the worker listens again).
+    await waitFor(
+      'the worker to listen again',
+      () => sql('select net.check_worker_is_up()').then(
+        () => true,
+        () => undefined,
+      ),
+      20_000,
+    );
+    const [row] = await sql<{ id: string }>('select net.http_post($1) as id', [`${base}/after-restart`]);
+    await waitFor('the request after the restart', () => received.find((r) => r.url === '/after-restart'));
+    expect((await response(row!.id)).status_code).toBe(201);
   });
 
   it('runs a Database Webhook (supabase_functions.http_request) after the insert commits', async () => {
