@@ -67,6 +67,8 @@ beforeAll(async () => {
   // As a project's migration writes it for hosted Supabase.
   await sql('create extension if not exists pg_net with schema extensions; create extension if not exists pg_cron with schema pg_catalog;');
   await sql('create table public.cron_probe (id bigint generated always as identity, who text, session_who text, at timestamptz default clock_timestamp())');
+  // Its minute comes while the other tests run; the last test looks at it.
+  await sql(`select cron.schedule('probe-minute', '* * * * *', 'select 1')`);
 });
 
 afterAll(async () => {
@@ -230,6 +232,15 @@ describe('pg_cron stand-in', () => {
     const status = await waitFor('an answer from the stack', async () => (await sql<{ status_code: number }>('select status_code from net._http_response limit 1'))[0]?.status_code);
     expect(status).toBe(200);
     await sql(`select cron.unschedule('probe-guide')`);
+  });
+
+  it('runs a cron-syntax job once, at the start of its minute', { timeout: 75_000 }, async () => {
+    const run = await waitFor('the minute job', async () => (await runs('probe-minute')).find((r) => r.status === 'succeeded'), 70_000);
+    expect(run.start_time!.getUTCSeconds()).toBeLessThanOrEqual(3);
+    await sleep(2000);
+    const minute = Math.floor(run.start_time!.getTime() / 60_000);
+    expect((await runs('probe-minute')).filter((r) => Math.floor(r.start_time!.getTime() / 60_000) === minute)).toHaveLength(1);
+    await sql(`select cron.unschedule('probe-minute')`);
   });
 
   it('is dropped and created again like the real extension', async () => {
