@@ -147,7 +147,14 @@ function send(request: QueuedRequest): Promise<Outcome> {
       }
       const requestHeaders = { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) };
       const client = target.protocol === 'https:' ? https : http;
-      const req = client.request(target, { method, headers: requestHeaders });
+      let req: http.ClientRequest;
+      try {
+        req = client.request(target, { method, headers: requestHeaders });
+      } catch (error) {
+        // A header name or value Node refuses (a CR or LF in it, say): nothing is sent.
+        finish(failed(curlMessage(error as NodeJS.ErrnoException)));
+        return;
+      }
       current = req;
       req.on('error', (error: NodeJS.ErrnoException) => finish(failed(curlMessage(error))));
       req.on('response', (res) => {
@@ -213,7 +220,16 @@ export function startPgNetWorker(url: string, log: Logger, options: PgNetOptions
   };
 
   const perform = async (request: QueuedRequest) => {
-    const outcome = await send(request);
+    const outcome = await send(request).catch(
+      (error: unknown): Outcome => ({
+        statusCode: null,
+        contentType: null,
+        headers: null,
+        content: null,
+        timedOut: false,
+        errorMsg: error instanceof Error ? error.message : String(error),
+      }),
+    );
     try {
       await pool.query(RECORD_SQL, [
         request.id,

@@ -222,6 +222,18 @@ describe('pg_net stand-in', () => {
     expect((await response(ids!.slow)).timed_out).toBe(true);
   });
 
+  it('records a request it cannot send (a header with a line break) as failed, and goes on', async () => {
+    const [bad] = await sql<{ id: string }>(`select net.http_get($1, headers := jsonb_build_object('X-Bad', 'a' || chr(10) || 'Injected: yes')) as id`, [
+      `${base}/bad-header`,
+    ]);
+    const answer = await response(bad!.id);
+    expect(answer).toMatchObject({ status_code: null, timed_out: false });
+    expect(answer.error_msg).toMatch(/header/i);
+    expect(received.filter((r) => r.url === '/bad-header')).toHaveLength(0);
+    const [good] = await sql<{ id: string }>('select net.http_get($1) as id', [`${base}/after-bad-header`]);
+    expect((await response(good!.id)).status_code).toBe(201);
+  });
+
   it('deletes responses older than its ttl', async () => {
     await sql(`insert into net._http_response (id, status_code, created) values (-1, 200, now() - interval '2 minutes'), (-2, 200, now())`);
     await sql('select net.http_get($1)', [`${base}/prune-wake`]);
