@@ -99,17 +99,30 @@ export function startPgCronScheduler(superuserUrl: string, password: string, log
     log.error('pg_cron', message, error);
   };
 
+  /** Roles that cannot log in with the stack's password: each failed attempt is a FATAL in Postgres' log. */
+  const noDirectLogin = new Set<string>();
+
   const openSession = async (job: JobRow): Promise<pg.Client> => {
-    const direct = new pg.Client({ connectionString: withDatabase(superuserUrl, job.database, job.username, password), application_name: 'pg_cron' });
-    direct.on('error', () => undefined);
-    try {
-      await direct.connect();
-      return direct;
-    } catch (error) {
-      await direct.end().catch(() => undefined);
-      const code = (error as { code?: string }).code;
-      // Only a refused login (no password, no LOGIN) falls back; anything else is the run's failure.
-      if (code !== '28P01' && code !== '28000') throw error;
+    if (!noDirectLogin.has(job.username)) {
+      const { rows } = await pool.query<{ direct: boolean }>(
+        'select rolcanlogin and rolpassword is not null as direct from pg_authid where rolname = $1',
+        [job.username],
+      );
+      if (!rows[0]?.direct) noDirectLogin.add(job.username);
+    }
+    if (!noDirectLogin.has(job.username)) {
+      const direct = new pg.Client({ connectionString: withDatabase(superuserUrl, job.database, job.username, password), application_name: 'pg_cron' });
+      direct.on('error', () => undefined);
+      try {
+        await direct.connect();
+        return direct;
+      } catch (error) {
+        await direct.end().catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        // Only a refused login (another password) falls back; anything else is the run's failure.
+        if (code !== '28P01' && code !== '28000') throw error;
+        noDirectLogin.add(job.username);
+      }
     }
     const handed = new pg.Client({ connectionString: withDatabase(superuserUrl, job.database), application_name: 'pg_cron' });
     handed.on('error', () => undefined);
