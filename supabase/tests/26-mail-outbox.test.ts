@@ -405,7 +405,7 @@ describe('unsubscribe by token', () => {
   it('the one-click link turns a kind off without a session; later events of it send nothing', async () => {
     const customer = await createPerson();
     const link = await token('unsubscribe', customer.userId);
-    expect(link, '256 random bits as hex').toMatch(/^[0-9a-f]{64}$/);
+    expect(link, 'two random UUIDs as hex').toMatch(/^[0-9a-f]{64}$/);
     const answer = ok(await anonClient().rpc('unsubscribe_by_token', { p_token: link, p_kind: 'answered' }), 'unsubscribe');
     expect(answer).toEqual({ kind: 'answered', label: "Engineer's answer", delivery: 'never' });
     expect(ok(await anonClient().rpc('unsubscribe_by_token', { p_token: link, p_kind: 'answered' }), 'twice'), 'repeatable').toEqual(
