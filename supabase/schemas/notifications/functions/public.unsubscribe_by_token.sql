@@ -36,3 +36,5 @@ comment on function public.unsubscribe_by_token(text,text) is 'Anyone with a mai
 revoke all on function public.unsubscribe_by_token(text,text) from public, anon, authenticated, service_role;
 grant execute on function public.unsubscribe_by_token(text,text) to anon;
 grant execute on function public.unsubscribe_by_token(text,text) to authenticated;
+-- The unsubscribe edge function may call it with either key.
+grant execute on function public.unsubscribe_by_token(text,text) to service_role;
