@@ -7,6 +7,8 @@ const withQuery = (path: string, query: Record<string, string | undefined>) => {
   return text ? `${path}?${text}` : path;
 };
 
+export type QuoteIntent = 'confirm' | 'decline';
+
 export const paths = {
   home: { path: '/', getHref: () => '/' },
 
@@ -23,11 +25,26 @@ export const paths = {
       getHref: (filters: { status?: string; q?: string } = {}) => withQuery('/portal/tickets', filters),
     },
     newTicket: { path: '/portal/tickets/new', getHref: () => '/portal/tickets/new' },
-    ticket: { path: '/portal/tickets/:number', getHref: (number: number) => `/portal/tickets/${number}` },
+    /**
+     * `quote` is what a quote mail's buttons add: the page opens that dialog for the ticket's current
+     * quote and still asks before it charges or declines anything.
+     */
+    ticket: {
+      path: '/portal/tickets/:number',
+      getHref: (number: number, quote?: QuoteIntent) => withQuery(`/portal/tickets/${number}`, { quote }),
+    },
     credits: { path: '/portal/credits', getHref: () => '/portal/credits' },
     receipt: { path: '/portal/credits/receipts/:orderId', getHref: (orderId: string) => `/portal/credits/receipts/${orderId}` },
     notifications: { path: '/portal/notifications', getHref: () => '/portal/notifications' },
     settings: { path: '/portal/settings', getHref: () => '/portal/settings' },
+    /** Which e-mails the person gets; every notification mail links here. */
+    notificationSettings: { path: '/portal/settings/notifications', getHref: () => '/portal/settings/notifications' },
+  },
+
+  /** A mail's unsubscribe link: works without signing in (the token says whose mail it is). */
+  unsubscribe: {
+    path: '/unsubscribe',
+    getHref: (token: string, kind: string) => withQuery('/unsubscribe', { token, kind }),
   },
 
   checkout: {
@@ -48,6 +65,7 @@ export const paths = {
 
   admin: {
     root: { path: '/admin', getHref: () => '/admin' },
+    mailProblems: { path: '/admin/mail-problems', getHref: () => '/admin/mail-problems' },
   },
 } as const;
 
