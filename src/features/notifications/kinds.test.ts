@@ -33,3 +33,14 @@ describe('where a notice leads', () => {
     expect(noticePresentation('something_new')).toEqual({ icon: '🔔', target: 'ticket' });
   });
 });
+
+describe('the notice kinds', () => {
+  it('are exactly those public.notifications allows, so a kind added in SQL gets an icon and a link here', async () => {
+    const { readFileSync } = await import('node:fs');
+    const table = readFileSync(new URL('../../../supabase/schemas/notifications/tables/public.notifications.sql', import.meta.url), 'utf8');
+    const check = /notifications_kind_check CHECK \(kind = ANY \(ARRAY\[([^\]]*)\]/.exec(table)?.[1] ?? '';
+    const allowed = [...check.matchAll(/'([a-z_]+)'::text/g)].map((match) => match[1]);
+    expect(allowed.length, 'the check constraint was read').toBeGreaterThan(10);
+    expect(Object.keys(NOTICE_KINDS).sort()).toEqual(allowed.sort());
+  });
+});
