@@ -7,8 +7,6 @@ const withQuery = (path: string, query: Record<string, string | undefined>) => {
   return text ? `${path}?${text}` : path;
 };
 
-export type QuoteIntent = 'confirm' | 'decline';
-
 export const paths = {
   home: { path: '/', getHref: () => '/' },
 
@@ -25,14 +23,8 @@ export const paths = {
       getHref: (filters: { status?: string; q?: string } = {}) => withQuery('/portal/tickets', filters),
     },
     newTicket: { path: '/portal/tickets/new', getHref: () => '/portal/tickets/new' },
-    /**
-     * `quote` is what a quote mail's buttons add: the page opens that dialog for the ticket's current
-     * quote and still asks before it charges or declines anything.
-     */
-    ticket: {
-      path: '/portal/tickets/:number',
-      getHref: (number: number, quote?: QuoteIntent) => withQuery(`/portal/tickets/${number}`, { quote }),
-    },
+    /** A quote mail's buttons add `?quote=confirm|decline` (features/tickets/quote-link.ts). */
+    ticket: { path: '/portal/tickets/:number', getHref: (number: number) => `/portal/tickets/${number}` },
     credits: { path: '/portal/credits', getHref: () => '/portal/credits' },
     receipt: { path: '/portal/credits/receipts/:orderId', getHref: (orderId: string) => `/portal/credits/receipts/${orderId}` },
     notifications: { path: '/portal/notifications', getHref: () => '/portal/notifications' },
@@ -41,11 +33,8 @@ export const paths = {
     notificationSettings: { path: '/portal/settings/notifications', getHref: () => '/portal/settings/notifications' },
   },
 
-  /** A mail's unsubscribe link: works without signing in (the token says whose mail it is). */
-  unsubscribe: {
-    path: '/unsubscribe',
-    getHref: (token: string, kind: string) => withQuery('/unsubscribe', { token, kind }),
-  },
+  /** A mail's unsubscribe link, `?token=…&kind=…`: works without signing in (the token says whose mail). */
+  unsubscribe: { path: '/unsubscribe', getHref: () => '/unsubscribe' },
 
   checkout: {
     /** Starts a purchase of one package (signing in first if needed); `returnTo` is offered after paying. */

@@ -3,8 +3,9 @@
  * the dialog: nothing is charged or declined until the customer says yes on the page. When the ticket
  * no longer waits for that quote, the page says why instead of offering a dialog that would be refused.
  */
-import type { QuoteIntent } from '../../config/paths';
 import type { TicketStatus } from '../../lib/ticket-status';
+
+export type QuoteIntent = 'confirm' | 'decline';
 
 export const parseQuoteIntent = (value: string | null): QuoteIntent | null => (value === 'confirm' || value === 'decline' ? value : null);
 

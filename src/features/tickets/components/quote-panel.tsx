@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { useToast } from '../../../components/ui/toast';
-import type { QuoteIntent } from '../../../config/paths';
+import type { QuoteIntent } from '../quote-link';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
