@@ -87,7 +87,10 @@ export const router = createBrowserRouter([
               {
                 path: paths.admin.root.path,
                 lazy: lazyRoute(() => import('./routes/admin/layout')),
-                children: [{ index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) }],
+                children: [
+                  { index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) },
+                  { path: paths.admin.mailProblems.path, lazy: lazyRoute(() => import('./routes/admin/mail-problems')) },
+                ],
               },
             ],
           },
