@@ -28,7 +28,7 @@ export function AlwaysSentRow({ preference }: { preference: NotificationPreferen
   return (
     <div className="flex flex-wrap items-start justify-between gap-3" data-kind={preference.kind}>
       <div>
-        <h3 className="font-semibold text-slate-900">{preference.label}</h3>
+        <p className="font-semibold text-slate-900">{preference.label}</p>
         <p className="mt-1 text-sm text-slate-700">{preference.description}</p>
       </div>
       <p className="text-sm text-slate-800">
