@@ -100,7 +100,7 @@ test('an unknown token, a cut-off link and a receipt link each say what is wrong
   expect(await deliveryOf(customer.id, 'answered')).toBe('immediately (no row)');
 });
 
-test("an engineer's notice of a new ticket opens the staff ticket page", async ({ browser, customer, engineer }) => {
+test("an engineer's notice of a new ticket opens the staff ticket page; their e-mail settings are the queue's kinds", async ({ browser, customer, engineer }) => {
   const { data: ticket } = await customer.client
     .rpc('create_ticket', { p_subject: 'Notice for the queue', p_body: 'Please look.', p_pre_approved: false })
     .throwOnError();
@@ -115,5 +115,11 @@ test("an engineer's notice of a new ticket opens the staff ticket page", async (
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/staff/tickets/${ticket.number}$`));
   await expect(page.getByRole('heading', { level: 1, name: new RegExp(`#${ticket.number}`) })).toBeVisible();
+
+  // Their e-mail settings are the queue's kinds, not a customer's.
+  await page.goto('/portal/settings/notifications');
+  await expect(choice(page, 'New ticket', 'Immediately')).toBeChecked();
+  await expect(choice(page, 'Customer replied', 'Immediately')).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Quote ready' })).toHaveCount(0);
   await context.close();
 });
