@@ -44,6 +44,8 @@ export const router = createBrowserRouter([
               { path: paths.auth.login.path, lazy: lazyRoute(() => import('./routes/auth/login')) },
               { path: paths.auth.signup.path, lazy: lazyRoute(() => import('./routes/auth/signup')) },
               { path: paths.auth.resetPassword.path, lazy: lazyRoute(() => import('./routes/auth/reset-password')) },
+              // No session needed: a mail's unsubscribe link must work in any browser (the token says whose mail).
+              { path: paths.unsubscribe.path, lazy: lazyRoute(() => import('./routes/public/unsubscribe')) },
               {
                 path: paths.portal.root.path,
                 lazy: lazyRoute(() => import('./routes/portal/require-session')),
@@ -56,6 +58,10 @@ export const router = createBrowserRouter([
                   { path: paths.portal.receipt.path, lazy: lazyRoute(() => import('./routes/portal/receipt')) },
                   { path: paths.portal.notifications.path, lazy: lazyRoute(() => import('./routes/portal/notifications')) },
                   { path: paths.portal.settings.path, lazy: lazyRoute(() => import('./routes/portal/settings')) },
+                  {
+                    path: paths.portal.notificationSettings.path,
+                    lazy: lazyRoute(() => import('./routes/portal/notification-settings')),
+                  },
                 ],
               },
               {
@@ -81,7 +87,10 @@ export const router = createBrowserRouter([
               {
                 path: paths.admin.root.path,
                 lazy: lazyRoute(() => import('./routes/admin/layout')),
-                children: [{ index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) }],
+                children: [
+                  { index: true, lazy: lazyRoute(() => import('./routes/admin/admin')) },
+                  { path: paths.admin.mailProblems.path, lazy: lazyRoute(() => import('./routes/admin/mail-problems')) },
+                ],
               },
             ],
           },

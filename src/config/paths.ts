@@ -23,12 +23,18 @@ export const paths = {
       getHref: (filters: { status?: string; q?: string } = {}) => withQuery('/portal/tickets', filters),
     },
     newTicket: { path: '/portal/tickets/new', getHref: () => '/portal/tickets/new' },
+    /** A quote mail's buttons add `?quote=confirm|decline` (features/tickets/quote-link.ts). */
     ticket: { path: '/portal/tickets/:number', getHref: (number: number) => `/portal/tickets/${number}` },
     credits: { path: '/portal/credits', getHref: () => '/portal/credits' },
     receipt: { path: '/portal/credits/receipts/:orderId', getHref: (orderId: string) => `/portal/credits/receipts/${orderId}` },
     notifications: { path: '/portal/notifications', getHref: () => '/portal/notifications' },
     settings: { path: '/portal/settings', getHref: () => '/portal/settings' },
+    /** Which e-mails the person gets; every notification mail links here. */
+    notificationSettings: { path: '/portal/settings/notifications', getHref: () => '/portal/settings/notifications' },
   },
+
+  /** A mail's unsubscribe link, `?token=…&kind=…`: works without signing in (the token says whose mail). */
+  unsubscribe: { path: '/unsubscribe', getHref: () => '/unsubscribe' },
 
   checkout: {
     /** Starts a purchase of one package (signing in first if needed); `returnTo` is offered after paying. */
@@ -48,6 +54,7 @@ export const paths = {
 
   admin: {
     root: { path: '/admin', getHref: () => '/admin' },
+    mailProblems: { path: '/admin/mail-problems', getHref: () => '/admin/mail-problems' },
   },
 } as const;
 

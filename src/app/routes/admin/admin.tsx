@@ -8,6 +8,8 @@ import { PaymentProblems } from '../../../features/admin/components/payment-prob
 import { ReleasesEditor } from '../../../features/admin/components/releases-editor';
 import { UsersEditor } from '../../../features/admin/components/users-editor';
 import { categoriesQueryOptions, releasesQueryOptions } from '../../../lib/catalogue/queries';
+import { Link } from '../../../components/ui/link';
+import { paths } from '../../../config/paths';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { roleFor } from '../require-role';
 
@@ -46,6 +48,9 @@ export default function AdminRoute() {
                 </a>
               </li>
             ))}
+            <li>
+              <Link to={paths.admin.mailProblems.getHref()}>Mail problems</Link>
+            </li>
           </ul>
         </nav>
       </div>

@@ -1,7 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { Suspense } from 'react';
+import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
 import { useToast } from '../../../components/ui/toast';
+import { paths } from '../../../config/paths';
 import { NewPasswordForm } from '../../../features/auth/components/new-password-form';
 import { profileQueryOptions, useProfile } from '../../../features/profile/api/get-profile';
 import { DisplayNameForm } from '../../../features/profile/components/display-name-form';
@@ -28,6 +30,15 @@ function Settings({ userId }: { userId: string }) {
         <p className="mt-2 break-all font-medium text-slate-900">{profile.email}</p>
         <p className="mt-1 text-sm text-slate-700">
           You sign in with it and we send notices to it; it is never shown to other customers. To change it, ask us through a ticket.
+        </p>
+      </section>
+      <section aria-labelledby="mail-title" className={card}>
+        <h2 id="mail-title" className="text-lg font-bold">
+          E-mail notifications
+        </h2>
+        <p className="mt-2 text-sm text-slate-700">Choose which e-mails you get: each as it happens, a daily digest, or none.</p>
+        <p className="mt-3">
+          <Link to={paths.portal.notificationSettings.getHref()}>Choose your e-mails</Link>
         </p>
       </section>
       <section aria-labelledby="password-title" className={card}>

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { Suspense } from 'react';
-import { useParams } from 'react-router-dom';
+import { Suspense, useEffect, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { Alert } from '../../../components/ui/alert';
 import { Link } from '../../../components/ui/link';
 import { Skeleton } from '../../../components/ui/skeleton';
@@ -14,6 +14,7 @@ import { threadQueryOptions, useThread } from '../../../features/tickets/api/get
 import { AuditTrail } from '../../../features/tickets/components/audit-trail';
 import { CancelTicketButton } from '../../../features/tickets/components/cancel-ticket-button';
 import { QuotePanel } from '../../../features/tickets/components/quote-panel';
+import { closedQuoteMessage, parseQuoteIntent } from '../../../features/tickets/quote-link';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
@@ -65,9 +66,34 @@ function CreditsNeeded({ detail }: { detail: TicketDetail }) {
   );
 }
 
+/**
+ * The `?quote=` of a quote mail's button, read once when the page opens and then taken out of the
+ * address: once the customer has answered, the ticket no longer waits, and a lingering parameter would
+ * reopen the question or report it closed on the next render or reload.
+ */
+function useQuoteIntentOnArrival() {
+  const [search, setSearch] = useSearchParams();
+  const [intent] = useState(() => parseQuoteIntent(search.get('quote')));
+  useEffect(() => {
+    if (!search.has('quote')) return;
+    setSearch(
+      (current) => {
+        current.delete('quote');
+        return current;
+      },
+      { replace: true },
+    );
+  }, [search, setSearch]);
+  return intent;
+}
+
 function TicketView({ userId, number }: { userId: string; number: number }) {
   const { data: detail } = useTicket(userId, number);
   const { data: categories } = useCategories();
+  const quoteIntent = useQuoteIntentOnArrival();
+  // The status the customer arrived to: the message about a closed quote describes that, and does not
+  // turn up after they confirm on this page.
+  const [arrivalStatus] = useState(() => detail?.ticket.status);
   useDocumentTitle(detail ? `Ticket #${number}` : 'Ticket not found');
   if (!detail) {
     return (
@@ -119,7 +145,14 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
         </nav>
       )}
 
-      {ticket.status === 'awaiting_confirmation' && <QuotePanel detail={detail} categoryName={categoryName(ticket.category ?? '')} />}
+      {quoteIntent && arrivalStatus && <ClosedQuote message={closedQuoteMessage(arrivalStatus, quoteIntent)} />}
+      {ticket.status === 'awaiting_confirmation' && (
+        <QuotePanel
+          detail={detail}
+          categoryName={categoryName(ticket.category ?? '')}
+          initialDialog={arrivalStatus === 'awaiting_confirmation' ? quoteIntent : null}
+        />
+      )}
       {ticket.status === 'awaiting_credits' && <CreditsNeeded detail={detail} />}
       {ticket.status === 'new' && (
         <Alert tone="info">An engineer will assess this ticket soon. {ticket.pre_approved ? 'The credits are taken when it is assessed.' : 'You will see the price before anything is charged (except for simple questions, 5 credits).'}</Alert>
@@ -129,6 +162,15 @@ function TicketView({ userId, number }: { userId: string; number: number }) {
         <Conversation detail={detail} open={open} categoryName={categoryName} />
       </Suspense>
     </article>
+  );
+}
+
+function ClosedQuote({ message }: { message: ReturnType<typeof closedQuoteMessage> }) {
+  if (!message) return null;
+  return (
+    <Alert tone="info" title={message.title}>
+      {message.body}
+    </Alert>
   );
 }
 
@@ -177,7 +219,8 @@ export default function TicketRoute() {
   }
   return (
     <Suspense fallback={<Skeleton lines={8} label="Loading the ticket…" />}>
-      {auth.user && <TicketView userId={auth.user.id} number={number} />}
+      {/* Keyed: the quote link's state belongs to the ticket the person arrived at. */}
+      {auth.user && <TicketView key={number} userId={auth.user.id} number={number} />}
     </Suspense>
   );
 }

@@ -4,4 +4,5 @@ export const adminKeys = {
   packages: () => [...adminKeys.all, 'packages'] as const,
   users: (search: string) => [...adminKeys.all, 'users', search] as const,
   account: (email: string) => [...adminKeys.all, 'account', email] as const,
+  mailFailures: () => [...adminKeys.all, 'mail-failures'] as const,
 };

@@ -4,21 +4,33 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextAreaField } from '../../../components/ui/fields';
 import { useToast } from '../../../components/ui/toast';
+import type { QuoteIntent } from '../quote-link';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { formatCredits } from '../../../lib/format';
 import { useMoneyAction } from '../../../lib/money-action';
 import { useConfirmQuote, useDeclineQuote } from '../api/ticket-actions';
 import type { TicketDetail } from '../api/get-ticket';
 
-/** A quote waiting for the customer: the price, the balance after, Confirm (charges) or Decline (closes). */
-export function QuotePanel({ detail, categoryName }: { detail: TicketDetail; categoryName: string }) {
+/**
+ * A quote waiting for the customer: the price, the balance after, Confirm (charges) or Decline (closes).
+ * `initialDialog` opens one dialog at once (a quote mail's button); it still only asks.
+ */
+export function QuotePanel({
+  detail,
+  categoryName,
+  initialDialog = null,
+}: {
+  detail: TicketDetail;
+  categoryName: string;
+  initialDialog?: QuoteIntent | null;
+}) {
   const { ticket, balance } = detail;
   const due = (ticket.quoted_credits ?? 0) - ticket.charged_credits;
   const after = balance - due;
   const confirm = useConfirmQuote();
   const decline = useDeclineQuote();
   const toast = useToast();
-  const [dialog, setDialog] = useState<'confirm' | 'decline' | null>(null);
+  const [dialog, setDialog] = useState<QuoteIntent | null>(initialDialog);
   // One key per confirmation the customer starts: a retried or repeated request is charged once.
   const action = useMoneyAction();
   const [reason, setReason] = useState('');
