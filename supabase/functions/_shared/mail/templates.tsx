@@ -11,7 +11,19 @@
  * which inverts or keeps both, never leaves dark text on a dark page; `color-scheme` tells clients the
  * mail copes with either.
  */
-import { Body, Button, Container, Head, Hr, Html, Link, Preview, Section, Text } from 'npm:@react-email/components@1.0.12';
+// The components one by one, at the versions @react-email/components 1.0.12 bundles, rather than that
+// package itself: it also loads Prism (for its code block), which on finding itself in a Web Worker takes
+// over the worker's `message` events, and the local functions runtime runs each function in one.
+import { Body } from 'npm:@react-email/body@0.3.0';
+import { Button } from 'npm:@react-email/button@0.2.1';
+import { Container } from 'npm:@react-email/container@0.0.16';
+import { Head } from 'npm:@react-email/head@0.0.13';
+import { Hr } from 'npm:@react-email/hr@0.0.12';
+import { Html } from 'npm:@react-email/html@0.0.12';
+import { Link } from 'npm:@react-email/link@0.0.13';
+import { Preview } from 'npm:@react-email/preview@0.0.14';
+import { Section } from 'npm:@react-email/section@0.0.17';
+import { Text } from 'npm:@react-email/text@0.1.6';
 import { render } from 'npm:@react-email/render@2.0.6';
 import type { CSSProperties } from 'npm:@types/react@19.3.0';
 import { mailContent, mailText, type LinkBase, type MailContent } from './content.ts';
