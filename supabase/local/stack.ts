@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { createAuthService } from './auth/index.ts';
 import { bootstrap } from './bootstrap/index.ts';
 import { createFunctionsService } from './functions/index.ts';
-import { passthroughEnv } from './functions/env.ts';
+import { localMailDefaults, passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { startMailService } from './mail/index.ts';
@@ -19,6 +19,7 @@ import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './core/keys.ts';
 import { createPool } from './core/db.ts';
 import { createLogger } from './core/logger.ts';
+import { freePort } from './core/ports.ts';
 import { readProjectConfig, type TomlTable } from './core/project-config.ts';
 import type { ServiceContext } from './core/service.ts';
 
@@ -122,6 +123,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const pool of Object.values(pools)) cleanup.push(() => pool.end());
     const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir, log, stopping: () => stopping };
 
+    // Known before the functions start, so their SMTP_URL points at the catcher.
+    const smtpPort = config.localSmtp.enabled ? (options.smtpPort ?? config.localSmtp.smtpPort) || (await freePort()) : undefined;
     const [rest, auth, functions] = await Promise.all([
       createRestService(ctx),
       createAuthService(ctx),
@@ -129,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         functionsDir: options.functionsDir ?? join(supabaseDir, 'functions'),
         env: { ...passthroughEnv(options.functionsEnvPassthrough ?? []), ...options.functionsEnv },
         functionsConfig: options.functionsConfig,
+        defaults: localMailDefaults(keys.jwtSecret, smtpPort),
       }),
     ]);
     cleanup.push(() => rest.close(), () => auth.close(), () => functions.close());
@@ -151,20 +155,27 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         }),
     );
     const actualPort = (gateway.address() as AddressInfo).port;
+    const actualApiUrl = actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`;
+    const { INBOUND_EMAIL_DOMAIN: inboundDomain, MAILGUN_WEBHOOK_SIGNING_KEY: signingKey } = functions.env;
 
     const mail = config.localSmtp.enabled
       ? await startMailService({
           dataDir: options.dataDir,
           port: options.mailPort ?? config.localSmtp.port,
-          smtpPort: options.smtpPort ?? config.localSmtp.smtpPort,
+          smtpPort: smtpPort ?? 0,
           reset: !!options.reset,
           log,
+          // Standing in for the mail provider's inbound route (see supabase/local/mail/inbound.ts).
+          inbound:
+            inboundDomain && signingKey
+              ? { url: `${actualApiUrl}/functions/v1/inbound-email`, domain: inboundDomain, signingKey }
+              : undefined,
         })
       : undefined;
     if (mail) cleanup.push(() => mail.close());
 
     return {
-      apiUrl: actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`,
+      apiUrl: actualApiUrl,
       dbUrl,
       keys,
       fresh: postgres.fresh,
