@@ -53,7 +53,7 @@ function httpUrl(name: string, value: string): string {
 /** Parses `Name <address>` or a bare address. */
 export function parseMailbox(value: string): { name: string; address: string } | null {
   const angle = /^\s*(?:"?([^"<>]*?)"?\s*)?<([^<>\s]+)>\s*$/.exec(value);
-  const address = angle ? angle[2] : value.trim();
+  const address = angle ? (angle[2] ?? '') : value.trim();
   if (!isValidAddress(address)) return null;
   return { name: angle?.[1]?.trim() ?? '', address };
 }
