@@ -209,6 +209,34 @@ export type Database = {
           },
         ]
       }
+      notification_preferences: {
+        Row: {
+          delivery: string
+          kind: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          delivery: string
+          kind: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          delivery?: string
+          kind?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_preferences_user_id_fkey"
+            columns: ["user_id"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       notifications: {
         Row: {
           body: string
@@ -764,6 +792,19 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_mail_failures: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          attempts: number
+          created_at: string
+          id: number
+          kind: string
+          last_error: string
+          status: string
+          to_email: string
+          updated_at: string
+        }[]
+      }
       admin_mark_order_refunded: {
         Args: { p_note: string; p_order_id: string }
         Returns: {
@@ -815,6 +856,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_retry_mail: { Args: { p_id: number }; Returns: undefined }
       assess_ticket: {
         Args: {
           p_category: string
@@ -1047,6 +1089,16 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      my_notification_preferences: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          delivery: string
+          description: string
+          kind: string
+          label: string
+          optional: boolean
+        }[]
+      }
       post_message: {
         Args: { p_body: string; p_internal?: boolean; p_ticket_id: string }
         Returns: {
@@ -1216,6 +1268,14 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_build_digests: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      service_role_claim_mail: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: Json
+      }
       service_role_fail_order: {
         Args: { p_order_id: string; p_reason: string }
         Returns: {
@@ -1276,6 +1336,14 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_mail_failed: {
+        Args: { p_error: string; p_id: number; p_permanent: boolean }
+        Returns: Json
+      }
+      service_role_mail_sent: {
+        Args: { p_id: number; p_provider_id: string }
+        Returns: undefined
+      }
       service_role_open_order: {
         Args: { p_package_id: string; p_provider: string; p_user_id: string }
         Returns: {
@@ -1306,6 +1374,15 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_reply_by_email: {
+        Args: {
+          p_from: string
+          p_message_id: string
+          p_text: string
+          p_token: string
+        }
+        Returns: Json
+      }
       service_role_settle_test_order: {
         Args: { p_order_id: string; p_outcome: string; p_user_id: string }
         Returns: {
@@ -1335,6 +1412,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      set_notification_preference: {
+        Args: { p_delivery: string; p_kind: string }
+        Returns: undefined
       }
       set_user_role: {
         Args: {
@@ -1418,6 +1499,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      unsubscribe_by_token: {
+        Args: { p_kind: string; p_token: string }
+        Returns: Json
       }
       upgrade_cost: { Args: { p_from: string; p_to: string }; Returns: number }
     }

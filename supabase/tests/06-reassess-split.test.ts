@@ -66,7 +66,7 @@ describe('re-categorization', () => {
       { kind: 'ticket_charge', amount: -10, balance_after: 10, idempotency_key: `ticket:${created.id}:charge:1` },
       { kind: 'ticket_refund', amount: 5, balance_after: 15, idempotency_key: `ticket:${created.id}:refund:1` },
     ]);
-    expect(await notificationKinds(customer.userId, created.id), 'told of the refund').toEqual(['charged', 'refunded']);
+    expect(await notificationKinds(customer.userId, created.id), 'told of the re-categorization and its refund').toEqual(['charged', 'recategorized']);
     expect(await eventKinds(created.id), 'audit trail').toEqual(['created', 'assessed', 'charged', 'reassessed', 'refunded']);
   });
 
@@ -81,7 +81,10 @@ describe('re-categorization', () => {
       { kind: 'ticket_charge', amount: -10, balance_after: 30, idempotency_key: `ticket:${created.id}:charge:1` },
       { kind: 'ticket_charge', amount: -10, balance_after: 20, idempotency_key: `ticket:${created.id}:charge:2` },
     ]);
-    expect(await notificationKinds(customer.userId, created.id), 'two charge notices').toEqual(['charged', 'charged']);
+    expect(await notificationKinds(customer.userId, created.id), 'the charge, then the re-categorization with its extra charge').toEqual([
+      'charged',
+      'recategorized',
+    ]);
   });
 
   it('a higher cost waits for credits when the balance cannot cover the difference', async () => {

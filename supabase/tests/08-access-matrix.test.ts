@@ -99,6 +99,10 @@ const TABLES = `
   payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   payment_events            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notification_preferences  | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
+  notification_preferences  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notification_preferences  | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  notification_preferences  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
 `;
 
 // prettier-ignore
@@ -133,6 +137,16 @@ const FUNCTIONS = `
   service_role_settle_test_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_attach_checkout_session |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   record_payment_event      |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  my_notification_preferences |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  set_notification_preference |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  unsubscribe_by_token      |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  admin_mail_failures       |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  admin_retry_mail          |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
+  service_role_claim_mail   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_mail_sent    |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_mail_failed  |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_build_digests |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_reply_by_email |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
 
 const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
@@ -238,6 +252,8 @@ beforeAll(async () => {
   ids.paymentEvent = `evt_matrix_${randomUUID()}`;
   await sql("insert into public.payment_events (id, type) values ($1, 'checkout.session.completed')", [ids.paymentEvent]);
   ids.package = (await packageWith(25)).id;
+  // One preference row of the customer's (the functions below add more, after the table cells ran).
+  await sql("insert into public.notification_preferences (user_id, kind, delivery) values ($1, 'charged', 'daily')", [customer.userId]);
 });
 
 /** Catalogue rows the matrix added (inserts it allowed, disposables it denied) go; the seed stays as it was. */
@@ -389,6 +405,12 @@ const tableSpecs: Record<string, TableSpec> = {
     insert: () => ({ author_id: reviewTarget.userId, author_name: 'Forged', rating: 5, title: 'Forged', body: 'Forged' }),
     patch: () => ({ rating: 1 }),
   },
+  notification_preferences: {
+    key: 'user_id',
+    target: () => customer.userId,
+    insert: () => ({ user_id: customer.userId, kind: 'resolved', delivery: 'never' }),
+    patch: () => ({ delivery: 'never' }),
+  },
   payment_events: {
     key: 'id',
     target: () => ids.paymentEvent,
@@ -525,7 +547,51 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   },
   // An event of a type nobody acts on: allowed means recorded, so a fresh id for each call.
   record_payment_event: async () => ({ p_event: { id: `evt_matrix_${randomUUID()}`, type: 'customer.created', data: { object: {} } } }),
+  my_notification_preferences: async () => ({}),
+  // A kind of each caller's own audience (staff choose staff mails), so allowed means stored.
+  set_notification_preference: async (actor) => ({
+    p_kind: actor === 'engineer' || actor === 'admin' ? 'new_ticket' : 'answered',
+    p_delivery: 'daily',
+  }),
+  unsubscribe_by_token: async () => ({ p_token: await mailToken('unsubscribe'), p_kind: 'resolved' }),
+  admin_mail_failures: async () => ({}),
+  admin_retry_mail: async () => ({ p_id: await matrixMail('dead') }),
+  // The service role's claim takes the oldest due mail: the one made here, due long ago, so the matrix
+  // never takes another test's mail.
+  service_role_claim_mail: async (actor) => {
+    if (actor === 'service') await matrixMail('pending');
+    return { p_limit: 1 };
+  },
+  service_role_mail_sent: async () => ({ p_id: await matrixMail('sending'), p_provider_id: 'matrix' }),
+  service_role_mail_failed: async () => ({ p_id: await matrixMail('sending'), p_error: '451 later', p_permanent: false }),
+  service_role_build_digests: async () => ({}),
+  service_role_reply_by_email: async () => ({
+    p_token: await mailToken('reply'),
+    p_from: customer.email,
+    p_text: 'Matrix reply',
+    p_message_id: `<${randomUUID()}@matrix.test>`,
+  }),
 };
+
+async function mailToken(purpose: 'unsubscribe' | 'reply'): Promise<string> {
+  const row = await sqlRow<{ token: string }>('select app.mail_token($1, $2, $3) as token', [
+    purpose,
+    customer.userId,
+    purpose === 'reply' ? ids.ticket : null,
+  ]);
+  return row.token;
+}
+
+/** An outbox row of the matrix's own in a given state, due long ago. */
+async function matrixMail(status: string): Promise<number> {
+  const row = await sqlRow<{ id: number }>(
+    `insert into app.mail_outbox (dedupe_key, kind, user_id, to_email, status, attempts, next_attempt_at, locked_until)
+     values ($1, 'resolved', $2, lower($3), $4, 1, '1990-01-01', case when $4 = 'sending' then now() + interval '1 hour' end)
+     returning id::int as id`,
+    [`matrix:${randomUUID()}`, customer.userId, customer.email, status],
+  );
+  return row.id;
+}
 
 describe('functions', () => {
   it.each(functionRows.map((row) => [row.name, row.actor, row.expected, row] as const))(

@@ -2,8 +2,8 @@
 -- not) is decided here, in one transaction with its effect: deciding it in the webhook and writing one step
 -- at a time would let a crash between writes leave an event recorded but not applied. The webhook keeps only
 -- what needs Stripe's secret, the signature. A mismatch is kept for an admin rather than retried, since a
--- retry cannot make it match. A simultaneous delivery of the same event waits on its row and is then a
--- duplicate.
+-- retry cannot make it match, and the admins are told (payment_review). A simultaneous delivery of the same
+-- event waits on its row and is then a duplicate.
 create or replace function public.record_payment_event(p_event jsonb)
 returns jsonb language plpgsql security definer set search_path = ''
 as $function$
@@ -86,6 +86,12 @@ begin
     end if;
   end if;
 
+  if v_outcome = 'mismatch' then
+    perform app.notify_staff(array['admin']::public.app_role[], 'payment_review',
+      'A payment event needs review',
+      format('Stripe event %s (%s) was not applied: %s', v_id, v_type, v_detail),
+      null, jsonb_build_object('event_id', v_id, 'event_type', v_type, 'order_id', v_order_id, 'problem', left(v_detail, 1000)));
+  end if;
   update public.payment_events
   set processed_at = now(),
       order_id = coalesce(v_order_id, order_id),

@@ -2,7 +2,8 @@
 -- design. Idempotent (a paid order is returned unchanged), so duplicate webhooks and concurrent calls credit
 -- once. When the credits would take the balance above the maximum, the order ends failed with refund_due
 -- (the money was received, so it must go back) and the customer is told: an answer, not an error, so the
--- payment provider stops retrying.
+-- payment provider stops retrying; the admins are told (payment_review), since the refund is theirs to make.
+-- The credits_added notice carries what a receipt needs (amount paid, currency, date, payment id).
 create or replace function public.service_role_fulfil_order(p_order_id uuid, p_provider_payment_id text)
 returns public.orders language plpgsql security definer set search_path = ''
 as $function$
@@ -43,6 +44,12 @@ begin
       format('Your purchase of %s would take your balance above the maximum of %s, so it was not added. Your payment will be refunded.',
         app.credits_text(v_order.credits), app.credits_text(app.max_balance())),
       jsonb_build_object('order_id', v_order.id, 'credits', v_order.credits));
+    perform app.notify_staff(array['admin']::public.app_role[], 'payment_review',
+      'A paid order must be refunded',
+      format('Order %s was paid (%s %s) but its %s could not be added: %s Refund it with the provider, then mark it refunded.',
+        v_order.id, v_order.amount_cents, upper(v_order.currency), app.credits_text(v_order.credits), v_detail),
+      null, jsonb_build_object('order_id', v_order.id, 'amount_cents', v_order.amount_cents, 'currency', v_order.currency,
+        'problem', v_order.failure_reason));
     return v_order;
   end;
   perform set_config('app.order_payment', v_order.id::text, true);
@@ -55,7 +62,9 @@ begin
   perform app.notify_account(v_order.account_id, 'credits_added',
     format('%s added', app.credits_text(v_order.credits)),
     format('Your purchase of %s is complete.', app.credits_text(v_order.credits)),
-    jsonb_build_object('credits', v_order.credits, 'order_id', v_order.id));
+    jsonb_build_object('credits', v_order.credits, 'order_id', v_order.id, 'amount_cents', v_order.amount_cents,
+      'currency', v_order.currency, 'paid_at', v_order.paid_at, 'provider_payment_id', v_order.provider_payment_id,
+      'package', (select p.name from public.credit_packages p where p.id = v_order.package_id)));
   perform app.charge_awaiting_tickets(v_order.account_id);
   return v_order;
 end $function$;

@@ -1,5 +1,6 @@
 -- The credits come back from the consumed system account, which may go negative: a refund never exceeds
--- what the ticket paid into it.
+-- what the ticket paid into it. A refund made by re-categorizing this ticket is told by
+-- public.reassess_ticket's recategorized notice instead.
 create or replace function app.refund_ticket_credits(p_ticket public.tickets, p_amount integer, p_actor uuid, p_reason text)
 returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
@@ -19,11 +20,13 @@ begin
   v_ticket := app.save_ticket(v_ticket);
   perform app.log_event(v_ticket, p_actor, 'refunded', jsonb_build_object(
     'credits', p_amount, 'charged_credits', v_ticket.charged_credits, 'reason', p_reason, 'transfer_id', v_transfer.id));
-  perform app.notify(v_ticket.created_by, 'refunded',
-    format('%s refunded for ticket #%s', app.credits_text(p_amount), v_ticket.number),
-    format('%s for ticket #%s "%s" %s back in your balance. %s', app.credits_text(p_amount), v_ticket.number, v_ticket.subject,
-      case when p_amount = 1 then 'is' else 'are' end, p_reason),
-    v_ticket.id, jsonb_build_object('credits', p_amount));
+  if current_setting('app.recategorizing', true) is distinct from v_ticket.id::text then
+    perform app.notify(v_ticket.created_by, 'refunded',
+      format('%s refunded for ticket #%s', app.credits_text(p_amount), v_ticket.number),
+      format('%s for ticket #%s "%s" %s back in your balance. %s', app.credits_text(p_amount), v_ticket.number, v_ticket.subject,
+        case when p_amount = 1 then 'is' else 'are' end, p_reason),
+      v_ticket.id, jsonb_build_object('credits', p_amount));
+  end if;
   return v_ticket;
 end $function$;
 

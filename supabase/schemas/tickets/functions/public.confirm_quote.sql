@@ -1,7 +1,8 @@
 -- The confirmation carries the price the customer saw (p_credits): charging whatever the ticket cost at the
 -- moment of the click would charge a price the engineer changed between the customer's view and their
 -- click. A mismatch changes nothing and says so (invalid_state), so the app shows the new quote and asks
--- again. The idempotency key makes a repeated click return the first result.
+-- again. The idempotency key makes a repeated click return the first result. The engineer in charge is told
+-- (quote_confirmed).
 create or replace function public.confirm_quote(p_ticket_id uuid, p_credits integer, p_idempotency_key text default NULL::text)
 returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
@@ -33,6 +34,11 @@ begin
   else
     v_ticket := app.charge_ticket(v_ticket, v_ticket.quoted_credits - v_ticket.charged_credits, v_uid);
   end if;
+  perform app.notify(app.ticket_engineer(v_ticket), 'quote_confirmed',
+    format('Quote confirmed on ticket #%s', v_ticket.number),
+    format('%s confirmed %s for "%s"%s.', app.display_name(v_uid), app.credits_text(v_ticket.quoted_credits), v_ticket.subject,
+      case when v_ticket.status = 'awaiting_credits' then '; it waits for credits before it is charged' else '' end),
+    v_ticket.id, jsonb_build_object('credits', v_ticket.quoted_credits, 'status', v_ticket.status));
   perform app.remember_result(p_idempotency_key, v_uid, 'confirm_quote', to_jsonb(v_ticket));
   return v_ticket;
 end $function$;

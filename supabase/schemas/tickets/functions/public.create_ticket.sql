@@ -1,6 +1,6 @@
 -- The customer chooses pre-approval (up to a ceiling they see and may change, default the dearest fixed
 -- category) or cost first. An upgrade ticket may name the versions so the engineer's assessment is priced
--- from the release list.
+-- from the release list. Everyone on staff is told of the new ticket (new_ticket).
 create or replace function public.create_ticket(p_subject text, p_body text, p_pre_approved boolean, p_upgrade_from text default NULL::text, p_upgrade_to text default NULL::text, p_account_id uuid default NULL::uuid, p_pre_approval_ceiling integer default NULL::integer)
 returns public.tickets language plpgsql security definer set search_path = ''
 as $function$
@@ -46,6 +46,13 @@ begin
   returning * into v_ticket;
   perform app.log_event(v_ticket, v_uid, 'created', jsonb_build_object(
     'pre_approved', p_pre_approved, 'pre_approval_ceiling', v_ceiling, 'upgrade_from', v_from, 'upgrade_to', v_to));
+  perform app.notify_staff(array['engineer', 'admin']::public.app_role[], 'new_ticket',
+    format('New ticket #%s', v_ticket.number),
+    format('%s opened "%s"%s.', app.display_name(v_uid), v_subject,
+      case when p_pre_approved then ' and agrees in advance with the assessment' else ' and wants to know the cost first' end),
+    v_ticket.id, jsonb_build_object('author', app.display_name(v_uid), 'pre_approved', p_pre_approved,
+      'upgrade_from', v_from, 'upgrade_to', v_to, 'message', left(v_body, 10000)),
+    p_except => v_uid);
   return v_ticket;
 end $function$;
 
