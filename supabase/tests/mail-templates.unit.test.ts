@@ -156,9 +156,11 @@ describe('mail templates', () => {
 
   test('recategorized says the refund, or the extra charge', () => {
     expect(byName('recategorized_refund').text).toMatch(/Refunded:\s+2 credits/);
+    expect(byName('recategorized_refund').text).toMatch(/Price:\s+3 credits → 1 credit/);
+    expect(byName('recategorized_refund').text).toMatch(/2 credits were refunded to your balance/);
     expect(byName('recategorized_refund').subject).toBe('Ticket #12: re-categorized, 2 credits refunded');
     expect(byName('recategorized_extra').text).toMatch(/Extra charge:\s+2 credits/);
-    expect(byName('recategorized_extra').text).toMatch(/asked to confirm before it is charged/);
+    expect(byName('recategorized_extra').subject).toBe('Ticket #12 is now Hardware: 2 credits charged');
   });
 
   test('credits_added carries the receipt lines', () => {
@@ -167,6 +169,8 @@ describe('mail templates', () => {
     expect(text).toMatch(/Amount paid:\s+€49\.00/);
     expect(text).toMatch(/New balance:\s+14 credits/);
     expect(text).toMatch(/Date:\s+2026-12-04 10:15 UTC/);
+    expect(text).toMatch(/Package:\s+10 credits <best value>/);
+    expect(html).toContain('10 credits &lt;best value&gt;');
     expect(html).toContain(`${SAMPLE_SITE_URL}/portal/credits/receipts/b5f6c1de-0000-4000-8000-000000000001`);
   });
 

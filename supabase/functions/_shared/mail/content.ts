@@ -199,8 +199,8 @@ function body(message: OutboxMessage, base: LinkBase): Body {
         actions: open('View the ticket'),
       };
     case 'answered': {
-      const author = str(data.author_name) ?? 'An engineer';
-      const said = excerpt(str(data.text) ?? str(data.message));
+      const author = str(data.author) ?? 'An engineer';
+      const said = excerpt(str(data.message));
       return {
         subject: title ?? ticketSubject('new reply from an engineer'),
         heading: 'An engineer answered',
@@ -218,26 +218,27 @@ function body(message: OutboxMessage, base: LinkBase): Body {
         actions: open('View the ticket'),
       };
     case 'recategorized': {
-      const from = str(data.from_category);
-      const to = str(data.to_category);
-      const before = int(data.previous_credits);
-      const refund = int(data.refund_credits) ?? 0;
-      const extra = int(data.extra_credits) ?? 0;
+      const before = int(data.from_credits);
+      const after = int(data.to_credits);
+      const refund = int(data.refunded) ?? 0;
+      const extra = int(data.charged) ?? 0;
+      const reason = str(data.reason);
       const change =
         refund > 0
           ? `${creditsText(refund)} ${refund === 1 ? 'was' : 'were'} refunded to your balance.`
           : extra > 0
-            ? `The new category costs ${creditsText(extra)} more${str(data.extra_status) === 'awaiting_consent' ? '; you are asked to confirm before it is charged' : ''}.`
+            ? `${creditsText(extra)} more ${extra === 1 ? 'was' : 'were'} charged from your balance.`
             : 'The price did not change.';
       return {
-        subject: title ?? ticketSubject(refund > 0 ? `re-categorized, ${creditsText(refund)} refunded` : extra > 0 ? `re-categorized, ${creditsText(extra)} more` : 're-categorized'),
+        subject: title ?? ticketSubject(refund > 0 ? `re-categorized, ${creditsText(refund)} refunded` : extra > 0 ? `re-categorized, ${creditsText(extra)} charged` : 're-categorized'),
         heading: 'Your ticket was re-categorized',
-        paragraphs: [text ?? `An engineer moved ${t ? `ticket ${t}` : 'your ticket'}${to ? ` to ${to}` : ' to another category'}.`, change],
+        // The notice's own words already say what changed and why; the sentence is for a mail without them.
+        paragraphs: text ? [text] : [`An engineer moved ${t ? `ticket ${t}` : 'your ticket'} to another category.`, change],
         details: [
-          ...(from || to ? [{ label: 'Category', value: `${from ?? '?'} → ${to ?? '?'}` }] : []),
-          ...(before !== undefined && credits !== undefined ? [{ label: 'Price', value: `${creditsText(before)} → ${creditsText(credits)}` }] : []),
+          ...(before !== undefined && after !== undefined ? [{ label: 'Price', value: `${creditsText(before)} → ${creditsText(after)}` }] : []),
           ...(refund > 0 ? [{ label: 'Refunded', value: creditsText(refund) }] : []),
           ...(extra > 0 ? [{ label: 'Extra charge', value: creditsText(extra) }] : []),
+          ...(reason ? [{ label: 'Reason', value: oneLine(reason, 300) }] : []),
         ],
         actions: open('View the ticket'),
       };
@@ -263,10 +264,12 @@ function body(message: OutboxMessage, base: LinkBase): Body {
         heading: 'Credits added to your balance',
         paragraphs: [text ?? 'Thank you. Your purchase is complete and the credits are in your balance.'],
         details: [
+          ...(str(data.package) ? [{ label: 'Package', value: oneLine(str(data.package)!, 120) }] : []),
           ...(credits !== undefined ? [{ label: 'Credits', value: creditsText(credits) }] : []),
           ...(amount !== undefined && currency ? [{ label: 'Amount paid', value: moneyText(amount, currency) }] : []),
           ...(balance !== undefined ? [{ label: 'New balance', value: creditsText(balance) }] : []),
           ...(orderId ? [{ label: 'Order', value: orderId }] : []),
+          ...(str(data.provider_payment_id) ? [{ label: 'Payment', value: oneLine(str(data.provider_payment_id)!, 120) }] : []),
           ...(at ? [{ label: 'Date', value: dateText(at) }] : []),
         ],
         actions: [primary(orderId ? 'View the receipt' : 'View your credits', link(base, orderId ? paths.receipt(orderId) : paths.credits))],
@@ -301,13 +304,13 @@ function body(message: OutboxMessage, base: LinkBase): Body {
       return {
         subject: title ?? ticketSubject('new ticket in the queue'),
         heading: 'A new ticket is in the queue',
-        paragraphs: [text ?? `${str(data.customer_name) ?? 'A customer'} opened ${t ? `ticket ${t}` : 'a ticket'}.`],
-        quote: excerpt(str(data.text)) ? { author: str(data.customer_name) ?? 'Customer', text: excerpt(str(data.text))! } : undefined,
+        paragraphs: [text ?? `${str(data.author) ?? 'A customer'} opened ${t ? `ticket ${t}` : 'a ticket'}.`],
+        quote: excerpt(str(data.message)) ? { author: str(data.author) ?? 'The customer', text: excerpt(str(data.message))! } : undefined,
         actions: ticket ? open('Open the ticket') : [primary('Open the queue', link(base, paths.queue))],
       };
     case 'customer_replied': {
-      const author = str(data.author_name) ?? 'The customer';
-      const said = excerpt(str(data.text) ?? str(data.message));
+      const author = str(data.author) ?? 'The customer';
+      const said = excerpt(str(data.message));
       return {
         subject: title ?? ticketSubject('the customer replied'),
         heading: 'The customer replied',
@@ -328,6 +331,7 @@ function body(message: OutboxMessage, base: LinkBase): Body {
               ? `The quote${credits !== undefined ? ` of ${creditsText(credits)}` : ''} for ${t ? `ticket ${t}` : 'the ticket'} was confirmed; the ticket can be answered.`
               : `The quote${credits !== undefined ? ` of ${creditsText(credits)}` : ''} for ${t ? `ticket ${t}` : 'the ticket'} was declined.`),
         ],
+        details: !confirmed && str(data.reason) ? [{ label: 'Reason', value: oneLine(str(data.reason)!, 300) }] : [],
         actions: open('Open the ticket'),
       };
     }
@@ -338,7 +342,9 @@ function body(message: OutboxMessage, base: LinkBase): Body {
         paragraphs: [text ?? 'A payment could not be matched to its order automatically and waits for an admin.'],
         details: [
           ...(str(data.order_id) ? [{ label: 'Order', value: str(data.order_id)! }] : []),
-          ...(str(data.detail) ? [{ label: 'Detail', value: oneLine(str(data.detail)!, 300) }] : []),
+          ...(int(data.amount_cents) !== undefined && str(data.currency) ? [{ label: 'Amount', value: moneyText(int(data.amount_cents)!, str(data.currency)!) }] : []),
+          ...(str(data.event_id) ? [{ label: 'Stripe event', value: `${str(data.event_id)}${str(data.event_type) ? ` (${str(data.event_type)})` : ''}` }] : []),
+          ...(str(data.problem) ? [{ label: 'Problem', value: oneLine(str(data.problem)!, 300) }] : []),
         ],
         actions: [primary('Open the admin page', link(base, paths.admin))],
       };

@@ -27,16 +27,32 @@ const base = (kind: MailKind, data: Record<string, unknown>, extra: Partial<Outb
 export const SAMPLES: Array<{ name: string; message: OutboxMessage }> = [
   { name: 'quote_ready', message: base('quote_ready', { credits: 3, category: 'Hardware & <Printers>' }) },
   { name: 'charged', message: base('charged', { credits: 1 }) },
-  { name: 'answered', message: base('answered', { author_name: 'Grace <Engineer>', text: 'Try turning it off and on again.\n\n<img src=x onerror=alert(1)>' }) },
+  { name: 'answered', message: base('answered', { author: 'Grace <Engineer>', message: 'Try turning it off and on again.\n\n<img src=x onerror=alert(1)>' }) },
   { name: 'resolved', message: base('resolved', { charged_credits: 3 }) },
-  { name: 'recategorized_refund', message: base('recategorized', { from_category: 'Hardware', to_category: 'Quick question', previous_credits: 3, credits: 1, refund_credits: 2 }) },
-  { name: 'recategorized_extra', message: base('recategorized', { from_category: 'Quick question', to_category: 'Hardware', previous_credits: 1, credits: 3, extra_credits: 2, extra_status: 'awaiting_consent' }) },
+  {
+    name: 'recategorized_refund',
+    message: base('recategorized', { from_category: 'hardware', to_category: 'question', from_credits: 3, to_credits: 1, refunded: 2, charged: 0, reason: 'A <quick> question after all' }),
+  },
+  {
+    name: 'recategorized_extra',
+    message: base('recategorized', {
+      title: 'Ticket #12 is now Hardware: 2 credits charged',
+      body: 'Ticket #12 "Printer" moved from Quick question to Hardware, which costs 3 credits. 2 credits were charged from your balance. Reason: needs a part',
+      from_category: 'question',
+      to_category: 'hardware',
+      from_credits: 1,
+      to_credits: 3,
+      refunded: 0,
+      charged: 2,
+      reason: 'needs a part',
+    }),
+  },
   { name: 'split', message: base('split', { parent_number: 11, child_number: 12 }) },
   {
     name: 'credits_added',
     message: base(
       'credits_added',
-      { credits: 10, amount_cents: 4900, currency: 'eur', balance: 14, order_id: 'b5f6c1de-0000-4000-8000-000000000001', paid_at: '2026-12-04T10:15:00Z' },
+      { credits: 10, amount_cents: 4900, currency: 'eur', balance: 14, order_id: 'b5f6c1de-0000-4000-8000-000000000001', paid_at: '2026-12-04T10:15:00Z', package: '10 credits <best value>', provider_payment_id: 'pi_123' },
       { ticket: null, reply_token: null },
     ),
   },
@@ -49,11 +65,11 @@ export const SAMPLES: Array<{ name: string; message: OutboxMessage }> = [
       { ticket: null, reply_token: null },
     ),
   },
-  { name: 'new_ticket', message: base('new_ticket', { customer_name: 'Ada Lovelace', text: 'It prints blank pages.' }) },
-  { name: 'customer_replied', message: base('customer_replied', { author_name: 'Ada Lovelace', text: 'Still blank. </p><a href="https://evil.example">click</a>' }) },
+  { name: 'new_ticket', message: base('new_ticket', { author: 'Ada Lovelace', message: 'It prints blank pages.', pre_approved: true }) },
+  { name: 'customer_replied', message: base('customer_replied', { author: 'Ada Lovelace', message: 'Still blank. </p><a href="https://evil.example">click</a>' }) },
   { name: 'quote_confirmed', message: base('quote_confirmed', { credits: 3 }) },
-  { name: 'quote_declined', message: base('quote_declined', { credits: 3 }) },
-  { name: 'payment_review', message: base('payment_review', { order_id: 'b5f6c1de-0000-4000-8000-000000000002', detail: 'amount 4900 eur does not match the order (3900 eur)' }, { ticket: null, reply_token: null }) },
+  { name: 'quote_declined', message: base('quote_declined', { credits: 3, reason: 'Too <expensive>' }) },
+  { name: 'payment_review', message: base('payment_review', { event_id: 'evt_1', event_type: 'checkout.session.completed', order_id: 'b5f6c1de-0000-4000-8000-000000000002', problem: 'amount 4900 eur does not match the order (3900 eur)' }, { ticket: null, reply_token: null }) },
   {
     name: 'digest',
     message: base('digest', {}, {
