@@ -128,19 +128,28 @@ describe('notification headers', () => {
   });
 });
 
-describe('SMTP failures', () => {
+describe('SMTP failures (nodemailer\'s error shapes)', () => {
   test('a refused recipient or a bad mailbox is permanent', () => {
-    expect(classifySmtpError({ command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 <x@example.com>: user unknown' }).permanent).toBe(true);
-    expect(classifySmtpError({ command: 'DATA', responseCode: 550, response: '550 5.1.1 mailbox unavailable' }).permanent).toBe(true);
-    expect(classifySmtpError({ code: 'EENVELOPE', message: 'No recipients defined' }).permanent).toBe(true);
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 <x@example.com>: user unknown' }).permanent).toBe(true);
+    expect(classifySmtpError({ code: 'EMESSAGE', command: 'DATA', responseCode: 550, response: '550 5.1.1 mailbox unavailable' }).permanent).toBe(true);
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'API', message: 'Invalid recipient "x"' }).permanent).toBe(true);
   });
-  test('a login, sender or content refusal, a 4xx, or no connection is temporary', () => {
-    expect(classifySmtpError({ command: 'AUTH PLAIN', responseCode: 535, response: '535 5.7.8 bad credentials' }).permanent).toBe(false);
-    expect(classifySmtpError({ command: 'MAIL FROM', responseCode: 553, response: '553 sender not allowed' }).permanent).toBe(false);
-    expect(classifySmtpError({ command: 'RCPT TO', responseCode: 450, response: '450 4.2.1 try later' }).permanent).toBe(false);
-    expect(classifySmtpError({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:1' })).toEqual({ permanent: false, error: 'connect ECONNREFUSED 127.0.0.1:1' });
+  test('greylisting or a full mailbox (4xx to RCPT TO) is temporary', () => {
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450, response: '450 4.2.1 try again later' }).permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 452, response: '452 4.2.2 mailbox full' }).permanent).toBe(false);
+  });
+  test('a refused login, sender or content, or no connection, is temporary: the address is not to blame', () => {
+    expect(classifySmtpError({ code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 535, response: '535 5.7.8 bad credentials' }).permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 sender not allowed' }).permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EENVELOPE', command: 'API', message: 'Invalid sender "x"' }).permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EMESSAGE', command: 'DATA', responseCode: 554, response: '554 5.7.1 message refused as spam' }).permanent).toBe(false);
+    expect(classifySmtpError({ code: 'ESOCKET', command: 'CONN', message: 'connect ECONNREFUSED 127.0.0.1:1' })).toEqual({
+      permanent: false,
+      error: 'CONN: connect ECONNREFUSED 127.0.0.1:1',
+    });
   });
   test('the error is one line', () => {
-    expect(classifySmtpError({ command: 'RCPT TO', responseCode: 550, response: '550 no\r\nsuch user' }).error).toBe('RCPT TO: 550 550 no such user');
+    expect(classifySmtpError({ command: 'RCPT TO', responseCode: 550, response: '550 no\r\nsuch user' }).error).toBe('RCPT TO: 550 no such user');
+    expect(classifySmtpError({ command: 'AUTH PLAIN', responseCode: 535, message: 'Invalid login' }).error).toBe('AUTH PLAIN: 535 Invalid login');
   });
 });
