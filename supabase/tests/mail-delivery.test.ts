@@ -10,6 +10,7 @@
  * port); replies go in through the stack's own catcher, which forwards mail for the reply domain to
  * inbound-email as Mailgun would.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../local/core/ports.ts';
-import { LOCAL_INBOUND_EMAIL_DOMAIN } from '../local/functions/env.ts';
+import { LOCAL_INBOUND_EMAIL_DOMAIN, localMailDefaults } from '../local/functions/env.ts';
 import { startMailService, type MailService } from '../local/mail/index.ts';
 import { startThrowawayStack } from '../local/tooling/throwaway-stack.ts';
 
@@ -219,6 +220,49 @@ describe('replies by e-mail', () => {
     expect(await messages()).toEqual(before);
   });
 
+  /** A POST as Mailgun's route makes it, signed with the key the local stack gives the functions. */
+  async function signedInbound(fields: Record<string, string>, token = randomBytes(25).toString('hex')): Promise<Response> {
+    const key = localMailDefaults(stack.keys.jwtSecret, undefined).MAILGUN_WEBHOOK_SIGNING_KEY!;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = createHmac('sha256', key).update(timestamp + token).digest('hex');
+    return fetch(`${stack.apiUrl}/functions/v1/inbound-email`, { method: 'POST', body: new URLSearchParams({ ...fields, timestamp, token, signature }) });
+  }
+
+  it('an automatic reply (vacation notice) is acknowledged and ignored: nothing posted, nobody answered', async () => {
+    const before = { messages: await messages(), outbox: await sql('select count(*)::int as n from app.mail_outbox') };
+    const response = await signedInbound({
+      recipient: await replyAddress(),
+      sender: customer.email,
+      from: customer.email,
+      subject: 'Out of office',
+      'body-plain': 'I am away until Monday.',
+      'Message-Id': `<ooo-${Date.now()}@example.com>`,
+      'message-headers': JSON.stringify([['Auto-Submitted', 'auto-replied']]),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ignored', reason: 'automatic_mail', ticket_number: null });
+    expect({ messages: await messages(), outbox: await sql('select count(*)::int as n from app.mail_outbox') }).toEqual(before);
+  });
+
+  it('a redelivered mail is posted once; a replayed signature is refused', async () => {
+    const fields = {
+      recipient: await replyAddress(),
+      sender: customer.email,
+      from: customer.email,
+      subject: 'Re: once',
+      'body-plain': 'Only once, please.',
+      'Message-Id': `<once-${Date.now()}@example.com>`,
+    };
+    const token = randomBytes(25).toString('hex');
+    const first = await signedInbound(fields, token);
+    expect(await first.json()).toEqual({ status: 'posted', ticket_number: ticketNumber });
+    const replay = await signedInbound(fields, token);
+    expect(replay.status).toBe(401);
+    const redelivery = await signedInbound(fields);
+    expect(await redelivery.json()).toEqual({ status: 'duplicate', ticket_number: ticketNumber });
+    expect((await messages()).filter((m) => m.body === 'Only once, please.')).toHaveLength(1);
+  });
+
   it('a forged inbound POST (bad signature) is refused with 401 and changes nothing', async () => {
     const before = { messages: await messages(), outbox: await sql('select count(*)::int as n from app.mail_outbox') };
     const form = new URLSearchParams({
@@ -257,6 +301,19 @@ describe('one-click unsubscribe', () => {
     expect(await sql("select count(*)::int as n from app.mail_outbox where kind = 'answered' and to_email = $1", [customer.email])).toEqual([{ n: 1 }]);
     expect((await sendMail()).status).toBe(200);
     expect((await inbox(outbound!, customer.email)).filter((m) => /New reply on ticket/.test(m.Subject))).toHaveLength(1);
+  });
+
+  it('the mailto in List-Unsubscribe works too: a mail to it turns the kind off', async () => {
+    const mail = (await inbox(outbound!, customer.email)).find((m) => /New reply on ticket/.test(m.Subject))!;
+    const mailto = /<mailto:unsubscribe\+answered\.([0-9a-f]{64})@([^>]+)>/.exec((await headersOf(outbound!, mail.ID))['List-Unsubscribe']!.join(' '))!;
+    const [, token, domain] = mailto;
+    await nodemailer
+      .createTransport({ host: '127.0.0.1', port: stack.smtpPort!, secure: false, ignoreTLS: true })
+      .sendMail({ from: customer.email, to: `unsubscribe+charged.${token}@${domain}`, subject: 'unsubscribe', text: 'unsubscribe' });
+    const row = await eventually('the preference', async () =>
+      (await sql<{ delivery: string }>('select delivery from public.notification_preferences where user_id = $1 and kind = $2', [customer.userId, 'charged']))[0],
+    );
+    expect(row.delivery).toBe('never');
   });
 
   it('a damaged link is a 400 that says so', async () => {
