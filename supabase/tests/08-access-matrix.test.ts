@@ -139,7 +139,7 @@ const FUNCTIONS = `
   record_payment_event      |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   my_notification_preferences |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
   set_notification_preference |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  unsubscribe_by_token      |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  unsubscribe_by_token      |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
   admin_mail_failures       |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   admin_retry_mail          |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
   service_role_claim_mail   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓

@@ -405,7 +405,7 @@ describe('unsubscribe by token', () => {
   it('the one-click link turns a kind off without a session; later events of it send nothing', async () => {
     const customer = await createPerson();
     const link = await token('unsubscribe', customer.userId);
-    expect(link, '256 random bits as hex').toMatch(/^[0-9a-f]{64}$/);
+    expect(link, 'two random UUIDs as hex').toMatch(/^[0-9a-f]{64}$/);
     const answer = ok(await anonClient().rpc('unsubscribe_by_token', { p_token: link, p_kind: 'answered' }), 'unsubscribe');
     expect(answer).toEqual({ kind: 'answered', label: "Engineer's answer", delivery: 'never' });
     expect(ok(await anonClient().rpc('unsubscribe_by_token', { p_token: link, p_kind: 'answered' }), 'twice'), 'repeatable').toEqual(
@@ -561,8 +561,17 @@ describe('the worker', () => {
     await adjustCredits(admin, customer.accountId, 10);
     const [receipt] = await mailsTo(customer.userId, 'credits_added');
     const id = defined(receipt, 'receipt').id;
+    const { id: queued } = await sqlRow<{ id: number }>("select app.enqueue_mail($1, 'resolved', $2, null, null, '{}')::int as id", [
+      customer.userId,
+      `resolved:queued:${randomUUID()}`,
+    ]);
     await markSending(id);
     expect(await failed(id, true, '550 5.1.1 no such mailbox')).toEqual({ status: 'dead' });
+    expect(await mail(queued), 'what was queued to it would bounce too').toMatchObject({
+      status: 'dead',
+      attempts: 0,
+      last_error: expect.stringContaining('550 5.1.1 no such mailbox'),
+    });
     expect(await sql('select reason from app.mail_suppressions where email = lower($1)', [customer.email])).toEqual([
       { reason: '550 5.1.1 no such mailbox' },
     ]);
@@ -704,6 +713,19 @@ describe('replies by e-mail', () => {
         refusalsBefore + 1,
       );
     }
+  });
+
+  it('an engineer cannot answer by e-mail what waits for the customer: refused, nothing posted', async () => {
+    const quoted = await createTicket(customer, false);
+    await assess(engineer, quoted.id, 'configuration'); // awaiting confirmation
+    const before = await threadOf(quoted.id);
+    const answer = await reply({ token: await token('reply', engineer.userId, quoted.id), from: engineer.email, text: 'The fix is…' });
+    expect(answer).toEqual({ status: 'ticket_closed', ticket_number: quoted.number });
+    expect(await threadOf(quoted.id)).toEqual(before);
+    expect((await mailsToAddress(engineer.email)).filter((row) => row.kind === 'reply_refused').at(-1)?.data).toEqual({
+      reason: 'ticket_closed',
+      ticket_number: quoted.number,
+    });
   });
 
   it('a refused reply from something that is not a plain address gets no answer', async () => {

@@ -1,7 +1,8 @@
 -- Temporary failures (a 4xx from the server, a connection error) are retried after 30 s, 1, 2, 4, 8 min,
 -- at most an hour apart, and the mail is dead after its 6th attempt. A permanent failure (a 5xx, an address
--- the server refuses) is dead at once, and the address is suppressed: nothing more is enqueued to it, since
--- retrying a bouncing address only hurts the sender's standing with receiving servers.
+-- the server refuses) is dead at once, and the address is suppressed: nothing more is enqueued to it, and
+-- what was queued to it is dead too, since mailing a bouncing address only hurts the sender's standing with
+-- receiving servers.
 create or replace function public.service_role_mail_failed(p_id bigint, p_error text, p_permanent boolean)
 returns jsonb language plpgsql security definer set search_path = ''
 as $function$
@@ -30,6 +31,11 @@ begin
   if p_permanent then
     insert into app.mail_suppressions (email, reason) values (v_row.to_email, v_error)
     on conflict (email) do update set reason = excluded.reason, created_at = now();
+    -- Mails already queued to it would only bounce again; they end with this one (admins see them all).
+    update app.mail_outbox o
+    set status = 'dead', updated_at = clock_timestamp(),
+        last_error = left(format('Not sent: the address failed permanently with mail %s: %s', p_id, v_error), 2000)
+    where o.to_email = v_row.to_email and o.status in ('pending', 'retry', 'held') and o.id <> p_id;
   end if;
   return jsonb_build_object('status', v_status);
 end $function$;

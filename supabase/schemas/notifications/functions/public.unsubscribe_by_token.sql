@@ -1,4 +1,4 @@
--- The one-click link in a mail has no session: the token (from app.mail_tokens, 256 random bits) stands for
+-- The one-click link in a mail has no session: the token (from app.mail_tokens, 244 random bits) stands for
 -- the person. Unsubscribing from the digest turns every "daily" choice into "never", since the digest is
 -- only those mails rolled up.
 create or replace function public.unsubscribe_by_token(p_token text, p_kind text)
@@ -36,3 +36,5 @@ comment on function public.unsubscribe_by_token(text,text) is 'Anyone with a mai
 revoke all on function public.unsubscribe_by_token(text,text) from public, anon, authenticated, service_role;
 grant execute on function public.unsubscribe_by_token(text,text) to anon;
 grant execute on function public.unsubscribe_by_token(text,text) to authenticated;
+-- The unsubscribe edge function may call it with either key.
+grant execute on function public.unsubscribe_by_token(text,text) to service_role;

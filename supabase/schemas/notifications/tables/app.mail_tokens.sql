@@ -1,7 +1,7 @@
 -- Tokens that stand for a person in a mail without a session: the one-click unsubscribe link (one per
 -- person) and the Reply-To address of a ticket mail (one per ticket and recipient, so a reply names its
--- ticket and whom it was sent to). 256 random bits as hex, compared whole; the table is private, so a
--- token is only ever seen by its mail's recipient.
+-- ticket and whom it was sent to). Two v4 UUIDs as 64 hex digits (244 random bits), compared whole; the
+-- table is private, so a token is only ever seen by its mail's recipient.
 create table app.mail_tokens (
   token text not null,
   purpose text not null,
