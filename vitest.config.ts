@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Two projects: fast unit tests (the app's and the local stack package's), and the stack suite —
@@ -12,7 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.{ts,tsx}', 'supabase/local/**/*.unit.test.ts'],
+          // supabase/tests/*.unit.test.ts: the edge functions' pure code (mail templates, reply parsing),
+          // which needs Deno at most, never a stack.
+          include: ['src/**/*.test.{ts,tsx}', 'supabase/local/**/*.unit.test.ts', 'supabase/tests/**/*.unit.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },
@@ -21,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'stack',
           include: ['supabase/local/tests/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'supabase/tests/**/*.unit.test.ts'],
           // The stack first; the app's ledger check after the run, while the stack still runs.
           globalSetup: ['supabase/local/tests/global-setup.ts', 'supabase/tests/global-invariants.ts'],
           environment: 'node',

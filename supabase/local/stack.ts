@@ -10,7 +10,7 @@ import { createAuthService } from './auth/index.ts';
 import { bootstrap, prepareDatabase } from './bootstrap/index.ts';
 import { setStackSecrets, startExtensionWorkers, type ExtensionOptions } from './extensions/index.ts';
 import { createFunctionsService } from './functions/index.ts';
-import { passthroughEnv } from './functions/env.ts';
+import { localMailDefaults, passthroughEnv } from './functions/env.ts';
 import { parseTrustedProxies } from './gateway/client-ip.ts';
 import { createGateway } from './gateway/index.ts';
 import { startMailService } from './mail/index.ts';
@@ -20,6 +20,7 @@ import { createRestService } from './rest/index.ts';
 import { stackKeys, type StackKeys } from './core/keys.ts';
 import { createPool } from './core/db.ts';
 import { createLogger } from './core/logger.ts';
+import { freePort } from './core/ports.ts';
 import { readProjectConfig, type TomlTable } from './core/project-config.ts';
 import type { ServiceContext } from './core/service.ts';
 
@@ -132,6 +133,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const pool of Object.values(pools)) cleanup.push(() => pool.end());
     const ctx: ServiceContext = { config, keys, apiUrl, dbUrl, pools, supabaseDir, log, stopping: () => stopping };
 
+    // Known before the functions start, so their SMTP_URL points at the catcher.
+    const smtpPort = config.localSmtp.enabled ? (options.smtpPort ?? config.localSmtp.smtpPort) || (await freePort()) : undefined;
     const [rest, auth, functions] = await Promise.all([
       createRestService(ctx),
       createAuthService(ctx),
@@ -139,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         functionsDir: options.functionsDir ?? join(supabaseDir, 'functions'),
         env: { ...passthroughEnv(options.functionsEnvPassthrough ?? []), ...options.functionsEnv },
         functionsConfig: options.functionsConfig,
+        defaults: localMailDefaults(keys.jwtSecret, smtpPort),
       }),
     ]);
     cleanup.push(() => rest.close(), () => auth.close(), () => functions.close());
@@ -168,13 +172,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const workers = startExtensionWorkers(superuserUrl, PASSWORD, log, options.extensions);
     cleanup.push(() => workers.close());
 
+    const { INBOUND_EMAIL_DOMAIN: inboundDomain, MAILGUN_WEBHOOK_SIGNING_KEY: signingKey } = functions.env;
+
     const mail = config.localSmtp.enabled
       ? await startMailService({
           dataDir: options.dataDir,
           port: options.mailPort ?? config.localSmtp.port,
-          smtpPort: options.smtpPort ?? config.localSmtp.smtpPort,
+          smtpPort: smtpPort ?? 0,
           reset: !!options.reset,
           log,
+          // Standing in for the mail provider's inbound route (see supabase/local/mail/inbound.ts).
+          inbound:
+            inboundDomain && signingKey
+              ? { url: `${actualApiUrl}/functions/v1/inbound-email`, domain: inboundDomain, signingKey }
+              : undefined,
         })
       : undefined;
     if (mail) cleanup.push(() => mail.close());

@@ -24,6 +24,8 @@ const SUPABASE_DIR = join(import.meta.dirname, '..');
 const REQUIRED_ROWS = [
   'select name, system_code, balance from public.accounts where system_code is not null order by system_code',
   'select * from app.settings',
+  'select * from app.mail_kinds order by kind',
+  'select jobname, schedule, command, username, active from cron.job order by jobname',
 ];
 
 let server: ScratchServer;

@@ -1,4 +1,5 @@
 /** The environment functions see: what `supabase functions serve` gives them, nothing hosted-only. */
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceContext } from '../core/service.ts';
@@ -40,8 +41,27 @@ export function passthroughEnv(names: string[], from: NodeJS.ProcessEnv = proces
 const PASSED_THROUGH =
   /^(PATH|HOME|TMPDIR|NPM_CONFIG_[A-Z_]+|HTTPS?_PROXY|NO_PROXY|NODE_EXTRA_CA_CERTS|DENO_CERT|DENO_TLS_CA_STORE|SSL_CERT_FILE|SSL_CERT_DIR)$/i;
 
+/** The reply domain the local stack uses unless INBOUND_EMAIL_DOMAIN is set (`.test` is reserved: never real mail). */
+export const LOCAL_INBOUND_EMAIL_DOMAIN = 'reply.pro-portal.test';
+
 /**
- * `<functionsDir>/.env`, then `extra` (what the host passes: `functionsEnv` and the variables it passes
+ * What the mail functions need to work on a local stack with nothing configured — hosted Supabase has
+ * no such defaults, there they are secrets: SMTP_URL to the mail catcher, the reply domain, and a
+ * Mailgun signing key that the catcher (standing in for Mailgun's inbound route) signs with. The key is
+ * derived from the JWT secret, so it differs between projects that change that. SITE_URL is not given
+ * here: `checkout` uses the calling page's origin when it is unset, which tests on other ports rely on,
+ * and the mail functions fall back to config.toml's site_url default themselves.
+ */
+export function localMailDefaults(jwtSecret: string, smtpPort: number | undefined): Record<string, string> {
+  return {
+    ...(smtpPort ? { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } : {}),
+    INBOUND_EMAIL_DOMAIN: LOCAL_INBOUND_EMAIL_DOMAIN,
+    MAILGUN_WEBHOOK_SIGNING_KEY: createHmac('sha256', jwtSecret).update('local mailgun webhook signing key').digest('hex'),
+  };
+}
+
+/**
+ * `defaults` (the local stack's own, e.g. `localMailDefaults`), then `<functionsDir>/.env`, then `extra` (what the host passes: `functionsEnv` and the variables it passes
  * through), then the SUPABASE_* variables, which neither may override (the CLI skips SUPABASE_-prefixed
  * secrets too).
  * The Node process's own environment is not passed on, beyond what Deno needs to fetch packages.
@@ -50,6 +70,7 @@ export function functionEnv(
   ctx: ServiceContext,
   functionsDir: string,
   extra: Record<string, string>,
+  defaults: Record<string, string> = {},
 ): Record<string, string> {
   const dotenvPath = join(functionsDir, '.env');
   const custom = { ...(existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath, 'utf8')) : {}), ...extra };
@@ -66,6 +87,7 @@ export function functionEnv(
   );
   return {
     ...inherited,
+    ...defaults,
     ...custom,
     SUPABASE_URL: ctx.apiUrl,
     SUPABASE_ANON_KEY: ctx.keys.anonKey,

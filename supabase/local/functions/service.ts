@@ -12,6 +12,8 @@ import { startRuntime, type RuntimeProcess } from './runtime-process.ts';
 
 export interface FunctionsService {
   handle: ServiceHandler;
+  /** The environment the functions run with (the mail catcher reads the inbound settings from it). */
+  env: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface FunctionsOptions {
   env: Record<string, string>;
   /** Overrides and extends `[functions.<slug>]` from config.toml. */
   functionsConfig?: Record<string, { verifyJwt: boolean }>;
+  /** Under `.env` and `env`: the local stack's defaults (the mail catcher's SMTP port, …). */
+  defaults?: Record<string, string>;
 }
 
 const SLUG = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -74,7 +78,7 @@ function relay(port: number, agent: Agent, req: ServiceRequest): Promise<Service
 export async function createFunctionsService(ctx: ServiceContext, options: FunctionsOptions): Promise<FunctionsService> {
   const functionsDir = resolve(options.functionsDir);
   const verifyConfig = { ...ctx.config.functions, ...options.functionsConfig };
-  const env = functionEnv(ctx, functionsDir, options.env);
+  const env = functionEnv(ctx, functionsDir, options.env, options.defaults);
   const agent = new Agent({ keepAlive: true });
   let closed = false;
 
@@ -117,6 +121,7 @@ export async function createFunctionsService(ctx: ServiceContext, options: Funct
 
   return {
     handle,
+    env,
     async close() {
       closed = true;
       agent.destroy();

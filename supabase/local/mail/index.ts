@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../core/logger.ts';
 import { mailHttpHandler } from './http.ts';
+import { createInboundForwarder, type InboundForwarding } from './inbound.ts';
 import { MailStore } from './store.ts';
 
 /** Mailpit's default `--smtp-max-message-size` is larger; 10 MB is ample for anything a product sends. */
@@ -25,6 +26,8 @@ export interface MailServiceOptions {
   maxMessageBytes?: number;
   /** Start with no mail, as `--reset` starts with a new database: old links would point at users gone. */
   reset?: boolean;
+  /** Mail for the reply domain also goes to the inbound-email function, as a provider's route would send it. */
+  inbound?: InboundForwarding;
 }
 
 export interface MailService {
@@ -44,6 +47,7 @@ export async function startMailService(options: MailServiceOptions): Promise<Mai
   if (options.reset) rmSync(join(options.dataDir, 'mail'), { recursive: true, force: true });
   const store = new MailStore(options.dataDir);
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const inbound = options.inbound ? createInboundForwarder(options.inbound, options.log) : undefined;
   const smtp = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -71,8 +75,12 @@ export async function startMailService(options: MailServiceOptions): Promise<Mai
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
         };
-        store.add(Buffer.concat(chunks), envelope).then(
-          (message) => callback(null, `Ok: queued as ${message.ID}`),
+        const raw = Buffer.concat(chunks);
+        store.add(raw, envelope).then(
+          (message) => {
+            inbound?.receive(raw, envelope);
+            callback(null, `Ok: queued as ${message.ID}`);
+          },
           (error: unknown) => {
             options.log.error('mail', 'could not store a message', error);
             callback(Object.assign(new Error('The message could not be stored'), { responseCode: 451 }));
@@ -98,6 +106,7 @@ export async function startMailService(options: MailServiceOptions): Promise<Mai
     url,
     smtpPort,
     async close() {
+      inbound?.close();
       await Promise.all([
         new Promise<void>((resolve) => {
           http.close(() => resolve());

@@ -17,3 +17,10 @@ insert into app.mail_kinds (kind, audience, optional, label, description) values
   ('payment_review', 'admin', true, 'Payment needs review', 'A payment could not be applied as it came and an administrator must look at it.'),
   ('digest', 'system', true, 'Daily digest', 'One mail a day with the mails you chose to get daily.'),
   ('reply_refused', 'system', false, 'E-mail reply not posted', 'The answer to an e-mail reply that could not be added to a ticket.');
+
+-- Mail delivery on a schedule (pg_cron; the jobs run as postgres): every minute the send-mail function is
+-- asked again, for retries whose backoff has passed and for mail queued while it could not be reached;
+-- every day at 07:00 UTC the mails people chose to get daily are rolled into their digest (which queues
+-- it, and so asks for delivery).
+select cron.schedule('send-mail', '* * * * *', $$select app.request_mail_delivery()$$);
+select cron.schedule('mail-digest', '0 7 * * *', $$select public.service_role_build_digests()$$);
