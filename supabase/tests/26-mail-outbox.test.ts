@@ -274,26 +274,24 @@ describe('every notice of a mail kind enqueues its mail in the same transaction'
   it('a rolled-back event enqueues nothing, and its notice is gone too', async () => {
     const customer = await createPerson();
     const subject = `Rolled back ${randomUUID().slice(0, 8)}`;
-    const before = (await mailsTo(engineer.userId, 'new_ticket')).length;
     const claims = JSON.stringify({ sub: customer.userId, role: 'authenticated' });
-    await sql(
-      `begin;
-       select set_config('request.jwt.claims', '${claims}', true);
-       set local role authenticated;
-       select public.create_ticket('${subject}', 'Then the request fails.', false);
-       rollback;`,
-    );
+    // Other files open tickets at the same time, so the mails are found by this ticket's own text.
+    const mailsAbout = async (body: string) =>
+      sql<{ user_id: string }>("select user_id from app.mail_outbox where kind = 'new_ticket' and data->>'message' = $1", [body]);
+    const open = (body: string, end: 'rollback' | 'commit') =>
+      sql(
+        `begin;
+         select set_config('request.jwt.claims', '${claims}', true);
+         set local role authenticated;
+         select public.create_ticket('${subject}', '${body}', false);
+         ${end};`,
+      );
+    await open('Then the request fails.', 'rollback');
     expect(await sql('select 1 from public.tickets where subject = $1', [subject]), 'no ticket').toEqual([]);
-    expect((await mailsTo(engineer.userId, 'new_ticket')).length, 'no mail').toBe(before);
+    expect(await mailsAbout('Then the request fails.'), 'no mail').toEqual([]);
     // The same statements committed do enqueue, so the check above is not vacuous.
-    await sql(
-      `begin;
-       select set_config('request.jwt.claims', '${claims}', true);
-       set local role authenticated;
-       select public.create_ticket('${subject}', 'This time it commits.', false);
-       commit;`,
-    );
-    expect((await mailsTo(engineer.userId, 'new_ticket')).length, 'committed: one more mail').toBe(before + 1);
+    await open('This time it commits.', 'commit');
+    expect((await mailsAbout('This time it commits.')).map((row) => row.user_id), 'committed: mailed to staff').toContain(engineer.userId);
   });
 
   it('a repeated dedupe key adds nothing', async () => {
