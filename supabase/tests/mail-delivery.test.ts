@@ -244,6 +244,34 @@ describe('replies by e-mail', () => {
     expect({ messages: await messages(), outbox: await sql('select count(*)::int as n from app.mail_outbox') }).toEqual(before);
   });
 
+  it('mail to an address of the reply domain that is no reply address is not answered (no backscatter)', async () => {
+    const before = await sql('select count(*)::int as n from app.mail_outbox');
+    const response = await signedInbound({
+      recipient: `support@${LOCAL_INBOUND_EMAIL_DOMAIN}`,
+      sender: 'forged@example.com',
+      from: 'forged@example.com',
+      subject: 'Cheap pills',
+      'body-plain': 'spam',
+      'Message-Id': `<spam-${Date.now()}@example.com>`,
+    });
+    expect(await response.json()).toEqual({ status: 'unknown_address', ticket_number: null });
+    expect(await sql('select count(*)::int as n from app.mail_outbox')).toEqual(before);
+  });
+
+  it('a reply address with an unknown token is refused, and the sender told', async () => {
+    const sender = `lost-${Date.now()}@example.com`;
+    const response = await signedInbound({
+      recipient: `reply+${'0'.repeat(64)}@${LOCAL_INBOUND_EMAIL_DOMAIN}`,
+      sender,
+      from: sender,
+      subject: 'Re: old ticket',
+      'body-plain': 'Hello?',
+      'Message-Id': `<lost-${Date.now()}@example.com>`,
+    });
+    expect(await response.json()).toEqual({ status: 'unknown_address', ticket_number: null });
+    expect(await sql("select kind from app.mail_outbox where to_email = $1", [sender])).toEqual([{ kind: 'reply_refused' }]);
+  });
+
   it('a redelivered mail is posted once; a replayed signature is refused', async () => {
     const fields = {
       recipient: await replyAddress(),

@@ -7,6 +7,7 @@
  *   a bad, stale (over five minutes) or replayed one is a 401 and nothing changes.
  * - Automatic mail (vacation replies, bounces) is acknowledged and ignored: answering it could loop.
  * - A mail to `unsubscribe+<kind>.<token>@…` (the List-Unsubscribe mailto) turns that kind off.
+ * - Mail to any other address of the domain is acknowledged and not answered (it would be backscatter).
  * - A reply to `reply+<token>@…` loses its quoted history and signature and goes to
  *   `service_role_reply_by_email`, which posts it to the ticket, or refuses it (unknown address or
  *   sender, closed ticket, nothing written) and mails the sender why. The answer is 200 with that
@@ -75,9 +76,12 @@ Deno.serve(
 
     if (!mail.from) return jsonResponse({ status: 'unknown_sender', ticket_number: null });
     const token = domain ? replyTokenOf(mail.recipient, domain) : null;
+    // Mail to an address that is no reply address at all is not answered: it is spam far more often than
+    // a person, and answering it would mail whatever sender it forged (backscatter). A reply address
+    // with an unknown token is answered by the database, which tells the sender why.
+    if (!token) return jsonResponse({ status: 'unknown_address', ticket_number: null });
     const result = await adminClient().rpc('service_role_reply_by_email', {
-      // An address that is not a reply address is still answered (unknown_address), with the sender told why.
-      p_token: token ?? '',
+      p_token: token,
       p_from: mail.from,
       p_text: mail.text.length > MAX_TEXT ? mail.text.slice(0, MAX_TEXT) : mail.text,
       p_message_id: mail.messageId,

@@ -4,10 +4,7 @@
  * claim → render → send → report until nothing is due or about 20 s have passed, and answers
  * `{ sent, failed }`.
  *
- * At most once: `service_role_claim_mail` hands out each message under a lease; a message whose lease
- * ran out while it was being sent is never sent again (the database marks it `unknown` for an admin).
- * So a message is not sent once its lease is nearly over, and every claimed message is reported as sent
- * or failed, the report retried a few times before it is given up (and logged) for the lease to settle.
+ * The loop and its at-most-once rules are in _shared/mail/drain.ts; this file is the I/O around it.
  */
 import { jsonResponse } from '../_shared/cors.ts';
 import { databaseError, HttpError } from '../_shared/errors.ts';
@@ -16,7 +13,8 @@ import { notificationHeaders } from '../_shared/mail/headers.ts';
 import type { OutboxMessage } from '../_shared/mail/message.ts';
 import { MailConfigError, mailSettings, type MailSettings } from '../_shared/mail/settings.ts';
 import { renderMail } from '../_shared/mail/templates.tsx';
-import { smtpTransport, type SendResult, type Transport } from '../_shared/mail/transport.ts';
+import { smtpTransport, type Transport } from '../_shared/mail/transport.ts';
+import { drainOutbox, type Outcome } from '../_shared/mail/drain.ts';
 import { adminClient } from '../_shared/supabase.ts';
 
 /** How long one call keeps claiming; pg_cron calls again a minute later. */
@@ -49,31 +47,11 @@ function roleOf(req: Request): string | undefined {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries a report a few times: while it is not recorded the message looks in flight. */
-async function report(what: string, call: () => PromiseLike<{ error: unknown; status: number }>): Promise<boolean> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const result = await call();
-    if (!result.error) return true;
-    console.error(`${what} could not be recorded (attempt ${attempt}):`, JSON.stringify(result.error));
-    await sleep(250 * attempt);
-  }
-  return false;
-}
-
-async function sendOne(message: OutboxMessage, settings: MailSettings, transport: Transport, leaseEnds: number): Promise<SendResult> {
-  if (Date.now() > leaseEnds - LEASE_MARGIN_MS) {
-    return { ok: false, permanent: false, error: 'not started: the claim was about to expire' };
-  }
-  try {
-    const mail = await renderMail(message, { siteUrl: settings.siteUrl });
-    const headers = await notificationHeaders(message, settings);
-    return await transport.send({ from: settings.from, fromAddress: settings.fromAddress, to: message.to, ...mail, headers });
-  } catch (error) {
-    // A template or header that cannot be built is a bug for an admin to see, not the address's fault.
-    return { ok: false, permanent: false, error: `could not build the mail: ${error instanceof Error ? error.message : String(error)}` };
-  }
+/** Renders and sends one message; a failure to build it is thrown, and drainOutbox reports it. */
+async function sendOne(message: OutboxMessage, settings: MailSettings, transport: Transport): Promise<Outcome> {
+  const mail = await renderMail(message, { siteUrl: settings.siteUrl });
+  const headers = await notificationHeaders(message, settings);
+  return transport.send({ from: settings.from, fromAddress: settings.fromAddress, to: message.to, ...mail, headers });
 }
 
 Deno.serve(
@@ -88,40 +66,31 @@ Deno.serve(
     }
     const db = adminClient();
     const transport = smtpTransport(settings.smtpUrl);
-    const started = Date.now();
-    let sent = 0;
-    let failed = 0;
-    const unreported: number[] = [];
+    let result;
     try {
-      while (Date.now() - started < RUN_MS) {
-        const claimedAt = Date.now();
-        const claim = await db.rpc('service_role_claim_mail', { p_limit: BATCH, p_lease_seconds: LEASE_SECONDS });
-        if (claim.error) throw databaseError('claiming mail', claim);
-        const messages = (claim.data ?? []) as OutboxMessage[];
-        if (messages.length === 0) break;
-        const leaseEnds = claimedAt + LEASE_SECONDS * 1000;
-        let next = 0;
-        const worker = async () => {
-          while (next < messages.length) {
-            const message = messages[next++]!;
-            const result = await sendOne(message, settings, transport, leaseEnds);
-            const recorded = result.ok
-              ? await report(`mail ${message.id} sent`, () => db.rpc('service_role_mail_sent', { p_id: message.id, p_provider_id: result.providerId }))
-              : await report(`mail ${message.id} failed`, () =>
-                  db.rpc('service_role_mail_failed', { p_id: message.id, p_error: result.error, p_permanent: result.permanent }));
-            if (result.ok) sent++;
-            else {
-              failed++;
-              console.error(`mail ${message.id} (${message.kind}, attempt ${message.attempt}) not sent${result.permanent ? ' (permanent)' : ''}: ${result.error}`);
-            }
-            if (!recorded) unreported.push(message.id);
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, messages.length) }, worker));
-      }
+      result = await drainOutbox(
+        {
+          async claim(limit, leaseSeconds) {
+            const claim = await db.rpc('service_role_claim_mail', { p_limit: limit, p_lease_seconds: leaseSeconds });
+            if (claim.error) throw databaseError('claiming mail', claim);
+            return (claim.data ?? []) as OutboxMessage[];
+          },
+          send: (message) => sendOne(message, settings, transport),
+          async report(message, outcome) {
+            const recorded = outcome.ok
+              ? await db.rpc('service_role_mail_sent', { p_id: message.id, p_provider_id: outcome.providerId })
+              : await db.rpc('service_role_mail_failed', { p_id: message.id, p_error: outcome.error, p_permanent: outcome.permanent });
+            if (recorded.error) console.error(`mail ${message.id}: the outcome could not be recorded:`, JSON.stringify(recorded.error));
+            return !recorded.error;
+          },
+          log: (line) => console.error(line),
+        },
+        { runMs: RUN_MS, batch: BATCH, leaseSeconds: LEASE_SECONDS, leaseMarginMs: LEASE_MARGIN_MS, concurrency: CONCURRENCY },
+      );
     } finally {
       transport.close();
     }
+    const { sent, failed, unreported } = result;
     if (unreported.length) console.error(`mail ${unreported.join(', ')}: outcome not recorded; the database will list them as unknown`);
     return jsonResponse({ sent, failed, ...(unreported.length ? { unreported } : {}) });
   }),
