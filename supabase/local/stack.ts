@@ -162,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         })
       : undefined;
     if (mail) cleanup.push(() => mail.close());
+    ctx.localSmtpPort = mail?.smtpPort;
 
     return {
       apiUrl: actualPort === options.port ? apiUrl : `http://127.0.0.1:${actualPort}`,
