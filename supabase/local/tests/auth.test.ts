@@ -3,16 +3,22 @@
  * error codes), GoTrue's JWT claims and refresh-token rotation, and the rows it leaves in `auth.*`.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAuthApiError, isAuthWeakPasswordError, type Session } from '@supabase/supabase-js';
 import bcrypt from 'bcryptjs';
 import { decodeJwt, jwtVerify } from 'jose';
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../auth/rate-limit.ts';
 import { readProjectConfig } from '../core/project-config.ts';
 import { anonClient, serviceClient, signedInClient, sql, stack, uniqueEmail } from './helpers.ts';
 
-const config = readProjectConfig(join(stack.supabaseDir, 'config.toml')).auth;
+// As the shared stack runs it: config.toml with the suite's overlay.
+const config = readProjectConfig(
+  join(stack.supabaseDir, 'config.toml'),
+  parse(readFileSync(join(import.meta.dirname, 'fixtures', 'stack-config.toml'), 'utf8')),
+).auth;
 const PASSWORD = 'correct-horse-battery';
 
 /** A raw call to /auth/v1, as auth-js makes it unless `versioned` is false. */
