@@ -1,7 +1,7 @@
 /** The Go template subset of Auth's mail templates: GoTrue's variables, HTML escaping, conditions, refusals. */
 import { describe, expect, it } from 'vitest';
 import { render, TemplateError } from './mail-template.ts';
-import { DEFAULT_BODIES, DEFAULT_SUBJECTS, verifyLink } from './mail.ts';
+import { AuthMailer, DEFAULT_BODIES, DEFAULT_SUBJECTS, verifyLink } from './mail.ts';
 import type { ServiceContext } from '../core/service.ts';
 
 describe('render', () => {
@@ -49,5 +49,20 @@ describe('verifyLink', () => {
     expect(verifyLink(ctx, 'abc', 'recovery', 'http://localhost:5173/a?b=c&d=e')).toBe(
       'http://127.0.0.1:54321/auth/v1/verify?token=abc&type=recovery&redirect_to=http%3A%2F%2Flocalhost%3A5173%2Fa%3Fb%3Dc%26d%3De',
     );
+  });
+});
+
+describe('AuthMailer', () => {
+  const withTemplates = (templates: Record<string, { subject?: string; content?: string }>) =>
+    ({ config: { auth: { email: { templates } } } }) as unknown as ServiceContext;
+
+  it("refuses a project template it cannot run when the stack starts, naming config.toml's key", () => {
+    expect(() => new AuthMailer(withTemplates({ invite: { subject: 'Hi', content: '{{ range .Data }}x{{ end }}' } }))).toThrow(
+      'config.toml: [auth.email.template.invite] content_path: unsupported "{{ range .Data }}"',
+    );
+    expect(() => new AuthMailer(withTemplates({ password_changed: { subject: '{{ if .Email }}' } }))).toThrow(
+      'config.toml: [auth.email.notification.password_changed] subject: {{ if }} without {{ end }}',
+    );
+    expect(() => new AuthMailer(withTemplates({ recovery: { subject: 'Reset for {{ .Email }}' } }))).not.toThrow();
   });
 });

@@ -12,7 +12,7 @@ import { transaction, type Db } from './db.ts';
 import type { AuthEnv } from './env.ts';
 import { AuthError } from './errors.ts';
 import { invokeSendEmailHook } from './mail-hook.ts';
-import { render, TemplateError } from './mail-template.ts';
+import { parseTemplate, render, TemplateError } from './mail-template.ts';
 import { emailRateLimitExceeded } from './rate-limit.ts';
 import type { Json } from './request.ts';
 import { userJson, type LoadedUser } from './users.ts';
@@ -194,7 +194,21 @@ function str(value: unknown): string {
 export class AuthMailer {
   private sender?: { key: string; smtp: SmtpSender };
 
-  constructor(private readonly ctx: ServiceContext) {}
+  /** Parses the project's templates now, so one Go would refuse stops the stack at start, not a sign-up later. */
+  constructor(private readonly ctx: ServiceContext) {
+    for (const [kind, template] of Object.entries(ctx.config.auth.email.templates)) {
+      for (const [part, source] of [['subject', template.subject], ['content_path', template.content]] as const) {
+        if (source === undefined) continue;
+        try {
+          parseTemplate(source);
+        } catch (error) {
+          if (!(error instanceof TemplateError)) throw error;
+          const section = kind === 'password_changed' || kind === 'email_changed' ? 'notification' : 'template';
+          throw new Error(`config.toml: [auth.email.${section}.${kind}] ${part}: ${error.message}`, { cause: error });
+        }
+      }
+    }
+  }
 
   /**
    * Sends (or queues, for after the commit) the mail(s) of one GoTrue `sendEmail` call. With a Send Email

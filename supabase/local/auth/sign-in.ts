@@ -1,7 +1,7 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
 import { json, type ServiceRequest } from '../core/service.ts';
-import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
+import { CommitThenThrow, databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail, type MailQueue } from './mail.ts';
@@ -74,7 +74,8 @@ export async function signUpUser(
         const existing = await loadUser(db, existingId, { lock: true });
         if (existing && isConfirmed(existing)) {
           await audit(db, req, { id: existingId, email }, 'user_repeated_signup', { provider: 'email' });
-          if (autoconfirm) throw userAlreadyExists();
+          // GoTrue records the attempt even when it answers with an error.
+          if (autoconfirm) throw new CommitThenThrow(userAlreadyExists());
           // With confirmations on, GoTrue answers as if signing up, so addresses cannot be enumerated.
           return obfuscatedUser(existing, data);
         }
