@@ -104,6 +104,12 @@ describe('sign-up', () => {
     expect(error?.status).toBe(422);
     expect(error?.code).toBe('user_already_exists');
     expect(error?.message).toBe('User already registered');
+    // The refused attempt is on record, as GoTrue records it (user_repeated_signup).
+    const actions = await sql<{ action: string }>(
+      `select payload->>'action' as action from auth.audit_log_entries where payload->>'actor_username' = $1 order by created_at`,
+      [email],
+    );
+    expect(actions.map((row) => row.action)).toContain('user_repeated_signup');
   });
 
   it('refuses a weak password with AuthWeakPasswordError and its reasons', async () => {
