@@ -43,6 +43,40 @@ test('signing up mails a confirmation link that signs the new account in; a seco
   await expect(page.getByRole('alert')).toContainText('That link did not work');
 });
 
+test('"Send the link again" says how long to wait when it is too soon, then sends a new link that works', async ({ page, uniqueEmail }) => {
+  const email = uniqueEmail('resender');
+  await page.goto('/signup');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const first = await latestMailTo(email);
+
+  // Auth's answer within max_frequency, whenever the click happens to land.
+  await page.route('**/auth/v1/resend*', (route) =>
+    route.fulfill({
+      status: 429,
+      contentType: 'application/json',
+      headers: {
+        'x-supabase-api-version': '2024-01-01',
+        'access-control-allow-origin': '*',
+        'access-control-expose-headers': 'x-supabase-api-version',
+      },
+      body: JSON.stringify({ code: 'over_email_send_rate_limit', message: 'For security purposes, you can only request this after 37 seconds.' }),
+    }),
+  );
+  await page.getByRole('button', { name: 'Send the link again' }).click();
+  await expect(page.getByRole('alert')).toHaveText('We just sent an email to this address. You can ask for another in 37 seconds.');
+  await page.unroute('**/auth/v1/resend*');
+
+  await page.waitForTimeout(1100); // the project's max_frequency is 1 s
+  await page.getByRole('button', { name: 'Send the link again' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'We sent another link' })).toContainText(email);
+  const second = await latestMailTo(email, { count: 2 });
+  expect(firstLink(second)).not.toBe(firstLink(first));
+  await page.goto(firstLink(second));
+  await expect(page.getByRole('heading', { level: 1, name: 'Your portal' })).toBeVisible();
+});
+
 test('a forgotten password: the mailed link opens the reset page, the new password is saved and signs in', async ({ page, uniqueEmail }) => {
   const person = await createPerson(uniqueEmail('forgetful'), 'Forgetful Person');
   try {
