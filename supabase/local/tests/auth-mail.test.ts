@@ -346,6 +346,65 @@ describe('Auth mail through the catcher', () => {
     await signedIn(stack, email, 'another-new-password');
   });
 
+  it('resend for an e-mail change sends fresh links to both addresses', async () => {
+    const { email, id } = await confirmedUser(stack);
+    const client = await signedIn(stack, email);
+    const target = uniqueEmail('change-again');
+    await client.auth.updateUser({ email: target });
+    const firstNew = firstLink(await latestMail(stack.mailUrl, target));
+    await sleep(1100);
+    expect((await stack.anon().auth.resend({ type: 'email_change', email })).error).toBeNull();
+    const secondNew = firstLink(await latestMail(stack.mailUrl, target, { count: 2 }));
+    await latestMail(stack.mailUrl, email, { count: 2 });
+    expect(secondNew).not.toBe(firstNew);
+    expect((await openLink(firstNew)).fragment.get('error_code')).toBe('otp_expired');
+    expect((await openLink(secondNew)).fragment.get('message')).toMatch(/^Confirmation link accepted/);
+    const [row] = await stack.sql<{ email_change: string }>(`select email_change from auth.users where id = $1`, [id]);
+    expect(row!.email_change).toBe(target);
+  });
+
+  it('answers bad input on the mail endpoints with a 4xx that says what is wrong, and changes nothing', async () => {
+    const call = async (method: string, path: string, body?: unknown, key = stack.running.keys.anonKey) => {
+      const response = await fetch(`${stack.running.apiUrl}/auth/v1${path}`, {
+        method,
+        headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-supabase-api-version': '2024-01-01' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { code: string; message: string } };
+    };
+    const nobody = uniqueEmail('bad-input');
+    expect(await call('POST', '/otp', { email: nobody, create_user: 'yes' })).toEqual({
+      status: 400,
+      body: { code: 'validation_failed', message: 'create_user must be a boolean' },
+    });
+    expect(await call('POST', '/otp', {})).toMatchObject({ status: 400, body: { message: 'An email address is required' } });
+    expect(await call('POST', '/resend', { type: 'recovery', email: nobody })).toMatchObject({
+      status: 400,
+      body: { message: 'Missing one of these types: signup, email_change, sms, phone_change' },
+    });
+    expect(await call('POST', '/resend', { type: 'signup' })).toMatchObject({ status: 400, body: { message: 'Type provided requires an email address' } });
+    // The anon key is no user's token.
+    expect(await call('GET', '/reauthenticate')).toMatchObject({ status: 403, body: { code: 'bad_jwt' } });
+    expect(await call('POST', '/invite', { email: nobody })).toMatchObject({ status: 403, body: { code: 'not_admin' } });
+    const service = stack.running.keys.serviceRoleKey;
+    expect(await call('POST', '/invite', { email: 'not-an-address' }, service)).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await call('POST', '/admin/generate_link', { type: 'password', email: nobody }, service)).toMatchObject({
+      status: 400,
+      body: { message: 'Invalid email action link type requested: password' },
+    });
+    expect(await call('POST', '/admin/generate_link', { type: 'signup', email: nobody }, service)).toMatchObject({
+      status: 400,
+      body: { message: 'Signup requires a valid password' },
+    });
+    const { email } = await confirmedUser(stack);
+    expect(await call('POST', '/admin/generate_link', { type: 'email_change_new', email }, service)).toMatchObject({
+      status: 400,
+      body: { message: 'An email address is required' },
+    });
+    expect(await stack.sql(`select 1 from auth.users where email = $1`, [nobody])).toHaveLength(0);
+    expect(await searchTo(stack.mailUrl, nobody)).toHaveLength(0);
+  });
+
   it('sign-up with a taken address answers like a new one: same shape, no mail, no real id, same time', async () => {
     const { email, id } = await confirmedUser(stack);
     const taken = await stack.anon().auth.signUp({ email, password: PASSWORD });
@@ -400,6 +459,7 @@ describe('a custom SMTP server', () => {
             admin_email: 'no-reply@pro-portal.test',
             sender_name: 'Pro Portal',
           },
+          double_confirm_changes: false,
         },
       },
     });
@@ -417,6 +477,21 @@ describe('a custom SMTP server', () => {
     expect(mail.From).toEqual({ Name: 'Pro Portal', Address: 'no-reply@pro-portal.test' });
     expect(mail.Subject).toBe('Confirm your email address');
     expect(await searchTo(stack.mailUrl, email)).toHaveLength(0);
+  });
+
+  it('without double_confirm_changes, an e-mail change mails only the new address, whose link alone changes it', async () => {
+    const { data } = await stack.admin().auth.admin.createUser({ email: uniqueEmail('single'), password: PASSWORD, email_confirm: true });
+    const email = data.user!.email!;
+    const client = await signedIn(stack, email);
+    const target = uniqueEmail('single-new');
+    expect((await client.auth.updateUser({ email: target })).error).toBeNull();
+    const mail = await latestMail(provider.url, target);
+    expect(mail.Subject).toBe('Confirm your new email address');
+    const { fragment } = await openLink(firstLink(mail));
+    expect(fragment.get('type')).toBe('email_change');
+    const [row] = await stack.sql<{ email: string }>(`select email from auth.users where id = $1`, [data.user!.id]);
+    expect(row!.email).toBe(target);
+    expect(await searchTo(provider.url, email)).toHaveLength(0);
   });
 });
 
