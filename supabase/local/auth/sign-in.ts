@@ -72,16 +72,18 @@ export async function signUpUser(
       const existingId = await findUserIdByEmail(db, email);
       if (existingId) {
         const existing = await loadUser(db, existingId, { lock: true });
-        if (existing && isConfirmed(existing)) {
+        const confirmed = existing !== undefined && isConfirmed(existing);
+        if (autoconfirm || confirmed) {
           await audit(db, req, { id: existingId, email }, 'user_repeated_signup', { provider: 'email' });
-          // GoTrue records the attempt even when it answers with an error.
+          // GoTrue records the attempt even when it answers with an error. (For an address left
+          // unconfirmed, GoTrue would confirm it and sign the caller in without its password; refused.)
           if (autoconfirm) throw new CommitThenThrow(userAlreadyExists());
           // With confirmations on, GoTrue answers as if signing up, so addresses cannot be enumerated.
-          return obfuscatedUser(existing, data);
+          return obfuscatedUser(existing!, data);
         }
         // Not confirmed yet: a new link, within the e-mail limits (GoTrue's `sendConfirmation`).
         await audit(db, req, { id: existingId, email }, 'user_confirmation_requested', { provider: 'email' });
-        if (!autoconfirm) await sendConfirmation(env, db, req, queue, existingId);
+        await sendConfirmation(env, db, req, queue, existingId);
         return userJson((await loadUser(db, existingId))!);
       }
       const id = await insertUser(db, { email, passwordHash, userMetadata: data, confirmed: autoconfirm });

@@ -112,6 +112,18 @@ describe('sign-up', () => {
     expect(actions.map((row) => row.action)).toContain('user_repeated_signup');
   });
 
+  it('refuses a sign-up for an address whose account was never confirmed, without confirming it', async () => {
+    const email = uniqueEmail('unconfirmed');
+    const { data } = await serviceClient().auth.admin.createUser({ email, password: 'the-owners-password' });
+    const { data: result, error } = await anonClient().auth.signUp({ email, password: PASSWORD });
+    expect(error?.code).toBe('user_already_exists');
+    expect(result.session).toBeNull();
+    const [row] = await sql<{ confirmed: boolean }>(`select email_confirmed_at is not null as confirmed from auth.users where id = $1`, [
+      data.user!.id,
+    ]);
+    expect(row!.confirmed).toBe(false);
+  });
+
   it('refuses a weak password with AuthWeakPasswordError and its reasons', async () => {
     const short = 'x'.repeat(config.minimumPasswordLength - 1);
     const { error } = await anonClient().auth.signUp({ email: uniqueEmail(), password: short });
