@@ -152,9 +152,6 @@ export const DEFAULT_BODIES: Record<AuthMailTemplate, string> = {
 <p>If you didn't make this change, contact support immediately.</p>`,
 };
 
-/** What the CLI gives GoTrue as the sender when no SMTP server is configured (the Mailpit default). */
-const LOCAL_SENDER = { name: 'Admin', address: 'admin@email.com' };
-
 /**
  * The verify link (`getPath`): the API's `/auth/v1/verify` with the hashed token, the type, and the
  * redirect — which GoTrue escapes only when it holds `&`, `=` or `#` (anything else is passed as given).
@@ -345,7 +342,7 @@ export class AuthMailer {
     const template = TEMPLATE_OF[request.action];
     const custom = ctx.config.auth.email.templates[template] ?? {};
     const smtp = ctx.config.auth.email.smtp;
-    const from = smtp ? { name: smtp.senderName, address: smtp.adminEmail } : LOCAL_SENDER;
+    const from = smtp ? { name: smtp.senderName, address: smtp.adminEmail } : ctx.config.auth.email.localSender;
     return mails.map(({ to, data }) => ({
       from,
       to,

@@ -84,6 +84,8 @@ export interface AuthEmailConfig {
   otpExpirySeconds: number;
   /** `[auth.email.smtp]` when enabled; otherwise mail goes to the stack's catcher. */
   smtp?: SmtpSettings;
+  /** The From of mail to the catcher: `[local_smtp] sender_name` / `admin_email`, as the CLI hands them to GoTrue. */
+  localSender: { name: string; address: string };
   /** Custom subjects and bodies (the file `content_path` names, already read); GoTrue's defaults fill the rest. */
   templates: Partial<Record<AuthMailTemplate, { subject?: string; content?: string }>>;
   /** `[auth.email.notification.<kind>] enabled`: GoTrue sends these security notices only when asked to. */
@@ -207,7 +209,7 @@ function templateSettings(section: string, settings: TomlTable, projectDir: stri
   return out;
 }
 
-function emailSettings(email: TomlTable, projectDir: string): AuthEmailConfig {
+function emailSettings(email: TomlTable, localSmtp: TomlTable, projectDir: string): AuthEmailConfig {
   const templates: AuthEmailConfig['templates'] = {};
   const templateTable = table(email.template);
   for (const kind of AUTH_MAIL_TEMPLATES) {
@@ -236,6 +238,10 @@ function emailSettings(email: TomlTable, projectDir: string): AuthEmailConfig {
     otpLength,
     otpExpirySeconds: otpExpiry,
     smtp: smtpSettings(table(email.smtp)),
+    localSender: {
+      name: typeof localSmtp.sender_name === 'string' ? localSmtp.sender_name : 'Admin',
+      address: typeof localSmtp.admin_email === 'string' ? localSmtp.admin_email : 'admin@email.com',
+    },
     templates,
     notifications,
   };
@@ -302,7 +308,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
       rateLimit,
       emailSentPerHour: bool(smtp.enabled, false) ? rateLimit.emailSent : LOCAL_MAIL_EMAILS_PER_HOUR,
       emailMaxFrequencySeconds: durationSeconds(maxFrequency, '[auth.email] max_frequency'),
-      email: emailSettings(email, projectDir),
+      email: emailSettings(email, localSmtp, projectDir),
       sendEmailHook: sendEmailHook(table(table(auth.hook).send_email)),
     },
     api: {

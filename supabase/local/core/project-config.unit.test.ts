@@ -67,10 +67,16 @@ describe('[auth.email] mail settings', () => {
       otpLength: 6,
       otpExpirySeconds: 3600,
       smtp: undefined,
+      localSender: { name: 'Admin', address: 'admin@email.com' },
       templates: {},
       notifications: { password_changed: false, email_changed: false },
     });
     expect(sendEmailHook).toBeUndefined();
+  });
+
+  it("takes the catcher's sender from [local_smtp], as the CLI hands it to GoTrue", () => {
+    const { email } = readProjectConfig(CONFIG, { local_smtp: { admin_email: 'auth@desk.test', sender_name: 'Desk' } }).auth;
+    expect(email.localSender).toEqual({ name: 'Desk', address: 'auth@desk.test' });
   });
 
   it('reads SMTP (with env() secrets), templates from content_path and the notices', () => {

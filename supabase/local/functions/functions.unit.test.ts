@@ -24,6 +24,7 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
         emailMaxFrequencySeconds: 1,
         email: {
           doubleConfirmChanges: true, securePasswordChange: false, otpLength: 6, otpExpirySeconds: 3600, templates: {},
+          localSender: { name: 'Admin', address: 'admin@email.com' },
           notifications: { password_changed: false, email_changed: false },
         },
       },
