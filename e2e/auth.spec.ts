@@ -21,6 +21,8 @@ test('signing up mails a confirmation link that signs the new account in; a seco
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Check your inbox' })).toContainText(`We sent a confirmation link to ${email}`);
   await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map(({ id }) => id)).toEqual([]);
 
   const mail = await latestMailTo(email);
   expect(mail.Subject).toBe('Confirm your email address');
