@@ -544,7 +544,8 @@ describe('the Send Email hook over HTTP', () => {
   });
   afterAll(async () => {
     await stack?.stop();
-    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    // Closed already by the last test, unless it failed before.
+    if (receiver.server.listening) await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   });
 
   it('receives GoTrue\'s signed payload instead of SMTP sending anything', async () => {
@@ -580,6 +581,16 @@ describe('the Send Email hook over HTTP', () => {
     const broken = await stack.anon().auth.signUp({ email, password: PASSWORD });
     expect(broken.error?.status).toBe(500);
     expect(broken.error?.message).toBe('Unexpected status code returned from hook: 500');
+    expect(await stack.sql(`select 1 from auth.users where email = $1`, [email])).toHaveLength(0);
+  });
+
+  it('answers 422 hook_timeout_after_retry when the hook cannot be reached', async () => {
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+    const email = uniqueEmail('hook-gone');
+    const { error } = await stack.anon().auth.signUp({ email, password: PASSWORD });
+    expect(error?.status).toBe(422);
+    expect(error?.code).toBe('hook_timeout_after_retry');
+    expect(error?.message).toBe('Failed to reach hook after maximum retries');
     expect(await stack.sql(`select 1 from auth.users where email = $1`, [email])).toHaveLength(0);
   });
 });
