@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import { createPerson, deletePerson, type Person } from './customer-fixtures';
 import { expect, test, TEST_PASSWORD } from './fixtures';
+import { confirmSignUpByMail } from './mail';
 
 const supabaseChunk = /\/assets\/supabase-js-[^/]*\.js$/;
 const routeChunk = (name: 'login' | 'signup') => new RegExp(`/assets/${name}-[^/]*\\.js$`);
@@ -46,6 +47,7 @@ test('typing at once on a cold sign-up page, while supabase-js is still loading,
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue(TEST_PASSWORD);
 
   await page.getByRole('button', { name: 'Create account' }).click();
+  await confirmSignUpByMail(page, email);
   await expect(page.getByRole('heading', { level: 1, name: 'Your portal' })).toBeVisible();
   await expect(page.getByRole('banner').getByText(email)).toBeVisible();
 });
@@ -91,6 +93,7 @@ test('typing right after "Create an account", before the sign-up page has arrive
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await confirmSignUpByMail(page, email);
   await expect(page.getByRole('heading', { level: 1, name: 'Your portal' })).toBeVisible();
 });
 

@@ -1,4 +1,5 @@
 import { expect, test, TEST_PASSWORD } from './fixtures';
+import { confirmSignUpByMail } from './mail';
 
 test('a visitor signs up from Buy, pays 50 credits through the test provider and sees the balance', async ({ page, uniqueEmail }) => {
   const email = uniqueEmail('buyer');
@@ -14,6 +15,8 @@ test('a visitor signs up from Buy, pays 50 credits through the test provider and
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  // The confirmation link signs the new account in and carries on with the purchase.
+  await confirmSignUpByMail(page, email);
 
   await expect(page).toHaveURL(/\/checkout\/test\//);
   await expect(page.getByText('Test mode — no real payment')).toBeVisible();
@@ -29,10 +32,12 @@ test('a visitor signs up from Buy, pays 50 credits through the test provider and
 });
 
 test('canceling on the test payment page adds nothing', async ({ page, uniqueEmail }) => {
+  const email = uniqueEmail('canceler');
   await page.goto('/signup');
-  await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('canceler'));
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await confirmSignUpByMail(page, email);
   await expect(page.getByRole('heading', { level: 1, name: 'Your portal' })).toBeVisible();
 
   await page.getByRole('banner').getByRole('link', { name: 'Credits', exact: true }).click();

@@ -33,6 +33,9 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.E2E_DB_URL = stack.dbUrl;
   process.env.E2E_ANON_KEY = stack.keys.anonKey;
   process.env.E2E_SERVICE_ROLE_KEY = stack.keys.serviceRoleKey;
+  // The stack's mail catcher (Mailpit's API): specs read the mail Auth sends through it (e2e/mail.ts).
+  if (!stack.mailUrl) throw new Error('the e2e stack runs without its mail catcher ([local_smtp] enabled = false)');
+  process.env.MAILPIT_URL = stack.mailUrl;
 
   return async () => {
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));

@@ -1,4 +1,5 @@
 import { expect, test, TEST_PASSWORD } from './fixtures';
+import { confirmSignUpByMail } from './mail';
 
 test('a new customer signs up, signs out, signs back in and stays signed in across a reload', async ({
   page,
@@ -16,7 +17,8 @@ test('a new customer signs up, signs out, signs back in and stays signed in acro
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
 
-  // Email confirmation is off locally, so the new customer is signed in and lands in the portal.
+  // The address must be confirmed: the link in the mail signs the new customer in, into the portal.
+  await confirmSignUpByMail(page, email);
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Your portal' })).toBeVisible();
   await expect(header.getByText(email)).toBeVisible();

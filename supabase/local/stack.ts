@@ -189,6 +189,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         })
       : undefined;
     if (mail) cleanup.push(() => mail.close());
+    ctx.localSmtpPort = mail?.smtpPort;
 
     return {
       apiUrl: actualApiUrl,

@@ -37,6 +37,20 @@ describe('authErrorMessage', () => {
     expect(authErrorMessage(authError({ status: 429 }), 'reset-request')).toBe('Too many requests. Wait a minute, then try again.');
   });
 
+  it('says how long to wait before another email, when Auth says it', () => {
+    const perAddress = authError({
+      code: 'over_email_send_rate_limit',
+      status: 429,
+      message: 'For security purposes, you can only request this after 42 seconds.',
+    });
+    expect(authErrorMessage(perAddress, 'resend')).toBe('We just sent an email to this address. You can ask for another in 42 seconds.');
+    const zero = authError({ code: 'over_email_send_rate_limit', status: 429, message: 'For security purposes, you can only request this after 0 seconds.' });
+    expect(authErrorMessage(zero, 'resend')).toBe('We just sent an email to this address. You can ask for another in 1 second.');
+    expect(authErrorMessage(authError({ code: 'over_email_send_rate_limit', status: 429, message: 'Email rate limit exceeded' }), 'resend')).toBe(
+      'Too many emails were sent to this address. Wait a few minutes, then ask again.',
+    );
+  });
+
   it('blames the connection when the request never reached the server', () => {
     const offline = authError({ name: 'AuthRetryableFetchError', status: 0, message: 'Failed to fetch' });
     expect(authErrorMessage(offline, 'sign-in')).toMatch(/^We could not reach the sign-in service/);

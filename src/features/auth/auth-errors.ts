@@ -2,7 +2,7 @@
  * Auth errors in words. supabase-js's error classes are not imported (that would pull the client into
  * the first load): errors are recognised by the `code`, `status` and `name` fields every AuthError has.
  */
-export type AuthAction = 'sign-in' | 'sign-up' | 'sign-out' | 'reset-request' | 'new-password';
+export type AuthAction = 'sign-in' | 'sign-up' | 'sign-out' | 'reset-request' | 'new-password' | 'resend';
 
 type AuthErrorLike = { name?: unknown; code?: unknown; status?: unknown; message?: unknown; reasons?: unknown };
 
@@ -44,8 +44,16 @@ export function authErrorMessage(error: unknown, action: AuthAction): string {
     case 'signup_disabled':
     case 'email_provider_disabled':
       return 'New accounts cannot be created right now. Please try again later or contact us.';
-    case 'over_email_send_rate_limit':
+    case 'over_email_send_rate_limit': {
+      // Per address, Auth says how long is left ("…only request this after 42 seconds."); the hourly
+      // limit for the whole project says nothing about when.
+      const seconds = typeof message === 'string' ? /after (\d+) seconds?/.exec(message)?.[1] : undefined;
+      if (seconds !== undefined) {
+        const wait = Math.max(1, Number(seconds));
+        return `We just sent an email to this address. You can ask for another in ${wait} second${wait === 1 ? '' : 's'}.`;
+      }
       return 'Too many emails were sent to this address. Wait a few minutes, then ask again.';
+    }
     case 'over_request_rate_limit':
       return action === 'sign-in'
         ? 'Too many sign-in attempts. Wait a minute, then try again.'

@@ -1,7 +1,8 @@
 /**
  * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
- * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, and
- * the admin users API. State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
+ * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, magic
+ * links and e-mail codes, invites, e-mail changes, reauthentication, the admin users API, and the mails
+ * of all of these (see mail.ts). State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
 import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
@@ -10,7 +11,10 @@ import { getUser, logout, updateUser } from './account.ts';
 import { adminUsers } from './admin.ts';
 import { AuthError, databaseUnavailable, errorResponse, notFound, OAuthError, unexpectedFailure } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
+import { AuthMailer } from './mail.ts';
 import { AuthLimits } from './rate-limit.ts';
+import { invite, generateLink } from './invite.ts';
+import { otp, reauthenticate, resend } from './otp.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
 
@@ -49,12 +53,22 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/user': { GET: getUser, PUT: updateUser },
   '/logout': { POST: logout },
   '/recover': { POST: recover },
+  '/otp': { POST: otp },
+  '/magiclink': { POST: otp },
+  '/resend': { POST: resend },
+  '/reauthenticate': { GET: reauthenticate },
+  '/invite': { POST: invite },
+  '/admin/generate_link': { POST: generateLink },
   '/verify': { GET: verifyGet, POST: verifyPost },
   '/.well-known/jwks.json': { GET: jwks },
 };
 
 export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
-  const env: AuthEnv = { ctx, limits: new AuthLimits(ctx.config.auth.rateLimit, ctx.config.auth.emailSentPerHour) };
+  const env: AuthEnv = {
+    ctx,
+    limits: new AuthLimits(ctx.config.auth.rateLimit, ctx.config.auth.emailSentPerHour),
+    mailer: new AuthMailer(ctx),
+  };
 
   async function route(req: ServiceRequest): Promise<ServiceResponse> {
     const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
@@ -91,6 +105,7 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
     handle,
     async close() {
       env.limits.close();
+      env.mailer.close();
     },
   };
 }

@@ -1,92 +1,192 @@
 /**
- * `POST /recover` and `GET|POST /verify` (`internal/api/{recover,verify}.go`), implicit flow: the logged
+ * `POST /recover` and `GET|POST /verify` (`internal/api/{recover,verify}.go`), implicit flow: the mailed
  * link verifies the token and redirects with the session in the URL fragment, which supabase-js picks up
- * (`detectSessionInUrl`) as a PASSWORD_RECOVERY sign-in.
+ * (`detectSessionInUrl`), e.g. as a PASSWORD_RECOVERY sign-in.
  */
+import { randomBytes } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
-import { transaction, type Db } from './db.ts';
-import { AuthError, badRequest } from './errors.ts';
+import type { Db } from './db.ts';
+import { AuthError, badRequest, forbidden } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowEmail, allowedRedirect, newOneTimeToken, OTP_EXPIRY_SECONDS, sendMail, tokenHash } from './mail.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
 import { optionalString, rateLimitKey, readJson, validateEmail, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
-import { audit, confirmEmail, findUserIdByEmail, loadUser } from './users.ts';
+import { audit, confirmEmail, findUserIdByEmail, hashPassword, isBanned, loadUser, type LoadedUser } from './users.ts';
 
 /** Always `{}`: whether the address has an account is not the caller's business. */
 export const recover: Endpoint = async (env, req) => {
-  const { ctx } = env;
   env.limits.request('signInSignUps', rateLimitKey(req));
   const email = validateEmail(optionalString(readJson(req), 'email'));
-  await transaction(ctx.pools.auth, async (db) => {
+  await withMail(env, async (db, queue) => {
     const id = await findUserIdByEmail(db, email);
     if (!id) return;
-    const { rows } = await db.query<{ sent_at: Date | null }>(
-      `select recovery_sent_at as sent_at from auth.users where id = $1 for update`,
-      [id],
-    );
-    allowEmail(env, rows[0]?.sent_at);
-    const token = newOneTimeToken(email);
-    await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [
-      id,
-      token.tokenHash,
-    ]);
     await audit(db, req, { id, email }, 'user_recovery_requested');
-    sendMail(ctx, 'recovery', email, token, allowedRedirect(ctx, req.query.get('redirect_to')));
+    await sendRecoveryToken(env, db, req, queue, id, 'recovery');
   });
   return json(200, {});
 };
 
+/**
+ * GoTrue's `sendPasswordRecovery` / `sendMagicLink`: both use the recovery token and its clock, so one
+ * cannot be used to get round the other's `max_frequency`.
+ */
+export async function sendRecoveryToken(
+  env: AuthEnv,
+  db: Db,
+  req: ServiceRequest,
+  queue: MailQueue,
+  id: string,
+  action: 'recovery' | 'magiclink',
+): Promise<void> {
+  const { rows } = await db.query<{ email: string; sent_at: Date | null }>(
+    `select email, recovery_sent_at as sent_at from auth.users where id = $1 for update`,
+    [id],
+  );
+  const row = rows[0]!;
+  allowEmail(env, row.sent_at);
+  const token = newOneTimeToken(row.email, env.ctx.config.auth.email.otpLength);
+  await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [id, token.tokenHash]);
+  await env.mailer.send(db, req, queue, {
+    action,
+    user: (await loadUser(db, id))!,
+    otp: token.otp,
+    redirectTo: allowedRedirect(env.ctx, req.query.get('redirect_to')),
+  });
+}
+
 type VerifyType = 'signup' | 'invite' | 'magiclink' | 'email' | 'recovery' | 'email_change';
 
 /**
- * Which hashed-token column each verification type checks, and when it was sent. A Map, not an object
- * literal: `type` comes from the client, and `__proto__` or `constructor` must not find anything.
+ * Which hashed-token columns each verification type checks, with the time each was sent. A Map, not an
+ * object literal: `type` comes from the client, and `__proto__` or `constructor` must not find anything.
  */
-const TOKEN_COLUMNS = new Map<VerifyType, { token: string; sentAt: string }>([
-  ['signup', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
-  ['invite', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
-  ['email', { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }],
-  ['magiclink', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
-  ['recovery', { token: 'recovery_token', sentAt: 'recovery_sent_at' }],
-  ['email_change', { token: 'email_change_token_new', sentAt: 'email_change_sent_at' }],
+const TOKEN_COLUMNS = new Map<VerifyType, Array<{ token: string; sentAt: string }>>([
+  ['signup', [{ token: 'confirmation_token', sentAt: 'confirmation_sent_at' }]],
+  ['invite', [{ token: 'confirmation_token', sentAt: 'confirmation_sent_at' }]],
+  [
+    'email',
+    [
+      { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
+      { token: 'recovery_token', sentAt: 'recovery_sent_at' },
+    ],
+  ],
+  ['magiclink', [{ token: 'recovery_token', sentAt: 'recovery_sent_at' }]],
+  ['recovery', [{ token: 'recovery_token', sentAt: 'recovery_sent_at' }]],
+  [
+    'email_change',
+    [
+      { token: 'email_change_token_new', sentAt: 'email_change_sent_at' },
+      { token: 'email_change_token_current', sentAt: 'email_change_sent_at' },
+    ],
+  ],
 ]);
 
 const expired = () => new AuthError(403, 'otp_expired', 'Email link is invalid or has expired');
 
+/** GoTrue's answer when the first of two e-mail change links is used (`singleConfirmationAccepted`). */
+export const SINGLE_CONFIRMATION_ACCEPTED =
+  'Confirmation link accepted. Please proceed to confirm link sent to the other email';
+
+type Verified = { session: Json } | { singleConfirmation: true };
+
 /** Finds the user the token belongs to, consumes the token and opens a session. */
-async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Json> {
+async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Verified> {
   const { ctx } = env;
   const columns = TOKEN_COLUMNS.get(type)!;
-  return transaction(ctx.pools.auth, async (db: Db) => {
-    const { rows } = await db.query<{ id: string; email: string | null; email_change: string | null; fresh: boolean }>(
-      `select id, email, email_change, ${columns.sentAt} + make_interval(secs => $2) > now() as fresh
-         from auth.users where ${columns.token} = $1 and ${columns.token} <> '' for update`,
-      [hash, OTP_EXPIRY_SECONDS],
-    );
-    const found = rows[0];
-    if (!found || !found.fresh) throw expired();
-    await db.query(`update auth.users set ${columns.token} = '' where id = $1`, [found.id]);
-    if (type === 'email_change' && found.email_change) {
-      await db.query(
-        `update auth.users
-            set email = email_change, email_change = '', email_change_token_current = '', email_change_confirm_status = 0,
-                raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', email_change),
-                updated_at = now()
-          where id = $1`,
-        [found.id],
+  return withMail(env, async (db, queue) => {
+    let found: { id: string; column: string; fresh: boolean } | undefined;
+    for (const column of columns) {
+      const { rows } = await db.query<{ id: string; fresh: boolean }>(
+        `select id, ${column.sentAt} + make_interval(secs => $2) > now() as fresh
+           from auth.users where ${column.token} = $1 and ${column.token} <> '' for update`,
+        [hash, ctx.config.auth.email.otpExpirySeconds],
       );
-      await db.query(
-        `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text), updated_at = now()
-          where user_id = $1 and provider = 'email'`,
-        [found.id, found.email_change],
-      );
+      if (rows[0]) {
+        found = { ...rows[0], column: column.token };
+        break;
+      }
     }
-    await confirmEmail(db, found.id);
-    await audit(db, req, { id: found.id, email: found.email }, type === 'recovery' ? 'login' : 'user_signedup');
-    const { session, refreshToken } = await startSession(db, req, found.id);
+    if (!found || !found.fresh) throw expired();
     const user = (await loadUser(db, found.id))!;
-    return sessionResponse(ctx, user, session, refreshToken, { method: type === 'recovery' ? 'recovery' : 'otp' });
+    if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
+    const email = user.row.email as string | null;
+    if (type === 'email_change') {
+      const status = Number(user.row.email_change_confirm_status ?? 0);
+      // Both addresses must confirm (`double_confirm_changes`): the first link only records itself.
+      if (!ctx.config.auth.enableConfirmations || !ctx.config.auth.email.doubleConfirmChanges || status !== 0 || !email) {
+        await applyEmailChange(env, db, req, queue, user);
+      } else {
+        await db.query(`update auth.users set ${found.column} = '', email_change_confirm_status = 1 where id = $1`, [found.id]);
+        return { singleConfirmation: true as const };
+      }
+    } else {
+      await db.query(`update auth.users set ${found.column} = '' where id = $1`, [found.id]);
+      if (type === 'invite' && !user.row.encrypted_password) {
+        // An invited user has no password yet; GoTrue sets a random one until the app asks for a real one.
+        await db.query(`update auth.users set encrypted_password = $2 where id = $1`, [
+          found.id,
+          await hashPassword(randomBytes(48).toString('base64url')),
+        ]);
+      }
+      await confirmEmail(db, found.id);
+    }
+    const recovery = type === 'recovery' || (type === 'email' && found.column === 'recovery_token');
+    if (type !== 'email_change') {
+      await audit(db, req, { id: found.id, email }, recovery || type === 'magiclink' ? 'login' : 'user_signedup');
+    }
+    const { session, refreshToken } = await startSession(db, req, found.id);
+    const fresh = (await loadUser(db, found.id))!;
+    return { session: await sessionResponse(ctx, fresh, session, refreshToken, { method: type === 'recovery' ? 'recovery' : 'otp' }) };
   });
+}
+
+/** The change itself (`ConfirmEmailChange`), then the notice to the old address if the project wants one. */
+async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, user: LoadedUser): Promise<void> {
+  const id = user.row.id as string;
+  const oldEmail = (user.row.email as string | null) ?? '';
+  const newEmail = user.row.email_change as string;
+  await db.query(
+    `update auth.users
+        set email = email_change, email_change = '', email_change_token_current = '', email_change_token_new = '',
+            email_change_confirm_status = 0,
+            raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', email_change),
+            updated_at = now()
+      where id = $1`,
+    [id],
+  );
+  await db.query(
+    `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', true), updated_at = now()
+      where user_id = $1 and provider = 'email'`,
+    [id, newEmail],
+  );
+  await confirmEmail(db, id);
+  await audit(db, req, { id, email: newEmail }, 'user_modified');
+  if (env.ctx.config.auth.email.notifications.email_changed && oldEmail && oldEmail.toLowerCase() !== newEmail.toLowerCase()) {
+    await sendNotification(env, db, req, queue, { action: 'email_changed_notification', user: (await loadUser(db, id))!, oldEmail });
+  }
+}
+
+/**
+ * A security notice (`password_changed`, `email_changed`): GoTrue logs a failure to send one and lets
+ * the request succeed, because the change itself has been made.
+ */
+export async function sendNotification(
+  env: AuthEnv,
+  db: Db,
+  req: ServiceRequest,
+  queue: MailQueue,
+  request: { action: 'password_changed_notification' | 'email_changed_notification'; user: LoadedUser; oldEmail?: string },
+): Promise<void> {
+  await db.query('savepoint notification');
+  try {
+    allowEmail(env, null);
+    await env.mailer.send(db, req, queue, { ...request, redirectTo: env.ctx.config.auth.siteUrl });
+    await db.query('release savepoint notification');
+  } catch (error) {
+    // A pg-functions hook that failed has aborted the transaction; the savepoint keeps the change.
+    await db.query('rollback to savepoint notification');
+    env.ctx.log.info('auth', `${request.action} for ${String(request.user.row.email)} not sent: ${(error as Error).message}`);
+  }
 }
 
 function verifyType(value: string | undefined): VerifyType {
@@ -107,7 +207,9 @@ export const verifyPost: Endpoint = async (env, req) => {
   if (hashed) hash = hashed;
   else if (otp && email) hash = tokenHash(validateEmail(email), otp);
   else throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
-  return json(200, await verifyToken(env, req, type, hash));
+  const verified = await verifyToken(env, req, type, hash);
+  if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
+  return json(200, verified.session);
 };
 
 /** The e-mail link: redirects to `redirect_to` with the session (or the error) in the fragment. */
@@ -117,11 +219,16 @@ export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> =>
   const type = verifyType(req.query.get('type') ?? undefined);
   const fragment = new URLSearchParams();
   try {
-    const session = await verifyToken(env, req, type, req.query.get('token') ?? '');
-    for (const key of ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']) {
-      fragment.set(key, String(session[key]));
+    const verified = await verifyToken(env, req, type, req.query.get('token') ?? '');
+    if ('singleConfirmation' in verified) {
+      fragment.set('message', SINGLE_CONFIRMATION_ACCEPTED);
+      fragment.set('sb', '');
+    } else {
+      for (const key of ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']) {
+        fragment.set(key, String(verified.session[key]));
+      }
+      fragment.set('type', type === 'email' ? 'signup' : type);
     }
-    fragment.set('type', type === 'email' ? 'signup' : type);
   } catch (error) {
     if (!(error instanceof AuthError) || error.status >= 500) throw error;
     fragment.set('error', 'access_denied');

@@ -1,10 +1,10 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
 import { json, type ServiceRequest } from '../core/service.ts';
-import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
+import { CommitThenThrow, databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
 import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowEmail, allowedRedirect, newOneTimeToken, sendMail } from './mail.ts';
+import { allowEmail, allowedRedirect, newOneTimeToken, withMail, type MailQueue } from './mail.ts';
 import {
   checkPasswordStrength,
   optionalObject,
@@ -26,6 +26,7 @@ import {
   loadUser,
   passwordMatches,
   userJson,
+  type LoadedUser,
 } from './users.ts';
 
 const userAlreadyExists = () => unprocessable('user_already_exists', 'User already registered');
@@ -48,75 +49,104 @@ export const signup: Endpoint = async (env, req) => {
   if (!rawEmail) throw badRequest('validation_failed', 'To signup, please provide your email');
   const email = validateEmail(rawEmail);
   const data = optionalObject(body, 'data') ?? {};
-  const autoconfirm = !settings.enableConfirmations;
-  const passwordHash = await hashPassword(password);
+  return json(200, await signUpUser(env, req, { email, password, data }));
+};
+
+/**
+ * GoTrue's `Signup` for an e-mail address, also behind `POST /otp` for a new address. The password is
+ * hashed whether or not the address is taken, so the answer takes as long either way; the mail goes out
+ * after the answer (see AuthMailer.deliver), so its delivery cannot be timed either.
+ */
+export async function signUpUser(
+  env: AuthEnv,
+  req: ServiceRequest,
+  input: { email: string; password: string; data: Json },
+): Promise<Json> {
+  const { ctx } = env;
+  const { email, data } = input;
+  const autoconfirm = !ctx.config.auth.enableConfirmations;
+  const passwordHash = await hashPassword(input.password);
 
   try {
-    return await transaction(ctx.pools.auth, async (db) => {
+    return await withMail(env, async (db, queue) => {
       const existingId = await findUserIdByEmail(db, email);
       if (existingId) {
-        if (autoconfirm) throw userAlreadyExists();
-        await resendConfirmation(env, db, req, existingId, email);
-        // With confirmations on, GoTrue answers as if signing up, so addresses cannot be enumerated.
-        return json(200, obfuscatedUser(email, data));
+        const existing = await loadUser(db, existingId, { lock: true });
+        const confirmed = existing !== undefined && isConfirmed(existing);
+        if (autoconfirm || confirmed) {
+          await audit(db, req, { id: existingId, email }, 'user_repeated_signup', { provider: 'email' });
+          // GoTrue records the attempt even when it answers with an error. (For an address left
+          // unconfirmed, GoTrue would confirm it and sign the caller in without its password; refused.)
+          if (autoconfirm) throw new CommitThenThrow(userAlreadyExists());
+          // With confirmations on, GoTrue answers as if signing up, so addresses cannot be enumerated.
+          return obfuscatedUser(existing!, data);
+        }
+        // Not confirmed yet: a new link, within the e-mail limits (GoTrue's `sendConfirmation`).
+        await audit(db, req, { id: existingId, email }, 'user_confirmation_requested', { provider: 'email' });
+        await sendConfirmation(env, db, req, queue, existingId);
+        return userJson((await loadUser(db, existingId))!);
       }
-      const mail = autoconfirm ? undefined : newOneTimeToken(email);
-      if (mail) allowEmail(env, null);
-      const id = await insertUser(db, {
-        email,
-        passwordHash,
-        userMetadata: data,
-        confirmed: autoconfirm,
-        confirmationToken: mail?.tokenHash,
-      });
+      const id = await insertUser(db, { email, passwordHash, userMetadata: data, confirmed: autoconfirm });
       const actor = { id, email };
       if (!autoconfirm) {
         await audit(db, req, actor, 'user_confirmation_requested', { provider: 'email' });
-        sendMail(ctx, 'signup', email, mail!, allowedRedirect(ctx, req.query.get('redirect_to')));
-        return json(200, userJson((await loadUser(db, id))!));
+        await sendConfirmation(env, db, req, queue, id);
+        return userJson((await loadUser(db, id))!);
       }
       await audit(db, req, actor, 'user_signedup', { provider: 'email' });
       await audit(db, req, actor, 'login', { provider: 'email' });
       const { session, refreshToken } = await startSession(db, req, id);
-      return json(200, await sessionResponse(ctx, (await loadUser(db, id))!, session, refreshToken));
+      return sessionResponse(ctx, (await loadUser(db, id))!, session, refreshToken);
     });
   } catch (error) {
     // Two sign-ups for one address racing: the unique index decides, as it does for GoTrue.
     if (isUniqueViolation(error)) throw userAlreadyExists();
     throw databaseError('Database error saving new user', error);
   }
-};
-
-/** Signing up again before confirming sends a new link, within the e-mail limits (GoTrue's `sendConfirmation`). */
-async function resendConfirmation(env: AuthEnv, db: Db, req: ServiceRequest, id: string, email: string) {
-  const { rows } = await db.query<{ confirmed: boolean; sent_at: Date | null }>(
-    `select email_confirmed_at is not null as confirmed, confirmation_sent_at as sent_at from auth.users where id = $1 for update`,
-    [id],
-  );
-  if (!rows[0] || rows[0].confirmed) return;
-  allowEmail(env, rows[0].sent_at);
-  const mail = newOneTimeToken(email);
-  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`, [id, mail.tokenHash]);
-  await audit(db, req, { id, email }, 'user_confirmation_requested', { provider: 'email' });
-  sendMail(env.ctx, 'signup', email, mail, allowedRedirect(env.ctx, req.query.get('redirect_to')));
 }
 
-function obfuscatedUser(email: string, data: Json): Json {
+/** GoTrue's `sendConfirmation`: a new code and link unless one went out within `max_frequency`. */
+export async function sendConfirmation(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, id: string): Promise<void> {
+  const { rows } = await db.query<{ email: string; sent_at: Date | null }>(
+    `select email, confirmation_sent_at as sent_at from auth.users where id = $1 for update`,
+    [id],
+  );
+  const row = rows[0]!;
+  allowEmail(env, row.sent_at);
+  const token = newOneTimeToken(row.email, env.ctx.config.auth.email.otpLength);
+  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`, [id, token.tokenHash]);
+  await env.mailer.send(db, req, queue, {
+    action: 'signup',
+    user: (await loadUser(db, id))!,
+    otp: token.otp,
+    redirectTo: allowedRedirect(env.ctx, req.query.get('redirect_to')),
+  });
+}
+
+/** GoTrue's `sanitizeUser`: the existing user's record with everything that identifies it replaced. */
+function obfuscatedUser(existing: LoadedUser, data: Json): Json {
   const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    aud: 'authenticated',
-    role: 'authenticated',
-    email,
-    phone: '',
-    confirmation_sent_at: now,
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: data,
+  return userJson({
+    row: {
+      ...existing.row,
+      id: randomUUID(),
+      aud: 'authenticated',
+      role: '',
+      email_change: '',
+      phone: '',
+      created_at: now,
+      updated_at: now,
+      confirmation_sent_at: now,
+      last_sign_in_at: null,
+      confirmed_at: null,
+      email_change_sent_at: null,
+      email_confirmed_at: null,
+      phone_confirmed_at: null,
+      raw_user_meta_data: data,
+      raw_app_meta_data: { provider: 'email', providers: ['email'] },
+    },
     identities: [],
-    created_at: now,
-    updated_at: now,
-    is_anonymous: false,
-  };
+  });
 }
 
 export const token: Endpoint = async (env, req) => {

@@ -44,6 +44,9 @@ export interface ProjectConfig {
     emailSentPerHour: number;
     /** `[auth.email] max_frequency`: how soon another e-mail may go to the same address. */
     emailMaxFrequencySeconds: number;
+    email: AuthEmailConfig;
+    /** `[auth.hook.send_email]` when enabled: GoTrue hands every auth mail to it instead of SMTP. */
+    sendEmailHook?: SendEmailHook;
   };
   api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
   /** `[db.migrations] schema_paths`: the declarative schema's files (globs allowed), in the order they apply. */
@@ -57,6 +60,41 @@ export interface ProjectConfig {
   localSmtp: { enabled: boolean; port: number; smtpPort: number };
   warnings: string[];
 }
+
+/** The auth mails that `[auth.email.template.<kind>]` and `[auth.email.notification.<kind>]` name. */
+export const AUTH_MAIL_TEMPLATES = ['invite', 'confirmation', 'recovery', 'magic_link', 'email_change', 'reauthentication'] as const;
+export const AUTH_MAIL_NOTIFICATIONS = ['password_changed', 'email_changed'] as const;
+export type AuthMailTemplate = (typeof AUTH_MAIL_TEMPLATES)[number] | (typeof AUTH_MAIL_NOTIFICATIONS)[number];
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  user: string;
+  pass: string;
+  adminEmail: string;
+  senderName: string;
+}
+
+export interface AuthEmailConfig {
+  /** `double_confirm_changes`: an e-mail change needs a link from the old address and one from the new. */
+  doubleConfirmChanges: boolean;
+  /** `secure_password_change`: a new password needs a reauthentication nonce unless signed in in the last 24 h. */
+  securePasswordChange: boolean;
+  otpLength: number;
+  otpExpirySeconds: number;
+  /** `[auth.email.smtp]` when enabled; otherwise mail goes to the stack's catcher. */
+  smtp?: SmtpSettings;
+  /** The From of mail to the catcher: `[local_smtp] sender_name` / `admin_email`, as the CLI hands them to GoTrue. */
+  localSender: { name: string; address: string };
+  /** Custom subjects and bodies (the file `content_path` names, already read); GoTrue's defaults fill the rest. */
+  templates: Partial<Record<AuthMailTemplate, { subject?: string; content?: string }>>;
+  /** `[auth.email.notification.<kind>] enabled`: GoTrue sends these security notices only when asked to. */
+  notifications: Record<(typeof AUTH_MAIL_NOTIFICATIONS)[number], boolean>;
+}
+
+export type SendEmailHook =
+  | { kind: 'http'; uri: string; /** Standard Webhooks secrets, `v1,whsec_<base64>` each. */ secrets: string[] }
+  | { kind: 'postgres'; uri: string; schema: string; name: string };
 
 /** The CLI's defaults for `[auth.rate_limit]` (its config.toml template). */
 export const CLI_RATE_LIMITS: RateLimits = {
@@ -124,6 +162,110 @@ function rateLimits(rate: TomlTable): RateLimits {
   return limits;
 }
 
+/** The CLI's `env(NAME)` in a value: the variable's value, so secrets stay out of config.toml. */
+function withEnv(value: unknown, name: string): string {
+  if (typeof value !== 'string') return '';
+  const match = /^env\((\w+)\)$/.exec(value.trim());
+  if (!match) return value;
+  const resolved = process.env[match[1]!];
+  if (resolved === undefined) throw new Error(`config.toml: ${name} = "${value}" but ${match[1]} is not set`);
+  return resolved;
+}
+
+function smtpSettings(smtp: TomlTable): SmtpSettings | undefined {
+  if (!bool(smtp.enabled, false)) return undefined;
+  const host = withEnv(smtp.host, '[auth.email.smtp] host');
+  const port = num(smtp.port, 587);
+  if (!host) throw new Error('config.toml: [auth.email.smtp] enabled = true needs a host');
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`config.toml: [auth.email.smtp] port must be a port number, not ${String(smtp.port)}`);
+  }
+  const adminEmail = withEnv(smtp.admin_email, '[auth.email.smtp] admin_email');
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(adminEmail)) {
+    throw new Error(`config.toml: [auth.email.smtp] admin_email must be an e-mail address, not "${adminEmail}"`);
+  }
+  return {
+    host,
+    port,
+    user: withEnv(smtp.user, '[auth.email.smtp] user'),
+    pass: withEnv(smtp.pass, '[auth.email.smtp] pass'),
+    adminEmail,
+    senderName: withEnv(smtp.sender_name, '[auth.email.smtp] sender_name'),
+  };
+}
+
+/** A template's `content_path` is relative to the project folder (where `supabase/` lies), as for the CLI. */
+function templateSettings(section: string, settings: TomlTable, projectDir: string) {
+  const out: { subject?: string; content?: string } = {};
+  if (typeof settings.subject === 'string') out.subject = settings.subject;
+  if (typeof settings.content_path === 'string' && settings.content_path) {
+    const file = resolve(projectDir, settings.content_path);
+    try {
+      out.content = readFileSync(file, 'utf8');
+    } catch {
+      throw new Error(`config.toml: ${section} content_path = "${settings.content_path}" cannot be read`);
+    }
+  }
+  return out;
+}
+
+function emailSettings(email: TomlTable, localSmtp: TomlTable, projectDir: string): AuthEmailConfig {
+  const templates: AuthEmailConfig['templates'] = {};
+  const templateTable = table(email.template);
+  for (const kind of AUTH_MAIL_TEMPLATES) {
+    if (templateTable[kind] !== undefined) {
+      templates[kind] = templateSettings(`[auth.email.template.${kind}]`, table(templateTable[kind]), projectDir);
+    }
+  }
+  const notificationTable = table(email.notification);
+  const notifications = { password_changed: false, email_changed: false };
+  for (const kind of AUTH_MAIL_NOTIFICATIONS) {
+    const settings = table(notificationTable[kind]);
+    notifications[kind] = bool(settings.enabled, false);
+    if (notifications[kind]) templates[kind] = templateSettings(`[auth.email.notification.${kind}]`, settings, projectDir);
+  }
+  const otpLength = num(email.otp_length, 6);
+  if (!Number.isInteger(otpLength) || otpLength < 6 || otpLength > 10) {
+    throw new Error(`config.toml: [auth.email] otp_length must be a whole number from 6 to 10, not ${String(email.otp_length)}`);
+  }
+  const otpExpiry = num(email.otp_expiry, 3600);
+  if (!Number.isInteger(otpExpiry) || otpExpiry <= 0 || otpExpiry > 86400) {
+    throw new Error(`config.toml: [auth.email] otp_expiry must be 1 to 86400 seconds, not ${String(email.otp_expiry)}`);
+  }
+  return {
+    doubleConfirmChanges: bool(email.double_confirm_changes, true),
+    securePasswordChange: bool(email.secure_password_change, false),
+    otpLength,
+    otpExpirySeconds: otpExpiry,
+    smtp: smtpSettings(table(email.smtp)),
+    localSender: {
+      name: typeof localSmtp.sender_name === 'string' ? localSmtp.sender_name : 'Admin',
+      address: typeof localSmtp.admin_email === 'string' ? localSmtp.admin_email : 'admin@email.com',
+    },
+    templates,
+    notifications,
+  };
+}
+
+/** `[auth.hook.send_email]`: an `http(s)://` endpoint signed with Standard Webhooks, or `pg-functions://`. */
+function sendEmailHook(hook: TomlTable): SendEmailHook | undefined {
+  if (!bool(hook.enabled, false)) return undefined;
+  const uri = typeof hook.uri === 'string' ? hook.uri.trim() : '';
+  const pg = /^pg-functions:\/\/[^/]+\/([A-Za-z_][\w$]*)\/([A-Za-z_][\w$]*)$/.exec(uri);
+  if (pg) return { kind: 'postgres', uri, schema: pg[1]!, name: pg[2]! };
+  if (!/^https?:\/\/[^/]/.test(uri)) {
+    throw new Error(
+      `config.toml: [auth.hook.send_email] uri must be http(s)://… or pg-functions://postgres/<schema>/<function>, not "${uri}"`,
+    );
+  }
+  const raw = withEnv(hook.secrets, '[auth.hook.send_email] secrets');
+  const secrets = raw.split('|').map((secret) => secret.trim()).filter(Boolean);
+  if (!secrets.length || secrets.some((secret) => !/^v1,whsec_[A-Za-z0-9+/=]+$/.test(secret))) {
+    throw new Error('config.toml: [auth.hook.send_email] secrets must be "v1,whsec_<base64>" for an HTTP hook');
+  }
+  return { kind: 'http', uri, secrets };
+}
+
 /**
  * The project's config; `overlay` (TOML's shape, e.g. `{auth: {rate_limit: {token_verifications: 3}}}`)
  * is merged over the file, so a test or the e2e suite can run a stack with its own settings.
@@ -133,6 +275,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
   const auth = table(toml.auth);
   const email = table(auth.email);
   const smtp = table(email.smtp);
+  const projectDir = dirname(dirname(resolve(path)));
   const rateLimit = rateLimits(table(auth.rate_limit));
   const api = table(toml.api);
   const migrations = table(table(toml.db).migrations);
@@ -165,6 +308,8 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
       rateLimit,
       emailSentPerHour: bool(smtp.enabled, false) ? rateLimit.emailSent : LOCAL_MAIL_EMAILS_PER_HOUR,
       emailMaxFrequencySeconds: durationSeconds(maxFrequency, '[auth.email] max_frequency'),
+      email: emailSettings(email, localSmtp, projectDir),
+      sendEmailHook: sendEmailHook(table(table(auth.hook).send_email)),
     },
     api: {
       schemas: strings(api.schemas, ['public']),

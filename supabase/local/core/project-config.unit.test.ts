@@ -18,7 +18,7 @@ describe('readProjectConfig', () => {
 
   it('merges an overlay table by table; email_sent applies with custom SMTP', () => {
     const { auth, api } = readProjectConfig(CONFIG, {
-      auth: { rate_limit: { token_verifications: 3 }, email: { max_frequency: '1m30s', smtp: { enabled: true } } },
+      auth: { rate_limit: { token_verifications: 3 }, email: { max_frequency: '1m30s', smtp: { enabled: true, host: 'smtp.example.com', admin_email: 'auth@example.com' } } },
     });
     expect(auth.rateLimit).toEqual({ ...CLI_RATE_LIMITS, tokenVerifications: 3 });
     expect(auth.emailMaxFrequencySeconds).toBe(90);
@@ -55,6 +55,87 @@ describe('[local_smtp]', () => {
 
   it('refuses a port that is no port', () => {
     expect(() => readProjectConfig(CONFIG, { local_smtp: { smtp_port: 70000 } })).toThrow('[local_smtp] smtp_port must be a port number');
+  });
+});
+
+describe('[auth.email] mail settings', () => {
+  it("defaults to GoTrue's: double confirmation, 6-digit codes for an hour, the catcher, no notices", () => {
+    const { email, sendEmailHook } = readProjectConfig(CONFIG).auth;
+    expect(email).toEqual({
+      doubleConfirmChanges: true,
+      securePasswordChange: false,
+      otpLength: 6,
+      otpExpirySeconds: 3600,
+      smtp: undefined,
+      localSender: { name: 'Admin', address: 'admin@email.com' },
+      templates: {},
+      notifications: { password_changed: false, email_changed: false },
+    });
+    expect(sendEmailHook).toBeUndefined();
+  });
+
+  it("takes the catcher's sender from [local_smtp], as the CLI hands it to GoTrue", () => {
+    const { email } = readProjectConfig(CONFIG, { local_smtp: { admin_email: 'auth@desk.test', sender_name: 'Desk' } }).auth;
+    expect(email.localSender).toEqual({ name: 'Desk', address: 'auth@desk.test' });
+  });
+
+  it('reads SMTP (with env() secrets), templates from content_path and the notices', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'supabase-local-templates-'));
+    process.env.TEST_SMTP_PASS = 'from-the-environment';
+    try {
+      writeFileSync(join(dir, 'invite.html'), '<a href="{{ .ConfirmationURL }}">Join</a>');
+      const { email } = readProjectConfig(CONFIG, {
+        auth: {
+          email: {
+            smtp: { enabled: true, host: 'smtp.example.com', port: 465, user: 'apikey', pass: 'env(TEST_SMTP_PASS)', admin_email: 'a@example.com', sender_name: 'Desk' },
+            template: { invite: { subject: 'Join us', content_path: join(dir, 'invite.html') }, recovery: { subject: 'Reset' } },
+            notification: { password_changed: { enabled: true, subject: 'Changed' } },
+          },
+        },
+      }).auth;
+      expect(email.smtp).toEqual({ host: 'smtp.example.com', port: 465, user: 'apikey', pass: 'from-the-environment', adminEmail: 'a@example.com', senderName: 'Desk' });
+      expect(email.templates).toEqual({
+        invite: { subject: 'Join us', content: '<a href="{{ .ConfirmationURL }}">Join</a>' },
+        recovery: { subject: 'Reset' },
+        password_changed: { subject: 'Changed' },
+      });
+      expect(email.notifications).toEqual({ password_changed: true, email_changed: false });
+    } finally {
+      delete process.env.TEST_SMTP_PASS;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses SMTP without a host or sender, an unset env(), and a template file that is not there', () => {
+    expect(() => readProjectConfig(CONFIG, { auth: { email: { smtp: { enabled: true, admin_email: 'a@example.com' } } } })).toThrow(
+      '[auth.email.smtp] enabled = true needs a host',
+    );
+    expect(() => readProjectConfig(CONFIG, { auth: { email: { smtp: { enabled: true, host: 'h' } } } })).toThrow('admin_email must be an e-mail address');
+    expect(() =>
+      readProjectConfig(CONFIG, { auth: { email: { smtp: { enabled: true, host: 'h', admin_email: 'a@b.c', pass: 'env(NOT_SET_ANYWHERE)' } } } }),
+    ).toThrow('NOT_SET_ANYWHERE is not set');
+    expect(() => readProjectConfig(CONFIG, { auth: { email: { template: { invite: { content_path: './nowhere.html' } } } } })).toThrow(
+      '[auth.email.template.invite] content_path = "./nowhere.html" cannot be read',
+    );
+    expect(() => readProjectConfig(CONFIG, { auth: { email: { otp_length: 4 } } })).toThrow('otp_length must be a whole number from 6 to 10');
+  });
+
+  it('reads the Send Email hook: HTTP with Standard Webhooks secrets, or a Postgres function', () => {
+    const http = readProjectConfig(CONFIG, {
+      auth: { hook: { send_email: { enabled: true, uri: 'https://hooks.example.com/mail', secrets: 'v1,whsec_c2VjcmV0|v1,whsec_b2xk' } } },
+    }).auth.sendEmailHook;
+    expect(http).toEqual({ kind: 'http', uri: 'https://hooks.example.com/mail', secrets: ['v1,whsec_c2VjcmV0', 'v1,whsec_b2xk'] });
+    const pgHook = readProjectConfig(CONFIG, {
+      auth: { hook: { send_email: { enabled: true, uri: 'pg-functions://postgres/public/send_email' } } },
+    }).auth.sendEmailHook;
+    expect(pgHook).toEqual({ kind: 'postgres', uri: 'pg-functions://postgres/public/send_email', schema: 'public', name: 'send_email' });
+    expect(readProjectConfig(CONFIG, { auth: { hook: { send_email: { enabled: false, uri: 'nonsense' } } } }).auth.sendEmailHook).toBeUndefined();
+    expect(() => readProjectConfig(CONFIG, { auth: { hook: { send_email: { enabled: true, uri: 'ftp://x' } } } })).toThrow(
+      '[auth.hook.send_email] uri must be http(s)://… or pg-functions://postgres/<schema>/<function>',
+    );
+    expect(() =>
+      readProjectConfig(CONFIG, { auth: { hook: { send_email: { enabled: true, uri: 'http://127.0.0.1:9/x', secrets: 'whsec_abc' } } } }),
+    ).toThrow('secrets must be "v1,whsec_<base64>"');
   });
 });
 

@@ -44,6 +44,8 @@ export interface ServiceContext {
     /** As GoTrue: `supabase_auth_admin`, owner of the `auth` schema. */
     auth: pg.Pool;
   };
+  /** The mail catcher's SMTP port once it listens (where Auth sends without `[auth.email.smtp]`). */
+  localSmtpPort?: number;
   /** Absolute path of the project's `supabase/` folder. */
   supabaseDir: string;
   log: Logger;

@@ -22,6 +22,11 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
         siteUrl: 'http://localhost:5173', jwtExpiry: 3600, refreshTokenReuseInterval: 10, minimumPasswordLength: 8,
         enableSignup: true, enableConfirmations: false, rateLimit: CLI_RATE_LIMITS, emailSentPerHour: 360000,
         emailMaxFrequencySeconds: 1,
+        email: {
+          doubleConfirmChanges: true, securePasswordChange: false, otpLength: 6, otpExpirySeconds: 3600, templates: {},
+          localSender: { name: 'Admin', address: 'admin@email.com' },
+          notifications: { password_changed: false, email_changed: false },
+        },
       },
       api: { schemas: ['public'], extraSearchPath: ['public'], maxRows: 1000 },
       db: { schemaPaths: [] },

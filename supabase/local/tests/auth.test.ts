@@ -3,16 +3,22 @@
  * error codes), GoTrue's JWT claims and refresh-token rotation, and the rows it leaves in `auth.*`.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAuthApiError, isAuthWeakPasswordError, type Session } from '@supabase/supabase-js';
 import bcrypt from 'bcryptjs';
 import { decodeJwt, jwtVerify } from 'jose';
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { SIGN_IN_FAILURES_PER_ADDRESS } from '../auth/rate-limit.ts';
 import { readProjectConfig } from '../core/project-config.ts';
 import { anonClient, serviceClient, signedInClient, sql, stack, uniqueEmail } from './helpers.ts';
 
-const config = readProjectConfig(join(stack.supabaseDir, 'config.toml')).auth;
+// As the shared stack runs it: config.toml with the suite's overlay.
+const config = readProjectConfig(
+  join(stack.supabaseDir, 'config.toml'),
+  parse(readFileSync(join(import.meta.dirname, 'fixtures', 'stack-config.toml'), 'utf8')),
+).auth;
 const PASSWORD = 'correct-horse-battery';
 
 /** A raw call to /auth/v1, as auth-js makes it unless `versioned` is false. */
@@ -98,6 +104,24 @@ describe('sign-up', () => {
     expect(error?.status).toBe(422);
     expect(error?.code).toBe('user_already_exists');
     expect(error?.message).toBe('User already registered');
+    // The refused attempt is on record, as GoTrue records it (user_repeated_signup).
+    const actions = await sql<{ action: string }>(
+      `select payload->>'action' as action from auth.audit_log_entries where payload->>'actor_username' = $1 order by created_at`,
+      [email],
+    );
+    expect(actions.map((row) => row.action)).toContain('user_repeated_signup');
+  });
+
+  it('refuses a sign-up for an address whose account was never confirmed, without confirming it', async () => {
+    const email = uniqueEmail('unconfirmed');
+    const { data } = await serviceClient().auth.admin.createUser({ email, password: 'the-owners-password' });
+    const { data: result, error } = await anonClient().auth.signUp({ email, password: PASSWORD });
+    expect(error?.code).toBe('user_already_exists');
+    expect(result.session).toBeNull();
+    const [row] = await sql<{ confirmed: boolean }>(`select email_confirmed_at is not null as confirmed from auth.users where id = $1`, [
+      data.user!.id,
+    ]);
+    expect(row!.confirmed).toBe(false);
   });
 
   it('refuses a weak password with AuthWeakPasswordError and its reasons', async () => {

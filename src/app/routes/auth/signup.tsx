@@ -17,7 +17,7 @@ export default function SignupRoute() {
         </p>
       }
     >
-      <SignUpForm onSignedIn={goOn} />
+      <SignUpForm onSignedIn={goOn} next={next} />
     </AuthPage>
   );
 }

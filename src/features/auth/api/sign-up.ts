@@ -6,22 +6,23 @@ import { loadSupabase } from '../../../lib/supabase-loader';
 import { signUpSchema, type SignUpInput } from '../schemas';
 
 /**
- * Creates the account. Where email confirmation is off (local stack, CLI default) the user is signed in
- * at once; where it is on, there is no session yet and `needsConfirmation` is true.
+ * Creates the account. Where email confirmation is on (this project) there is no session yet and
+ * `needsConfirmation` is true: the mailed link opens the sign-in page signed in, which sends the person
+ * on to `next` (the page that asked them to sign in). Where it is off, the user is signed in at once.
  */
-export async function signUp(client: AppSupabaseClient, input: SignUpInput) {
+export async function signUp(client: AppSupabaseClient, input: SignUpInput, next?: string) {
   const { data, error } = await client.auth.signUp({
     ...signUpSchema.parse(input),
-    options: { emailRedirectTo: `${window.location.origin}${paths.auth.login.getHref()}` },
+    options: { emailRedirectTo: `${window.location.origin}${paths.auth.login.getHref(next)}` },
   });
   if (error) throw error;
   return { needsConfirmation: data.session === null };
 }
 
-export function useSignUp({ mutationConfig }: { mutationConfig?: MutationConfig<typeof signUpWithLoadedClient> } = {}) {
-  return useMutation({ ...mutationConfig, mutationFn: signUpWithLoadedClient });
+export function useSignUp({ next, mutationConfig }: { next?: string; mutationConfig?: MutationConfig<typeof signUpWithLoadedClient> } = {}) {
+  return useMutation({ ...mutationConfig, mutationFn: (input: SignUpInput) => signUpWithLoadedClient(input, next) });
 }
 
-async function signUpWithLoadedClient(input: SignUpInput) {
-  return signUp(await loadSupabase(), input);
+async function signUpWithLoadedClient(input: SignUpInput, next?: string) {
+  return signUp(await loadSupabase(), input, next);
 }
