@@ -15,9 +15,13 @@ const root = join(import.meta.dirname, '..');
 
 export default async function globalSetup(_config: FullConfig) {
   const outDir = mkdtempSync(join(tmpdir(), 'pro-portal-e2e-dist-'));
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
   const stack = await startThrowawayStack({
     label: 'e2e',
     supabaseDir: join(root, 'supabase'),
+    // Links in notification mails lead to the app under test, as SITE_URL makes them lead to the site.
+    functionsEnv: { SITE_URL: appUrl },
     // The suite's own settings over config.toml: why, in the file.
     configOverlay: parse(readFileSync(join(import.meta.dirname, 'stack-config.toml'), 'utf8')),
   });
@@ -25,10 +29,9 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.VITE_SUPABASE_URL = stack.apiUrl;
   process.env.VITE_SUPABASE_ANON_KEY = stack.keys.anonKey;
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const appPort = await freePort();
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: appPort, strictPort: true, host: '127.0.0.1' } });
 
-  process.env.E2E_BASE_URL = `http://127.0.0.1:${appPort}`;
+  process.env.E2E_BASE_URL = appUrl;
   process.env.E2E_API_URL = stack.apiUrl;
   process.env.E2E_DB_URL = stack.dbUrl;
   process.env.E2E_ANON_KEY = stack.keys.anonKey;
@@ -36,6 +39,8 @@ export default async function globalSetup(_config: FullConfig) {
   // The stack's mail catcher (Mailpit's API): specs read the mail Auth sends through it (e2e/mail.ts).
   if (!stack.mailUrl) throw new Error('the e2e stack runs without its mail catcher ([local_smtp] enabled = false)');
   process.env.MAILPIT_URL = stack.mailUrl;
+  // Its SMTP listener, where a spec sends the mail a person would (a reply to a ticket mail).
+  process.env.MAILPIT_SMTP = `127.0.0.1:${stack.smtpPort}`;
 
   return async () => {
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
