@@ -80,6 +80,11 @@ Deno.serve(
             const recorded = outcome.ok
               ? await db.rpc('service_role_mail_sent', { p_id: message.id, p_provider_id: outcome.providerId })
               : await db.rpc('service_role_mail_failed', { p_id: message.id, p_error: outcome.error, p_permanent: outcome.permanent });
+            // The row is gone when its recipient was deleted while the mail was out: nothing left to record.
+            if (recorded.error?.code === 'PT404') {
+              console.info(`mail ${message.id}: no longer in the outbox (its recipient was deleted); outcome not recorded`);
+              return true;
+            }
             if (recorded.error) console.error(`mail ${message.id}: the outcome could not be recorded:`, JSON.stringify(recorded.error));
             return !recorded.error;
           },
