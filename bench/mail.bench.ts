@@ -282,6 +282,9 @@ try {
   const engineers = await Promise.all(Array.from({ length: ENGINEERS }, (_, n) => person('engineer', n)));
   await outboxSettled(120_000);
   const setupMails = await mailCount();
+  const setupKinds = Object.fromEntries(
+    (await sql<{ kind: string; n: number }>('select kind, count(*)::int as n from app.mail_outbox group by kind order by kind')).map((row) => [row.kind, row.n]),
+  );
   await catcher('/api/v1/messages', { method: 'DELETE' });
 
   // 1. Latency, one event at a time.
@@ -384,7 +387,7 @@ try {
     date: new Date().toISOString(),
     machine,
     load: { atStart: loadAtStart.map((n) => n.toFixed(2)), beforeBurst: loadBeforeBurst.map((n) => n.toFixed(2)), duringBurst: loadDuring.map((n) => n.toFixed(2)), atEnd: loadavg().map((n) => n.toFixed(2)) },
-    setup: { customers: CUSTOMERS, tickets: tickets.length, engineers: ENGINEERS, setupMails },
+    setup: { customers: CUSTOMERS, tickets: tickets.length, engineers: ENGINEERS, setupMails, setupKinds },
     denoBootMs,
     emptySendMailCall: stats(emptyCalls),
     latency: latencyStats,
