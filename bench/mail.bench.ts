@@ -14,6 +14,8 @@
  *  2. Burst: 1,000 answers from 8 engineers' clients at once, as fast as the API takes them, then the
  *     time until all 1,000 mails are in the catcher; no duplicate and no loss, checked by outbox row,
  *     by Message-ID (send-mail derives it from the dedupe key) and by recipient.
+ *  3. Backlog: 1,000 answers committed with delivery off (as after an SMTP outage), then drained by
+ *     send-mail called as pg_cron calls it: what one drainer sends per second. Same checks.
  * Where the time goes comes from the outbox (created, sent), a trigger this bench adds to its throwaway
  * database that notes when each row is claimed, and pg_net's responses (one per send-mail call, with its
  * `{sent, failed}`).
@@ -261,6 +263,7 @@ try {
       headers: { Authorization: `Bearer ${stack.keys.serviceRoleKey}`, apikey: stack.keys.anonKey, 'Content-Type': 'application/json' },
       body: '{}',
     });
+    if (!response.ok) throw new Error(`send-mail with nothing due: ${response.status} ${await response.text()}`);
     await response.text();
     if (i > 0) emptyCalls.push(performance.now() - t);
   }
