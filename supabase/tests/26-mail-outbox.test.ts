@@ -509,6 +509,40 @@ describe('the worker', () => {
     expect(rows.every((row) => row.status === 'sending' && row.attempts === 1), 'each claimed once, now being sent').toBe(true);
   });
 
+  it('workers claiming at once for the same new recipients in opposite orders do not deadlock making their tokens', async () => {
+    // Each claim makes the recipients' first unsubscribe and reply tokens. Two claims doing so for the
+    // same people in opposite orders used to wait on each other's insert (a deadlock, the claim a 500).
+    // Due in 1990, before any other test's rows, so these two claims take exactly these twelve.
+    for (let round = 0; round < 4; round += 1) {
+      const people = await Promise.all(Array.from({ length: 6 }, () => createPerson()));
+      const ticket = await createTicket(people[0]!, false);
+      const forward = people.map((person) => person.userId);
+      const ids: number[] = [];
+      for (const userId of [...forward, ...[...forward].reverse()]) {
+        const row = await sqlRow<{ id: number }>("select app.enqueue_mail($1, 'resolved', $2, $3, null, '{}')::int as id", [
+          userId,
+          `resolved:order:${randomUUID()}`,
+          ticket.id,
+        ]);
+        ids.push(row.id);
+      }
+      await sql("update app.mail_outbox set next_attempt_at = '1990-01-01'::timestamptz + make_interval(secs => id) where id = any($1)", [ids]);
+      const rounds = await Promise.all([claim(6), claim(6)]);
+      expect(rounds.flat().map((message) => message.id).sort((a, b) => a - b)).toEqual(ids);
+      const stored = await sql<{ user_id: string; purpose: string; token: string }>(
+        'select user_id, purpose, token from app.mail_tokens where user_id = any($1)',
+        [forward],
+      );
+      expect(stored.filter((row) => row.purpose === 'unsubscribe'), 'one unsubscribe token each').toHaveLength(6);
+      expect(stored.filter((row) => row.purpose === 'reply'), 'one reply token each for the ticket').toHaveLength(6);
+      const tokens = new Set(stored.map((row) => row.token));
+      for (const message of rounds.flat()) {
+        expect(tokens.has(message.unsubscribe_token ?? ''), 'the stored unsubscribe token').toBe(true);
+        expect(tokens.has(message.reply_token ?? ''), 'the stored reply token').toBe(true);
+      }
+    }
+  });
+
   it('a mail whose lease ran out becomes unknown: never re-sent by itself, shown to admins', async () => {
     const customer = await createPerson();
     const { id } = await sqlRow<{ id: number }>("select app.enqueue_mail($1, 'resolved', $2, null, null, '{}')::int as id", [

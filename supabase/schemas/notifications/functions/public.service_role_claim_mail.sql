@@ -1,11 +1,15 @@
 -- At most once: a row whose lease ran out while `sending` may have reached the receiving server before
 -- the worker died, so it is not claimed again; it becomes `unknown` for an admin to look at (and retry
 -- with public.admin_retry_mail). Due rows are claimed with `skip locked`, so workers running at once share
--- the rows out and never get the same one.
+-- the rows out and never get the same one. A claim makes its recipients' first tokens (app.mail_token)
+-- in one order, by person then ticket: two claims making the same people's tokens in different orders
+-- would each wait for the other's insert (a deadlock).
 create or replace function public.service_role_claim_mail(p_limit integer default 20, p_lease_seconds integer default 60)
 returns jsonb language plpgsql security definer set search_path = ''
 as $function$
 declare
+  v_ids bigint[];
+  v_recipient record;
   v_result jsonb;
 begin
   if p_limit is null or p_limit not between 1 and 500 then
@@ -37,10 +41,21 @@ begin
         locked_until = now() + make_interval(secs => p_lease_seconds)
     from due
     where o.id = due.id
-    returning o.*
+    returning o.id
   )
-  select coalesce(jsonb_agg(app.mail_message(c::app.mail_outbox) order by c.id), '[]'::jsonb) into v_result
-  from claimed c;
+  select coalesce(array_agg(c.id), '{}') into v_ids from claimed c;
+
+  for v_recipient in
+    select distinct o.user_id, o.ticket_id from app.mail_outbox o
+    where o.id = any(v_ids) and o.user_id is not null
+    order by o.user_id, o.ticket_id nulls first
+  loop
+    perform app.mail_token('unsubscribe', v_recipient.user_id);
+    perform app.mail_token('reply', v_recipient.user_id, v_recipient.ticket_id);
+  end loop;
+
+  select coalesce(jsonb_agg(app.mail_message(o) order by o.id), '[]'::jsonb) into v_result
+  from app.mail_outbox o where o.id = any(v_ids);
   return v_result;
 end $function$;
 
