@@ -210,9 +210,14 @@ describe('pg_cron stand-in', () => {
       await waitFor('a row by the runner', async () =>
         (await sql(`select 1 from public.cron_probe where who = 'cron_probe_runner'`)).length > 0 ? true : undefined,
       );
-      const [run] = await admin.query<{ username: string; status: string }>(
-        `select d.username, d.status from cron.job_run_details d join cron.job j using (jobid) where j.jobname = 'probe-runner' and d.status = 'succeeded' limit 1`,
-      ).then((result) => result.rows);
+      // The row is in as soon as the job's statement ran; its run is marked succeeded a moment later.
+      const run = await waitFor('the run recorded as succeeded', async () =>
+        (
+          await admin.query<{ username: string; status: string }>(
+            `select d.username, d.status from cron.job_run_details d join cron.job j using (jobid) where j.jobname = 'probe-runner' and d.status = 'succeeded' limit 1`,
+          )
+        ).rows[0],
+      );
       expect(run).toEqual({ username: 'cron_probe_runner', status: 'succeeded' });
       await admin.query(`select cron.unschedule(jobid) from cron.job where jobname = 'probe-runner'`);
     } finally {
