@@ -273,6 +273,15 @@ describe('a customer on their own ticket', () => {
     expect(await response.text()).toBe('');
   });
 
+  it('a file the browser knows no type for is application/octet-stream on both sides', async () => {
+    // A File with an empty type (a .log in most browsers) is sent in multipart as application/octet-stream.
+    const started = await begun(customer, ticketId, 'server.log', '', 4);
+    const uploaded = await customer.client.storage.from(BUCKET).upload(started.object_name, new Blob(['logs']));
+    expect(uploaded.error).toBeNull();
+    const done = ok(await customer.client.rpc('complete_attachment', { p_id: started.id }), 'complete') as AttachmentRow;
+    expect(done.content_type).toBe('application/octet-stream');
+  });
+
   it('a colleague on the same account reads it too', async () => {
     const colleague = await createPerson();
     await sql("insert into public.account_members (account_id, user_id, role) values ($1, $2, 'member')", [customer.accountId, colleague.userId]);
