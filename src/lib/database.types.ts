@@ -514,6 +514,79 @@ export type Database = {
           },
         ]
       }
+      ticket_attachments: {
+        Row: {
+          account_id: string
+          completed_at: string | null
+          content_type: string
+          created_at: string
+          file_name: string
+          id: string
+          internal: boolean
+          message_id: string | null
+          object_name: string
+          size_bytes: number
+          status: string
+          ticket_id: string
+          uploaded_by: string | null
+        }
+        Insert: {
+          account_id: string
+          completed_at?: string | null
+          content_type: string
+          created_at?: string
+          file_name: string
+          id?: string
+          internal?: boolean
+          message_id?: string | null
+          object_name: string
+          size_bytes: number
+          status?: string
+          ticket_id: string
+          uploaded_by?: string | null
+        }
+        Update: {
+          account_id?: string
+          completed_at?: string | null
+          content_type?: string
+          created_at?: string
+          file_name?: string
+          id?: string
+          internal?: boolean
+          message_id?: string | null
+          object_name?: string
+          size_bytes?: number
+          status?: string
+          ticket_id?: string
+          uploaded_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ticket_attachments_account_id_fkey"
+            columns: ["account_id"]
+            referencedRelation: "accounts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ticket_attachments_message_id_fkey"
+            columns: ["message_id"]
+            referencedRelation: "ticket_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ticket_attachments_ticket_id_fkey"
+            columns: ["ticket_id"]
+            referencedRelation: "tickets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ticket_attachments_uploaded_by_fkey"
+            columns: ["uploaded_by"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       ticket_categories: {
         Row: {
           code: string
@@ -928,6 +1001,21 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      attach_to_message: {
+        Args: { p_attachment_ids: string[]; p_message_id: string }
+        Returns: undefined
+      }
+      attachment_limits: { Args: Record<PropertyKey, never>; Returns: Json }
+      begin_attachment: {
+        Args: {
+          p_content_type: string
+          p_file_name: string
+          p_internal?: boolean
+          p_size_bytes: number
+          p_ticket_id: string
+        }
+        Returns: Json
+      }
       cancel_ticket: {
         Args: { p_ticket_id: string }
         Returns: {
@@ -960,6 +1048,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      complete_attachment: { Args: { p_id: string }; Returns: Json }
       confirm_quote: {
         Args: {
           p_credits: number
@@ -1072,6 +1161,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      discard_attachment: { Args: { p_id: string }; Returns: undefined }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
       move_release: {
         Args: { p_direction: string; p_version: string }
@@ -1306,6 +1396,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      service_role_forget_attachments: {
+        Args: { p_ids: string[] }
+        Returns: number
+      }
       service_role_fulfil_order: {
         Args: { p_order_id: string; p_provider_payment_id: string }
         Returns: {
@@ -1412,6 +1506,17 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      service_role_stale_attachments: {
+        Args: { p_limit?: number }
+        Returns: {
+          id: string
+          object_name: string
+        }[]
+      }
+      set_attachment_internal: {
+        Args: { p_id: string; p_internal: boolean }
+        Returns: undefined
       }
       set_notification_preference: {
         Args: { p_delivery: string; p_kind: string }

@@ -17,6 +17,7 @@ import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
+import { seedBuckets } from './storage/seed.ts';
 import { stackKeys, type StackKeys } from './core/keys.ts';
 import { createPool } from './core/db.ts';
 import { createLogger } from './core/logger.ts';
@@ -125,6 +126,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await setStackSecrets(superuserUrl, apiUrl, keys.serviceRoleKey);
     const migrationsApplied = await applyMigrations(dbUrl, supabaseDir);
     await applySeed(dbUrl, supabaseDir);
+    if (config.storage.enabled) await seedBuckets(dbUrl, config.storage.buckets, config.storage.fileSizeLimit);
 
     const pools = {
       authenticator: createPool(postgres.url('authenticator', PASSWORD), 20, log),

@@ -55,7 +55,61 @@ export interface ProjectConfig {
    * still reads the deprecated `[inbucket]` name with a warning; `warnings` carries it.
    */
   localSmtp: { enabled: boolean; port: number; smtpPort: number };
+  /**
+   * `[storage]`: whether `/storage/v1` is served, the largest object any bucket takes (bytes), and the
+   * buckets `[storage.buckets.<name>]` describes, created or updated at every start as the CLI seeds them.
+   */
+  storage: { enabled: boolean; fileSizeLimit: number; buckets: StorageBucketConfig[] };
   warnings: string[];
+}
+
+export interface StorageBucketConfig {
+  name: string;
+  public: boolean;
+  /** Bytes; null when the bucket has no limit of its own (the global one applies). */
+  fileSizeLimit: number | null;
+  allowedMimeTypes: string[] | null;
+}
+
+/** The CLI's `[storage] file_size_limit` default, "50MiB". */
+export const CLI_STORAGE_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/**
+ * A size as the CLI reads it from config.toml (docker's `RAMInBytes`): a number of bytes, or a string such
+ * as "50MiB" or "5MB", whose units are binary whether written KB or KiB.
+ */
+export function configSizeBytes(value: unknown, name: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(value) : null;
+  if (!match || (match[3] && !match[2] && match[3].toLowerCase() !== 'b')) {
+    throw new Error(`config.toml: ${name} = ${JSON.stringify(value)} is not a size (e.g. "50MiB", "512KB", 1048576)`);
+  }
+  return Math.floor(Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]!);
+}
+
+function storageConfig(storage: TomlTable): ProjectConfig['storage'] {
+  const fileSizeLimit =
+    storage.file_size_limit === undefined ? CLI_STORAGE_FILE_SIZE_LIMIT : configSizeBytes(storage.file_size_limit, '[storage] file_size_limit');
+  const buckets = Object.entries(table(storage.buckets)).map(([name, value]): StorageBucketConfig => {
+    const bucket = table(value);
+    const where = `[storage.buckets.${name}]`;
+    const mimeTypes = bucket.allowed_mime_types;
+    if (mimeTypes !== undefined && (!Array.isArray(mimeTypes) || mimeTypes.some((type) => typeof type !== 'string'))) {
+      throw new Error(`config.toml: ${where} allowed_mime_types must be a list of strings such as ["image/png", "image/*"]`);
+    }
+    if (bucket.public !== undefined && typeof bucket.public !== 'boolean') {
+      throw new Error(`config.toml: ${where} public must be true or false`);
+    }
+    return {
+      name,
+      public: bool(bucket.public, false),
+      fileSizeLimit: bucket.file_size_limit === undefined ? null : configSizeBytes(bucket.file_size_limit, `${where} file_size_limit`),
+      allowedMimeTypes: mimeTypes === undefined || (mimeTypes as string[]).length === 0 ? null : (mimeTypes as string[]),
+    };
+  });
+  return { enabled: bool(storage.enabled, true), fileSizeLimit, buckets };
 }
 
 /** The CLI's defaults for `[auth.rate_limit]` (its config.toml template). */
@@ -174,6 +228,7 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
     db: { schemaPaths: strings(migrations.schema_paths, []) },
     functions,
     localSmtp: { enabled: bool(localSmtp.enabled, true), port: smtpPortOf('port', 54324), smtpPort: smtpPortOf('smtp_port', 54325) },
+    storage: storageConfig(table(toml.storage)),
     warnings,
   };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_RATE_LIMITS, durationSeconds, findProjectDir, LOCAL_MAIL_EMAILS_PER_HOUR, readProjectConfig } from './project-config.ts';
+import { CLI_RATE_LIMITS, configSizeBytes, durationSeconds, findProjectDir, LOCAL_MAIL_EMAILS_PER_HOUR, readProjectConfig } from './project-config.ts';
 
 const CONFIG = join(import.meta.dirname, '..', 'tests', 'fixtures', 'project-config.toml');
 
@@ -72,5 +72,44 @@ describe('findProjectDir', () => {
     } finally {
       rmSync(top, { recursive: true, force: true });
     }
+  });
+});
+
+describe('[storage]', () => {
+  it("defaults to the CLI's: enabled, 50 MiB, no buckets", () => {
+    expect(readProjectConfig(CONFIG).storage).toEqual({ enabled: true, fileSizeLimit: 52428800, buckets: [] });
+  });
+
+  it('reads sizes in the CLI units (binary, KB or KiB alike) and the buckets to seed', () => {
+    const { storage } = readProjectConfig(CONFIG, {
+      storage: {
+        enabled: false,
+        file_size_limit: '5MB',
+        buckets: {
+          avatars: { public: true, file_size_limit: '512KiB', allowed_mime_types: ['image/png', 'image/*'] },
+          docs: {},
+        },
+      },
+    });
+    expect(storage).toEqual({
+      enabled: false,
+      fileSizeLimit: 5 * 1024 * 1024,
+      buckets: [
+        { name: 'avatars', public: true, fileSizeLimit: 512 * 1024, allowedMimeTypes: ['image/png', 'image/*'] },
+        { name: 'docs', public: false, fileSizeLimit: null, allowedMimeTypes: null },
+      ],
+    });
+    expect(configSizeBytes(1000, 'x')).toBe(1000);
+    expect(configSizeBytes('1.5G', 'x')).toBe(1.5 * 1024 ** 3);
+    expect(configSizeBytes('10b', 'x')).toBe(10);
+  });
+
+  it('refuses sizes and bucket settings the CLI would not read', () => {
+    expect(() => readProjectConfig(CONFIG, { storage: { file_size_limit: 'big' } })).toThrow('[storage] file_size_limit = "big" is not a size');
+    expect(() => readProjectConfig(CONFIG, { storage: { file_size_limit: -1 } })).toThrow('is not a size');
+    expect(() => readProjectConfig(CONFIG, { storage: { buckets: { a: { allowed_mime_types: 'image/png' } } } })).toThrow(
+      '[storage.buckets.a] allowed_mime_types must be a list',
+    );
+    expect(() => readProjectConfig(CONFIG, { storage: { buckets: { a: { public: 'yes' } } } })).toThrow('[storage.buckets.a] public must be true or false');
   });
 });

@@ -27,6 +27,7 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
       db: { schemaPaths: [] },
       functions,
       localSmtp: { enabled: false, port: 0, smtpPort: 0 },
+      storage: { enabled: false, fileSizeLimit: 52428800, buckets: [] },
       warnings: [],
     },
     keys,

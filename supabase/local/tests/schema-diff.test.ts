@@ -45,6 +45,9 @@ create table public.others (id integer primary key, note text);
 alter table public.others enable row level security;
 revoke all on table public.others from anon, authenticated, service_role;
 grant update (note) on table public.others to authenticated;
+create policy files_read on storage.objects for select to authenticated
+  using (bucket_id = 'files' and (storage.foldername(name))[1] = (select auth.uid())::text);
+create policy files_delete on storage.objects for delete to authenticated using (owner_id = (select auth.uid())::text);
 `;
 
 // Every kind of change a migration makes, each with what the diff must say about it. They are made
@@ -66,6 +69,9 @@ const CHANGES: Array<[string, string, RegExp]> = [
   ['a changed policy', 'drop policy things_select on public.things; create policy things_select on public.things for select to authenticated using (true)', /create policy "things_select".*using \(true\)/s],
   ['a dropped trigger', 'drop trigger things_touch on public.things', /drop trigger .*things_touch/],
   ['a trigger on a table of Supabase (migra skips their schemas)', 'create trigger on_signup after insert on auth.users for each row execute function app.touch()', /CREATE TRIGGER on_signup AFTER INSERT ON auth\.users/],
+  ['a new policy on storage.objects (migra skips Supabase\'s schemas)', 'create policy files_write on storage.objects for insert to authenticated with check (app.is_owner(owner))', /create policy files_write on storage\.objects as permissive for insert to authenticated with check \(app\.is_owner\(owner\)\);/],
+  ['a changed policy on storage.objects', "drop policy files_read on storage.objects; create policy files_read on storage.objects for select to anon, authenticated using (bucket_id = 'files')", /drop policy if exists files_read on storage\.objects;[\s\S]*create policy files_read on storage\.objects as permissive for select to anon, authenticated using \(\(bucket_id = 'files'::text\)\);/],
+  ['a dropped policy on storage.objects', 'drop policy files_delete on storage.objects', /drop policy if exists files_delete on storage\.objects;/],
   ['row level security turned off', 'alter table public.others disable row level security', /"public"\."others" disable row level security/],
   ['a changed table comment', "comment on table public.things is 'Things people own.'", /comment on table public\.things is 'Things people own\.';/],
   ['a new column comment', "comment on column public.things.name is 'What it is called.'", /comment on column public\.things\.name is 'What it is called\.';/],
@@ -132,7 +138,12 @@ describe('diffSchemas', () => {
 
   it('builds a whole schema from an empty database', async () => {
     const [empty, full] = await Promise.all([database(), database(BASE)]);
-    await run(empty, (await diffSchemas(empty, full)).sql);
+    const diff = await diffSchemas(empty, full);
+    // The policies on storage.objects are the project's; the storage schema itself is Supabase's, present
+    // in every database (as on hosted), and never written into a migration.
+    expect(diff.sql).toMatch(/create policy files_read on storage\.objects /);
+    expect(diff.sql).not.toMatch(/(create|alter|drop|grant|revoke|comment on)[^;]*\b(table|function|type|trigger|index|schema)\s+"?storage"?[."\s]/i);
+    await run(empty, diff.sql);
     expect((await diffSchemas(empty, full)).statements).toEqual([]);
   });
 });

@@ -101,6 +101,24 @@ join pg_proc p on p.oid = t.tgfoid join pg_namespace fn on fn.oid = p.pronamespa
 where not t.tgisinternal and n.nspname = any($1) and fn.nspname <> all($1) and fn.nspname not like 'pg\\_%'
 order by 1`;
 
+// The same for a project's policies on Supabase's tables (`storage.objects` above all: who may upload
+// and read files is decided there). Supabase ships none on its own tables; an extension's tables (pg_cron's
+// carry policies) come with the extension.
+const FOREIGN_POLICIES_SQL = `
+select format('%I on %s', p.polname, p.polrelid::regclass) as target,
+       format('create policy %I on %s as %s for %s to %s%s%s', p.polname, p.polrelid::regclass,
+              case when p.polpermissive then 'permissive' else 'restrictive' end,
+              case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update' when 'd' then 'delete' else 'all' end,
+              case when p.polroles = '{0}' then 'public'
+                   else (select string_agg(quote_ident(r.rolname), ', ' order by r.rolname) from pg_roles r where r.oid = any(p.polroles)) end,
+              case when p.polqual is null then '' else format(' using (%s)', pg_get_expr(p.polqual, p.polrelid)) end,
+              case when p.polwithcheck is null then '' else format(' with check (%s)', pg_get_expr(p.polwithcheck, p.polrelid)) end)
+         as definition
+from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1)
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+order by 1`;
+
 // migra does not compare sequences' parameters (an identity column's `start with 1001`, say).
 const SEQUENCES_SQL = `
 select s.seqrelid::regclass::text as name,
@@ -136,6 +154,8 @@ interface ForeignTrigger {
   definition: string;
 }
 
+type ForeignPolicy = ForeignTrigger;
+
 interface SequenceParameters {
   name: string;
   parameters: string;
@@ -148,7 +168,14 @@ interface Extension {
 
 async function inspect(
   dbUrl: string,
-): Promise<{ grants: Grant[]; comments: Comment[]; triggers: ForeignTrigger[]; sequences: SequenceParameters[]; extensions: Extension[] }> {
+): Promise<{
+  grants: Grant[];
+  comments: Comment[];
+  triggers: ForeignTrigger[];
+  policies: ForeignPolicy[];
+  sequences: SequenceParameters[];
+  extensions: Extension[];
+}> {
   // An empty search_path makes Postgres qualify every name it prints (regprocedure, regclass).
   const client = new pg.Client({ connectionString: dbUrl, options: '-c search_path=' });
   await client.connect();
@@ -158,9 +185,10 @@ async function inspect(
       ({ type, identity, text }) => ({ target: (COMMENT_TARGET[type] ?? ((id: string) => `${type} ${id}`))(identity.replaceAll('pg_catalog.', '')), text }),
     );
     const triggers = (await client.query<ForeignTrigger>(FOREIGN_TRIGGERS_SQL, [SUPABASE_SCHEMAS])).rows;
+    const policies = (await client.query<ForeignPolicy>(FOREIGN_POLICIES_SQL, [SUPABASE_SCHEMAS])).rows;
     const sequences = (await client.query<SequenceParameters>(SEQUENCES_SQL, [SUPABASE_SCHEMAS])).rows;
     const extensions = (await client.query<Extension>(EXTENSIONS_SQL, [SUPABASE_SCHEMAS])).rows;
-    return { grants, comments, triggers, sequences, extensions };
+    return { grants, comments, triggers, policies, sequences, extensions };
   } finally {
     await client.end();
   }
@@ -261,6 +289,24 @@ function triggerStatements(from: ForeignTrigger[], to: ForeignTrigger[]): string
   return statements;
 }
 
+/**
+ * Changed or dropped policies go before migra's statements (a policy can name a function or table that
+ * they drop), new or changed ones after (it may name what they create).
+ */
+function policyStatements(from: ForeignPolicy[], to: ForeignPolicy[]): { first: string[]; last: string[] } {
+  const before = new Map(from.map((policy) => [policy.target, policy.definition]));
+  const after = new Map(to.map((policy) => [policy.target, policy.definition]));
+  const first: string[] = [];
+  const last: string[] = [];
+  for (const [target, definition] of before) {
+    if (after.get(target) !== definition) first.push(`drop policy if exists ${target};`);
+  }
+  for (const [target, definition] of after) {
+    if (before.get(target) !== definition) last.push(`${definition};`);
+  }
+  return { first, last };
+}
+
 function commentStatements(from: Comment[], to: Comment[], dropped: string[]): string[] {
   // A dropped and re-created object has lost its comment, and so have its columns.
   const recreated = (target: string) => dropped.some((name) => target.replaceAll('"', '').includes(name));
@@ -345,15 +391,18 @@ export async function diffSchemas(fromUrl: string, toUrl: string): Promise<Schem
   );
   const [from, to] = await Promise.all([inspect(fromUrl), inspect(toUrl)]);
   const extensions = extensionStatements(from.extensions, to.extensions, structural);
+  const policies = policyStatements(from.policies, to.policies);
   const dropped = structural.flatMap((statement: string) => {
     const match = /^drop (?:function|procedure|table|view|materialized view|type|index|policy|trigger|sequence) (?:if exists )?("?[\w$]+"?(?:\."?[\w$]+"?)?)/i.exec(statement);
     return match ? [match[1]!.replaceAll('"', '')] : [];
   });
   const statements = [
     ...extensions.first,
+    ...policies.first,
     ...structural,
     ...sequenceStatements(from.sequences, to.sequences),
     ...triggerStatements(from.triggers, to.triggers),
+    ...policies.last,
     ...grantStatements(from.grants, to.grants),
     ...commentStatements(from.comments, to.comments, dropped),
     ...extensions.last,
