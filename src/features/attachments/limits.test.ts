@@ -50,7 +50,14 @@ describe('checkFiles', () => {
     expect(refused[0]?.refusal.message).toContain('only 15 MB is left');
   });
 
-  it('refuses a name that is only blanks', () => {
-    expect(checkFiles([file('   ', 1)], limits, 0).refused[0]?.refusal.reason).toBe('empty_name');
+  it('refuses a trailing dot or space that Windows would drop (setup.exe. runs as setup.exe)', () => {
+    expect(checkFiles([file('setup.exe. ', 1), file('setup.EXE...', 1)], limits, 0).refused).toHaveLength(2);
+  });
+
+  it('refuses blank names, control and direction characters and names over 255 characters, and keeps the rest as given', () => {
+    const refused = checkFiles([file('   ', 1), file('a\nb.txt', 1), file('evil\u202Egnp.exe', 1), file(`${'x'.repeat(252)}.txt`, 1)], limits, 0).refused;
+    expect(refused.map((entry) => entry.refusal.reason)).toEqual(['bad_name', 'bad_name', 'bad_name', 'bad_name']);
+    const kept = [file('../../etc/passwd "x".txt', 1), file('日本語 ファイル.log', 1), file(`${'x'.repeat(251)}.txt`, 1)];
+    expect(checkFiles(kept, limits, 0).accepted).toEqual(kept);
   });
 });

@@ -11,14 +11,21 @@ export const attachmentLimitsSchema = z.object({
 export type AttachmentLimits = z.infer<typeof attachmentLimitsSchema>;
 
 export type FileFacts = { name: string; size: number; type: string };
-export type LimitRefusal = { reason: 'empty_name' | 'too_big' | 'ticket_full' | 'refused_type'; message: string };
+export type LimitRefusal = { reason: 'bad_name' | 'too_big' | 'ticket_full' | 'refused_type'; message: string };
 
-/** The name's last extension, lower-cased (`Setup.EXE` → exe); `server.js.log` is a log, as the server sees it. */
+/**
+ * The extension as the server judges it: what follows the last dot once trailing dots and spaces are
+ * gone (Windows drops them: `setup.exe.` runs as setup.exe), lower-cased; `server.js.log` is a log.
+ */
 function extensionOf(name: string): string {
-  const trimmed = name.trim();
-  const dot = trimmed.lastIndexOf('.');
-  return dot >= 0 ? trimmed.slice(dot + 1).toLowerCase() : '';
+  const match = /\.([^./\\]+)$/.exec(name.trim().replace(/[. ]+$/, ''));
+  return match?.[1]?.toLowerCase() ?? '';
 }
+
+// Characters that are not text: control characters and the invisible direction marks that make
+// `evil\u202Egnp.exe` read as `evilexe.png`. The server refuses them too; this says so before any upload.
+// eslint-disable-next-line no-control-regex
+const notText = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * Checks each file in order, before anything is uploaded, against the limits and what the ticket
@@ -46,7 +53,9 @@ export function checkFiles<F extends FileFacts>(
 
   function refusalFor(file: F): LimitRefusal | undefined {
     const name = `“${file.name}”`;
-    if (!file.name.trim()) return { reason: 'empty_name', message: 'A file without a name cannot be attached. Rename it and try again.' };
+    if (!file.name.trim()) return { reason: 'bad_name', message: 'A file without a name cannot be attached. Rename it and try again.' };
+    if (notText.test(file.name)) return { reason: 'bad_name', message: `${name} was not attached: its name contains control or invisible direction characters. Rename the file and try again.` };
+    if (file.name.trim().length > 255) return { reason: 'bad_name', message: `${name} was not attached: its name is longer than 255 characters. Rename the file and try again.` };
     const extension = refusedExtensions.has(extensionOf(file.name)) ? extensionOf(file.name) : undefined;
     const type = file.type.toLowerCase().split(';')[0]?.trim() ?? '';
     if (extension || refusedTypes.has(type)) {

@@ -18,6 +18,9 @@ import { closedQuoteMessage, parseQuoteIntent } from '../../../features/tickets/
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
+import { ticketAttachmentsQueryOptions } from '../../../features/attachments/api/get-attachments';
+import { MessageAttachments } from '../../../features/attachments/components/message-attachments';
+import { useAttachmentComposer } from '../../../features/attachments/components/use-attachment-composer';
 import { useAuthSession } from '../../../lib/auth-session';
 import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
@@ -39,7 +42,14 @@ export const clientLoader = (queryClient: QueryClient) =>
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(packagesQueryOptions()),
     ]);
-    if (detail) await queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id));
+    // The files too, so the thread does not move when they arrive; a failure there is shown in the
+    // thread with a retry rather than failing the page (prefetchQuery does not throw).
+    if (detail) {
+      await Promise.all([
+        queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id)),
+        queryClient.prefetchQuery(ticketAttachmentsQueryOptions(detail.ticket.id)),
+      ]);
+    }
   });
 
 function CreditsNeeded({ detail }: { detail: TicketDetail }) {
@@ -176,15 +186,20 @@ function ClosedQuote({ message }: { message: ReturnType<typeof closedQuoteMessag
 
 function Conversation({ detail, open, categoryName }: { detail: TicketDetail; open: boolean; categoryName: (code: string) => string }) {
   const { data: thread } = useThread(detail.ticket.id);
+  const { composer } = useAttachmentComposer({ ticketId: detail.ticket.id });
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
       <section aria-labelledby="conversation-title" className="min-w-0 space-y-4">
         <h2 id="conversation-title" className="text-lg font-bold">
           Conversation
         </h2>
-        <TicketThread ticket={detail.ticket} messages={thread.messages} />
+        <TicketThread
+          ticket={detail.ticket}
+          messages={thread.messages}
+          renderAttachments={(messageId) => <MessageAttachments ticketId={detail.ticket.id} messageId={messageId} audience="customer" />}
+        />
         {open ? (
-          <ReplyForm ticketId={detail.ticket.id} />
+          <ReplyForm ticketId={detail.ticket.id} attachments={composer} />
         ) : (
           <p className="text-sm text-slate-700">
             This ticket is closed. <Link to={paths.portal.newTicket.getHref()}>Open a new ticket</Link> for a new question.

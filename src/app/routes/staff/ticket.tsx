@@ -11,6 +11,10 @@ import { ticketQueryOptions, useTicket } from '../../../features/triage/api/get-
 import { ticketEventsQueryOptions } from '../../../features/triage/api/get-ticket-events';
 import { ticketMessagesQueryOptions } from '../../../features/triage/api/get-ticket-messages';
 import { TicketView } from '../../../features/triage/components/ticket-view';
+import { ticketAttachmentsQueryOptions } from '../../../features/attachments/api/get-attachments';
+import { MessageAttachments } from '../../../features/attachments/components/message-attachments';
+import { useAttachmentComposer } from '../../../features/attachments/components/use-attachment-composer';
+import type { StaffTicket as StaffTicketRow } from '../../../features/triage/api/get-ticket';
 import { roleFor } from '../require-role';
 
 const ticketNumber = (value: string | undefined) => (value && /^\d{1,9}$/.test(value) ? Number(value) : null);
@@ -28,6 +32,8 @@ export const clientLoader =
       queryClient.ensureQueryData(customerSummaryQueryOptions(ticket.account_id, ticket.created_by)),
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(staffMembersQueryOptions()),
+      // Shown in the thread with a retry if it fails, rather than failing the page.
+      queryClient.prefetchQuery(ticketAttachmentsQueryOptions(ticket.id)),
     ]);
     return null;
   };
@@ -44,7 +50,19 @@ function StaffTicket({ number }: { number: number }) {
   const { data: ticket } = useTicket(number);
   useDocumentTitle(ticket ? `#${ticket.number} ${ticket.subject}` : 'Ticket not found');
   if (!ticket) return <Missing label={String(number)} />;
-  return <TicketView key={ticket.id} ticket={ticket} userId={role.userId} />;
+  return <TicketWithFiles key={ticket.id} ticket={ticket} userId={role.userId} />;
+}
+
+/** Staff see every file, internal ones marked, and may hide one from the customer. */
+function TicketWithFiles({ ticket, userId }: { ticket: StaffTicketRow; userId: string }) {
+  const { composer } = useAttachmentComposer({ ticketId: ticket.id });
+  return (
+    <TicketView
+      ticket={ticket}
+      userId={userId}
+      attachments={{ composer, render: (messageId) => <MessageAttachments ticketId={ticket.id} messageId={messageId} audience="staff" /> }}
+    />
+  );
 }
 
 function Missing({ label }: { label: string }) {
