@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type * as AttachmentsUiModule from '../../../features/attachments/components/ticket-files';
 import { Suspense, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { Alert } from '../../../components/ui/alert';
@@ -18,10 +19,8 @@ import { closedQuoteMessage, parseQuoteIntent } from '../../../features/tickets/
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
-import { ticketAttachmentsQueryOptions } from '../../../features/attachments/api/get-attachments';
-import { MessageAttachments } from '../../../features/attachments/components/message-attachments';
-import { useAttachmentComposer } from '../../../features/attachments/components/use-attachment-composer';
 import { useAuthSession } from '../../../lib/auth-session';
+import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
@@ -32,6 +31,14 @@ const ticketNumber = (value: string | undefined) => {
   const number = Number(value);
   return Number.isInteger(number) && number > 0 ? number : null;
 };
+
+/**
+ * The attachments feature, loaded by the loader with the page's data: imported statically, its chunks
+ * would join the preload lists the entry script carries for this page, i.e. every page's first load.
+ */
+type AttachmentsUi = typeof AttachmentsUiModule;
+let attachmentsUi: AttachmentsUi | undefined;
+const loadAttachmentsUi = async () => (attachmentsUi ??= await import('../../../features/attachments/components/ticket-files'));
 
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader(async (userId, params) => {
@@ -47,7 +54,7 @@ export const clientLoader = (queryClient: QueryClient) =>
     if (detail) {
       await Promise.all([
         queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id)),
-        queryClient.prefetchQuery(ticketAttachmentsQueryOptions(detail.ticket.id)),
+        loadAttachmentsUi().then((ui) => ui.prefetchTicketAttachments(queryClient, detail.ticket.id)),
       ]);
     }
   });
@@ -186,7 +193,8 @@ function ClosedQuote({ message }: { message: ReturnType<typeof closedQuoteMessag
 
 function Conversation({ detail, open, categoryName }: { detail: TicketDetail; open: boolean; categoryName: (code: string) => string }) {
   const { data: thread } = useThread(detail.ticket.id);
-  const { composer } = useAttachmentComposer({ ticketId: detail.ticket.id });
+  const ui = attachmentsUi;
+  const reply = (composer?: ComposerAttachments) => <ReplyForm ticketId={detail.ticket.id} attachments={composer} />;
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
       <section aria-labelledby="conversation-title" className="min-w-0 space-y-4">
@@ -196,10 +204,10 @@ function Conversation({ detail, open, categoryName }: { detail: TicketDetail; op
         <TicketThread
           ticket={detail.ticket}
           messages={thread.messages}
-          renderAttachments={(messageId) => <MessageAttachments ticketId={detail.ticket.id} messageId={messageId} audience="customer" />}
+          renderAttachments={ui && ((messageId) => <ui.MessageAttachments ticketId={detail.ticket.id} messageId={messageId} audience="customer" />)}
         />
         {open ? (
-          <ReplyForm ticketId={detail.ticket.id} attachments={composer} />
+          ui ? <ui.ComposerFiles ticketId={detail.ticket.id}>{({ composer }) => reply(composer)}</ui.ComposerFiles> : reply()
         ) : (
           <p className="text-sm text-slate-700">
             This ticket is closed. <Link to={paths.portal.newTicket.getHref()}>Open a new ticket</Link> for a new question.

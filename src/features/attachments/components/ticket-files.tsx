@@ -1,0 +1,29 @@
+/**
+ * What the ticket pages take from this feature, in one module they import with `import()` (in their
+ * loaders, so it is there by the time they render). A static import would add this feature's chunks to
+ * the lists of chunks the entry script preloads for each page, which are part of every page's first load.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { ComposerAttachments } from '../../../lib/composer-attachments';
+import { ticketAttachmentsQueryOptions } from '../api/get-attachments';
+import type { UploadItem, UploadQueue } from '../upload-queue';
+import { useAttachmentComposer } from './use-attachment-composer';
+
+export { MessageAttachments } from './message-attachments';
+
+/** Warms a ticket's files; a failure is shown in the thread with a retry rather than failing the page. */
+export function prefetchTicketAttachments(queryClient: QueryClient, ticketId: string): Promise<void> {
+  return queryClient.prefetchQuery(ticketAttachmentsQueryOptions(ticketId));
+}
+
+/** The files of one composer, handed to whatever renders the composer (a render prop, since routes load this lazily). */
+export function ComposerFiles({
+  ticketId,
+  children,
+}: {
+  ticketId: string | null;
+  children: (files: { composer: ComposerAttachments; queue: UploadQueue; items: readonly UploadItem[] }) => ReactNode;
+}) {
+  return children(useAttachmentComposer({ ticketId }));
+}
