@@ -1,0 +1,212 @@
+/**
+ * Files on tickets in the browser: dropped on a reply, refused before any upload, canceled and retried,
+ * hidden by an engineer, and names shown exactly as given.
+ */
+import type { Browser, Locator, Page } from '@playwright/test';
+import { createPerson, deletePerson, expect, storageKey, test, type Person } from './customer-fixtures';
+
+// A 2×2 red PNG: small, and a real image the thumbnail and the lightbox can show.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+const LOG = Buffer.from(Array.from({ length: 4000 }, (_, line) => `2026-12-04T18:00:${String(line % 60).padStart(2, '0')}Z line ${line + 1} of the service log`).join('\n'));
+
+type FileSpec = { name: string; mimeType: string; buffer: Buffer };
+
+async function openTicket(customer: Person, subject: string) {
+  const { data } = await customer.client
+    .rpc('create_ticket', { p_subject: subject, p_body: `About ${subject}.`, p_pre_approved: false })
+    .throwOnError();
+  return data as { id: string; number: number };
+}
+
+/** Drops files on an element as a person dragging them from their desktop would. */
+async function dropFiles(page: Page, target: Locator, files: FileSpec[]) {
+  const dataTransfer = await page.evaluateHandle(
+    (specs) => {
+      const transfer = new DataTransfer();
+      for (const spec of specs) {
+        const bytes = Uint8Array.from(atob(spec.base64), (char) => char.charCodeAt(0));
+        transfer.items.add(new File([bytes], spec.name, { type: spec.mimeType }));
+      }
+      return transfer;
+    },
+    files.map((file) => ({ name: file.name, mimeType: file.mimeType, base64: file.buffer.toString('base64') })),
+  );
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+}
+
+/** Every request that would store something: the begin RPC and Storage itself. */
+function watchUploads(page: Page) {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.includes('/storage/v1/') || url.includes('/rpc/begin_attachment')) seen.push(`${request.method()} ${url}`);
+  });
+  return seen;
+}
+
+async function signedInPage(browser: Browser, person: Person) {
+  const context = await browser.newContext();
+  await context.addInitScript(([key, session]) => window.localStorage.setItem(key, session), [storageKey(), JSON.stringify(person.session)] as const);
+  return { context, page: await context.newPage() };
+}
+
+const replyForm = (page: Page) => page.getByRole('form', { name: 'Reply' });
+const sentMessage = (page: Page, text: string) => page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').filter({ hasText: text });
+
+test('a customer drops an image and a log on a reply; both arrive with it, open in the lightbox, preview and download', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Crash on start');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  await replyForm(page).getByLabel('Your reply').fill('The screenshot and the log.');
+  await dropFiles(page, replyForm(page), [
+    { name: 'screen.png', mimeType: 'image/png', buffer: PNG },
+    { name: 'service.log', mimeType: 'text/plain', buffer: LOG },
+  ]);
+
+  const files = replyForm(page).getByRole('list', { name: 'Files to attach' });
+  await expect(files.getByRole('progressbar', { name: 'Upload of screen.png' })).toBeVisible();
+  await expect(files.getByRole('listitem', { name: 'screen.png' })).toContainText('Ready: attached when you send');
+  await expect(files.getByRole('listitem', { name: 'service.log' })).toContainText('Ready: attached when you send');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByRole('status').getByText('Reply sent.')).toBeVisible();
+  await expect(files).toBeHidden();
+
+  const message = sentMessage(page, 'The screenshot and the log.');
+  const attachments = message.getByRole('list', { name: 'Attachments' });
+  await expect(attachments.getByRole('listitem')).toHaveCount(2);
+  await expect(attachments.getByRole('listitem', { name: 'service.log' })).toContainText(`${(LOG.length / 1024).toFixed(0)} KB`);
+
+  // The thumbnail opens the lightbox; Esc closes it and focus returns to the thumbnail.
+  const thumbnail = attachments.getByRole('button', { name: 'Open screen.png' });
+  await expect(thumbnail.getByRole('img', { name: 'screen.png' })).toBeVisible();
+  await thumbnail.click();
+  const lightbox = page.getByRole('dialog', { name: 'Image: screen.png' });
+  await expect(lightbox.getByRole('img', { name: 'screen.png' })).toBeVisible();
+  await expect.poll(() => lightbox.getByRole('img', { name: 'screen.png' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  await page.keyboard.press('Escape');
+  await expect(lightbox).toBeHidden();
+  await expect(thumbnail).toBeFocused();
+
+  // The log's preview shows its first lines, and only the first 64 KB of it.
+  await attachments.getByRole('button', { name: 'Preview service.log' }).click();
+  const preview = attachments.getByLabel('Preview of service.log');
+  await expect(preview).toContainText('line 1 of the service log\n');
+  await expect(preview).toContainText('line 2 of the service log');
+  expect((await preview.textContent())!.length).toBeLessThanOrEqual(64 * 1024);
+  await expect(attachments.getByText('The first 64 KB are shown.')).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await attachments.getByRole('button', { name: 'Download service.log' }).click();
+  expect((await download).suggestedFilename()).toBe('service.log');
+});
+
+test('an oversized file and an .exe are refused before anything is uploaded, with a clear message', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Big files');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  const uploads = watchUploads(page);
+  await replyForm(page)
+    .getByLabel('Files to attach')
+    .setInputFiles([
+      { name: 'memory.dmp', mimeType: 'application/octet-stream', buffer: Buffer.alloc(25 * 1024 * 1024 + 1) },
+      { name: 'Setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') },
+    ]);
+  const alert = replyForm(page).getByRole('alert').filter({ hasText: '2 files were not added' });
+  await expect(alert).toContainText('“memory.dmp” was not attached: it is 25 MB, and a file can be at most 25 MB.');
+  await expect(alert).toContainText('“Setup.exe” was not attached: .exe files are not accepted');
+  await expect(replyForm(page).getByRole('list', { name: 'Files to attach' })).toBeHidden();
+  expect(uploads).toEqual([]);
+});
+
+test('an upload can be canceled and retried', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Cancel me');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  // Storage's answer is held until the test lets it go, so the upload is still running when canceled.
+  let release: () => void = () => undefined;
+  let held = 0;
+  await page.route('**/storage/v1/object/attachments/**', async (route) => {
+    held += 1;
+    if (held === 1) {
+      await new Promise<void>((resolve) => (release = resolve));
+      return route.abort();
+    }
+    return route.continue();
+  });
+  await replyForm(page).getByLabel('Files to attach').setInputFiles({ name: 'trace.txt', mimeType: 'text/plain', buffer: Buffer.from('stack trace\n') });
+  const row = replyForm(page).getByRole('listitem', { name: 'trace.txt' });
+  await expect(row).toContainText('Uploading…');
+  await row.getByRole('button', { name: 'Cancel trace.txt' }).click();
+  await expect(row).toContainText('Canceled');
+  release();
+  await expect.poll(async () => (await customer.client.from('ticket_attachments').select('status').eq('ticket_id', ticket.id)).data).toEqual([]);
+
+  await row.getByRole('button', { name: 'Retry trace.txt' }).click();
+  await expect(row).toContainText('Ready: attached when you send');
+  await replyForm(page).getByLabel('Your reply').fill('Here it is after all.');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(sentMessage(page, 'Here it is after all.').getByRole('listitem', { name: 'trace.txt' })).toBeVisible();
+});
+
+test('a zero-byte file and a name with ../ and quotes are stored and shown exactly as given', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Odd files');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  const odd = '../../etc/passwd "x".txt';
+  await replyForm(page)
+    .getByLabel('Files to attach')
+    .setInputFiles([
+      { name: 'empty.log', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
+      { name: odd, mimeType: 'text/plain', buffer: Buffer.from('root:x:0:0\n') },
+    ]);
+  await expect(replyForm(page).getByRole('listitem', { name: odd })).toContainText('Ready: attached when you send');
+  await expect(replyForm(page).getByRole('listitem', { name: 'empty.log' })).toContainText('Ready: attached when you send');
+  await replyForm(page).getByLabel('Your reply').fill('Two odd files.');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+
+  const attachments = sentMessage(page, 'Two odd files.').getByRole('list', { name: 'Attachments' });
+  const shown = attachments.getByRole('listitem', { name: odd });
+  await expect(shown.getByTitle(odd, { exact: true })).toHaveText(odd);
+  await expect(attachments.getByRole('listitem', { name: 'empty.log' })).toContainText('0 bytes');
+  await attachments.getByRole('button', { name: 'Preview empty.log' }).click();
+  await expect(attachments.getByLabel('Preview of empty.log')).toHaveText('(empty file)');
+  const download = page.waitForEvent('download');
+  await shown.getByRole('button', { name: `Download ${odd}` }).click();
+  // The browser makes a saved name safe by itself; what matters is that the server named it after the file.
+  expect((await download).suggestedFilename()).toMatch(/passwd.*x.*\.txt$/);
+});
+
+test('an engineer marks a file internal and the customer no longer sees it', async ({ page, customer, browser, uniqueEmail }) => {
+  const ticket = await openTicket(customer, 'Two logs');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  await replyForm(page)
+    .getByLabel('Files to attach')
+    .setInputFiles([
+      { name: 'public.log', mimeType: 'text/plain', buffer: Buffer.from('fine\n') },
+      { name: 'secret.log', mimeType: 'text/plain', buffer: Buffer.from('another customer’s data\n') },
+    ]);
+  await expect(replyForm(page).getByText('Ready: attached when you send')).toHaveCount(2);
+  await replyForm(page).getByLabel('Your reply').fill('Both logs.');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(sentMessage(page, 'Both logs.').getByRole('list', { name: 'Attachments' }).getByRole('listitem')).toHaveCount(2);
+
+  const engineer = await createPerson(uniqueEmail('attachments-engineer'), 'Ines Engineer');
+  try {
+    const { sql } = await import('./staff-helpers');
+    await sql("update public.profiles set role = 'engineer' where id = $1", [engineer.id]);
+    const staff = await signedInPage(browser, engineer);
+    await staff.page.goto(`/staff/tickets/${ticket.number}`);
+    const secret = staff.page.getByRole('listitem', { name: 'secret.log' });
+    await secret.getByRole('checkbox', { name: /Internal: hidden from the customer/ }).check();
+    await expect(secret.getByText('Internal', { exact: true })).toBeVisible();
+    await staff.context.close();
+  } finally {
+    await deletePerson(engineer);
+  }
+
+  await page.reload();
+  const attachments = sentMessage(page, 'Both logs.').getByRole('list', { name: 'Attachments' });
+  await expect(attachments.getByRole('listitem', { name: 'public.log' })).toBeVisible();
+  await expect(attachments.getByRole('listitem', { name: 'secret.log' })).toHaveCount(0);
+});
