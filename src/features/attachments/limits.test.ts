@@ -20,7 +20,10 @@ describe('checkFiles', () => {
     const { accepted, refused } = checkFiles([file('dump.bin', 25 * MB + 1)], limits, 0);
     expect(accepted).toEqual([]);
     expect(refused[0]?.refusal.reason).toBe('too_big');
-    expect(refused[0]?.refusal.message).toBe('“dump.bin” was not attached: it is 25 MB, and a file can be at most 25 MB. Compress it or send a smaller part.');
+    expect(refused[0]?.refusal.message).toBe(
+      '“dump.bin” was not attached: it is 26214401 bytes, and a file can be at most 26214400 bytes. Compress it or send a smaller part.',
+    );
+    expect(checkFiles([file('video.mp4', 40 * MB)], limits, 0).refused[0]?.refusal.message).toContain('it is 40 MB, and a file can be at most 25 MB.');
   });
 
   it('refuses refused extensions in any case, and refused types whatever the name', () => {

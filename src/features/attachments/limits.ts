@@ -63,9 +63,12 @@ export function checkFiles<F extends FileFacts>(
       return { reason: 'refused_type', message: `${name} was not attached: ${what} are not accepted, since they could run programs. Put it in a .zip archive if an engineer asked for it.` };
     }
     if (file.size > limits.max_file_bytes) {
+      let [size, max] = [formatBytes(file.size), formatBytes(limits.max_file_bytes)];
+      // Just over the limit rounds to the limit ("25 MB; at most 25 MB"): then the bytes say it.
+      if (size === max) [size, max] = [`${file.size} bytes`, `${limits.max_file_bytes} bytes`];
       return {
         reason: 'too_big',
-        message: `${name} was not attached: it is ${formatBytes(file.size)}, and a file can be at most ${formatBytes(limits.max_file_bytes)}. Compress it or send a smaller part.`,
+        message: `${name} was not attached: it is ${size}, and a file can be at most ${max}. Compress it or send a smaller part.`,
       };
     }
     if (total + file.size > limits.max_ticket_bytes) {

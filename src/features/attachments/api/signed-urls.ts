@@ -16,13 +16,15 @@ export async function signedUrl(client: AppSupabaseClient, objectName: string, d
   return data.signedUrl;
 }
 
-/** A link to show the file (a thumbnail, the lightbox), renewed before it expires. */
+/**
+ * A link to show the file (a thumbnail, the lightbox). An image once loaded stays on screen, so the link
+ * is not renewed while shown; a component mounted after it has gone stale gets a fresh one.
+ */
 export const viewUrlQueryOptions = (objectName: string) =>
   queryOptions({
     queryKey: attachmentKeys.url(objectName, 'view'),
     queryFn: () => signedUrl(supabase, objectName),
     staleTime: (SIGNED_URL_SECONDS - 15) * 1000,
-    refetchInterval: (SIGNED_URL_SECONDS - 15) * 1000,
   });
 
 export const useViewUrl = (objectName: string, enabled = true) => useQuery({ ...viewUrlQueryOptions(objectName), enabled });
@@ -37,6 +39,8 @@ export const PREVIEW_BYTES = 64 * 1024;
 export async function fetchPreview(client: AppSupabaseClient, objectName: string): Promise<{ text: string; truncated: boolean }> {
   const url = await signedUrl(client, objectName);
   const response = await fetch(url, { headers: { Range: `bytes=0-${PREVIEW_BYTES - 1}` } });
+  // An empty file has no byte 0 to give: 416 is its correct answer to any range.
+  if (response.status === 416) return { text: '', truncated: false };
   if (!response.ok) throw new Error(`The preview could not be loaded (${response.status}).`);
   const total = totalSize(response);
   const bytes = await readAtMost(response, PREVIEW_BYTES);
