@@ -211,7 +211,7 @@ test('an engineer marks a file internal and the customer no longer sees it', asy
   await expect(attachments.getByRole('listitem', { name: 'secret.log' })).toHaveCount(0);
 });
 
-test('files chosen on the new-ticket form are uploaded once the ticket is open and show under its description', async ({ page, customer }) => {
+test('files chosen on the new-ticket form are uploaded once the ticket is open and show under its description', async ({ page, customer: _signedIn }) => {
   await page.goto('/portal/tickets/new');
   const uploads = watchUploads(page);
   await page.getByLabel('Files to attach').setInputFiles({ name: 'config.yaml', mimeType: 'text/yaml', buffer: Buffer.from('port: 8080\n') });
@@ -227,5 +227,4 @@ test('files chosen on the new-ticket form are uploaded once the ticket is open a
   const description = page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').filter({ hasText: 'The configuration is attached.' });
   await expect(description.getByRole('listitem', { name: 'config.yaml' })).toBeVisible();
   expect(uploads.some((request) => request.includes('/rpc/begin_attachment'))).toBe(true);
-  void customer;
 });
