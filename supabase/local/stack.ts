@@ -17,6 +17,7 @@ import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
 import { createRestService } from './rest/index.ts';
+import { createStorageService } from './storage/index.ts';
 import { seedBuckets } from './storage/seed.ts';
 import { stackKeys, type StackKeys } from './core/keys.ts';
 import { createPool } from './core/db.ts';
@@ -149,11 +150,28 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ]);
     cleanup.push(() => rest.close(), () => auth.close(), () => functions.close());
 
+    // As storage-api: the caller's statements through a role-switching login, its own as the tables' owner.
+    const storage = config.storage.enabled
+      ? await createStorageService({
+          keys,
+          apiUrl,
+          dataDir: options.dataDir,
+          reset: !!options.reset,
+          globalFileSizeLimit: config.storage.fileSizeLimit,
+          pools: {
+            user: createPool(postgres.url('authenticator', PASSWORD), 10, log),
+            admin: createPool(postgres.url('supabase_storage_admin', PASSWORD), 10, log),
+          },
+          log,
+        })
+      : undefined;
+    if (storage) cleanup.push(() => storage.close());
+
     const gateway = createGateway({
       keys,
       log,
       trustedProxies,
-      services: { rest: rest.handle, auth: auth.handle, functions: functions.handle },
+      services: { rest: rest.handle, auth: auth.handle, functions: functions.handle, storage },
     });
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);

@@ -178,8 +178,8 @@ begin
     order by %s
     limit $4 offset $5
     $sql$,
-    case when v_column = 'name' then format('e.name collate "C" %s', v_order)
-         else format('e.kind, e.%I %s, e.name collate "C" %s', v_column, v_order, v_order) end
+    case when v_column = 'name' then format('lower(e.name) collate "C" %s, e.name collate "C" %s', v_order, v_order)
+         else format('e.kind, e.%I %s, lower(e.name) collate "C" %s', v_column, v_order, v_order) end
   ) using v_prefix, bucketname, search, least(greatest(coalesce(limits, 100), 0), 1500), greatest(coalesce(offsets, 0), 0);
 end
 $func$;

@@ -1,13 +1,17 @@
 /**
- * The gateway: one HTTP port serving /auth/v1, /rest/v1 and /functions/v1 like Supabase's Kong — apikey
- * required (functions excepted, as on Supabase, so webhooks can reach them), CORS answered and exposed,
- * bodies limited, prefixes stripped — and the services not provided locally answered with a clear 501.
+ * The gateway: one HTTP port serving /auth/v1, /rest/v1, /functions/v1 and /storage/v1 like Supabase's
+ * Kong — apikey required (functions excepted, as on Supabase, so webhooks can reach them; and storage's
+ * public and signed URLs, which an `<img src>` or a download link reaches with no headers), CORS
+ * answered and exposed, prefixes stripped — and the services not provided locally answered with a clear
+ * 501. REST, Auth and Functions get buffered bodies, limited to 8 MB; storage gets the raw request and
+ * response, so uploads and downloads stream at any size.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { StackKeys } from '../core/keys.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
+import { isOpenStoragePath, type StorageService } from '../storage/index.ts';
 import { clientAddress } from './client-ip.ts';
 import { percentDecode } from '../core/url.ts';
 import { checkApiKey, upstreamAuthorization } from './keys.ts';
@@ -26,14 +30,16 @@ const DEFAULT_ALLOWED_HEADERS =
 const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
 
 const NOT_PROVIDED: Record<string, string> = {
-  storage: 'Storage (/storage/v1) is not provided by the local stack yet.',
   realtime: 'Realtime (/realtime/v1) is not provided by the local stack yet.',
 };
+const STORAGE_DISABLED = 'Storage (/storage/v1) is disabled: set [storage] enabled = true in supabase/config.toml.';
 
 export interface GatewayServices {
   rest: ServiceHandler;
   auth: ServiceHandler;
   functions: ServiceHandler;
+  /** Absent when `[storage] enabled = false`. */
+  storage?: StorageService;
 }
 
 function corsHeaders(): Record<string, string> {
@@ -107,7 +113,36 @@ export function createGateway(options: {
   const { keys, services, log } = options;
   const trustedProxies = new Set(options.trustedProxies ?? []);
 
-  async function route(req: IncomingMessage): Promise<ServiceResponse> {
+  /**
+   * Storage takes the raw request and response (bodies stream) once the key check and URL checks pass;
+   * undefined means it answered (or will), a response is the gateway's own refusal.
+   */
+  async function routeStorage(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<ServiceResponse | undefined> {
+    if (!services.storage) {
+      req.resume();
+      return jsonResponse(501, { code: 'not_implemented', message: STORAGE_DISABLED });
+    }
+    const headers = flatHeaders(req);
+    const apikey = headers.apikey ?? url.searchParams.get('apikey') ?? undefined;
+    let authorization = upstreamAuthorization(keys, apikey, headers.authorization);
+    const decodedPath = percentDecode(path);
+    if (decodedPath === undefined || decodedPath.includes('\u0000')) {
+      req.resume();
+      return jsonResponse(400, { message: 'Bad Request: malformed percent-encoding or a NUL character in the URL' });
+    }
+    if (!isOpenStoragePath(req.method ?? 'GET', decodedPath)) {
+      const check = checkApiKey(keys, apikey, headers.authorization);
+      if (!check.ok) {
+        req.resume();
+        return jsonResponse(check.status, check.body);
+      }
+      authorization = check.authorization;
+    }
+    await services.storage.handle(req, res, decodedPath, url.searchParams, authorization);
+    return undefined;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<ServiceResponse | undefined> {
     const url = parseTarget(req.url ?? '/');
     if (!url) {
       // An absolute-form target Node's parser lets through, such as `GET http://[/rest/v1 HTTP/1.1`.
@@ -118,6 +153,8 @@ export function createGateway(options: {
     if (!match) return jsonResponse(404, { message: 'no Route matched with those values' });
     const service = match[1]!;
     const path = match[2] ?? '/';
+    // Storage answers its own OPTIONS: TUS clients read its Tus-* headers from them.
+    if (service === 'storage') return routeStorage(req, res, url, path);
 
     if (req.method === 'OPTIONS' && service !== 'functions') {
       req.resume();
@@ -180,14 +217,16 @@ export function createGateway(options: {
       body,
       ip: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], trustedProxies),
     };
-    const handler = services[service as keyof GatewayServices];
+    const handler = services[service as 'rest' | 'auth' | 'functions'];
     return handler(request);
   }
 
   const server = createServer((req, res) => {
-    route(req)
+    route(req, res)
       .then(
-        (response) => send(res, req, response, !req.url?.startsWith('/functions/v1')),
+        (response) => {
+          if (response) send(res, req, response, !req.url?.startsWith('/functions/v1'));
+        },
         (error: unknown) => {
           // A client that hung up mid-body is not a failure of the stack, and there is no one to answer.
           if (req.socket.destroyed) return;
