@@ -103,6 +103,12 @@ const TABLES = `
   notification_preferences  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   notification_preferences  | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
   notification_preferences  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_attachments        | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_attachments:internal | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
+  ticket_attachments:pending | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
+  ticket_attachments        | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_attachments        | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  ticket_attachments        | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
 `;
 
 // prettier-ignore
@@ -147,6 +153,14 @@ const FUNCTIONS = `
   service_role_mail_failed  |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_build_digests |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
   service_role_reply_by_email |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  attachment_limits         |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
+  begin_attachment          |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ·
+  complete_attachment       |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  attach_to_message         |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  set_attachment_internal   |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
+  discard_attachment        |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
+  service_role_stale_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  service_role_forget_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
 `;
 
 const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
@@ -186,7 +200,19 @@ let engineer: Person;
 let admin: Person;
 let reviewTarget: Person;
 const ids = {} as Record<
-  'order' | 'pendingOrder' | 'ticket' | 'message' | 'internalMessage' | 'review' | 'transfer' | 'notification' | 'paymentEvent' | 'package',
+  | 'order'
+  | 'pendingOrder'
+  | 'ticket'
+  | 'message'
+  | 'internalMessage'
+  | 'review'
+  | 'transfer'
+  | 'notification'
+  | 'paymentEvent'
+  | 'package'
+  | 'attachment'
+  | 'internalAttachment'
+  | 'pendingAttachment',
   string
 >;
 let entryId: number;
@@ -252,6 +278,9 @@ beforeAll(async () => {
   ids.paymentEvent = `evt_matrix_${randomUUID()}`;
   await sql("insert into public.payment_events (id, type) values ($1, 'checkout.session.completed')", [ids.paymentEvent]);
   ids.package = (await packageWith(25)).id;
+  ids.attachment = await attachmentOf(customer, 'ready');
+  ids.internalAttachment = await attachmentOf(customer, 'ready', true);
+  ids.pendingAttachment = await attachmentOf(customer, 'pending');
   // One preference row of the customer's (the functions below add more, after the table cells ran).
   await sql("insert into public.notification_preferences (user_id, kind, delivery) values ($1, 'charged', 'daily')", [customer.userId]);
 });
@@ -262,6 +291,25 @@ afterAll(async () => {
   await sql("delete from public.ticket_categories where name in ('Matrix', 'Disposable')");
   await sql("delete from public.product_releases where version like '9.%'");
 });
+
+/**
+ * An attachment row of the customer's on the matrix ticket, written as the console would; 'pending' ones
+ * also get their object row (its bytes do not matter to the functions, which read the row).
+ */
+async function attachmentOf(person: Person, status: 'ready' | 'pending', internal = false, withObject = false): Promise<string> {
+  const row = await sqlRow<{ id: string; object_name: string }>(
+    `insert into public.ticket_attachments (id, ticket_id, account_id, object_name, file_name, content_type, size_bytes, internal, status, uploaded_by, completed_at)
+     select g, t.id, t.account_id, t.id || '/' || g, 'matrix.txt', 'text/plain', 1, $2::boolean, $3::text, $4::uuid,
+            case when $3::text = 'ready' then now() end
+     from gen_random_uuid() g, public.tickets t where t.id = $1::uuid
+     returning id, object_name`,
+    [ids.ticket, internal, status, person.userId],
+  );
+  if (withObject) {
+    await sql(`insert into storage.objects (bucket_id, name, metadata) values ('attachments', $1, '{"size": 1, "mimetype": "text/plain"}')`, [row.object_name]);
+  }
+  return row.id;
+}
 
 interface TableSpec {
   key: string;
@@ -410,6 +458,32 @@ const tableSpecs: Record<string, TableSpec> = {
     target: () => customer.userId,
     insert: () => ({ user_id: customer.userId, kind: 'resolved', delivery: 'never' }),
     patch: () => ({ delivery: 'never' }),
+  },
+  ticket_attachments: {
+    key: 'id',
+    target: () => ids.attachment,
+    insert: () => ({
+      ticket_id: ids.ticket,
+      account_id: customer.accountId,
+      object_name: `${ids.ticket}/forged`,
+      file_name: 'forged.txt',
+      content_type: 'text/plain',
+      size_bytes: 1,
+    }),
+    patch: () => ({ internal: true, status: 'pending', completed_at: null }),
+    disposable: () => attachmentOf(customer, 'ready'),
+  },
+  'ticket_attachments:internal': {
+    key: 'id',
+    target: () => ids.internalAttachment,
+    insert: () => ({}),
+    patch: () => ({}),
+  },
+  'ticket_attachments:pending': {
+    key: 'id',
+    target: () => ids.pendingAttachment,
+    insert: () => ({}),
+    patch: () => ({}),
   },
   payment_events: {
     key: 'id',
@@ -571,6 +645,21 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
     p_text: 'Matrix reply',
     p_message_id: `<${randomUUID()}@matrix.test>`,
   }),
+  attachment_limits: async () => ({}),
+  begin_attachment: async () => ({ p_ticket_id: ids.ticket, p_file_name: 'matrix.txt', p_content_type: 'text/plain', p_size_bytes: 1 }),
+  complete_attachment: async () => ({ p_id: await attachmentOf(customer, 'pending', false, true) }),
+  // The customer's fresh message and a finished file of theirs.
+  attach_to_message: async () => ({
+    p_message_id: ok(
+      await customer.client.rpc('post_message', { p_ticket_id: ids.ticket, p_body: 'Matrix files' }).single<{ id: string }>(),
+      'message',
+    ).id,
+    p_attachment_ids: [await attachmentOf(customer, 'ready')],
+  }),
+  set_attachment_internal: async () => ({ p_id: await attachmentOf(customer, 'ready'), p_internal: true }),
+  discard_attachment: async () => ({ p_id: await attachmentOf(customer, 'pending') }),
+  service_role_stale_attachments: async () => ({ p_limit: 1 }),
+  service_role_forget_attachments: async () => ({ p_ids: [] }),
 };
 
 async function mailToken(purpose: 'unsubscribe' | 'reply'): Promise<string> {

@@ -15,6 +15,7 @@ import { MailConfigError, mailSettings, type MailSettings } from '../_shared/mai
 import { renderMail } from '../_shared/mail/templates.tsx';
 import { smtpTransport, type Transport } from '../_shared/mail/transport.ts';
 import { drainOutbox, type Outcome } from '../_shared/mail/drain.ts';
+import { requireServiceRole } from '../_shared/service-role.ts';
 import { adminClient } from '../_shared/supabase.ts';
 
 /** How long one call keeps claiming; pg_cron calls again a minute later. */
@@ -35,18 +36,6 @@ function settingsOrThrow(): MailSettings {
   }
 }
 
-/** The JWT's role claim; verify_jwt has already checked its signature. */
-function roleOf(req: Request): string | undefined {
-  const token = /^Bearer ([^.\s]+)\.([^.\s]+)\.[^.\s]+$/i.exec(req.headers.get('Authorization') ?? '')?.[2];
-  if (!token) return undefined;
-  try {
-    const payload = JSON.parse(atob(token.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: unknown };
-    return typeof payload.role === 'string' ? payload.role : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Renders and sends one message; a failure to build it is thrown, and drainOutbox reports it. */
 async function sendOne(message: OutboxMessage, settings: MailSettings, transport: Transport): Promise<Outcome> {
   const mail = await renderMail(message, { siteUrl: settings.siteUrl });
@@ -56,9 +45,7 @@ async function sendOne(message: OutboxMessage, settings: MailSettings, transport
 
 Deno.serve(
   postHandler(async (req) => {
-    if (roleOf(req) !== 'service_role') {
-      throw new HttpError(403, 'forbidden', 'Only the service role may send mail (the database and its scheduler call this).');
-    }
+    requireServiceRole(req, 'Only the service role may send mail (the database and its scheduler call this).');
     const settings = settingsOrThrow();
     if (!settings.smtpUrl) {
       // Said before anything is claimed, so no attempt is used up while the setting is missing.
