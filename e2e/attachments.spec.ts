@@ -94,7 +94,7 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
 
   // The log's preview shows its first lines, and only the first 64 KB of it.
   await attachments.getByRole('button', { name: 'Preview service.log' }).click();
-  const preview = attachments.getByLabel('Preview of service.log');
+  const preview = attachments.getByLabel('Preview of service.log', { exact: true });
   await expect(preview).toContainText('line 1 of the service log\n');
   await expect(preview).toContainText('line 2 of the service log');
   expect((await preview.textContent())!.length).toBeLessThanOrEqual(64 * 1024);
@@ -171,7 +171,7 @@ test('a zero-byte file and a name with ../ and quotes are stored and shown exact
   await expect(shown.getByTitle(odd, { exact: true })).toHaveText(odd);
   await expect(attachments.getByRole('listitem', { name: 'empty.log' })).toContainText('0 bytes');
   await attachments.getByRole('button', { name: 'Preview empty.log' }).click();
-  await expect(attachments.getByLabel('Preview of empty.log')).toHaveText('(empty file)');
+  await expect(attachments.getByLabel('Preview of empty.log', { exact: true })).toHaveText('(empty file)');
   const download = page.waitForEvent('download');
   await shown.getByRole('button', { name: `Download ${odd}` }).click();
   // The browser makes a saved name safe by itself; what matters is that the server named it after the file.
