@@ -151,6 +151,25 @@ test('an upload can be canceled and retried', async ({ page, customer }) => {
   await expect(sentMessage(page, 'Here it is after all.').getByRole('listitem', { name: 'trace.txt' })).toBeVisible();
 });
 
+test('an upload whose connection drops says so and succeeds on retry', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Flaky network');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  let attempts = 0;
+  await page.route('**/storage/v1/object/attachments/**', (route) => (++attempts === 1 ? route.abort('connectionreset') : route.continue()));
+  await replyForm(page).getByLabel('Files to attach').setInputFiles({ name: 'dmesg.txt', mimeType: 'text/plain', buffer: Buffer.from('usb 1-1: reset\n') });
+  const row = replyForm(page).getByRole('listitem', { name: 'dmesg.txt' });
+  await expect(row).toContainText('The upload was interrupted: the connection dropped. Retry when you are back online.');
+  await replyForm(page).getByLabel('Your reply').fill('Kernel log.');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(replyForm(page).getByText('A file could not be uploaded: retry it or remove it, then send.')).toBeVisible();
+
+  await row.getByRole('button', { name: 'Retry dmesg.txt' }).click();
+  await expect(row).toContainText('Ready: attached when you send');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(sentMessage(page, 'Kernel log.').getByRole('listitem', { name: 'dmesg.txt' })).toBeVisible();
+  expect(attempts).toBe(2);
+});
+
 test('a zero-byte file and a name with ../ and quotes are stored and shown exactly as given', async ({ page, customer }) => {
   const ticket = await openTicket(customer, 'Odd files');
   await page.goto(`/portal/tickets/${ticket.number}`);

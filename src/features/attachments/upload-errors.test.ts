@@ -15,6 +15,12 @@ describe('uploadErrorMessage', () => {
     expect(uploadErrorMessage(detailed)).toMatch(/continues where it stopped/);
   });
 
+  it('says a standard upload’s dropped connection in words', () => {
+    const wrapped = Object.assign(new Error('Failed to fetch'), { name: 'StorageUnknownError', originalError: new TypeError('Failed to fetch') });
+    expect(uploadErrorMessage(wrapped)).toBe('The upload was interrupted: the connection dropped. Retry when you are back online.');
+    expect(uploadErrorMessage(new TypeError('Failed to fetch'))).toBe('The upload was interrupted: the connection dropped. Retry when you are back online.');
+  });
+
   it('words the database’s refusals as the rest of the app does', () => {
     expect(uploadErrorMessage({ message: 'invalid_input', details: 'The ticket holds at most 200 MB of files' })).toBe(
       'The ticket holds at most 200 MB of files. Correct it and try again.',

@@ -10,7 +10,11 @@ export function uploadErrorMessage(error: unknown): string {
   const { name, status, statusCode, originalResponse } = (typeof error === 'object' && error ? error : {}) as StorageLike;
   // storage-api answers 400 for most refusals and puts the real status in the body's statusCode.
   const code = Number(statusCode ?? originalResponse?.getStatus?.() ?? status ?? NaN);
-  if (name === 'StorageApiError' || name === 'StorageUnknownError' || name === 'DetailedError' || Number.isFinite(code)) {
+  // storage-js wraps a failed fetch (offline, connection reset) as StorageUnknownError.
+  if (name === 'StorageUnknownError' || (error instanceof TypeError && /fetch|network|load failed/i.test(error.message))) {
+    return 'The upload was interrupted: the connection dropped. Retry when you are back online.';
+  }
+  if (name === 'StorageApiError' || name === 'DetailedError' || Number.isFinite(code)) {
     if (code === 413) return 'The file is larger than the server accepts. Compress it or send a smaller part.';
     if (code === 415) return 'The server does not accept this type of file.';
     if (code === 403 || code === 401) return 'The server refused the file: you may not add files to this ticket, or your session ended. Reload the page and try again.';
