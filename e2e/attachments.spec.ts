@@ -2,6 +2,7 @@
  * Files on tickets in the browser: dropped on a reply, refused before any upload, canceled and retried,
  * hidden by an engineer, and names shown exactly as given.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { createPerson, deletePerson, expect, storageKey, test, type Person } from './customer-fixtures';
 import { sql } from './staff-helpers';
@@ -103,6 +104,10 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
   const download = page.waitForEvent('download');
   await attachments.getByRole('button', { name: 'Download service.log' }).click();
   expect((await download).suggestedFilename()).toBe('service.log');
+
+  // The files, their preview and the composer pass axe's WCAG 2.2 AA rules.
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
 test('an oversized file and an .exe are refused before anything is uploaded, with a clear message', async ({ page, customer }) => {

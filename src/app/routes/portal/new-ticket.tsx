@@ -20,7 +20,10 @@ let attachmentsUi: AttachmentsUi | undefined;
 const loadAttachmentsUi = async () => (attachmentsUi ??= await import('../../../features/attachments/components/ticket-files'));
 
 export const clientLoader = (queryClient: QueryClient) => async () => {
-  await Promise.all([queryClient.ensureQueryData(releasesQueryOptions()), loadAttachmentsUi()]);
+  await Promise.all([
+    queryClient.ensureQueryData(releasesQueryOptions()),
+    loadAttachmentsUi().then((ui) => ui.prefetchTicketAttachments(queryClient, null)),
+  ]);
   return null;
 };
 

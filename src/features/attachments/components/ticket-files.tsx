@@ -7,14 +7,21 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { ticketAttachmentsQueryOptions } from '../api/get-attachments';
+import { attachmentLimitsQueryOptions } from '../api/get-limits';
 import type { UploadItem, UploadQueue } from '../upload-queue';
 import { useAttachmentComposer } from './use-attachment-composer';
 
 export { MessageAttachments } from './message-attachments';
 
-/** Warms a ticket's files; a failure is shown in the thread with a retry rather than failing the page. */
-export function prefetchTicketAttachments(queryClient: QueryClient, ticketId: string): Promise<void> {
-  return queryClient.prefetchQuery(ticketAttachmentsQueryOptions(ticketId));
+/**
+ * Warms a ticket's files and the limits the composer states; a failure is shown where it matters (the
+ * thread, with a retry; a refused file) rather than failing the page.
+ */
+export async function prefetchTicketAttachments(queryClient: QueryClient, ticketId: string | null): Promise<void> {
+  await Promise.all([
+    ticketId === null ? undefined : queryClient.prefetchQuery(ticketAttachmentsQueryOptions(ticketId)),
+    queryClient.prefetchQuery(attachmentLimitsQueryOptions()),
+  ]);
 }
 
 /** The files of one composer, handed to whatever renders the composer (a render prop, since routes load this lazily). */

@@ -7,7 +7,7 @@ import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { supabase } from '../../../lib/supabase';
 import { useAttachToMessage } from '../api/attach-to-message';
 import { useTicketAttachments } from '../api/get-attachments';
-import { attachmentLimitsQueryOptions } from '../api/get-limits';
+import { attachmentLimitsQueryOptions, useAttachmentLimits } from '../api/get-limits';
 import { createUploadSteps } from '../api/upload-steps';
 import { formatBytes, pastedFileName, storedContentType } from '../file-name';
 import { checkFiles } from '../limits';
@@ -36,23 +36,22 @@ export function useAttachmentComposer({ ticketId }: { ticketId: string | null })
   const inputRef = useRef<HTMLInputElement>(null);
   const inputId = useId();
   const hintId = useId();
-  const [limitsHint, setLimitsHint] = useState<string>();
+  const limits = useAttachmentLimits().data;
 
   async function addFiles(files: File[]) {
     if (files.length === 0) return;
-    let limits;
+    let current;
     try {
-      limits = await queryClient.fetchQuery(attachmentLimitsQueryOptions());
+      current = await queryClient.fetchQuery(attachmentLimitsQueryOptions());
     } catch (error) {
       setRefusals([`The files were not added: the upload limits could not be checked. ${apiErrorMessage(error)}`]);
       return;
     }
-    setLimitsHint(`Up to ${formatBytes(limits.max_file_bytes)} a file and ${formatBytes(limits.max_ticket_bytes)} a ticket.`);
     const used =
       (existing.data ?? []).reduce((sum, attachment) => sum + attachment.size_bytes, 0) +
       queue.getSnapshot().reduce((sum, item) => sum + (item.status === 'canceled' ? 0 : item.size), 0);
     const facts = files.map((file) => ({ file, name: file.name, size: file.size, type: storedContentType(file) }));
-    const { accepted, refused } = checkFiles(facts, limits, used);
+    const { accepted, refused } = checkFiles(facts, current, used);
     setRefusals(refused.map((entry) => entry.refusal.message));
     queue.add(accepted.map(({ file, name, type }) => ({ file, name, contentType: type })));
   }
@@ -106,7 +105,7 @@ export function useAttachmentComposer({ ticketId }: { ticketId: string | null })
         <p id={hintId} className="min-w-0 flex-1 text-slate-700">
           {dragging ? 'Drop the files to attach them.' : 'Or drop files here, or paste a screenshot.'}{' '}
           {ticketId === null ? 'They are uploaded once the ticket is open. ' : ''}
-          {limitsHint ?? 'Programs (.exe, scripts) are not accepted.'}
+          {limits ? `Up to ${formatBytes(limits.max_file_bytes)} a file and ${formatBytes(limits.max_ticket_bytes)} a ticket; no programs or scripts.` : 'No programs or scripts.'}
         </p>
       </div>
       {refusals.length > 0 && (
