@@ -175,6 +175,40 @@ test('an upload whose connection drops says so and succeeds on retry', async ({ 
   expect(attempts).toBe(2);
 });
 
+test('a file over 6 MB goes through TUS and resumes from where it stopped when the connection drops', async ({ page, customer }) => {
+  const ticket = await openTicket(customer, 'Core dump');
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  const size = 8 * 1024 * 1024;
+  const patches: string[] = [];
+  let dropped = false;
+  await page.route('**/storage/v1/upload/resumable/**', (route) => {
+    const request = route.request();
+    if (request.method() !== 'PATCH') return route.continue();
+    patches.push(request.headers()['upload-offset'] ?? '');
+    // The first chunk after the one sent with the creation is lost on the way.
+    if (!dropped) {
+      dropped = true;
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  const standardUploads = watchUploads(page);
+  await replyForm(page)
+    .getByLabel('Files to attach')
+    .setInputFiles({ name: 'core.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(size, 7) });
+  const row = replyForm(page).getByRole('listitem', { name: 'core.bin' });
+  await expect(row).toContainText('Ready: attached when you send', { timeout: 30_000 });
+  // Both PATCHes continue after the 6 MB the creation carried: the retry resumed, it did not start over.
+  expect(patches).toEqual(['6291456', '6291456']);
+  expect(standardUploads.filter((request) => request.includes('/storage/v1/object/'))).toEqual([]);
+
+  await replyForm(page).getByLabel('Your reply').fill('The dump.');
+  await replyForm(page).getByRole('button', { name: 'Send reply' }).click();
+  await expect(sentMessage(page, 'The dump.').getByRole('listitem', { name: 'core.bin' })).toContainText('8 MB');
+  const [row8] = await sql<{ size: string }>("select (metadata->>'size') as size from storage.objects where bucket_id = 'attachments' and name like $1", [`${ticket.id}/%`]);
+  expect(Number(row8?.size)).toBe(size);
+});
+
 test('a zero-byte file and a name with ../ and quotes are stored and shown exactly as given', async ({ page, customer }) => {
   const ticket = await openTicket(customer, 'Odd files');
   await page.goto(`/portal/tickets/${ticket.number}`);
