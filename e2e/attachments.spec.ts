@@ -2,6 +2,8 @@
  * Files on tickets in the browser: dropped on a reply, refused before any upload, canceled and retried,
  * hidden by an engineer, and names shown exactly as given.
  */
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { createPerson, deletePerson, expect, storageKey, test, type Person } from './customer-fixtures';
@@ -69,7 +71,7 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
     { name: 'service.log', mimeType: 'text/plain', buffer: LOG },
   ]);
 
-  const files = replyForm(page).getByRole('list', { name: 'Files to attach' });
+  const files = replyForm(page).getByRole('list', { name: 'Files for this message' });
   await expect(files.getByRole('progressbar', { name: 'Upload of screen.png' })).toBeVisible();
   await expect(files.getByRole('listitem', { name: 'screen.png' })).toContainText('Ready: attached when you send');
   await expect(files.getByRole('listitem', { name: 'service.log' })).toContainText('Ready: attached when you send');
@@ -110,20 +112,23 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
   expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
-test('an oversized file and an .exe are refused before anything is uploaded, with a clear message', async ({ page, customer }) => {
+test('an oversized file and an .exe are refused before anything is uploaded, with a clear message', async ({ page, customer }, testInfo) => {
   const ticket = await openTicket(customer, 'Big files');
+  // From disk (a sparse file) rather than a buffer: the browser reads it locally instead of 25 MB going
+  // through the automation protocol.
+  const dump = testInfo.outputPath('memory.dmp');
+  mkdirSync(dirname(dump), { recursive: true });
+  writeFileSync(dump, '');
+  truncateSync(dump, 25 * 1024 * 1024 + 1);
+  const exe = testInfo.outputPath('Setup.exe');
+  writeFileSync(exe, 'MZ');
   await page.goto(`/portal/tickets/${ticket.number}`);
   const uploads = watchUploads(page);
-  await replyForm(page)
-    .getByLabel('Files to attach')
-    .setInputFiles([
-      { name: 'memory.dmp', mimeType: 'application/octet-stream', buffer: Buffer.alloc(25 * 1024 * 1024 + 1) },
-      { name: 'Setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') },
-    ]);
+  await replyForm(page).getByLabel('Files to attach').setInputFiles([dump, exe]);
   const alert = replyForm(page).getByRole('alert').filter({ hasText: '2 files were not added' });
   await expect(alert).toContainText('“memory.dmp” was not attached: it is 26214401 bytes, and a file can be at most 26214400 bytes.');
   await expect(alert).toContainText('“Setup.exe” was not attached: .exe files are not accepted');
-  await expect(replyForm(page).getByRole('list', { name: 'Files to attach' })).toBeHidden();
+  await expect(replyForm(page).getByRole('list', { name: 'Files for this message' })).toBeHidden();
   expect(uploads).toEqual([]);
 });
 
@@ -267,6 +272,38 @@ test('an engineer marks a file internal and the customer no longer sees it', asy
   const attachments = sentMessage(page, 'Both logs.').getByRole('list', { name: 'Attachments' });
   await expect(attachments.getByRole('listitem', { name: 'public.log' })).toBeVisible();
   await expect(attachments.getByRole('listitem', { name: 'secret.log' })).toHaveCount(0);
+});
+
+test('an engineer’s file sent with a reply reaches the customer; one sent with an internal note never does', async ({ page, customer, browser, uniqueEmail }) => {
+  const ticket = await openTicket(customer, 'Staff files');
+  const engineer = await createPerson(uniqueEmail('attachments-engineer'), 'Ines Engineer');
+  try {
+    await sql("update public.profiles set role = 'engineer' where id = $1", [engineer.id]);
+    const staff = await signedInPage(browser, engineer);
+    await staff.page.goto(`/staff/tickets/${ticket.number}`);
+    // The staff composer is a form without a name (no landmark), so it is found by its field.
+    const composer = staff.page.locator('form', { has: staff.page.getByLabel('Your message (Markdown)') });
+    const send = async (file: string, text: string, button: 'Send reply' | 'Add internal note') => {
+      await composer.getByLabel('Files to attach').setInputFiles({ name: file, mimeType: 'text/plain', buffer: Buffer.from(`${file}\n`) });
+      await expect(composer.getByRole('listitem', { name: file })).toContainText('Ready: attached when you send');
+      await composer.getByLabel('Your message (Markdown)').fill(text);
+      await composer.getByRole('button', { name: button }).click();
+      await expect(staff.page.getByRole('article').filter({ hasText: text }).getByRole('listitem', { name: file })).toBeVisible();
+      await expect(composer.getByRole('list', { name: 'Files for this message' })).toBeHidden();
+    };
+    await send('fix.patch.txt', 'Apply this patch.', 'Send reply');
+    await send('notes.txt', 'Colleagues only.', 'Add internal note');
+    await expect(staff.page.getByRole('listitem', { name: 'notes.txt' }).getByText('Internal', { exact: true })).toBeVisible();
+    await staff.context.close();
+  } finally {
+    await deletePerson(engineer);
+  }
+
+  await page.goto(`/portal/tickets/${ticket.number}`);
+  await expect(sentMessage(page, 'Apply this patch.').getByRole('listitem', { name: 'fix.patch.txt' })).toBeVisible();
+  await expect(page.getByRole('listitem', { name: 'notes.txt' })).toHaveCount(0);
+  const { data: visible } = await customer.client.from('ticket_attachments').select('file_name').eq('ticket_id', ticket.id);
+  expect(visible).toEqual([{ file_name: 'fix.patch.txt' }]);
 });
 
 test('files chosen on the new-ticket form are uploaded once the ticket is open and show under its description', async ({ page, customer: _signedIn }) => {

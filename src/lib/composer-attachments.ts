@@ -12,10 +12,11 @@ export type ComposerAttachments = {
   /** Why the message cannot be sent yet (files still uploading or failed), in words; undefined when it can. */
   blocker: string | undefined;
   /**
-   * After the message is posted: makes its files ready and attaches them. When that fails the message
-   * stays sent, the field says so and offers to attach again, and the promise rejects.
+   * After the message is posted: makes its files ready and attaches them (`internal`: the message is an
+   * internal note). When that fails the message stays sent, the field says so and offers to attach
+   * again, and the promise rejects.
    */
-  onSent: (messageId: string) => Promise<void>;
+  onSent: (messageId: string, message?: { internal: boolean }) => Promise<void>;
 };
 
 /** Renders a message's attachments in a thread; `null` is the ticket's own (those of its description). */

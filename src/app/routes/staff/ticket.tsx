@@ -63,7 +63,7 @@ function TicketWithFiles({ ticket, userId }: { ticket: StaffTicketRow; userId: s
   const ui = attachmentsUi;
   if (!ui) return <TicketView ticket={ticket} userId={userId} />;
   return (
-    <ui.ComposerFiles ticketId={ticket.id}>
+    <ui.ComposerFiles ticketId={ticket.id} audience="staff">
       {({ composer }) => (
         <TicketView
           ticket={ticket}

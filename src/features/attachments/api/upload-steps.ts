@@ -11,11 +11,17 @@ export const ATTACHMENTS_BUCKET = 'attachments';
  * write once; the bytes go to Storage; `complete_attachment` makes the row ready; `discard_attachment`
  * gives it up (the hourly cleanup removes any object it left).
  */
-export function createUploadSteps(client: AppSupabaseClient): UploadSteps {
+export function createUploadSteps(client: AppSupabaseClient, options: { internal: boolean } = { internal: false }): UploadSteps {
   return {
     async begin({ ticketId, name, contentType, size }) {
       const { data } = await client
-        .rpc('begin_attachment', { p_ticket_id: ticketId, p_file_name: name, p_content_type: contentType, p_size_bytes: size })
+        .rpc('begin_attachment', {
+          p_ticket_id: ticketId,
+          p_file_name: name,
+          p_content_type: contentType,
+          p_size_bytes: size,
+          ...(options.internal && { p_internal: true }),
+        })
         .throwOnError();
       const begun = data as { id: string; object_name: string };
       return { id: begun.id, objectName: begun.object_name };

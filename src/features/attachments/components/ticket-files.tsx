@@ -27,10 +27,12 @@ export async function prefetchTicketAttachments(queryClient: QueryClient, ticket
 /** The files of one composer, handed to whatever renders the composer (a render prop, since routes load this lazily). */
 export function ComposerFiles({
   ticketId,
+  audience,
   children,
 }: {
   ticketId: string | null;
+  audience?: 'customer' | 'staff';
   children: (files: { composer: ComposerAttachments; queue: UploadQueue; items: readonly UploadItem[] }) => ReactNode;
 }) {
-  return children(useAttachmentComposer({ ticketId }));
+  return children(useAttachmentComposer({ ticketId, audience }));
 }

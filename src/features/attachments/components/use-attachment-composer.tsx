@@ -8,6 +8,7 @@ import { supabase } from '../../../lib/supabase';
 import { useAttachToMessage } from '../api/attach-to-message';
 import { useTicketAttachments } from '../api/get-attachments';
 import { attachmentLimitsQueryOptions, useAttachmentLimits } from '../api/get-limits';
+import { useSetAttachmentInternal } from '../api/set-internal';
 import { createUploadSteps } from '../api/upload-steps';
 import { formatBytes, pastedFileName, storedContentType } from '../file-name';
 import { checkFiles } from '../limits';
@@ -22,16 +23,25 @@ const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files'
  * message is sent; on the new-ticket page (`ticketId` null) they wait for `queue.start(ticket id)` and are
  * completed as they arrive, as the ticket's own files.
  */
-export function useAttachmentComposer({ ticketId }: { ticketId: string | null }): { composer: ComposerAttachments; queue: UploadQueue; items: readonly UploadItem[] } {
+export function useAttachmentComposer({ ticketId, audience = 'customer' }: { ticketId: string | null; audience?: 'customer' | 'staff' }): {
+  composer: ComposerAttachments;
+  queue: UploadQueue;
+  items: readonly UploadItem[];
+} {
   const queryClient = useQueryClient();
+  // Staff may send a file with an internal note or with a reply, and choose only when sending: their
+  // files begin internal and a reply's are shown to the customer after it is sent. The other way round,
+  // a note's file would be visible to the customer between completing and attaching it.
+  const staff = audience === 'staff';
   const [queue] = useState(
-    () => new UploadQueue(createUploadSteps(supabase), { ticketId, completeOnUpload: ticketId === null, describeError: uploadErrorMessage }),
+    () => new UploadQueue(createUploadSteps(supabase, { internal: staff }), { ticketId, completeOnUpload: ticketId === null, describeError: uploadErrorMessage }),
   );
+  const setInternal = useSetAttachmentInternal(ticketId ?? '');
   const items = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
   const existing = useTicketAttachments(ticketId ?? '', ticketId !== null);
   const [refusals, setRefusals] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
-  const [unattached, setUnattached] = useState<{ messageId: string; error: string }>();
+  const [unattached, setUnattached] = useState<{ messageId: string; internal: boolean; error: string }>();
   const attach = useAttachToMessage(ticketId ?? '');
   const inputRef = useRef<HTMLInputElement>(null);
   const inputId = useId();
@@ -67,14 +77,15 @@ export function useAttachmentComposer({ ticketId }: { ticketId: string | null })
           ? 'A file could not be uploaded: retry it or remove it, then send.'
           : undefined;
 
-  async function onSent(messageId: string) {
+  async function onSent(messageId: string, message?: { internal: boolean }) {
     try {
       const ids = await queue.completeAll();
       if (ids.length > 0) await attach.mutateAsync({ messageId, attachmentIds: ids });
+      if (staff && !message?.internal) await Promise.all(ids.map((id) => setInternal.mutateAsync({ id, internal: false })));
       queue.clearDone();
       setUnattached(undefined);
     } catch (error) {
-      setUnattached({ messageId, error: uploadErrorMessage(error) });
+      setUnattached({ messageId, internal: message?.internal ?? false, error: uploadErrorMessage(error) });
       throw error;
     }
   }
@@ -124,14 +135,14 @@ export function useAttachmentComposer({ ticketId }: { ticketId: string | null })
             variant="secondary"
             className="mt-2"
             pending={attach.isPending}
-            onClick={() => void onSent(unattached.messageId).catch(() => undefined /* shown above */)}
+            onClick={() => void onSent(unattached.messageId, { internal: unattached.internal }).catch(() => undefined /* shown above */)}
           >
             Attach them again
           </Button>
         </Alert>
       )}
       {items.length > 0 && (
-        <ul className="space-y-2" aria-label="Files to attach">
+        <ul className="space-y-2" aria-label="Files for this message">
           {items.map((item) => (
             <UploadRow
               key={item.key}

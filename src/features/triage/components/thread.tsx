@@ -112,7 +112,7 @@ function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?:
         onSuccess: (message) => {
           setBody('');
           // A failure to attach is shown, with a retry, by the attachments field itself.
-          attachments?.onSent(message.id).catch(() => undefined);
+          attachments?.onSent(message.id, { internal }).catch(() => undefined);
         },
       },
     );
