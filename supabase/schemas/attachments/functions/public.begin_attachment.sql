@@ -62,6 +62,14 @@ begin
       'ticket_full');
   end if;
 
+  -- Storage learns an upload's true size only once it is written (a multipart body's length is not the
+  -- file's), so the bytes behind a pending row are bounded by the bucket's per-file limit, not by what was
+  -- declared; complete_attachment refuses a wrong size, and the cleanup removes it a day later. Capping
+  -- unfinished uploads per person bounds what one account can park meanwhile.
+  if (select count(*) from public.ticket_attachments a where a.uploaded_by = v_uid and a.status = 'pending') >= 50 then
+    perform app.raise_error('invalid_state', 'You have 50 uploads that have not finished; let them finish or cancel some, then try again.', 'too_many_uploads');
+  end if;
+
   v_object := v_ticket.id::text || '/' || v_id::text;
   insert into public.ticket_attachments (id, ticket_id, account_id, object_name, file_name, content_type, size_bytes, internal, uploaded_by)
   values (v_id, v_ticket.id, v_ticket.account_id, v_object, btrim(p_file_name), v_type, p_size_bytes, p_internal, v_uid);

@@ -4,9 +4,11 @@
 --
 -- Upload (INSERT): only to the key of a pending row the caller began (public.begin_attachment checked the
 -- ticket, the name, the type and the limits then), and not with more bytes than that row declared when
--- Storage tells the size up front (a body whose size is only known at the end is checked by
--- public.complete_attachment, which refuses any size but the declared one). Guessing another key gets
--- nothing: the row must be the caller's own and still pending.
+-- the row Storage is about to write says its size (`size` is the stored object's true size; the local
+-- stack checks again with it once the body is in; hosted storage-api may probe with no size at all).
+-- `contentLength` is not trusted here: for a multipart body it may be the request's length, not the
+-- file's. public.complete_attachment refuses any size but the declared one in every case. Guessing
+-- another key gets nothing: the row must be the caller's own and still pending.
 create policy "attachments_insert_own_pending" on storage.objects
   for insert to authenticated
   with check (((bucket_id = 'attachments'::text) AND (EXISTS ( SELECT 1
@@ -14,10 +16,6 @@ create policy "attachments_insert_own_pending" on storage.objects
   WHERE ((a.object_name = objects.name) AND (a.status = 'pending'::text) AND (a.uploaded_by = ( SELECT auth.uid() AS uid)) AND (COALESCE(
         CASE
             WHEN ((objects.metadata ->> 'size'::text) ~ '^[0-9]{1,18}$'::text) THEN ((objects.metadata ->> 'size'::text))::bigint
-            ELSE NULL::bigint
-        END,
-        CASE
-            WHEN ((objects.metadata ->> 'contentLength'::text) ~ '^[0-9]{1,18}$'::text) THEN ((objects.metadata ->> 'contentLength'::text))::bigint
             ELSE NULL::bigint
         END, (0)::bigint) <= a.size_bytes))))));
 
