@@ -16,8 +16,12 @@ export function bucketNameProblem(name: string): string | null {
   return null;
 }
 
-/** True when `key` may name an object: non-empty, allowed characters, and no `.`/`..` path segment. */
+/**
+ * True when `key` may name an object: non-empty, at most 1024 bytes, storage-api's characters — and,
+ * because a key is a path on disk here, no `.`, `..` or empty segment and none over 255 bytes (the
+ * longest file name a disk takes).
+ */
 export function isValidObjectKey(key: string): boolean {
   if (!key || !OBJECT_KEY.test(key) || Buffer.byteLength(key) > 1024) return false;
-  return key.split('/').every((segment) => segment !== '.' && segment !== '..');
+  return key.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && segment.length <= 255);
 }

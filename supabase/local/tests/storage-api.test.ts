@@ -6,8 +6,8 @@
  * stack's data dir; the last tests look there.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { signJwt } from '../core/jwt.ts';
 import { createGateway } from '../gateway/index.ts';
+import { createStore, sweepOrphans } from '../storage/store.ts';
 import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 import { stack as project } from './helpers.ts';
 
@@ -466,7 +467,7 @@ describe('limits, names and ranges', () => {
       expect(error?.message, bad).toMatch(/^Invalid key: /);
     }
     // A URL's `..` segments are resolved by every HTTP client; encoded slashes carry them to the server.
-    for (const bad of ['..%2Fescape.txt', 'a%2F..%2F..%2Fescape.txt', 'a%2F.%2Fb.txt', 'tab%09here.txt', 'line%0Abreak.txt']) {
+    for (const bad of ['..%2Fescape.txt', 'a%2F..%2F..%2Fescape.txt', 'a%2F.%2Fb.txt', `${'x'.repeat(256)}.txt`, 'tab%09here.txt', 'line%0Abreak.txt']) {
       const response = await fetch(`${running.apiUrl}/storage/v1/object/private/${bad}`, {
         method: 'POST',
         headers: { apikey: running.keys.serviceRoleKey, authorization: `Bearer ${running.keys.serviceRoleKey}`, 'content-type': 'text/plain' },
@@ -513,6 +514,34 @@ describe('files on disk', () => {
     expect(versions()).toEqual([`#${version!.version}`]);
     await files.remove(['disk/file.txt']);
     expect(versions()).toEqual([]);
+  });
+
+  it("removes at start what a crash left: temp files and versions no row names, keeping every object's file", async () => {
+    const files = service.storage.from('private');
+    await files.upload('crash/kept.txt', 'kept');
+    const [kept] = await sql<{ version: string }>("select version from storage.objects where bucket_id = 'private' and name = 'crash/kept.txt'");
+    // What an upload killed between its rename and its commit leaves, and one killed mid-write.
+    const orphanDir = join(running.dataDir, 'storage', 'private', 'crash', 'orphan.txt');
+    mkdirSync(orphanDir, { recursive: true });
+    writeFileSync(join(orphanDir, `#${randomUUID()}`), 'never committed');
+    writeFileSync(join(running.dataDir, 'storage', 'private', 'crash', 'kept.txt', `#${randomUUID()}`), 'replaced, not yet removed');
+    writeFileSync(join(running.dataDir, 'storage-tmp', randomUUID()), 'half written');
+
+    const pools = {
+      user: new pg.Pool({ connectionString: running.dbUrl, max: 1 }),
+      admin: new pg.Pool({ connectionString: running.dbUrl, max: 1 }),
+    };
+    try {
+      const store = createStore({ pools, dataDir: running.dataDir, globalFileSizeLimit: 1, log: { info() {}, error() {} } });
+      await store.files.init(false);
+      expect(await sweepOrphans(store)).toBe(2);
+    } finally {
+      await Promise.all([pools.user.end(), pools.admin.end()]);
+    }
+    expect(existsSync(orphanDir)).toBe(false);
+    expect(readdirSync(join(running.dataDir, 'storage', 'private', 'crash', 'kept.txt'))).toEqual([`#${kept!.version}`]);
+    expect(readdirSync(join(running.dataDir, 'storage-tmp'))).toEqual([]);
+    expect(await text((await files.download('crash/kept.txt')).data)).toBe('kept');
   });
 
   it('streams a 100 MB upload and download without holding the file in memory', async () => {
