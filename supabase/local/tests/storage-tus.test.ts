@@ -198,8 +198,20 @@ afterAll(async () => {
 
 describe('TUS resumable uploads', () => {
   it('OPTIONS advertises TUS 1.0.0, its extensions and the global size limit', async () => {
-    const response = await fetch(endpoint(), { method: 'OPTIONS' });
+    // As a browser's preflight for tus-js-client asks it, with no apikey.
+    const response = await fetch(endpoint(), {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,apikey,x-upsert,tus-resumable,upload-length,upload-metadata',
+      },
+    });
     expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const allowed = response.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/) ?? [];
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'apikey', 'x-upsert', 'tus-resumable', 'upload-length', 'upload-metadata', 'upload-offset', 'content-type']));
+    expect(response.headers.get('access-control-allow-methods')).toBe('POST, HEAD, PATCH, OPTIONS, DELETE');
     expect(response.headers.get('tus-version')).toBe('1.0.0');
     expect(response.headers.get('tus-extension')?.split(',')).toEqual(
       expect.arrayContaining(['creation', 'creation-with-upload', 'termination', 'expiration']),
@@ -243,6 +255,23 @@ describe('TUS resumable uploads', () => {
     expect((await objectRows(name))[0]?.metadata).toMatchObject({ size: 0, mimetype: 'text/plain' });
     // Its files go once the POST's answer has been sent.
     await expect.poll(tusFiles, { timeout: 5000 }).toEqual([]);
+  });
+
+  it('takes the first chunk with the POST (uploadDataDuringCreation) and exposes Location to browsers', async () => {
+    const body = randomBytes(8 * MB);
+    const name = `${user.id}/with-creation.bin`;
+    let exposed: string | undefined;
+    const run = startUpload(body, name, {
+      uploadDataDuringCreation: true,
+      onAfterResponse: (req, res) => {
+        if (req.getMethod() === 'POST') exposed = res.getHeader('Access-Control-Expose-Headers');
+      },
+    });
+    await run.done;
+    expect(run.patchOffsets).toEqual([TUS_CHUNK_BYTES]);
+    expect(exposed?.split(/,\s*/)).toEqual(expect.arrayContaining(['Location', 'Upload-Offset']));
+    expect(sha256(await download(name))).toBe(sha256(body));
+    expect(tusFiles()).toEqual([]);
   });
 
   it('resumes from the offset HEAD reports after a PATCH was cut off mid-chunk', async () => {
