@@ -52,13 +52,16 @@ export interface StorageServiceOptions {
   globalFileSizeLimit: number;
   pools: { user: pg.Pool; admin: pg.Pool };
   log: Logger;
+  /** The module exporting `createTusHandler`; `./tus/index.ts` by default (tests pass a stand-in). */
+  tusModule?: string;
 }
 
 const TUS_MODULE = join(import.meta.dirname, 'tus', 'index.ts');
 
-async function loadTus(deps: TusDeps): Promise<TusHandler | undefined> {
-  if (!existsSync(TUS_MODULE)) return undefined;
-  const module = (await import(pathToFileURL(TUS_MODULE).href)) as { createTusHandler: (deps: TusDeps) => TusHandler | Promise<TusHandler> };
+/** Loaded when present, so that the TUS module plugs in by being added; nothing to register. */
+async function loadTus(path: string, deps: TusDeps): Promise<TusHandler | undefined> {
+  if (!existsSync(path)) return undefined;
+  const module = (await import(pathToFileURL(path).href)) as { createTusHandler: (deps: TusDeps) => TusHandler | Promise<TusHandler> };
   return module.createTusHandler(deps);
 }
 
@@ -90,7 +93,7 @@ export async function createStorageService(options: StorageServiceOptions): Prom
   await store.files.init(options.reset);
   const swept = await sweepOrphans(store);
   if (swept) log.info('storage', `removed ${swept} file(s) of uploads that never completed`);
-  const tus = await loadTus({ store, keys, apiUrl: options.apiUrl, dataDir: options.dataDir, log });
+  const tus = await loadTus(options.tusModule ?? TUS_MODULE, { store, keys, apiUrl: options.apiUrl, dataDir: options.dataDir, log });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, authorization: string | undefined): Promise<void> {
     const method = req.method ?? 'GET';

@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { signJwt } from '../core/jwt.ts';
 import { createGateway } from '../gateway/index.ts';
+import { createStorageService } from '../storage/index.ts';
 import { createStore, sweepOrphans } from '../storage/store.ts';
 import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 import { stack as project } from './helpers.ts';
@@ -119,6 +121,67 @@ describe('the gateway', () => {
     const unknown = await fetch(`${running.apiUrl}/storage/v1/nothing/here`, { headers: { apikey: running.keys.anonKey } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ statusCode: '404', code: 'InvalidRequest', error: 'Not Found', message: 'Route GET:/nothing/here not found' });
+  });
+});
+
+describe('TUS hand-off', () => {
+  /** A gateway whose storage service loads `tusModule` (the real one loads storage/tus/index.ts). */
+  async function gatewayWithTus(tusModule: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-storage-tus-'));
+    const pools = { user: new pg.Pool({ connectionString: running.dbUrl, max: 2 }), admin: new pg.Pool({ connectionString: running.dbUrl, max: 2 }) };
+    const log = { info() {}, error() {} };
+    const storage = await createStorageService({
+      keys: running.keys, apiUrl: running.apiUrl, dataDir, reset: true, globalFileSizeLimit: 1024, pools, log, tusModule,
+    });
+    const fail = () => Promise.reject(new Error('not used'));
+    const gateway = createGateway({ keys: running.keys, log, services: { rest: fail, auth: fail, functions: fail, storage } });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/storage/v1`,
+      async close() {
+        gateway.closeAllConnections();
+        await new Promise((resolve) => gateway.close(resolve));
+        await storage.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('hands /upload/resumable (OPTIONS, POST, HEAD, PATCH; /sign without headers) to createTusHandler with the caller', async () => {
+    const gateway = await gatewayWithTus(join(import.meta.dirname, 'fixtures', 'tus-stand-in.ts'));
+    try {
+      const session = (await alice.client.auth.getSession()).data.session!;
+      const auth = { apikey: running.keys.anonKey, authorization: `Bearer ${session.access_token}` };
+      const seen = (response: Response) =>
+        ['x-method', 'x-url', 'x-role', 'x-sub', 'x-store'].map((name) => response.headers.get(name));
+      const preflight = await fetch(`${gateway.url}/upload/resumable`, { method: 'OPTIONS' });
+      expect([preflight.status, ...seen(preflight)]).toEqual([204, 'OPTIONS', '/storage/v1/upload/resumable', 'anon', '', 'yes']);
+      const create = await fetch(`${gateway.url}/upload/resumable`, { method: 'POST', headers: { ...auth, 'upload-length': '3' } });
+      expect(seen(create)).toEqual(['POST', '/storage/v1/upload/resumable', 'authenticated', alice.id, 'yes']);
+      for (const method of ['HEAD', 'PATCH', 'DELETE']) {
+        const response = await fetch(`${gateway.url}/upload/resumable/abc`, { method, headers: auth, ...(method === 'PATCH' ? { body: 'abc' } : {}) });
+        expect(seen(response)[0], method).toBe(method);
+      }
+      const signed = await fetch(`${gateway.url}/upload/resumable/sign`, { method: 'POST', headers: { 'x-signature': 'token' } });
+      expect(seen(signed).slice(0, 3)).toEqual(['POST', '/storage/v1/upload/resumable/sign', 'anon']);
+      // Outside /sign a bad JWT never reaches it, and neither does a request without the apikey.
+      const forged = await fetch(`${gateway.url}/upload/resumable`, { method: 'POST', headers: { apikey: running.keys.anonKey, authorization: 'Bearer x.y.z' } });
+      expect([forged.status, ((await forged.json()) as { code: string }).code]).toEqual([400, 'AccessDenied']);
+      expect((await fetch(`${gateway.url}/upload/resumable`, { method: 'POST' })).status).toBe(401);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("answers storage-api's 404 route error while there is no TUS module", async () => {
+    const gateway = await gatewayWithTus(join(import.meta.dirname, 'fixtures', 'no-such-module.ts'));
+    try {
+      const response = await fetch(`${gateway.url}/upload/resumable`, { method: 'POST', headers: { apikey: running.keys.serviceRoleKey } });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ statusCode: '404', code: 'InvalidRequest', error: 'Not Found', message: 'Route POST:/upload/resumable not found' });
+    } finally {
+      await gateway.close();
+    }
   });
 });
 
@@ -494,6 +557,8 @@ describe('limits, names and ranges', () => {
     const beyond = await fetch(url, { headers: { range: 'bytes=10-' } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe('bytes */10');
+    const head = await fetch(url, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), head.headers.get('content-type'), await head.text()]).toEqual([200, '10', 'text/plain', '']);
     const etag = (await fetch(url)).headers.get('etag')!;
     const cached = await fetch(url, { headers: { 'if-none-match': etag } });
     expect(cached.status).toBe(304);
@@ -606,5 +671,5 @@ describe('files on disk', () => {
       child.stdin.end();
       await new Promise((resolve) => child.once('exit', resolve));
     }
-  }, 240_000);
+  }, 600_000);
 });

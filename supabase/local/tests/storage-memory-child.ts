@@ -29,7 +29,7 @@ const sample = () => {
   gc();
   peak = Math.max(peak, process.memoryUsage().rss);
 };
-setInterval(sample, 50).unref();
+setInterval(sample, 200).unref();
 
 process.stdout.write(`${JSON.stringify({ apiUrl: running.apiUrl, serviceRoleKey: running.keys.serviceRoleKey })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
