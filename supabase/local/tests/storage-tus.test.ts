@@ -198,8 +198,20 @@ afterAll(async () => {
 
 describe('TUS resumable uploads', () => {
   it('OPTIONS advertises TUS 1.0.0, its extensions and the global size limit', async () => {
-    const response = await fetch(endpoint(), { method: 'OPTIONS' });
+    // As a browser's preflight for tus-js-client asks it, with no apikey.
+    const response = await fetch(endpoint(), {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,apikey,x-upsert,tus-resumable,upload-length,upload-metadata',
+      },
+    });
     expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const allowed = response.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/) ?? [];
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'apikey', 'x-upsert', 'tus-resumable', 'upload-length', 'upload-metadata', 'upload-offset', 'content-type']));
+    expect(response.headers.get('access-control-allow-methods')).toBe('POST, HEAD, PATCH, OPTIONS, DELETE');
     expect(response.headers.get('tus-version')).toBe('1.0.0');
     expect(response.headers.get('tus-extension')?.split(',')).toEqual(
       expect.arrayContaining(['creation', 'creation-with-upload', 'termination', 'expiration']),
@@ -233,6 +245,34 @@ describe('TUS resumable uploads', () => {
     // The finished upload cannot be resumed any more.
     expect((await tusFetch(run.upload.url!, 'HEAD')).status).toBe(404);
   }, 60_000);
+
+  it('stores a zero-byte file: the creation alone makes the object', async () => {
+    const name = `${user.id}/empty.txt`;
+    const run = startUpload(Buffer.alloc(0), name, { metadata: { bucketName: BUCKET, objectName: name, contentType: 'text/plain' } });
+    await run.done;
+    expect(run.patchOffsets).toEqual([]);
+    expect((await download(name)).length).toBe(0);
+    expect((await objectRows(name))[0]?.metadata).toMatchObject({ size: 0, mimetype: 'text/plain' });
+    // Its files go once the POST's answer has been sent.
+    await expect.poll(tusFiles, { timeout: 5000 }).toEqual([]);
+  });
+
+  it('takes the first chunk with the POST (uploadDataDuringCreation) and exposes Location to browsers', async () => {
+    const body = randomBytes(8 * MB);
+    const name = `${user.id}/with-creation.bin`;
+    let exposed: string | undefined;
+    const run = startUpload(body, name, {
+      uploadDataDuringCreation: true,
+      onAfterResponse: (req, res) => {
+        if (req.getMethod() === 'POST') exposed = res.getHeader('Access-Control-Expose-Headers');
+      },
+    });
+    await run.done;
+    expect(run.patchOffsets).toEqual([TUS_CHUNK_BYTES]);
+    expect(exposed?.split(/,\s*/)).toEqual(expect.arrayContaining(['Location', 'Upload-Offset']));
+    expect(sha256(await download(name))).toBe(sha256(body));
+    expect(tusFiles()).toEqual([]);
+  });
 
   it('resumes from the offset HEAD reports after a PATCH was cut off mid-chunk', async () => {
     const body = randomBytes(14 * MB + 777);
@@ -288,14 +328,14 @@ describe('TUS resumable uploads', () => {
     expect(await objectRows(name)).toHaveLength(1);
   });
 
-  it('uploads through a signed upload URL with x-signature and no JWT, as the token’s owner', async () => {
+  it('uploads through a signed upload URL with x-signature and no apikey or JWT, as the token’s owner', async () => {
     const body = randomBytes(7 * MB);
     const name = `${user.id}/signed.bin`;
     const { data, error } = await user.client.storage.from(BUCKET).createSignedUploadUrl(name);
     expect(error).toBeNull();
     const signedEndpoint = `${endpoint()}/sign`;
     const signed = (headers: Record<string, string>, objectName = name) =>
-      startUpload(body, objectName, { endpoint: signedEndpoint, headers: { apikey: stack.keys.anonKey, ...headers } });
+      startUpload(body, objectName, { endpoint: signedEndpoint, headers });
 
     expect(await refusal(signed({}))).toMatchObject({ status: 400, body: 'Missing x-signature header' });
     expect(await refusal(signed({ 'x-signature': `${data!.token}x` }))).toMatchObject({ status: 400, body: 'signature verification failed' });

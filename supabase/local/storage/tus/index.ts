@@ -61,7 +61,7 @@ interface RequestContext {
 }
 
 interface NodeBacked {
-  runtime?: { node?: { req: IncomingMessage } };
+  runtime?: { node?: { req: IncomingMessage; res?: ServerResponse } };
   method: string;
   headers: Headers;
 }
@@ -288,7 +288,17 @@ export function createTusHandler(deps: TusDeps): TusHandler {
       return { metadata };
     },
     async onUploadFinish(req, upload: Upload) {
-      await finish(contextOf(req), upload, 'remove');
+      const node = (req as unknown as NodeBacked).runtime?.node;
+      if (req.method === 'POST' && node?.res) {
+        // Finished at creation (a zero-byte file, or all bytes sent with the POST): @tus/server reads the
+        // upload once more to answer, so its files go only when the answer has been sent.
+        await finish(contextOf(req), upload, 'keep');
+        node.res.once('close', () => {
+          store.remove(upload.id).catch((error: unknown) => deps.log.error('storage', `removing finished upload ${upload.id}`, error));
+        });
+      } else {
+        await finish(contextOf(req), upload, 'remove');
+      }
       return { headers: { 'Tus-Complete': '1' } };
     },
     onResponseError(_req, error) {

@@ -5,6 +5,7 @@
  * never becomes a path on disk.
  */
 import { randomUUID } from 'node:crypto';
+import { bucketNameProblem, isValidObjectKey } from '../names.ts';
 
 export interface UploadTarget {
   bucket: string;
@@ -33,18 +34,12 @@ export function fromTus(error: { status_code: number; body: string }): TusError 
   return new TusError(error.status_code, error.body);
 }
 
-// storage-api's key and bucket-name rules (storage/limits.ts): the same characters upload() accepts.
-const KEY_PATTERN = /^[A-Za-z0-9_/!.*'() &$=@;:+,?-]*$/;
-const BUCKET_PATTERN = /^[A-Za-z0-9_!.*'() &$=@;:+,?-]*$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The rules every upload meets (../names.ts), with storage-api's TUS messages. */
 export function checkTarget(bucket: string, objectName: string): void {
-  if (bucket === '' || bucket.length > 100 || !BUCKET_PATTERN.test(bucket) || bucket.trim() !== bucket) {
-    throw tusError(400, 'Bucket name invalid');
-  }
-  if (objectName === '' || objectName.length > 1024 || !KEY_PATTERN.test(objectName)) {
-    throw tusError(400, `Invalid key: ${objectName}`);
-  }
+  if (bucketNameProblem(bucket) !== null) throw tusError(400, 'Bucket name invalid');
+  if (!isValidObjectKey(objectName)) throw tusError(400, `Invalid key: ${objectName}`);
 }
 
 export function newTarget(bucket: string, objectName: string): UploadTarget {
