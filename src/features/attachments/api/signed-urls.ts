@@ -2,19 +2,24 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { loadStorage } from '../../../lib/storage-loader';
 import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
 import { ATTACHMENTS_BUCKET } from './upload-steps';
+import { withDownloadName } from '../download-name';
 import { attachmentKeys } from './keys';
 
 /** Signed links live a minute: long enough to open, too short to be worth passing on. */
 export const SIGNED_URL_SECONDS = 60;
 
+/**
+ * A signed link to an attachment; with `download`, one the browser saves under that name. The name is
+ * appended here, encoded once: storage-js's own `download` option runs it through URLSearchParams and
+ * then encodeURI, so `../a` or `é` would be saved as `..%2Fa` or `%C3%A9`.
+ */
 export async function signedUrl(client: AppSupabaseClient, objectName: string, download?: string) {
   const storage = await loadStorage(client);
-  const { data, error } = await storage
-    .from(ATTACHMENTS_BUCKET)
-    .createSignedUrl(objectName, SIGNED_URL_SECONDS, download === undefined ? undefined : { download });
+  const { data, error } = await storage.from(ATTACHMENTS_BUCKET).createSignedUrl(objectName, SIGNED_URL_SECONDS);
   if (error) throw error;
-  return data.signedUrl;
+  return download === undefined ? data.signedUrl : withDownloadName(data.signedUrl, download);
 }
+
 
 /**
  * A link to show the file (a thumbnail, the lightbox). An image once loaded stays on screen, so the link
