@@ -62,13 +62,14 @@ async function signedInPage(browser: Browser, person: Person) {
 const replyForm = (page: Page) => page.getByRole('form', { name: 'Reply' });
 const sentMessage = (page: Page, text: string) => page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').filter({ hasText: text });
 
-test('a customer drops an image and a log on a reply; both arrive with it, open in the lightbox, preview and download', async ({ page, customer }) => {
+test('a customer drops images and a log on a reply; they arrive with it, open in the lightbox, preview and download', async ({ page, customer }) => {
   const ticket = await openTicket(customer, 'Crash on start');
   await page.goto(`/portal/tickets/${ticket.number}`);
   await replyForm(page).getByLabel('Your reply').fill('The screenshot and the log.');
   await dropFiles(page, replyForm(page), [
     { name: 'screen.png', mimeType: 'image/png', buffer: PNG },
     { name: 'service.log', mimeType: 'text/plain', buffer: LOG },
+    { name: 'settings.png', mimeType: 'image/png', buffer: PNG },
   ]);
 
   const files = replyForm(page).getByRole('list', { name: 'Files for this message' });
@@ -81,7 +82,7 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
 
   const message = sentMessage(page, 'The screenshot and the log.');
   const attachments = message.getByRole('list', { name: 'Attachments' });
-  await expect(attachments.getByRole('listitem')).toHaveCount(2);
+  await expect(attachments.getByRole('listitem')).toHaveCount(3);
   await expect(attachments.getByRole('listitem', { name: 'service.log' })).toContainText(`${(LOG.length / 1024).toFixed(0)} KB`);
 
   // The thumbnail opens the lightbox; Esc closes it and focus returns to the thumbnail.
@@ -91,8 +92,16 @@ test('a customer drops an image and a log on a reply; both arrive with it, open 
   const lightbox = page.getByRole('dialog', { name: 'Image: screen.png' });
   await expect(lightbox.getByRole('img', { name: 'screen.png' })).toBeVisible();
   await expect.poll(() => lightbox.getByRole('img', { name: 'screen.png' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  // The arrows go through the message's images (not the log), and round again.
+  await page.keyboard.press('ArrowRight');
+  const second = page.getByRole('dialog', { name: 'Image: settings.png' });
+  await expect(second.getByRole('img', { name: 'settings.png' })).toBeVisible();
+  // Files upload side by side, so which image is first is not fixed: either way there are two.
+  await expect(second.getByText(/^[12] of 2$/)).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('dialog', { name: 'Image: screen.png' })).toBeVisible();
   await page.keyboard.press('Escape');
-  await expect(lightbox).toBeHidden();
+  await expect(page.getByRole('dialog')).toBeHidden();
   await expect(thumbnail).toBeFocused();
 
   // The log's preview shows its first lines, and only the first 64 KB of it.
