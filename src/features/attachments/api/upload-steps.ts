@@ -54,8 +54,9 @@ export const RESUMABLE_RETRY_DELAYS = [0, 1_000, 3_000, 5_000, 10_000, 20_000];
 /**
  * TUS against Storage's resumable endpoint, in 6 MB chunks. After a dropped connection tus-js-client
  * asks the server how much arrived and continues from there; and the upload's address is kept in
- * localStorage under a fingerprint of the attachment's object name, so a retry (even after a reload of
- * the tab, with the same begun row) resumes instead of starting over.
+ * localStorage under a fingerprint of the attachment's object name, so Retry after the retries have run
+ * out (the queue keeps the begun row) resumes instead of starting over. The queue lives in the page: after
+ * a reload the file is added again as a new attachment, and the abandoned one goes with the cleanup.
  */
 async function resumableUpload(
   client: AppSupabaseClient,
