@@ -47,9 +47,11 @@ export default defineConfig(({ command }) => ({
   resolve: {
     alias: [
       // supabase-js 2.x constructs a Realtime client and a Storage client in every createClient() and
-      // cannot tree-shake them (~20 KB gzip). Pro Portal uses neither (the local gateway answers 501 for
-      // /realtime and /storage), so both resolve to small stand-ins that do what SupabaseClient needs on
-      // construction and on auth changes, and throw a clear error on any other use. See the files.
+      // cannot tree-shake them (~20 KB gzip). Pro Portal does not use Realtime (the local gateway answers 501 for
+      // /realtime), so both resolve to small stand-ins that do what SupabaseClient needs on construction and
+      // on auth changes. Storage is used by the ticket pages' attachments: its stand-in forwards to the real
+      // client once src/lib/storage-loader.ts has loaded it (imported by its file path, which this alias
+      // leaves alone). See the files.
       { find: /^@supabase\/realtime-js$/, replacement: here('./src/lib/supabase-unused/realtime-js.ts') },
       { find: /^@supabase\/storage-js$/, replacement: here('./src/lib/supabase-unused/storage-js.ts') },
       // react-router's package exports always resolve to its development build (dev warnings and checks
@@ -78,7 +80,9 @@ export default defineConfig(({ command }) => ({
             // supabase-js (~28 KB gzip with the stand-ins, not tree-shakeable) gets a chunk of its own. Only
             // lazy routes and the session provider's dynamic import reach it, so a visitor of `/` who is not
             // signed in never downloads it (see src/lib/supabase-loader.ts).
-            { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/]|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/, priority: 20 },
+            // The real storage-js is not in it: the ticket pages load it when they first need files
+            // (src/lib/storage-loader.ts), so it stays out of every page's first load.
+            { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/](?!storage-js[\\/])|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/, priority: 20 },
             { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/, priority: 15 },
             // The framework changes far less often than our code: keep it cacheable across deploys.
             {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REALTIME_UNUSED, RealtimeClient } from './realtime-js';
-import { StorageClient } from './storage-js';
+import { installStorageClient, StorageClient } from './storage-js';
 
 describe('the Realtime stand-in', () => {
   const realtime = new RealtimeClient('ws://127.0.0.1/realtime/v1', {});
@@ -22,9 +22,23 @@ describe('the Realtime stand-in', () => {
 });
 
 describe('the Storage stand-in', () => {
-  it('throws a clear error on any use', () => {
-    const storage = new StorageClient('http://127.0.0.1/storage/v1', {});
-    expect(() => (storage as unknown as { from(bucket: string): unknown }).from('avatars')).toThrow(/Storage is not used by Pro Portal/);
+  it('throws a clear error until the real client is installed, then forwards to one built with its arguments', () => {
+    const storage = new StorageClient('http://127.0.0.1/storage/v1', { apikey: 'key' });
+    expect(() => (storage as unknown as { from(bucket: string): unknown }).from('avatars')).toThrow(/supabase\.storage\.from is available after loadStorage\(\)/);
     expect((storage as unknown as { then?: unknown }).then).toBeUndefined();
+
+    class Real {
+      constructor(
+        readonly url: string,
+        readonly headers: object,
+      ) {}
+      from(bucket: string) {
+        return `${this.url}/${bucket}`;
+      }
+    }
+    installStorageClient(Real);
+    const forwarded = storage as unknown as Real;
+    expect(forwarded.from('attachments')).toBe('http://127.0.0.1/storage/v1/attachments');
+    expect(forwarded.headers).toEqual({ apikey: 'key' });
   });
 });

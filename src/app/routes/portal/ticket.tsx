@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type * as AttachmentsUiModule from '../../../features/attachments/components/ticket-files';
 import { Suspense, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { Alert } from '../../../components/ui/alert';
@@ -19,6 +20,7 @@ import { StatusBadge } from '../../../components/ui/status-badge';
 import { isCancelableStatus, isOpenStatus } from '../../../lib/ticket-status';
 import { ReplyForm, TicketThread } from '../../../features/tickets/components/ticket-thread';
 import { useAuthSession } from '../../../lib/auth-session';
+import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
@@ -30,6 +32,14 @@ const ticketNumber = (value: string | undefined) => {
   return Number.isInteger(number) && number > 0 ? number : null;
 };
 
+/**
+ * The attachments feature, loaded by the loader with the page's data: imported statically, its chunks
+ * would join the preload lists the entry script carries for this page, i.e. every page's first load.
+ */
+type AttachmentsUi = typeof AttachmentsUiModule;
+let attachmentsUi: AttachmentsUi | undefined;
+const loadAttachmentsUi = async () => (attachmentsUi ??= await import('../../../features/attachments/components/ticket-files'));
+
 export const clientLoader = (queryClient: QueryClient) =>
   portalLoader(async (userId, params) => {
     const number = ticketNumber(params.number);
@@ -39,7 +49,14 @@ export const clientLoader = (queryClient: QueryClient) =>
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(packagesQueryOptions()),
     ]);
-    if (detail) await queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id));
+    // The files too, so the thread does not move when they arrive; a failure there is shown in the
+    // thread with a retry rather than failing the page (prefetchQuery does not throw).
+    if (detail) {
+      await Promise.all([
+        queryClient.ensureQueryData(threadQueryOptions(detail.ticket.id)),
+        loadAttachmentsUi().then((ui) => ui.prefetchTicketAttachments(queryClient, detail.ticket.id)),
+      ]);
+    }
   });
 
 function CreditsNeeded({ detail }: { detail: TicketDetail }) {
@@ -176,15 +193,21 @@ function ClosedQuote({ message }: { message: ReturnType<typeof closedQuoteMessag
 
 function Conversation({ detail, open, categoryName }: { detail: TicketDetail; open: boolean; categoryName: (code: string) => string }) {
   const { data: thread } = useThread(detail.ticket.id);
+  const ui = attachmentsUi;
+  const reply = (composer?: ComposerAttachments) => <ReplyForm ticketId={detail.ticket.id} attachments={composer} />;
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
       <section aria-labelledby="conversation-title" className="min-w-0 space-y-4">
         <h2 id="conversation-title" className="text-lg font-bold">
           Conversation
         </h2>
-        <TicketThread ticket={detail.ticket} messages={thread.messages} />
+        <TicketThread
+          ticket={detail.ticket}
+          messages={thread.messages}
+          renderAttachments={ui && ((messageId) => <ui.MessageAttachments ticketId={detail.ticket.id} messageId={messageId} audience="customer" />)}
+        />
         {open ? (
-          <ReplyForm ticketId={detail.ticket.id} />
+          ui ? <ui.ComposerFiles ticketId={detail.ticket.id}>{({ composer }) => reply(composer)}</ui.ComposerFiles> : reply()
         ) : (
           <p className="text-sm text-slate-700">
             This ticket is closed. <Link to={paths.portal.newTicket.getHref()}>Open a new ticket</Link> for a new question.

@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type * as AttachmentsUiModule from '../../../features/attachments/components/ticket-files';
 import { useOutletContext, useParams, type LoaderFunctionArgs } from 'react-router-dom';
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
@@ -11,9 +12,18 @@ import { ticketQueryOptions, useTicket } from '../../../features/triage/api/get-
 import { ticketEventsQueryOptions } from '../../../features/triage/api/get-ticket-events';
 import { ticketMessagesQueryOptions } from '../../../features/triage/api/get-ticket-messages';
 import { TicketView } from '../../../features/triage/components/ticket-view';
+import type { StaffTicket as StaffTicketRow } from '../../../features/triage/api/get-ticket';
 import { roleFor } from '../require-role';
 
 const ticketNumber = (value: string | undefined) => (value && /^\d{1,9}$/.test(value) ? Number(value) : null);
+
+/**
+ * The attachments feature, loaded by the loader with the page's data: imported statically, its chunks
+ * would join the preload lists the entry script carries for this page, i.e. every page's first load.
+ */
+type AttachmentsUi = typeof AttachmentsUiModule;
+let attachmentsUi: AttachmentsUi | undefined;
+const loadAttachmentsUi = async () => (attachmentsUi ??= await import('../../../features/attachments/components/ticket-files'));
 
 export const clientLoader =
   (queryClient: QueryClient) =>
@@ -28,6 +38,7 @@ export const clientLoader =
       queryClient.ensureQueryData(customerSummaryQueryOptions(ticket.account_id, ticket.created_by)),
       queryClient.ensureQueryData(categoriesQueryOptions()),
       queryClient.ensureQueryData(staffMembersQueryOptions()),
+      loadAttachmentsUi().then((ui) => ui.prefetchTicketAttachments(queryClient, ticket.id)),
     ]);
     return null;
   };
@@ -44,7 +55,24 @@ function StaffTicket({ number }: { number: number }) {
   const { data: ticket } = useTicket(number);
   useDocumentTitle(ticket ? `#${ticket.number} ${ticket.subject}` : 'Ticket not found');
   if (!ticket) return <Missing label={String(number)} />;
-  return <TicketView key={ticket.id} ticket={ticket} userId={role.userId} />;
+  return <TicketWithFiles key={ticket.id} ticket={ticket} userId={role.userId} />;
+}
+
+/** Staff see every file, internal ones marked, and may hide one from the customer. */
+function TicketWithFiles({ ticket, userId }: { ticket: StaffTicketRow; userId: string }) {
+  const ui = attachmentsUi;
+  if (!ui) return <TicketView ticket={ticket} userId={userId} />;
+  return (
+    <ui.ComposerFiles ticketId={ticket.id} audience="staff">
+      {({ composer }) => (
+        <TicketView
+          ticket={ticket}
+          userId={userId}
+          attachments={{ composer, render: (messageId) => <ui.MessageAttachments ticketId={ticket.id} messageId={messageId} audience="staff" /> }}
+        />
+      )}
+    </ui.ComposerFiles>
+  );
 }
 
 function Missing({ label }: { label: string }) {

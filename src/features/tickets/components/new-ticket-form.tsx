@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { TextAreaField } from '../../../components/ui/fields';
 import { TextField } from '../../../components/ui/text-field';
 import { apiErrorMessage } from '../../../lib/api-errors';
+import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { parseForm, revalidateShownErrors, type FieldErrors } from '../../../lib/form';
 import { useCreateTicket, useDefaultPreApprovalCeiling } from '../api/create-ticket';
 import { shownCeiling } from '../pre-approval-ceiling';
@@ -11,13 +12,16 @@ import { newTicketSchema, type NewTicketInput } from '../schemas';
 
 /**
  * Subject, description (Markdown), the consent choice explained, and an optional upgrade. The version
- * pickers and the live cost come from the catalogue, composed in by the route (`upgrade`).
+ * pickers and the live cost come from the catalogue, composed in by the route (`upgrade`), and so do the
+ * files (`attachments`: queued here, uploaded by the route once the ticket exists).
  */
 export function NewTicketForm({
   onCreated,
   upgrade,
+  attachments,
 }: {
-  onCreated: (ticket: { number: number }) => void;
+  onCreated: (ticket: { id: string; number: number }) => void;
+  attachments?: ComposerAttachments;
   upgrade: (range: { from: string; to: string; setRange: (range: { from: string; to: string }) => void }) => ReactNode;
 }) {
   const create = useCreateTicket();
@@ -34,6 +38,7 @@ export function NewTicketForm({
       noValidate
       aria-label="New ticket"
       className="space-y-6"
+      {...attachments?.dropTarget}
       // A message goes as soon as its field is fixed (the upgrade versions, say), not at the next submit.
       onChange={(event) => {
         const form = event.currentTarget;
@@ -68,6 +73,13 @@ export function NewTicketForm({
         error={errors.body}
         description="What happened, what you expected, and what you tried. Markdown works: **bold**, `code`, ``` for code blocks, - lists."
       />
+
+      {attachments && (
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-900">Files (optional): logs, screenshots, configuration</legend>
+          <div className="mt-2">{attachments.field}</div>
+        </fieldset>
+      )}
 
       <fieldset aria-describedby={errors.consent ? 'consent-error' : undefined}>
         <legend className="text-sm font-medium text-slate-900">How do you agree to the price?</legend>

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Markdown } from '../../../components/ui/markdown';
 import { TextAreaField } from '../../../components/ui/fields';
+import type { ComposerAttachments, RenderAttachments } from '../../../lib/composer-attachments';
 import { errorMessage } from '../../../lib/error-message';
 import { isOpenStatus, isWaitingOnCustomer } from '../../../lib/ticket-status';
 import type { StaffTicket } from '../api/get-ticket';
@@ -12,8 +13,19 @@ import { messageSchema } from '../schemas';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** Files in the thread and on the composer, composed in by the route (features do not import each other). */
+export type ThreadAttachments = { render: RenderAttachments; composer: ComposerAttachments };
+
 /** The ticket's description and conversation (Markdown, rendered safely), with reply and internal note. */
-export function Thread({ ticket, onSplitFrom }: { ticket: StaffTicket; onSplitFrom: (source: { body: string }) => void }) {
+export function Thread({
+  ticket,
+  onSplitFrom,
+  attachments,
+}: {
+  ticket: StaffTicket;
+  onSplitFrom: (source: { body: string }) => void;
+  attachments?: ThreadAttachments | undefined;
+}) {
   const { data: messages } = useTicketMessages(ticket.id);
   const open = isOpenStatus(ticket.status);
   return (
@@ -23,7 +35,14 @@ export function Thread({ ticket, onSplitFrom }: { ticket: StaffTicket; onSplitFr
       </h2>
       <ol className="space-y-3">
         <li>
-          <MessageCard author="Customer (ticket description)" at={ticket.created_at} body={ticket.body} tone="customer" onSplit={open ? () => onSplitFrom({ body: ticket.body }) : undefined} />
+          <MessageCard
+            author="Customer (ticket description)"
+            at={ticket.created_at}
+            body={ticket.body}
+            tone="customer"
+            onSplit={open ? () => onSplitFrom({ body: ticket.body }) : undefined}
+            attachments={attachments?.render(null)}
+          />
         </li>
         {messages.map((m: TicketMessage) => (
           <li key={m.id}>
@@ -33,11 +52,12 @@ export function Thread({ ticket, onSplitFrom }: { ticket: StaffTicket; onSplitFr
               body={m.body}
               tone={m.internal ? 'internal' : m.from_staff ? 'staff' : 'customer'}
               onSplit={open && !m.from_staff ? () => onSplitFrom({ body: m.body }) : undefined}
+              attachments={attachments?.render(m.id)}
             />
           </li>
         ))}
       </ol>
-      <ReplyForm ticket={ticket} />
+      <ReplyForm ticket={ticket} attachments={attachments?.composer} />
     </section>
   );
 }
@@ -48,7 +68,14 @@ const tones = {
   internal: 'border-amber-300 bg-amber-50',
 } as const;
 
-function MessageCard(props: { author: string; at: string; body: string; tone: keyof typeof tones; onSplit?: (() => void) | undefined }) {
+function MessageCard(props: {
+  author: string;
+  at: string;
+  body: string;
+  tone: keyof typeof tones;
+  onSplit?: (() => void) | undefined;
+  attachments?: ReactNode;
+}) {
   return (
     <article className={`rounded-md border p-4 ${tones[props.tone]}`}>
       <header className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
@@ -63,11 +90,12 @@ function MessageCard(props: { author: string; at: string; body: string; tone: ke
         </span>
       </header>
       <Markdown source={props.body} className="mt-2 text-slate-900" />
+      {props.attachments}
     </article>
   );
 }
 
-function ReplyForm({ ticket }: { ticket: StaffTicket }) {
+function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?: ComposerAttachments | undefined }) {
   const [body, setBody] = useState('');
   const [fieldError, setFieldError] = useState<string>();
   const post = usePostMessage();
@@ -77,11 +105,21 @@ function ReplyForm({ ticket }: { ticket: StaffTicket }) {
     const parsed = messageSchema.safeParse({ body });
     setFieldError(parsed.success ? undefined : parsed.error.issues[0]?.message);
     if (!parsed.success) return;
-    post.mutate({ ticketId: ticket.id, body, internal }, { onSuccess: () => setBody('') });
+    if (attachments?.blocker) return setFieldError(attachments.blocker);
+    post.mutate(
+      { ticketId: ticket.id, body, internal },
+      {
+        onSuccess: (message) => {
+          setBody('');
+          // A failure to attach is shown, with a retry, by the attachments field itself.
+          attachments?.onSent(message.id, { internal }).catch(() => undefined);
+        },
+      },
+    );
   };
 
   return (
-    <form className="space-y-3 rounded-md border border-slate-200 p-4" noValidate onSubmit={(e) => e.preventDefault()}>
+    <form className="space-y-3 rounded-md border border-slate-200 p-4" noValidate onSubmit={(e) => e.preventDefault()} {...attachments?.dropTarget}>
       <TextAreaField
         label="Your message (Markdown)"
         name="body"
@@ -95,6 +133,7 @@ function ReplyForm({ ticket }: { ticket: StaffTicket }) {
             : 'A reply is sent to the customer; an internal note is seen by staff only.'
         }
       />
+      {attachments?.field}
       {post.isError && <Alert tone="error" title="The message was not posted">{errorMessage(post.error)}</Alert>}
       <div className="flex flex-wrap justify-end gap-2">
         <Button variant="secondary" pending={post.isPending && post.variables.internal} disabled={post.isPending} onClick={() => send(true)}>

@@ -18,11 +18,11 @@ import { ResolveDialog } from './resolve-dialog';
 import { SplitDialog } from './split-dialog';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { isOpenStatus } from '../../../lib/ticket-status';
-import { Thread } from './thread';
+import { Thread, type ThreadAttachments } from './thread';
 
 type Open = { kind: 'assess' | 'reassess' | 'refund' | 'resolve' } | { kind: 'split'; source: { body: string } } | null;
 
-export function TicketView({ ticket, userId }: { ticket: StaffTicket; userId: string }) {
+export function TicketView({ ticket, userId, attachments }: { ticket: StaffTicket; userId: string; attachments?: ThreadAttachments }) {
   const { data: categories } = useCategories();
   const { data: customer } = useCustomerSummary(ticket.account_id, ticket.created_by);
   const navigate = useNavigate();
@@ -81,7 +81,7 @@ export function TicketView({ ticket, userId }: { ticket: StaffTicket; userId: st
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Thread ticket={ticket} onSplitFrom={(source) => show({ kind: 'split', source })} />
+        <Thread ticket={ticket} onSplitFrom={(source) => show({ kind: 'split', source })} attachments={attachments} />
         <div className="space-y-6">
           <CustomerPanel ticket={ticket} />
           <AssignControl ticket={ticket} userId={userId} />
