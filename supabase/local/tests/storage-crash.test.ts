@@ -92,7 +92,10 @@ function cutUpload(
   then: () => Promise<void>,
   rest = false,
 ): Promise<number> {
-  return new Promise((resolve) => {
+  // Settles once the answer (or the broken connection) is in AND `then` has finished, so that a kill
+  // is complete (Postgres gone too) before the caller restarts anything.
+  let after: Promise<void> = Promise.resolve();
+  const answered = new Promise<number>((resolve) => {
     const req = httpRequest(url, { method, headers: { ...headers, 'content-length': String(body.length) } });
     req.on('response', (res) => {
       res.resume();
@@ -101,12 +104,16 @@ function cutUpload(
     req.on('error', () => resolve(0));
     req.write(body.subarray(0, sent), () => {
       // A moment for the bytes to cross the socket and reach the stack's disk before the kill.
-      setTimeout(() => {
-        void then().then(() => {
+      after = new Promise((wait) => setTimeout(wait, 500))
+        .then(then)
+        .then(() => {
           if (rest) req.end(body.subarray(sent));
         });
-      }, 500);
     });
+  });
+  return answered.then(async (status) => {
+    await after;
+    return status;
   });
 }
 
