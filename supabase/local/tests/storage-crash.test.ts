@@ -307,7 +307,14 @@ describe('Postgres down when the last byte of a TUS upload arrives', () => {
 
     // The last chunk is let in (checked against the live database), then Postgres dies before it ends.
     const last = body.subarray(TUS_CHUNK_BYTES);
+    const version = Buffer.from(url.split('/').pop()!, 'base64url').toString('utf8').split('/').pop()!;
+    const chunkFile = join(local.dataDir, 'storage', '.tus', version);
     const status = await cutUpload(url, 'PATCH', patch(TUS_CHUNK_BYTES), last, 50_000, async () => {
+      // Only once the chunk's first bytes are on disk: the PATCH has passed its checks by then.
+      for (const started = Date.now(); statSync(chunkFile).size <= TUS_CHUNK_BYTES; ) {
+        if (Date.now() - started > 10_000) throw new Error('the last chunk never reached the disk');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       hold = new Hold();
       process.kill(postmasterPid(local.dataDir), 'SIGKILL');
       await hold.reached;
