@@ -5,7 +5,7 @@
  * `supabase/config.toml` given, so no migrations slow the start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../core/ports.ts';
@@ -80,10 +80,24 @@ export async function startStackProcess(options: {
     });
     void exited.then(() => reject(new Error(`the stack exited during start-up:\n${out}\n${log}`)));
   });
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const signal = async (name: NodeJS.Signals, group: boolean) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(group ? -child.pid! : child.pid!, name);
+    if (group ? !groupAlive() : child.exitCode !== null || child.signalCode !== null) return;
+    const postmaster = group ? postmasterOf(options.dataDir) : undefined;
+    try {
+      process.kill(group ? -child.pid! : child.pid!, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
     await exited;
+    if (group) await postgresGone(options.dataDir, postmaster);
   };
   return {
     apiUrl: `http://127.0.0.1:${ports.port}`,
@@ -94,6 +108,57 @@ export async function startStackProcess(options: {
     stop: () => signal('SIGTERM', false),
     kill: () => signal('SIGKILL', true),
   };
+}
+
+function postmasterOf(dataDir: string): number | undefined {
+  try {
+    return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process runs (a zombie counts: Postgres's lock-file check sees it as alive too). */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes (not zombies) working in the data dir: Postgres's backends, which run in sessions of their own. */
+function postgresProcesses(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z' && readlinkSync(`/proc/${entry}/cwd`).startsWith(dataDir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * After SIGKILL the stack's Node process goes first. Postgres's backends (each in a session of its own,
+ * so the group kill misses them) leave when they notice the postmaster is gone; a restart on the same
+ * data dir must not meet them ("shared memory block still in use"). Then the postmaster's lock file is
+ * stale, but Postgres refuses to start while its PID is taken — by the postmaster's zombie, or, on a
+ * busy machine whose PIDs wrap, by an unrelated process. The stack does not clear such a lock yet (it
+ * would need to on a real crash too), so this stands in for that: with no process left in the data
+ * dir, the lock file is removed.
+ */
+async function postgresGone(dataDir: string, postmaster: number | undefined): Promise<void> {
+  const started = Date.now();
+  while ((postmaster !== undefined && exists(postmaster) && Date.now() - started < 2000) || postgresProcesses(dataDir).length > 0) {
+    if (Date.now() - started > 20_000) throw new Error(`Postgres of ${dataDir} still running 20 s after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  rmSync(join(dataDir, 'postgres', 'postmaster.pid'), { force: true });
 }
 
 export function removeDir(dir: string): void {

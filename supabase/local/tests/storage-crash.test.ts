@@ -92,7 +92,10 @@ function cutUpload(
   then: () => Promise<void>,
   rest = false,
 ): Promise<number> {
-  return new Promise((resolve) => {
+  // Settles once the answer (or the broken connection) is in AND `then` has finished, so that a kill
+  // is complete (Postgres gone too) before the caller restarts anything.
+  let after: Promise<void> = Promise.resolve();
+  const answered = new Promise<number>((resolve) => {
     const req = httpRequest(url, { method, headers: { ...headers, 'content-length': String(body.length) } });
     req.on('response', (res) => {
       res.resume();
@@ -101,12 +104,16 @@ function cutUpload(
     req.on('error', () => resolve(0));
     req.write(body.subarray(0, sent), () => {
       // A moment for the bytes to cross the socket and reach the stack's disk before the kill.
-      setTimeout(() => {
-        void then().then(() => {
+      after = new Promise((wait) => setTimeout(wait, 500))
+        .then(then)
+        .then(() => {
           if (rest) req.end(body.subarray(sent));
         });
-      }, 500);
     });
+  });
+  return answered.then(async (status) => {
+    await after;
+    return status;
   });
 }
 
@@ -300,7 +307,14 @@ describe('Postgres down when the last byte of a TUS upload arrives', () => {
 
     // The last chunk is let in (checked against the live database), then Postgres dies before it ends.
     const last = body.subarray(TUS_CHUNK_BYTES);
+    const version = Buffer.from(url.split('/').pop()!, 'base64url').toString('utf8').split('/').pop()!;
+    const chunkFile = join(local.dataDir, 'storage', '.tus', version);
     const status = await cutUpload(url, 'PATCH', patch(TUS_CHUNK_BYTES), last, 50_000, async () => {
+      // Only once the chunk's first bytes are on disk: the PATCH has passed its checks by then.
+      for (const started = Date.now(); statSync(chunkFile).size <= TUS_CHUNK_BYTES; ) {
+        if (Date.now() - started > 10_000) throw new Error('the last chunk never reached the disk');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       hold = new Hold();
       process.kill(postmasterPid(local.dataDir), 'SIGKILL');
       await hold.reached;

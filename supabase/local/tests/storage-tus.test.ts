@@ -6,7 +6,7 @@
  * object is there with exactly the bytes sent, or there is nothing (no row, no file).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -156,8 +156,30 @@ function interruptedPatch(url: string, offset: number, body: Buffer, sent: numbe
       res.resume();
       resolve();
     });
-    req.write(body.subarray(0, sent), () => setTimeout(() => req.destroy(), 300));
+    // Cut only once some of the bytes are on the stack's disk: on a busy machine the stack may still be
+    // checking the PATCH when the client has sent them all.
+    req.write(body.subarray(0, sent), () => {
+      const file = join(tusDir(), versionOf(url));
+      const started = Date.now();
+      const poll = () => {
+        const size = (() => {
+          try {
+            return statSync(file).size;
+          } catch {
+            return 0;
+          }
+        })();
+        if (size > offset || Date.now() - started > 10_000) req.destroy();
+        else setTimeout(poll, 20);
+      };
+      poll();
+    });
   });
+}
+
+/** The upload's version, which names its files under `.tus/`. */
+function versionOf(url: string): string {
+  return Buffer.from(url.split('/').pop()!, 'base64url').toString('utf8').split('/').pop()!;
 }
 
 async function headOffset(url: string): Promise<number> {
@@ -381,6 +403,38 @@ describe('TUS resumable uploads', () => {
     expect(tusFiles()).toEqual([]);
     expect((await tusFetch(url, 'HEAD')).status).toBe(404);
     expect(await objectRows(name)).toEqual([]);
+  });
+
+  it('answers malformed TUS requests with a 4xx that says what is wrong (501 for Upload-Defer-Length), never a 500', async () => {
+    const name = `${user.id}/malformed.bin`;
+    const metadata = `bucketName ${Buffer.from(BUCKET).toString('base64')},objectName ${Buffer.from(name).toString('base64')}`;
+    const url = await createUpload(name, 100);
+    const cases: Array<[string, string, Record<string, string>, number]> = [
+      ['POST', endpoint(), { 'upload-length': 'ten', 'upload-metadata': metadata }, 400],
+      ['POST', endpoint(), { 'upload-length': '-1', 'upload-metadata': metadata }, 400],
+      ['POST', endpoint(), { 'upload-length': '10', 'upload-metadata': 'bucketName !!!' }, 400],
+      // tus's answer for an extension a server does not offer (see storage/tus/file-store.ts).
+      ['POST', endpoint(), { 'upload-defer-length': '1', 'upload-metadata': metadata }, 501],
+      ['POST', endpoint(), { 'upload-length': String(51 * MB), 'upload-metadata': metadata }, 413],
+      ['POST', endpoint(), { 'upload-length': '10', 'upload-metadata': `bucketName ${Buffer.from('no-such-bucket').toString('base64')},objectName ${Buffer.from('a').toString('base64')}` }, 404],
+      ['PATCH', url, { 'upload-offset': '0' }, 403],
+      ['PATCH', url, { 'upload-offset': '5', 'content-type': 'application/offset+octet-stream' }, 409],
+      ['PATCH', url, { 'upload-offset': 'x', 'content-type': 'application/offset+octet-stream' }, 400],
+      // The gateway refuses a malformed URL before it reaches storage.
+      ['HEAD', `${endpoint()}/%%%`, {}, 400],
+      ['DELETE', `${endpoint()}/${'A'.repeat(40)}`, {}, 404],
+      ['HEAD', `${endpoint()}/sign/${url.split('/').pop()}`, {}, 400],
+    ];
+    for (const [method, target, headers, status] of cases) {
+      const response = await tusFetch(target, method, headers);
+      const text = await response.text();
+      expect({ method, headers, status: response.status }, text).toEqual({ method, headers, status });
+      if (method !== 'HEAD') expect(text.trim().length, `${method} ${JSON.stringify(headers)} says why`).toBeGreaterThan(0);
+    }
+    expect(await headOffset(url), 'the upload itself is untouched').toBe(0);
+    expect((await tusFetch(url, 'DELETE')).status).toBe(204);
+    expect(await objectRows(name)).toEqual([]);
+    expect(tusFiles()).toEqual([]);
   });
 
   it('refuses requests without Tus-Resumable and URLs it did not issue', async () => {
