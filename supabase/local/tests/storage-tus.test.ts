@@ -208,10 +208,14 @@ beforeAll(async () => {
     create policy tus_test_update on storage.objects for update to authenticated
       using (bucket_id = '${BUCKET}' and (storage.foldername(name))[1] = (select auth.uid())::text);
   `);
+  // A confirmed user made with the admin API (the project confirms sign-ups by mail), signed in.
+  const email = `tus-${process.pid}@example.test`;
+  const created = await service.auth.admin.createUser({ email, password: 'correct-horse-battery', email_confirm: true });
+  if (created.error) throw new Error(`creating a user failed: ${created.error.message}`);
   const client = createClient(stack.apiUrl, stack.keys.anonKey, noPersistence);
-  const { data, error } = await client.auth.signUp({ email: `tus-${process.pid}@example.test`, password: 'correct-horse-battery' });
-  if (error || !data.session) throw new Error(`sign-up failed: ${error?.message}`);
-  user = { client, id: data.user!.id, token: data.session.access_token };
+  const { data, error } = await client.auth.signInWithPassword({ email, password: 'correct-horse-battery' });
+  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
+  user = { client, id: created.data.user.id, token: data.session.access_token };
 }, 120_000);
 
 afterAll(async () => {
