@@ -14,7 +14,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack as project } from './helpers.ts';
 import { freePort } from '../core/ports.ts';
-import type { ChangeMessage, ChangeSubscription, PostgresChanges, Subscriber } from '../realtime/postgres-changes.ts';
+import { PASSWORD, SUPERUSER } from '../postgres/index.ts';
+import {
+  startPostgresChanges,
+  type ChangeMessage,
+  type ChangeSubscription,
+  type PostgresChanges,
+  type Subscriber,
+} from '../realtime/postgres-changes.ts';
 import { startStack, type RunningStack } from '../stack.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-rt-changes-'));
@@ -267,4 +274,50 @@ describe('filters', () => {
   it('refuses a subscription with neither schema nor table', async () => {
     await expect(changes.subscribe(service, [{ event: '*', schema: '' }], () => undefined)).rejects.toThrow(/^No subscription params provided/);
   });
+});
+
+describe('the replication slot and the stack', () => {
+  const slots = async () =>
+    Number((await sql(`select count(*)::int as n from pg_replication_slots where slot_type = 'logical'`)).rows[0].n);
+
+  it('holds a temporary slot only while open, and a second instance delivers too', async () => {
+    const before = await slots();
+    const url = new URL(running.dbUrl);
+    url.username = SUPERUSER;
+    url.password = PASSWORD;
+    const other = await startPostgresChanges({ superuserUrl: url.toString(), log: { info: () => undefined, error: () => undefined } });
+    try {
+      expect(await slots()).toBe(before + 1);
+      const received: ChangeMessage[] = [];
+      await other.subscribe(service, [{ event: 'INSERT', schema: 'public', table: 'rt_full' }], (_ids, change) => received.push(change));
+      await sql(`insert into public.rt_full values (80, 'second')`);
+      const deadline = Date.now() + 30_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(received.map((c) => c.record.id)).toEqual([80]);
+    } finally {
+      await other.close();
+    }
+    expect(await slots()).toBe(before);
+  });
+
+  it('starts again on the same data dir with logical decoding, the publication kept, and postgresChanges: false holds no slot', async () => {
+    await db.end();
+    await running.stop();
+    running = await startStack({
+      supabaseDir: project.supabaseDir,
+      port: await freePort(),
+      dbPort: await freePort(),
+      mailPort: await freePort(),
+      smtpPort: await freePort(),
+      dataDir,
+      quiet: true,
+      postgresChanges: false,
+    });
+    db = new pg.Pool({ connectionString: running.dbUrl, max: 3 });
+    expect(running.postgresChanges).toBeUndefined();
+    expect(await slots()).toBe(0);
+    expect((await sql('show wal_level')).rows[0].wal_level).toBe('logical');
+    const tables = await sql(`select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1`);
+    expect(tables.rows.map((r: { tablename: string }) => r.tablename)).toEqual(['rt_full', 'rt_notes']);
+  }, 120_000);
 });
