@@ -125,6 +125,8 @@ describe('Postgres Changes from the WAL', () => {
       errors: null,
     });
     expect(insert!.commit_timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // The WAL counts from 2000-01-01; the message from 1970.
+    expect(Math.abs(Date.parse(insert!.commit_timestamp) - Date.now())).toBeLessThan(60_000);
     // REPLICA IDENTITY FULL: the whole old row.
     expect(update).toMatchObject({ record: { id: 1, label: 'uno' }, old_record: { id: 1, label: 'one', at: '2026-01-02T03:04:05+00:00' } });
     expect(del).toMatchObject({ record: {}, old_record: { id: 1, label: 'uno' } });
