@@ -16,6 +16,7 @@ import { createGateway } from './gateway/index.ts';
 import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
+import { startPostgresChanges, type PostgresChanges } from './realtime/postgres-changes.ts';
 import { createRestService } from './rest/index.ts';
 import { createStorageService } from './storage/index.ts';
 import { seedBuckets } from './storage/seed.ts';
@@ -71,6 +72,12 @@ export interface StackOptions {
    * `pollMs`; `ttl` of responses, 6 hours) and pg_cron's (`pgCron.tickMs`, 1 s).
    */
   extensions?: ExtensionOptions;
+  /**
+   * Realtime's Postgres Changes (row changes of the tables in the `supabase_realtime` publication, read
+   * from the WAL on a temporary replication slot); on by default. `false` holds no replication
+   * connection or slot, and Postgres Changes subscriptions are then refused.
+   */
+  postgresChanges?: boolean;
 }
 
 export interface RunningStack {
@@ -85,6 +92,8 @@ export interface RunningStack {
   mailUrl?: string;
   /** Where the catcher takes SMTP on 127.0.0.1 (no auth, no TLS); undefined when disabled. */
   smtpPort?: number;
+  /** Postgres Changes for Realtime's socket; undefined when turned off (`postgresChanges: false`). */
+  postgresChanges?: PostgresChanges;
   /** Reloads the REST schema cache now (DDL also reloads it by itself, via NOTIFY pgrst). */
   waitForSchemaReload(): Promise<void>;
   stop(): Promise<void>;
@@ -128,6 +137,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const migrationsApplied = await applyMigrations(dbUrl, supabaseDir);
     await applySeed(dbUrl, supabaseDir);
     if (config.storage.enabled) await seedBuckets(dbUrl, config.storage.buckets, config.storage.fileSizeLimit);
+
+    // After the migrations, so the slot decodes only what happens once the stack serves.
+    const postgresChanges = options.postgresChanges === false ? undefined : await startPostgresChanges({ superuserUrl, log });
+    if (postgresChanges) cleanup.push(() => postgresChanges.close());
 
     const pools = {
       authenticator: createPool(postgres.url('authenticator', PASSWORD), 20, log),
@@ -219,6 +232,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       migrationsApplied,
       mailUrl: mail?.url,
       smtpPort: mail?.smtpPort,
+      postgresChanges,
       waitForSchemaReload: () => rest.reloadSchema(),
       stop: stopAll,
     };

@@ -259,6 +259,8 @@ function startPostmaster(
         '-c', 'max_connections=200',
         '-c', 'shared_buffers=128MB',
         '-c', 'fsync=on',
+        // Realtime's Postgres Changes decode the WAL (pgoutput); the default slot and sender limits (10) suffice.
+        '-c', 'wal_level=logical',
         '-c', 'log_min_messages=warning',
         '-c', 'log_min_error_statement=panic',
       ],

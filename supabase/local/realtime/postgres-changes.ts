@@ -1,0 +1,454 @@
+/**
+ * Realtime's Postgres Changes: row changes of the tables in the `supabase_realtime` publication, read
+ * from the WAL by logical decoding (pgoutput) on a temporary replication slot, so only committed
+ * transactions arrive, whole and in commit order, and nothing is left behind in the cluster when the
+ * stack stops or dies (Postgres drops a temporary slot with its connection).
+ *
+ * Each change goes to the subscriptions whose event, schema, table and filters match, and then only to
+ * subscribers who could SELECT that row: as Realtime's `apply_rls`, the row is looked up by primary key
+ * under the subscriber's role and `request.jwt.claims`, in a read-only transaction. One round trip per
+ * change checks every distinct subscriber at once. DELETE is not RLS-checked (the row is gone), and on
+ * an RLS table its `old_record` keeps only the primary key, as Realtime does.
+ */
+import pg from 'pg';
+import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import type { Logger } from '../core/logger.ts';
+import { parseFilter, type Filter } from './postgres-changes-filter.ts';
+
+export interface ChangeSubscription {
+  event: '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+  schema: string;
+  table?: string;
+  filter?: string;
+}
+export interface Subscriber {
+  role: string;
+  claims: Record<string, unknown>;
+}
+export interface ChangeMessage {
+  schema: string;
+  table: string;
+  commit_timestamp: string;
+  eventType?: never;
+  type: 'INSERT' | 'UPDATE' | 'DELETE';
+  columns: Array<{ name: string; type: string }>;
+  record: Record<string, unknown>;
+  old_record: Record<string, unknown>;
+  errors: null | string[];
+}
+export interface PostgresChanges {
+  subscribe(
+    subscriber: Subscriber,
+    subs: ChangeSubscription[],
+    deliver: (subscriptionIds: number[], change: ChangeMessage) => void,
+  ): Promise<{ ids: number[]; unsubscribe(): void }>;
+  updateSubscriber(handle: unknown, subscriber: Subscriber): void;
+  close(): Promise<void>;
+}
+
+/** A subscription Realtime refuses; its message is what Realtime puts in the join reply / system event. */
+export class PostgresChangesError extends Error {}
+
+const PUBLICATION = 'supabase_realtime';
+/** Pauses before the replication connection is made again after it broke (Postgres restarted). */
+const RECONNECT_DELAYS_MS = [200, 500, 1000, 2000, 5000];
+
+type Operation = 'INSERT' | 'UPDATE' | 'DELETE';
+
+interface TableInfo {
+  schema: string;
+  table: string;
+  columns: Array<{ name: string; type: string }>;
+  primaryKey: string[];
+  rls: boolean;
+}
+
+interface Binding {
+  id: number;
+  event: ChangeSubscription['event'];
+  schema: string;
+  /** undefined: every table of the schema. */
+  table: string | undefined;
+  filters: Filter[];
+}
+
+interface Listener {
+  subscriber: Subscriber;
+  bindings: Binding[];
+  deliver: (subscriptionIds: number[], change: ChangeMessage) => void;
+}
+
+interface Change {
+  type: Operation;
+  relation: Pgoutput.MessageRelation;
+  /** Column values as Postgres's text output (null for SQL NULL). */
+  record: Record<string, string | null> | null;
+  old: Record<string, string | null> | null;
+  /** The 32-bit id of the transaction that made the change. */
+  xid: number;
+}
+
+/** pgoutput's values as the text Postgres sent, so that Postgres itself turns them into JSON. */
+class TextPgoutputPlugin extends PgoutputPlugin {
+  constructor(private readonly slotName: string) {
+    super({ protoVersion: 1, publicationNames: [PUBLICATION] });
+  }
+  override parse(buffer: Buffer): Pgoutput.Message {
+    const message = super.parse(buffer);
+    if (message.tag === 'relation') for (const column of message.columns) column.parser = (raw: unknown) => raw;
+    return message;
+  }
+  // The slot is made on the streaming connection itself: a temporary slot lives as long as it.
+  override async start(client: pg.Client, slotName: string, lastLsn: string): Promise<unknown> {
+    await client.query(`CREATE_REPLICATION_SLOT "${this.slotName}" TEMPORARY LOGICAL pgoutput`);
+    return super.start(client, slotName, lastLsn);
+  }
+}
+
+/** `:erlang.phash2`-like: a stable non-negative integer below 2^27 for the same params. */
+function subscriptionId(params: ChangeSubscription): number {
+  const text = JSON.stringify([params.event, params.schema, params.table ?? null, params.filter ?? null]);
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return (hash >>> 0) & 0x7ffffff;
+}
+
+function describe(sub: ChangeSubscription): string {
+  return `[event: ${sub.event}, schema: ${sub.schema}, table: ${sub.table ?? '*'}, filters: [${sub.filter ?? ''}], select: nil]`;
+}
+
+function unableToSubscribe(sub: ChangeSubscription): PostgresChangesError {
+  return new PostgresChangesError(
+    'Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ' +
+      describe(sub),
+  );
+}
+
+/** Snapshots taken before a change's transaction shows as committed are retried this often (2 ms apart). */
+const VISIBILITY_ATTEMPTS = 500;
+
+/** Whether the current snapshot sees transaction `xid` (32 bits, as pgoutput gives it) as committed. */
+function committedInSnapshot(xid: number): string {
+  const xmax = 'pg_snapshot_xmax(pg_current_snapshot())::text::bigint';
+  // The full 64-bit id: the snapshot's epoch, or the one before when the 32-bit id wrapped since.
+  const full = `(case when (${xmax} & ~4294967295) + ${xid} > ${xmax} then (${xmax} & ~4294967295) - 4294967296 + ${xid} else (${xmax} & ~4294967295) + ${xid} end)`;
+  return `pg_visible_in_snapshot(${full}::text::xid8, pg_current_snapshot())`;
+}
+
+const ident = (name: string) => pg.Client.prototype.escapeIdentifier(name);
+const literal = (value: string) => pg.Client.prototype.escapeLiteral(value);
+
+export async function startPostgresChanges(options: { superuserUrl: string; log: Logger }): Promise<PostgresChanges> {
+  const { log } = options;
+  // The RLS checks, one change after the other on one connection; a change's check spans two round
+  // trips of one transaction, so catalog lookups and subscription checks use a connection of their own.
+  const db = new pg.Client({ connectionString: options.superuserUrl });
+  const meta = new pg.Client({ connectionString: options.superuserUrl });
+  for (const client of [db, meta]) {
+    client.on('error', () => undefined);
+    await client.connect();
+  }
+
+  const listeners = new Set<Listener>();
+  const tables = new Map<string, TableInfo>();
+  let closed = false;
+  let service: LogicalReplicationService | undefined;
+  let pending: Change[] = [];
+  let xid = 0;
+  let chain: Promise<void> = Promise.resolve();
+  const slotName = `realtime_changes_${process.pid}_${Date.now().toString(36)}`;
+
+  const tableInfo = async (schema: string, table: string): Promise<TableInfo | undefined> => {
+    const key = `${schema}.${table}`;
+    const cached = tables.get(key);
+    if (cached) return cached;
+    const { rows } = await meta.query<{ columns: TableInfo['columns']; pk: string[] | null; rls: boolean }>(
+      `select coalesce((select json_agg(json_build_object('name', a.attname, 'type', t.typname) order by a.attnum)
+                          from pg_attribute a join pg_type t on t.oid = a.atttypid
+                         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns,
+              (select array_agg(a.attname::text order by k.ord) from pg_index i
+                 cross join unnest(i.indkey) with ordinality k(attnum, ord)
+                 join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
+                where i.indrelid = c.oid and i.indisprimary) as pk,
+              c.relrowsecurity as rls
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p')`,
+      [schema, table],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const info = { schema, table, columns: row.columns, primaryKey: row.pk ?? [], rls: row.rls };
+    tables.set(key, info);
+    return info;
+  };
+
+  const matches = (binding: Binding, change: Change, values: Record<string, string | null> | null): boolean => {
+    if (binding.event !== '*' && binding.event !== change.type) return false;
+    if (binding.schema !== change.relation.schema) return false;
+    if (binding.table !== undefined && binding.table !== change.relation.name) return false;
+    if (binding.filters.length === 0) return true;
+    // A filter on a column the change does not carry (DELETE without REPLICA IDENTITY FULL) cannot match.
+    return !!values && binding.filters.every((filter) => filter.column in values);
+  };
+
+  /**
+   * One round trip: the record and old record as `to_jsonb` makes them, each filter's verdict, and
+   * for each distinct subscriber whether the row is visible to it. Filters and visibility are computed
+   * by Postgres on values cast to the column types, as Realtime does.
+   */
+  const process_ = async (change: Change, commitTimestamp: string): Promise<void> => {
+    const { schema, name: table } = change.relation;
+    const info = await tableInfo(schema, table);
+    if (!info) return;
+    const filterValues = change.type === 'DELETE' ? change.old : change.record;
+    const candidates: Array<{ listener: Listener; bindings: Binding[] }> = [];
+    for (const listener of listeners) {
+      const bindings = listener.bindings.filter((binding) => matches(binding, change, filterValues));
+      if (bindings.length > 0) candidates.push({ listener, bindings });
+    }
+    if (candidates.length === 0) return;
+
+    const rowType = `${ident(schema)}.${ident(table)}`;
+    const populate = (values: Record<string, string | null> | null) =>
+      values ? `jsonb_populate_record(null::${rowType}, ${literal(JSON.stringify(values))}::jsonb)` : null;
+    const filterExprs: string[] = [];
+    const filterIndex = new Map<Filter, number>();
+    for (const { bindings } of candidates) {
+      for (const binding of bindings) {
+        for (const filter of binding.filters) {
+          filterIndex.set(filter, filterExprs.length);
+          filterExprs.push(`coalesce(${filter.sql('f')}, false)`);
+        }
+      }
+    }
+    const record = populate(change.record);
+    // Without REPLICA IDENTITY FULL an UPDATE that keeps the key carries no old tuple: the key is the new one's.
+    const oldValues =
+      change.old ?? (change.type === 'UPDATE' && change.record ? Object.fromEntries(info.primaryKey.map((c) => [c, change.record![c] ?? null])) : null);
+    const old = populate(oldValues);
+    const statements = [
+      'begin isolation level repeatable read read only',
+      `select ${record ? `(select to_jsonb(r) from ${record} r)` : 'null'} as record,
+              ${old ? `(select to_jsonb(o) from ${old} o)` : 'null'} as old,
+              ${filterExprs.length ? `(select array[${filterExprs.join(', ')}] from ${populate(filterValues) ?? `(select null::${rowType}) x`} f)` : 'null'} as filters,
+              ${committedInSnapshot(change.xid)} as committed`,
+    ];
+
+    // Which subscribers must be asked: RLS tables only, and never for DELETE (the row is gone).
+    const checkRls = info.rls && change.type !== 'DELETE';
+    const visibilityKeys: string[] = [];
+    const visibilityRoles: Subscriber[] = [];
+    if (checkRls) {
+      for (const { listener } of candidates) {
+        const key = JSON.stringify([listener.subscriber.role, listener.subscriber.claims]);
+        if (visibilityKeys.includes(key)) continue;
+        visibilityKeys.push(key);
+        visibilityRoles.push(listener.subscriber);
+      }
+      // A role without SELECT on the table would fail the whole batch; it sees nothing (Realtime's 401).
+      const roles = [...new Set(visibilityRoles.map((s) => s.role))];
+      statements[1] += `, array[${roles
+        .map((role) => `exists (select 1 from pg_roles where rolname = ${literal(role)}) and has_table_privilege(${literal(role)}, ${literal(rowType)}, 'select')`)
+        .join(', ')}] as privileged, array[${roles.map(literal).join(', ')}]::text[] as roles`;
+    }
+
+    const visible = new Map<string, boolean>();
+    let head: { record: Record<string, unknown> | null; old: Record<string, unknown> | null; filters: boolean[] | null };
+    try {
+      let row: typeof head & { privileged?: boolean[]; roles?: string[]; committed: boolean };
+      // The walsender may decode a commit a moment before other sessions see it; the row's RLS check
+      // needs a snapshot that does, or a visible row would look invisible.
+      for (let attempt = 0; ; attempt += 1) {
+        const first = (await db.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
+        row = first[1]!.rows[0] as typeof row;
+        if (row.committed || attempt >= VISIBILITY_ATTEMPTS) break;
+        await db.query('rollback');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      head = row;
+      if (checkRls) {
+        const allowed = new Set((row.roles ?? []).filter((_, i) => row.privileged?.[i]));
+        const where = info.primaryKey.length
+          ? info.primaryKey.map((column) => {
+              const value = change.record?.[column];
+              return value == null ? 'false' : `${ident(column)} = ${literal(value)}`;
+            })
+          : ['false'];
+        const checks: string[] = [];
+        const asked: string[] = [];
+        visibilityRoles.forEach((subscriber, i) => {
+          if (!allowed.has(subscriber.role)) return;
+          asked.push(visibilityKeys[i]!);
+          checks.push(
+            `set local role ${ident(subscriber.role)}`,
+            `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
+                    set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
+            `select exists (select 1 from ${rowType} where ${where.join(' and ')}) as visible`,
+            'reset role',
+          );
+        });
+        if (checks.length > 0) {
+          const results = (await db.query(checks.join(';\n'))) as unknown as pg.QueryResult[];
+          const list = Array.isArray(results) ? results : [results];
+          asked.forEach((key, i) => visible.set(key, (list[i * 4 + 2]!.rows[0] as { visible: boolean }).visible));
+        }
+      }
+      await db.query('rollback');
+    } catch (error) {
+      // Fails closed: a policy that raises, say, delivers to nobody.
+      await db.query('rollback').catch(() => undefined);
+      log.error('realtime', `postgres_changes: could not check ${schema}.${table} for its subscribers`, error);
+      return;
+    }
+
+    const carried = head.old ?? {};
+    let oldRecord: Record<string, unknown> = Object.fromEntries(Object.keys(oldValues ?? {}).map((c) => [c, carried[c]]));
+    if (change.type !== 'INSERT' && info.rls) {
+      oldRecord = Object.fromEntries(info.primaryKey.filter((column) => column in oldRecord).map((column) => [column, oldRecord[column]]));
+    }
+    const message: ChangeMessage = {
+      schema,
+      table,
+      commit_timestamp: commitTimestamp,
+      type: change.type,
+      columns: info.columns,
+      record: change.type === 'DELETE' ? {} : (head.record ?? {}),
+      old_record: change.type === 'INSERT' ? {} : oldRecord,
+      errors: null,
+    };
+    for (const { listener, bindings } of candidates) {
+      if (checkRls && !visible.get(JSON.stringify([listener.subscriber.role, listener.subscriber.claims]))) continue;
+      const ids = bindings
+        .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
+        .map((binding) => binding.id);
+      if (ids.length === 0) continue;
+      try {
+        listener.deliver([...new Set(ids)], message);
+      } catch (error) {
+        log.error('realtime', 'postgres_changes: a subscriber failed to take a change', error);
+      }
+    }
+  };
+
+  const onMessage = (message: Pgoutput.Message): void => {
+    switch (message.tag) {
+      case 'begin':
+        pending = [];
+        xid = message.xid;
+        return;
+      case 'relation':
+        tables.delete(`${message.schema}.${message.name}`);
+        return;
+      case 'insert':
+        pending.push({ type: 'INSERT', relation: message.relation, record: message.new, old: null, xid });
+        return;
+      case 'update':
+        pending.push({ type: 'UPDATE', relation: message.relation, record: message.new, old: message.old ?? message.key, xid });
+        return;
+      case 'delete':
+        pending.push({ type: 'DELETE', relation: message.relation, record: null, old: message.old ?? message.key, xid });
+        return;
+      case 'commit': {
+        const changes = pending;
+        pending = [];
+        const millis = Number((message.commitTime as bigint) / 1000n);
+        const commitTimestamp = new Date(millis).toISOString();
+        // One change after the other, transaction after transaction: commit order.
+        chain = chain.then(async () => {
+          for (const change of changes) {
+            if (listeners.size === 0) return;
+            await process_(change, commitTimestamp).catch((error: unknown) => log.error('realtime', 'postgres_changes failed', error));
+          }
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const connect = async (attempt = 0): Promise<void> => {
+    if (closed) return;
+    const plugin = new TextPgoutputPlugin(slotName);
+    const current = new LogicalReplicationService(
+      { connectionString: options.superuserUrl },
+      { acknowledge: { auto: true, timeoutSeconds: 10 } },
+    );
+    service = current;
+    current.on('data', (_lsn: string, message: Pgoutput.Message) => onMessage(message));
+    let restarted = false;
+    const again = (error: unknown) => {
+      if (closed || restarted) return;
+      restarted = true;
+      log.error('realtime', 'postgres_changes replication connection lost; reconnecting', error);
+      void current.destroy().catch(() => undefined);
+      const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]!;
+      setTimeout(() => void connect(attempt + 1), delay).unref();
+    };
+    current.on('error', again);
+    // subscribe() resolves only when streaming ends; streaming has begun once `start` fires.
+    await new Promise<void>((resolve) => {
+      current.on('start', () => resolve());
+      current.subscribe(plugin, slotName).then(
+        () => again(new Error('replication stream ended')),
+        (error: unknown) => {
+          resolve();
+          again(error);
+        },
+      );
+    });
+  };
+  await connect();
+
+  const toBinding = async (sub: ChangeSubscription): Promise<Binding> => {
+    const event = typeof sub.event === 'string' ? (sub.event.toUpperCase() as Binding['event']) : sub.event;
+    if (!['*', 'INSERT', 'UPDATE', 'DELETE'].includes(event)) throw unableToSubscribe(sub);
+    const wildcardTable = sub.table === undefined || sub.table === '*';
+    if ((sub.schema === undefined || sub.schema === '') && wildcardTable) {
+      throw new PostgresChangesError('No subscription params provided. Please provide at least a `schema` or `table` to subscribe to.');
+    }
+    const schema = sub.schema === undefined || sub.schema === '' ? 'public' : sub.schema;
+    const table = wildcardTable ? undefined : sub.table;
+    const published = await meta.query<{ tablename: string }>(
+      'select tablename from pg_publication_tables where pubname = $1 and schemaname = $2 and ($3::text is null or tablename = $3)',
+      [PUBLICATION, schema, table ?? null],
+    );
+    if (published.rowCount === 0 && table !== undefined) throw unableToSubscribe(sub);
+    let filters: Filter[] = [];
+    if (sub.filter !== undefined && sub.filter !== null && sub.filter !== '') {
+      if (table === undefined) throw unableToSubscribe(sub);
+      const info = await tableInfo(schema, table);
+      try {
+        filters = parseFilter(sub.filter, info?.columns ?? []);
+        // Values that do not cast to the column's type are refused now, not at the first change.
+        for (const filter of filters) await meta.query(`select ${filter.sql(`(select null::${ident(schema)}.${ident(table)})`)}`);
+      } catch {
+        throw unableToSubscribe(sub);
+      }
+    }
+    return { id: subscriptionId(sub), event, schema, table, filters };
+  };
+
+  return {
+    async subscribe(subscriber, subs, deliver) {
+      const bindings: Binding[] = [];
+      for (const sub of subs) bindings.push(await toBinding(sub));
+      const listener: Listener = { subscriber, bindings, deliver };
+      listeners.add(listener);
+      return { ids: bindings.map((binding) => binding.id), unsubscribe: () => listeners.delete(listener), listener };
+    },
+    updateSubscriber(handle, subscriber) {
+      const listener = (handle as { listener?: Listener } | undefined)?.listener;
+      if (listener && listeners.has(listener)) listener.subscriber = subscriber;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await service?.destroy().catch(() => undefined);
+      await chain.catch(() => undefined);
+      await db.end().catch(() => undefined);
+      await meta.end().catch(() => undefined);
+    },
+  };
+}
