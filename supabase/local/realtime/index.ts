@@ -4,7 +4,10 @@
  * postgres-changes.ts), the REST broadcast endpoints, and broadcasts from the database delivered at commit.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Duplex } from 'node:stream';
 import type pg from 'pg';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -43,6 +46,7 @@ export const DEFAULT_LIMITS: RealtimeLimits = {
 };
 
 const TOKEN_RECHECK_MS = 5 * 60_000;
+const POSTGRES_CHANGES_MODULE = join(import.meta.dirname, 'postgres-changes.ts');
 
 export interface RealtimeService {
   /** Takes an upgrade the gateway routed here; the path is after /realtime/v1. */
@@ -323,15 +327,15 @@ export function createRealtimeService(options: {
   }
 
   let changes: Promise<Awaited<ReturnType<PostgresChangesModule['startPostgresChanges']>> | undefined> | undefined;
+  /** Loaded when present, so the Postgres Changes module plugs in by being added; nothing to register. */
   function postgresChanges() {
     changes ??= (async () => {
+      if (!existsSync(POSTGRES_CHANGES_MODULE)) return undefined;
       try {
-        // Built beside this service; loaded on first use so a stack without it still serves broadcast.
-        const modulePath = './postgres-changes.ts';
-        const module = (await import(modulePath)) as PostgresChangesModule;
+        const module = (await import(pathToFileURL(POSTGRES_CHANGES_MODULE).href)) as PostgresChangesModule;
         return await module.startPostgresChanges({ superuserUrl, log });
       } catch (error) {
-        log.error('realtime', 'Postgres Changes are not available', error);
+        log.error('realtime', 'Postgres Changes failed to start', error);
         return undefined;
       }
     })();
