@@ -79,6 +79,9 @@ interface Connection {
   claims: JwtClaims & { role: string; exp: number };
   headers: Record<string, string>;
   channels: Map<string, Channel>;
+  /** Join errors waiting out their delay. */
+  pending: Set<NodeJS.Timeout>;
+  idle?: NodeJS.Timeout;
   closed: boolean;
 }
 
@@ -113,10 +116,6 @@ interface PostgresChangesModule {
     updateSubscriber(handle: unknown, subscriber: { role: string; claims: Record<string, unknown> }): void;
     close(): Promise<void>;
   }>;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -342,9 +341,17 @@ export function createRealtimeService(options: {
     return changes;
   }
 
-  async function joinError(conn: Connection, frame: Frame, reason: string): Promise<void> {
-    await sleep(limits.joinErrorDelayMs);
-    reply(conn, frame, 'error', { reason });
+  /**
+   * Realtime answers a refused join after a delay, in the channel's own process; here the delay must not
+   * hold up the socket's other channels, so the reply is scheduled rather than awaited.
+   */
+  function joinError(conn: Connection, frame: Frame, reason: string): void {
+    const timer = setTimeout(() => {
+      conn.pending.delete(timer);
+      reply(conn, frame, 'error', { reason });
+    }, limits.joinErrorDelayMs);
+    conn.pending.add(timer);
+    timer.unref();
   }
 
   async function join(conn: Connection, frame: Frame): Promise<void> {
@@ -507,12 +514,11 @@ export function createRealtimeService(options: {
   }
 
   function onConnection(ws: WebSocket, vsn: Vsn, claims: Connection['claims'], headers: Record<string, string>): void {
-    const conn: Connection = { ws, vsn, claims, headers, channels: new Map(), closed: false };
+    const conn: Connection = { ws, vsn, claims, headers, channels: new Map(), pending: new Set(), closed: false };
     connections.add(conn);
-    let idle: NodeJS.Timeout;
     const resetIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => ws.close(1000, 'idle'), limits.idleTimeoutMs);
+      clearTimeout(conn.idle);
+      conn.idle = setTimeout(() => ws.close(1000, 'idle'), limits.idleTimeoutMs);
     };
     resetIdle();
     // Frames of one socket are handled in order, as one Phoenix channel process handles them.
@@ -538,12 +544,15 @@ export function createRealtimeService(options: {
         .catch((error: unknown) => log.error('realtime', 'handling a frame failed', error));
     });
     ws.on('error', () => undefined);
-    ws.on('close', () => {
-      conn.closed = true;
-      clearTimeout(idle);
-      connections.delete(conn);
-      for (const channel of [...conn.channels.values()]) detach(channel);
-    });
+    ws.on('close', () => end(conn));
+  }
+
+  function end(conn: Connection): void {
+    conn.closed = true;
+    clearTimeout(conn.idle);
+    for (const timer of conn.pending) clearTimeout(timer);
+    connections.delete(conn);
+    for (const channel of [...conn.channels.values()]) detach(channel);
   }
 
   function refuseUpgrade(socket: Duplex, status: number, message: string, delayMs: number): void {
@@ -720,8 +729,10 @@ export function createRealtimeService(options: {
     async close() {
       closing = true;
       listener.stop();
-      for (const conn of connections) conn.ws.terminate();
-      connections.clear();
+      for (const conn of [...connections]) {
+        conn.ws.terminate();
+        end(conn);
+      }
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       const service = await changes;
       await service?.close();

@@ -140,6 +140,20 @@ describe('limits', () => {
   });
 });
 
+describe('refused joins', () => {
+  it('wait out their delay without holding up the socket\'s other frames', async () => {
+    const socket = await rawSocket();
+    socket.send(['1', '1', 'realtime:nobody-may-read', 'phx_join', { config: { private: true } }]);
+    socket.send([null, '2', 'phoenix', 'heartbeat', {}]);
+    await until(() => socket.frames.length >= 2);
+    expect(socket.frames).toEqual([
+      [null, '2', 'phoenix', 'phx_reply', { status: 'ok', response: {} }],
+      ['1', '1', 'realtime:nobody-may-read', 'phx_reply', { status: 'error', response: { reason: 'Unauthorized: You do not have permissions to read from this Channel topic: nobody-may-read' } }],
+    ]);
+    socket.ws.close();
+  });
+});
+
 describe('binary broadcasts', () => {
   it('passes an ArrayBuffer payload from supabase-js as kind 3 and back as kind 4', async () => {
     const name = topic('bytes');
