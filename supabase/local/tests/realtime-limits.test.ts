@@ -154,6 +154,23 @@ describe('refused joins', () => {
   });
 });
 
+describe('the v1 serializer', () => {
+  it('speaks JSON objects to a socket that asks for vsn 1.0.0, refs as the client sent them', async () => {
+    const ws = new WebSocket(`${running.apiUrl.replace('http', 'ws')}/realtime/v1/websocket?apikey=${running.keys.anonKey}&vsn=1.0.0`);
+    const frames: unknown[] = [];
+    ws.addEventListener('message', (event) => frames.push(JSON.parse(event.data as string)));
+    await new Promise((resolve) => ws.addEventListener('open', resolve));
+    ws.send(JSON.stringify({ topic: 'realtime:v1', event: 'phx_join', payload: { config: { broadcast: { self: true } } }, ref: '1', join_ref: '1' }));
+    ws.send(JSON.stringify({ topic: 'realtime:v1', event: 'broadcast', payload: { type: 'broadcast', event: 'e', payload: { a: 1 } }, ref: '2', join_ref: '1' }));
+    await until(() => frames.length >= 2);
+    expect(frames).toEqual([
+      { topic: 'realtime:v1', event: 'phx_reply', payload: { status: 'ok', response: { postgres_changes: [] } }, ref: '1' },
+      { topic: 'realtime:v1', event: 'broadcast', payload: { type: 'broadcast', event: 'e', payload: { a: 1 } }, ref: null },
+    ]);
+    ws.close();
+  });
+});
+
 describe('binary broadcasts', () => {
   it('passes an ArrayBuffer payload from supabase-js as kind 3 and back as kind 4', async () => {
     const name = topic('bytes');
