@@ -377,7 +377,10 @@ export function createRealtimeService(options: {
     let claims = conn.claims;
     if (token) {
       const check = await checkToken(token, keys.jwtSecret);
-      if (!check.ok) return joinError(conn, frame, `InvalidJWTToken: ${check.message}`);
+      if (!check.ok) {
+        const code = check.message === 'Failed to validate JWT signature' ? 'JwtSignatureError' : 'InvalidJWTToken';
+        return joinError(conn, frame, `${code}: ${check.message}`);
+      }
       claims = check.claims;
     }
     const presenceKey = typeof presence.key === 'string' && presence.key !== '' ? presence.key : randomUUID();
@@ -618,7 +621,8 @@ export function createRealtimeService(options: {
         const token = connectToken(url, req);
         if (!token) return refuseUpgrade(socket, 401, 'API key is missing', limits.connectErrorDelayMs);
         const check = await checkToken(token, keys.jwtSecret);
-        if (!check.ok) return refuseUpgrade(socket, 401, check.message, limits.connectErrorDelayMs);
+        // Realtime answers a token without role or exp with 403, every other bad token with 401.
+        if (!check.ok) return refuseUpgrade(socket, check.message.startsWith('Fields') ? 403 : 401, check.message, limits.connectErrorDelayMs);
         if (connections.size >= limits.maxConcurrentUsers) return refuseUpgrade(socket, 429, 'Too many connected users', limits.connectErrorDelayMs);
         const vsn: Vsn = url.searchParams.get('vsn') === '2.0.0' ? '2.0.0' : '1.0.0';
         const headers: Record<string, string> = {};

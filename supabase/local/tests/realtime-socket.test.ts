@@ -174,8 +174,8 @@ describe('the socket', () => {
     await until(() => socket.frames.length >= 3);
     expect(socket.frames[0]).toEqual(['1', '1', 'realtime:', 'phx_reply', { status: 'error', response: { reason: 'TopicNameRequired: You must provide a topic name' } }]);
     expect(socket.frames[1]).toMatchObject(['2', '2', 'realtime:a', 'phx_reply', { status: 'error' }]);
-    expect(JSON.stringify(socket.frames[1])).toMatch(/Token has expired \d+ seconds ago/);
-    expect(JSON.stringify(socket.frames[2])).toContain('Fields `role` and `exp` are required in JWT');
+    expect(JSON.stringify(socket.frames[1])).toMatch(/"InvalidJWTToken: Token has expired \d+ seconds ago"/);
+    expect(socket.frames[2]).toEqual(['3', '3', 'realtime:b', 'phx_reply', { status: 'error', response: { reason: 'InvalidJWTToken: Fields `role` and `exp` are required in JWT' } }]);
     socket.ws.close();
   });
 
@@ -184,6 +184,8 @@ describe('the socket', () => {
     const forged = await signJwt({ role: 'service_role', exp: Math.floor(Date.now() / 1000) + 60 }, 'not-the-secret-of-this-stack-at-all');
     expect(await upgradeAnswer(`apikey=${forged}&vsn=2.0.0`)).toEqual({ status: 401, body: '{"error":"Failed to validate JWT signature"}' });
     expect(await upgradeAnswer('apikey=garbage&vsn=2.0.0')).toEqual({ status: 401, body: '{"error":"The token provided is not a valid JWT"}' });
+    const noRole = await signJwt({ exp: Math.floor(Date.now() / 1000) + 60 }, running.keys.jwtSecret);
+    expect(await upgradeAnswer(`apikey=${noRole}&vsn=2.0.0`)).toEqual({ status: 403, body: '{"error":"Fields `role` and `exp` are required in JWT"}' });
     // The publishable key is mapped to the anon JWT, as the CLI's gateway does.
     expect((await upgradeAnswer(`apikey=${running.keys.publishableKey}&vsn=2.0.0`)).status).toBe(101);
   });
@@ -194,7 +196,7 @@ describe('the socket', () => {
     socket.send(['1', '1', 'realtime:expiring', 'phx_join', { access_token: shortLived }]);
     await until(() => socket.frames.length >= 3, 5000);
     expect(socket.frames[1]).toMatchObject(['1', null, 'realtime:expiring', 'system', { extension: 'system', status: 'error', channel: 'expiring' }]);
-    expect(JSON.stringify(socket.frames[1])).toMatch(/Token has expired \d+ seconds ago/);
+    expect(JSON.stringify(socket.frames[1])).toMatch(/"message":"Token has expired \d+ seconds ago"/);
     expect(socket.frames[2]).toEqual(['1', '1', 'realtime:expiring', 'phx_close', {}]);
     socket.ws.close();
   });
