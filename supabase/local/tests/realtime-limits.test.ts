@@ -5,6 +5,8 @@
  * kind 4 out), access_token pushes that re-check a private channel, and Postgres Changes joins.
  */
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
@@ -17,6 +19,7 @@ let running: Awaited<ReturnType<typeof startThrowawayStack>>;
 const clients: SupabaseClient[] = [];
 const noPersistence = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 const MAX_PAYLOAD = 10_000;
+const MAX_USERS = 15;
 
 function client(): SupabaseClient {
   const made = createClient(running.apiUrl, running.keys.anonKey, noPersistence);
@@ -62,7 +65,7 @@ beforeAll(async () => {
   running = await startThrowawayStack({
     label: 'realtime-limits',
     supabaseDir: project.supabaseDir,
-    realtimeLimits: { maxPayloadBytes: MAX_PAYLOAD, maxEventsPerSecond: 30, maxChannelsPerClient: 3, joinErrorDelayMs: 50, connectErrorDelayMs: 50 },
+    realtimeLimits: { maxConcurrentUsers: MAX_USERS, maxPayloadBytes: MAX_PAYLOAD, maxEventsPerSecond: 30, maxChannelsPerClient: 3, joinErrorDelayMs: 50, connectErrorDelayMs: 50 },
   });
 }, 120_000);
 
@@ -137,6 +140,42 @@ describe('limits', () => {
     expect(socket.frames).toContainEqual(['1', '2', 'realtime:churn', 'phx_reply', { status: 'error', response: { reason: 'Presence track payload must be a map' } }]);
     expect(socket.frames).toContainEqual(['1', null, 'realtime:churn', 'system', { extension: 'system', status: 'error', message: 'Client presence rate limit exceeded', channel: 'churn' }]);
     socket.ws.close();
+  });
+});
+
+/** An upgrade through node:http, so a refusal's status and body can be read (a browser sees neither). */
+function upgrade(): Promise<{ status: number; body: string; socket?: Duplex }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${running.apiUrl}/realtime/v1/websocket?apikey=${running.keys.anonKey}&vsn=2.0.0`, {
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 101, body: '', socket }));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('connected users', () => {
+  it('are limited: beyond the limit a connect gets 429 "Too many connected users", and a freed place is taken again', async () => {
+    const held: Duplex[] = [];
+    let refused: { status: number; body: string } | undefined;
+    for (let i = 0; i <= MAX_USERS && !refused; i += 1) {
+      const answer = await upgrade();
+      if (answer.socket) held.push(answer.socket);
+      else refused = answer;
+    }
+    expect(refused).toEqual({ status: 429, body: '{"error":"Too many connected users"}' });
+    held.pop()!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await upgrade();
+    expect(again.status).toBe(101);
+    for (const socket of [...held, again.socket!]) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
   });
 });
 
