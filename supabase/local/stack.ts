@@ -16,6 +16,7 @@ import { createGateway } from './gateway/index.ts';
 import { startMailService } from './mail/index.ts';
 import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
+import { createRealtimeService, type RealtimeLimits } from './realtime/index.ts';
 import { startPostgresChanges, type PostgresChanges } from './realtime/postgres-changes.ts';
 import { createRestService } from './rest/index.ts';
 import { createStorageService } from './storage/index.ts';
@@ -78,6 +79,8 @@ export interface StackOptions {
    * connection or slot, and Postgres Changes subscriptions are then refused.
    */
   postgresChanges?: boolean;
+  /** Realtime's limits over its defaults (200 users, 100 channels a socket, 100 events/s, 3000 KB payloads, …). */
+  realtimeLimits?: Partial<RealtimeLimits>;
 }
 
 export interface RunningStack {
@@ -180,11 +183,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       : undefined;
     if (storage) cleanup.push(() => storage.close());
 
+    // As Realtime: its own privileged connections, switching to the caller's role for RLS checks.
+    const realtimePool = createPool(superuserUrl, 10, log);
+    const realtime = createRealtimeService({ keys, pool: realtimePool, superuserUrl, log, limits: options.realtimeLimits, postgresChanges: postgresChanges ?? null });
+    cleanup.push(() => realtimePool.end(), () => realtime.close());
+
     const gateway = createGateway({
       keys,
       log,
       trustedProxies,
-      services: { rest: rest.handle, auth: auth.handle, functions: functions.handle, storage },
+      services: { rest: rest.handle, auth: auth.handle, functions: functions.handle, storage, realtime },
     });
     await new Promise<void>((resolve, reject) => {
       gateway.once('error', reject);

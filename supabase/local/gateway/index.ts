@@ -1,5 +1,6 @@
 /**
- * The gateway: one HTTP port serving /auth/v1, /rest/v1, /functions/v1 and /storage/v1 like Supabase's
+ * The gateway: one HTTP port serving /auth/v1, /rest/v1, /functions/v1, /storage/v1 and /realtime/v1 (its
+ * websocket and REST broadcast) like Supabase's
  * Kong — apikey required (functions excepted, as on Supabase, so webhooks can reach them; and storage's
  * public and signed URLs, which an `<img src>` or a download link reaches with no headers), CORS
  * answered and exposed, prefixes stripped — and the services not provided locally answered with a clear
@@ -11,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { StackKeys } from '../core/keys.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
+import type { RealtimeService } from '../realtime/index.ts';
 import { isOpenStoragePath, type StorageService } from '../storage/index.ts';
 import { clientAddress } from './client-ip.ts';
 import { percentDecode } from '../core/url.ts';
@@ -29,9 +31,6 @@ const DEFAULT_ALLOWED_HEADERS =
 /** Auth routes Kong leaves open (email links land on them without an apikey). */
 const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
 
-const NOT_PROVIDED: Record<string, string> = {
-  realtime: 'Realtime (/realtime/v1) is not provided by the local stack yet.',
-};
 const STORAGE_DISABLED = 'Storage (/storage/v1) is disabled: set [storage] enabled = true in supabase/config.toml.';
 
 export interface GatewayServices {
@@ -40,6 +39,8 @@ export interface GatewayServices {
   functions: ServiceHandler;
   /** Absent when `[storage] enabled = false`. */
   storage?: StorageService;
+  /** Absent only in gateways tests build around a single service. */
+  realtime?: RealtimeService;
 }
 
 function corsHeaders(): Record<string, string> {
@@ -169,12 +170,20 @@ export function createGateway(options: {
         body: 'ok',
       };
     }
-    if (service in NOT_PROVIDED) {
-      req.resume();
-      return jsonResponse(501, { code: 'not_implemented', message: NOT_PROVIDED[service] });
-    }
-
     const headers = flatHeaders(req);
+    if (service === 'realtime') {
+      if (!services.realtime) {
+        req.resume();
+        return jsonResponse(501, { code: 'not_implemented', message: 'Realtime is not running behind this gateway.' });
+      }
+      const check = checkApiKey(keys, headers.apikey ?? url.searchParams.get('apikey') ?? undefined, headers.authorization);
+      if (!check.ok) {
+        req.resume();
+        return jsonResponse(check.status, check.body);
+      }
+      await services.realtime.handle(req, res, path, url, check.authorization);
+      return undefined;
+    }
     const apikey = headers.apikey ?? url.searchParams.get('apikey') ?? undefined;
     if (service === 'functions') {
       const authorization = upstreamAuthorization(keys, apikey, headers.authorization);
@@ -243,17 +252,22 @@ export function createGateway(options: {
       });
   });
   server.keepAliveTimeout = 65_000;
-  // Realtime is a websocket service: refuse upgrades in words instead of hanging the client.
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+  // Realtime's socket; Realtime itself checks the apikey (as a JWT) before accepting the upgrade.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node hands these sockets over without its error listener; a reset must not be an uncaught error.
     socket.on('error', () => undefined);
+    const url = parseTarget(req.url ?? '/');
+    if (services.realtime && (url?.pathname === '/realtime/v1/websocket' || url?.pathname === '/realtime/v1/websocket/')) {
+      services.realtime.upgrade(req, socket, head, url);
+      return;
+    }
     // Only realtime speaks websockets; an upgrade asked of any other path is the client's mistake.
-    const realtime = req.url?.startsWith('/realtime/v1') === true;
+    const realtime = url?.pathname.startsWith('/realtime/v1') === true;
     const body = JSON.stringify(realtime
-      ? { code: 'not_implemented', message: NOT_PROVIDED.realtime }
-      : { message: 'Bad Request: only /realtime/v1 takes a websocket upgrade' });
+      ? { message: 'Not Found: the Realtime socket is at /realtime/v1/websocket' }
+      : { message: 'Bad Request: only /realtime/v1/websocket takes a websocket upgrade' });
     socket.end(
-      `HTTP/1.1 ${realtime ? '501 Not Implemented' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${realtime ? '404 Not Found' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   // Without a listener Node drops CONNECT connections without a word; Kong refuses the method.

@@ -69,10 +69,15 @@ describe('gateway', () => {
     expect(health.status).toBe(200);
   });
 
-  it('says in words that realtime is not provided', async () => {
-    const response = await fetch(`${stack.apiUrl}/realtime/v1/api/broadcast`, { headers: { apikey: stack.anonKey } });
-    expect(response.status).toBe(501);
-    expect((await response.json()).message).toMatch(/not provided by the local stack/);
+  it('routes realtime\'s REST broadcast to the realtime service, behind the apikey check', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${stack.apiUrl}/realtime/v1/api/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"messages":[]}' });
+    expect((await post({})).status).toBe(401);
+    const empty = await post({ apikey: stack.anonKey });
+    expect(empty.status).toBe(422);
+    expect(await empty.json()).toEqual({ errors: { messages: ["can't be blank"] } });
+    const elsewhere = await fetch(`${stack.apiUrl}/realtime/v1/api/nothing`, { headers: { apikey: stack.anonKey } });
+    expect(elsewhere.status).toBe(404);
   });
 
   it('routes storage to the storage service, behind the apikey check', async () => {

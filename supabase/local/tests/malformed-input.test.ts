@@ -215,12 +215,14 @@ describe('request targets the gateway cannot parse', () => {
     }
     const connect = await rawRequest(stack.apiUrl, 'CONNECT example.test:443 HTTP/1.1\r\nhost: example.test:443');
     expect(connect.status).toBe(405);
-    // Only realtime's websocket gets the 501 that says it is not provided.
+    // Only realtime's websocket takes an upgrade; without an apikey Realtime refuses it in its words.
     const upgrade = (target: string) =>
       rawRequest(stack.apiUrl, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket`);
     expect((await upgrade('/rest/v1/conf_books')).status).toBe(400);
     expect((await upgrade('*')).status).toBe(400);
-    expect((await upgrade('/realtime/v1/websocket')).status).toBe(501);
+    const realtime = await upgrade('/realtime/v1/websocket');
+    expect(realtime.status).toBe(401);
+    expect(realtime.text).toContain('{"error":"API key is missing"}');
   });
 
   it('survives clients that reset the connection right after a CONNECT or a websocket upgrade', async () => {
