@@ -2,12 +2,10 @@
  * What a Realtime client may not do, on a stack with tight limits: oversize payloads, floods of
  * messages, too many channels, presence churn, frames too big for the socket. Each gets Realtime's
  * error or limit, and the service keeps serving everyone else. Also: binary broadcasts (kind 3 in,
- * kind 4 out), access_token pushes that re-check a private channel, and Postgres Changes joins.
+ * kind 4 out) and access_token pushes that re-check a private channel.
  */
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -251,20 +249,3 @@ describe('access_token pushes', () => {
   });
 });
 
-describe('Postgres Changes joins', () => {
-  it('are answered: by postgres-changes.ts when the stack has it, else with a join error that says so', async () => {
-    const socket = await rawSocket();
-    socket.send(['1', '1', 'realtime:pg', 'phx_join', { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'conf_books' }] } }]);
-    await until(() => socket.frames.length >= 1, 15_000);
-    const reply = socket.frames[0] as [string, string, string, string, { status: string; response: Record<string, unknown> }];
-    if (existsSync(join(import.meta.dirname, '..', 'realtime', 'postgres-changes.ts'))) {
-      expect(reply[4].status).toBe('ok');
-    } else {
-      expect(reply[4]).toEqual({
-        status: 'error',
-        response: { reason: 'Unable to subscribe to changes with given parameters: Postgres Changes are not available in this stack' },
-      });
-    }
-    socket.ws.close();
-  });
-});

@@ -392,3 +392,41 @@ describe('presence', () => {
     expect(Object.keys(first.presenceState())).toEqual(['ada']);
   });
 });
+
+describe('Postgres Changes through the socket', () => {
+  it('deliver committed rows to the subscribers whose policies admit them, and refuse unpublished tables', async () => {
+    await sql(`create table public.pgc_notes (id bigint generated always as identity primary key, owner uuid not null, body text not null);
+               alter table public.pgc_notes enable row level security;
+               create policy "own notes" on public.pgc_notes for select to authenticated using (owner = (select auth.uid()));
+               grant select on public.pgc_notes to authenticated;
+               alter publication supabase_realtime add table public.pgc_notes;
+               create table public.pgc_unpublished (id bigint primary key);`);
+    const [alice, bob] = [await signedIn(), await signedIn()];
+    const seen = new Map<string, Array<{ eventType: string; new: { body?: string } }>>([[alice.id, []], [bob.id, []]]);
+    for (const user of [alice, bob]) {
+      const channel = user.client
+        .channel(topic('notes'))
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'pgc_notes' }, (change) =>
+          seen.get(user.id)!.push(change as unknown as { eventType: string; new: { body?: string } }),
+        );
+      expect((await subscribe(channel)).status).toBe('SUBSCRIBED');
+    }
+    await sql(`insert into public.pgc_notes (owner, body) values ($1, 'for alice 1'), ($2, 'for bob')`, [alice.id, bob.id]);
+    await sql(`begin; insert into public.pgc_notes (owner, body) values ($1, 'rolled back'); rollback;`.replace('$1', `'${alice.id}'`));
+    await sql(`insert into public.pgc_notes (owner, body) values ($1, 'for alice 2')`, [alice.id]);
+    await until(() => seen.get(alice.id)!.length >= 2 && seen.get(bob.id)!.length >= 1, 10_000);
+    await pause(300);
+    expect(seen.get(alice.id)!.map((change) => [change.eventType, change.new.body])).toEqual([
+      ['INSERT', 'for alice 1'],
+      ['INSERT', 'for alice 2'],
+    ]);
+    expect(seen.get(bob.id)!.map((change) => change.new.body)).toEqual(['for bob']);
+
+    const refused = alice.client
+      .channel(topic('unpublished'))
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'pgc_unpublished' }, () => undefined);
+    const outcome = await subscribe(refused);
+    expect(outcome.status).toBe('CHANNEL_ERROR');
+    expect(outcome.error).toContain('Unable to subscribe to changes with given parameters');
+  });
+});
