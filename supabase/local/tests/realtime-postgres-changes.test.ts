@@ -332,6 +332,9 @@ describe('the replication slot and the stack', () => {
     } finally {
       await other.close();
     }
+    // The temporary slot goes when its walsender has exited, a moment after the connection closed.
+    const until = Date.now() + 10_000;
+    while ((await slots()) !== before && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await slots()).toBe(before);
   });
 
