@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { apiErrorMessage } from '../../../lib/api-errors';
@@ -43,6 +44,10 @@ const deliveryWords = (delivery: string) => (isDelivery(delivery) ? DELIVERY_LAB
 
 function PreferenceRow({ userId, preference }: { userId: string; preference: NotificationPreference }) {
   const save = useSetNotificationPreference(userId);
+  // The choice being saved, shown from the click on: the optimistic update reaches the cache a moment
+  // later, and until then the radio would spring back to the stored choice.
+  const [choosing, setChoosing] = useState<Delivery | null>(null);
+  const shown = choosing ?? preference.delivery;
   const name = `delivery-${preference.kind}`;
   const descriptionId = `${name}-description`;
   return (
@@ -58,8 +63,11 @@ function PreferenceRow({ userId, preference }: { userId: string; preference: Not
               type="radio"
               name={name}
               value={delivery}
-              checked={preference.delivery === delivery}
-              onChange={() => save.mutate({ kind: preference.kind, delivery })}
+              checked={shown === delivery}
+              onChange={() => {
+                setChoosing(delivery);
+                save.mutate({ kind: preference.kind, delivery }, { onSettled: () => setChoosing(null) });
+              }}
               className="size-4 accent-blue-800"
             />
             {DELIVERY_LABELS[delivery]}
