@@ -158,6 +158,9 @@ test('an upload can be canceled and retried', async ({ page, customer }) => {
   await replyForm(page).getByLabel('Files to attach').setInputFiles({ name: 'trace.txt', mimeType: 'text/plain', buffer: Buffer.from('stack trace\n') });
   const row = replyForm(page).getByRole('listitem', { name: 'trace.txt' });
   await expect(row).toContainText('Uploading…');
+  // Cancel once the upload's request is really out (and held): "Uploading…" shows from begin_attachment on,
+  // and a cancel before the request would leave the retry's request to be the one held.
+  await expect.poll(() => held).toBe(1);
   await row.getByRole('button', { name: 'Cancel trace.txt' }).click();
   await expect(row).toContainText('Canceled');
   release();
