@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../core/logger.ts';
 import { installExtensionFiles } from '../extensions/install.ts';
+import { clearStaleLockFile } from './lock-file.ts';
 
 export const SUPERUSER = 'supabase_admin';
 export const PASSWORD = 'postgres';
@@ -340,6 +341,9 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     });
 
   const launch = async (): Promise<void> => {
+    if (clearStaleLockFile(clusterDir) === 'removed') {
+      log.info('postgres', 'Removed postmaster.pid left by a Postgres that did not stop (its process id now belongs to another program)');
+    }
     const started = await startPostmaster(nativeDir, clusterDir, options.port, user, log);
     if (stopped()) {
       await shutdown(started);
