@@ -181,6 +181,17 @@ describe('who may join', () => {
     expect(outcomeOf(anonTicket)).toEqual(refusal(`ticket:${ticketId}`));
   });
 
+  it('admits every member of the ticket\'s account, and no longer one who left it', async () => {
+    const colleague = await createPerson();
+    await sql("insert into public.account_members (account_id, user_id, role) values ($1, $2, 'member')", [customer.accountId, colleague.userId]);
+    const joined = await join(colleague, `ticket:${ticketId}`);
+    expect(joined.status).toBe('SUBSCRIBED');
+    await colleague.client.removeChannel(joined.channel);
+
+    await sql('delete from public.account_members where account_id = $1 and user_id = $2', [customer.accountId, colleague.userId]);
+    expect(outcomeOf(await join(colleague, `ticket:${ticketId}`))).toEqual(refusal(`ticket:${ticketId}`));
+  });
+
   it('user:<id> admits that user alone, staff included', async () => {
     const [own, staffOwn, customerOther, staffOther] = await Promise.all([
       join(customer, `user:${customer.userId}`),
