@@ -1,4 +1,5 @@
 import type { Browser, Page, WebSocketRoute } from '@playwright/test';
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js';
 import { expect, test } from './fixtures';
 import { createTicket, createUser, giveCredits, signIn, sql, type SeededUser } from './staff-helpers';
 
@@ -262,5 +263,44 @@ test('a dropped connection: the banner shows, and the rejoin catches up on what 
   } finally {
     await client.context.close();
     await context.close();
+  }
+});
+
+test('a private channel keeps delivering after the session’s token is refreshed', async ({ uniqueEmail }) => {
+  // supabase-js hands each refreshed token to Realtime (`access_token` on every joined channel), which
+  // checks the channel's permission again: the join must survive it, as the app's pages do for hours.
+  const customer = await createUser(uniqueEmail('live-cust'));
+  const engineer = await createUser(uniqueEmail('live-eng'), 'engineer');
+  const ticket = await createTicket(customer, { subject: 'Live token refresh', preApproved: true });
+  const realtime = customer.client.realtime;
+  await realtime.setAuth();
+  const received: unknown[] = [];
+  const channel = customer.client.channel(`ticket:${ticket.id}`, { config: { private: true } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      channel
+        .on('broadcast', { event: 'changed' }, ({ payload }) => received.push(payload))
+        .subscribe((status, error) => {
+          if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve();
+          else if (status !== REALTIME_SUBSCRIBE_STATES.CLOSED) reject(error ?? new Error(status));
+        });
+    });
+    const before = realtime.accessTokenValue;
+    // A token minted in the same second as the old one could be the same token: let the clock pass it.
+    const issuedAt = JSON.parse(Buffer.from(before!.split('.')[1]!, 'base64url').toString()).iat as number;
+    await expect.poll(() => Date.now() / 1000 > issuedAt + 1).toBe(true);
+    const { data, error } = await customer.client.auth.refreshSession();
+    expect(error).toBeNull();
+    // supabase-js passes the new token on by itself (TOKEN_REFRESHED), as in the browser.
+    await expect.poll(() => realtime.accessTokenValue).toBe(data.session?.access_token);
+    expect(data.session?.access_token).not.toBe(before);
+
+    const reply = await engineer.client.rpc('post_message', { p_ticket_id: ticket.id, p_body: 'After the refresh.', p_internal: false });
+    expect(reply.error).toBeNull();
+    await expect.poll(() => received).toContainEqual(expect.objectContaining({ ticket_id: ticket.id, reason: 'message' }));
+    expect(channel.state).toBe('joined');
+  } finally {
+    await customer.client.removeChannel(channel);
+    await customer.client.removeAllChannels();
   }
 });
