@@ -224,6 +224,47 @@ describe('resync after the connection comes back', () => {
   });
 });
 
+describe('data read before listening (a route loader) misses nothing', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('resyncs, on the first join, a listener whose data predates it; not one that brought no date', async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const { client, channels } = fakeClient();
+    const live = new LiveChannels(client, undefined, undefined, 0);
+    const loaded = recorder();
+    const presenceOnly = recorder();
+    live.listen('ticket:1', loaded.listener, { since: 9_000 });
+    live.listen('ticket:1', presenceOnly.listener);
+    await settle();
+    vi.setSystemTime(12_000);
+    channels[0]!.status?.('SUBSCRIBED');
+    expect(loaded.resyncs()).toBe(1);
+    expect(presenceOnly.resyncs()).toBe(0);
+  });
+
+  it('on a channel already live, hands over what was heard since the data was read, or resyncs if it is older than the join', async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const { client, channels } = fakeClient();
+    const live = new LiveChannels(client, undefined, undefined, 0);
+    live.listen('queue', recorder().listener);
+    await settle();
+    channels[0]!.status?.('SUBSCRIBED'); // joined at 10 000
+    vi.setSystemTime(11_000);
+    channels[0]!.send('changed', { ticket_id: 'before-read' });
+    vi.setSystemTime(13_000);
+    channels[0]!.send('changed', { ticket_id: 'after-read' });
+
+    const late = recorder();
+    live.listen('queue', late.listener, { since: 12_000 });
+    expect(late.changes.map((event) => event.ticket_id)).toEqual(['after-read']);
+    expect(late.resyncs()).toBe(0);
+
+    const older = recorder();
+    live.listen('queue', older.listener, { since: 9_000 });
+    expect(older.resyncs()).toBe(1);
+  });
+});
+
 describe('connection status', () => {
   let reported: ChannelState[][];
   beforeEach(() => (reported = []));

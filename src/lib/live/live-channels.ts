@@ -12,6 +12,10 @@
  *   listener arrives, so everything a render mounts on a topic shares one join.
  * - Every join after the first of a topic (Phoenix rejoins after a socket drop, a join that timed out,
  *   or a channel we rebuilt after the server closed it) tells each listener to `resync`.
+ * - A listener's data was read before it listened (a route loader): `since` says when. Whatever was
+ *   announced after that reaches it too: if the channel joined later than `since`, the first join
+ *   resyncs it (nothing said before a join is ever heard); if the channel was live already, the
+ *   announcements it heard since then are handed over again.
  * - The server closes a channel for good on token expiry, lost permission or a presence flood; while
  *   listeners remain, it is rebuilt with a backoff.
  * - Presence (staff on a ticket): `track` paced by ./track-limiter.ts, re-sent after every rejoin.
@@ -50,6 +54,8 @@ export interface RealtimeLike {
 }
 
 const CHANGED = 'changed';
+/** How long announcements are kept for late listeners: longer than any loader takes. */
+const HEARD_MS = 120_000;
 const REBUILD_AFTER_MS = [1_000, 2_000, 5_000, 10_000];
 
 type Entry = {
@@ -60,6 +66,11 @@ type Entry = {
   channel: ChannelLike | undefined;
   state: ChannelState;
   joinedBefore: boolean;
+  joinedAt: number | undefined;
+  /** Recent announcements with when they arrived, for listeners that come with older data. */
+  heard: { at: number; event: LiveEvent }[];
+  /** Listeners whose data predates the channel's first join. */
+  behind: Set<LiveListener>;
   rebuilds: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   leaveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,11 +102,17 @@ export class LiveChannels {
   ) {}
 
   /** Listens to `changed` on `topic`; with `presenceKey`, the channel also joins presence under that key. */
-  listen(topic: string, listener: LiveListener, options: { presenceKey?: string } = {}): () => void {
+  listen(topic: string, listener: LiveListener, options: { presenceKey?: string; since?: number } = {}): () => void {
     const entry = this.entries.get(topic) ?? this.create(topic);
     clearTimeout(entry.leaveTimer);
     entry.leaveTimer = undefined;
     entry.listeners.add(listener);
+    const { since } = options;
+    if (since !== undefined) {
+      if (entry.joinedAt === undefined) entry.behind.add(listener);
+      else if (since < entry.joinedAt) listener.resync();
+      else for (const { at, event } of entry.heard) if (at >= since) listener.change(event);
+    }
     if (options.presenceKey && entry.presenceKey !== options.presenceKey) {
       // Presence is part of the join: a channel joined without it must be joined again with it.
       entry.presenceKey = options.presenceKey;
@@ -103,6 +120,7 @@ export class LiveChannels {
     }
     return () => {
       entry.listeners.delete(listener);
+      entry.behind.delete(listener);
       this.releaseIfUnused(entry);
     };
   }
@@ -150,6 +168,9 @@ export class LiveChannels {
       channel: undefined,
       state: 'joining',
       joinedBefore: false,
+      joinedAt: undefined,
+      heard: [],
+      behind: new Set(),
       rebuilds: 0,
       timer: undefined,
       leaveTimer: undefined,
@@ -170,6 +191,9 @@ export class LiveChannels {
     channel.onBroadcast(CHANGED, (payload) => {
       if (entry.channel !== channel) return;
       const event = asLiveEvent(payload);
+      const now = Date.now();
+      entry.heard = entry.heard.filter(({ at }) => now - at < HEARD_MS).slice(-99);
+      entry.heard.push({ at: now, event });
       for (const listener of entry.listeners) listener.change(event);
     });
     if (entry.presenceKey) channel.onPresenceSync(() => entry.channel === channel && this.notifyPresence(entry));
@@ -184,8 +208,11 @@ export class LiveChannels {
     if (status === 'SUBSCRIBED') {
       entry.state = 'joined';
       entry.rebuilds = 0;
-      if (entry.joinedBefore) for (const listener of entry.listeners) listener.resync();
+      const lost = entry.joinedBefore ? entry.listeners : entry.behind;
+      for (const listener of lost) listener.resync();
+      entry.behind.clear();
       entry.joinedBefore = true;
+      entry.joinedAt = Date.now();
       // Presence lives with the server's channel: a new join starts without ours.
       entry.limiter?.resend();
     } else if (status === 'CHANNEL_ERROR') {

@@ -3,7 +3,7 @@
  * header's bell uses it); Realtime itself comes with `import('./realtime-loader')` when a component first
  * listens.
  */
-import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LiveChannels, LiveEvent, PresenceMeta } from './live-channels';
 import { liveStatus, subscribeLiveStatus, type LiveStatus } from './live-status';
@@ -14,6 +14,21 @@ const loadLive = () => import('./realtime-loader').then((module) => module.liveC
 
 /** Announcements arrive in bursts (an assessment writes several rows): one refetch per burst. */
 const DEBOUNCE_MS = 200;
+
+/** An answer describes the database as it was a moment before it arrived: look back this much further. */
+const READ_MARGIN_MS = 5_000;
+
+/** When the oldest of these queries' data was read (now, for data still on its way). */
+function readSince(queryClient: QueryClient, keys: QueryKey[]): number {
+  let oldest = Date.now();
+  for (const queryKey of keys) {
+    for (const query of queryClient.getQueryCache().findAll({ queryKey })) {
+      const at = query.state.dataUpdatedAt;
+      if (at > 0 && at < oldest) oldest = at;
+    }
+  }
+  return oldest - READ_MARGIN_MS;
+}
 
 /**
  * Runs `use` with the registry once it is loaded, and its cleanup on unmount or when `deps` change.
@@ -41,7 +56,8 @@ function useLiveEffect(use: ((live: LiveChannels) => () => void) | null, deps: u
  * Keeps the queries named by `keysFor` fresh while `topics` are open: each `changed` event invalidates
  * `keysFor(event)`, and after a lost connection (or when the browser comes back online) `keysFor(null)`,
  * everything the caller covers. Keys are gathered for a moment and invalidated once, so one change
- * announced on two topics, or a burst of them, costs one refetch.
+ * announced on two topics, or a burst of them, costs one refetch. The data was usually read before (by
+ * the route's loader): what was announced since then is caught up on too.
  */
 export function useLiveRefresh(topics: string[], keysFor: (event: LiveEvent | null) => QueryKey[]) {
   const queryClient = useQueryClient();
@@ -66,7 +82,8 @@ export function useLiveRefresh(topics: string[], keysFor: (event: LiveEvent | nu
             }, DEBOUNCE_MS);
           };
           const listener = { change: collect, resync: () => collect(null) };
-          const stops = joined.split(' ').map((topic) => live.listen(topic, listener));
+          const since = readSince(queryClient, latest.current(null));
+          const stops = joined.split(' ').map((topic) => live.listen(topic, listener, { since }));
           return () => {
             clearTimeout(timer);
             for (const stop of stops) stop();
