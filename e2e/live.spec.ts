@@ -266,6 +266,41 @@ test('a dropped connection: the banner shows, and the rejoin catches up on what 
   }
 });
 
+test('a reply sent while the page’s channel is still joining is not lost', async ({ browser, uniqueEmail }) => {
+  const customer = await createUser(uniqueEmail('live-cust'));
+  const engineer = await createUser(uniqueEmail('live-eng'), 'engineer');
+  const ticket = await createTicket(customer, { subject: 'Live join gap: CSV import', preApproved: true });
+  const staff = await personAt(browser, engineer, `/staff/tickets/${ticket.number}`);
+
+  // The customer's page has read the thread; its join of ticket:<id> is held back until the engineer
+  // has answered, as a slow join would be. The database's announcement of that answer reaches no one.
+  const context = await browser.newContext();
+  let releaseJoin!: () => void;
+  const joinHeld = new Promise<void>((resolve) => (releaseJoin = resolve));
+  let joinSeen!: () => void;
+  const joinArrived = new Promise<void>((resolve) => (joinSeen = resolve));
+  await context.routeWebSocket(REALTIME_SOCKET, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      if (typeof message === 'string' && message.includes(`realtime:ticket:${ticket.id}`) && message.includes('phx_join')) {
+        joinSeen();
+        void joinHeld.then(() => server.send(message));
+      } else server.send(message);
+    });
+  });
+  const page = await context.newPage();
+  try {
+    await signIn(page, customer.email, `/portal/tickets/${ticket.number}`);
+    await joinArrived;
+    await staffReply(staff.page, 'Sent while your page was still connecting.');
+    releaseJoin();
+    await expect(customerThread(page).filter({ hasText: 'Sent while your page was still connecting.' })).toHaveCount(1);
+  } finally {
+    await staff.context.close();
+    await context.close();
+  }
+});
+
 test('a private channel keeps delivering after the session’s token is refreshed', async ({ uniqueEmail }) => {
   // supabase-js hands each refreshed token to Realtime (`access_token` on every joined channel), which
   // checks the channel's permission again: the join must survive it, as the app's pages do for hours.
