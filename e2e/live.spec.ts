@@ -1,7 +1,8 @@
 import type { Browser, Page, WebSocketRoute } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js';
 import { expect, test } from './fixtures';
-import { createTicket, createUser, giveCredits, signIn, sql, type SeededUser } from './staff-helpers';
+import { AXE_TAGS, createTicket, createUser, giveCredits, signIn, sql, type SeededUser } from './staff-helpers';
 
 /**
  * Live screens (docs/design.md, "Live updates"): the database announces changes on private Realtime
@@ -138,6 +139,8 @@ test('two engineers on one ticket see each other, the second is warned before re
     // Grace starts to answer too: warned next to the composer, and asked before her reply goes out.
     await second.page.getByLabel('Your message (Markdown)').fill('Try printing to PDF from the browser meanwhile.');
     await expect(second.page.getByText(`${ada.email} is replying to this ticket right now.`)).toBeVisible();
+    const axe = await new AxeBuilder({ page: second.page }).withTags(AXE_TAGS).analyze();
+    expect(axe.violations, 'the presence line and the warning pass axe').toEqual([]);
     await second.page.getByRole('button', { name: 'Send reply' }).click();
     const confirm = second.page.getByRole('dialog', { name: 'Send while someone else is replying?' });
     await expect(confirm).toBeVisible();
@@ -203,6 +206,8 @@ test('offline: a banner, the other side’s changes meanwhile, and back online e
     refuse = true;
     for (const ws of sockets) dead.add(ws);
     await expect(banner).toBeVisible();
+    const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    expect(axe.violations, 'the banner passes axe').toEqual([]);
 
     await staffReply(staff.page, 'Meanwhile 1: the SPF record lacks our sender.');
     await staffReply(staff.page, 'Meanwhile 2: add include:mail.example.com to it.');
