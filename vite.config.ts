@@ -47,11 +47,11 @@ export default defineConfig(({ command }) => ({
   resolve: {
     alias: [
       // supabase-js 2.x constructs a Realtime client and a Storage client in every createClient() and
-      // cannot tree-shake them (~20 KB gzip). Pro Portal does not use Realtime (the local gateway answers 501 for
-      // /realtime), so both resolve to small stand-ins that do what SupabaseClient needs on construction and
-      // on auth changes. Storage is used by the ticket pages' attachments: its stand-in forwards to the real
-      // client once src/lib/storage-loader.ts has loaded it (imported by its file path, which this alias
-      // leaves alone). See the files.
+      // cannot tree-shake them (~20 KB gzip), although only some pages use them. So both resolve to small
+      // stand-ins that do what SupabaseClient needs on construction and on auth changes, and forward to
+      // the real client once it is loaded on demand: Storage by the ticket pages' attachments
+      // (src/lib/storage-loader.ts), Realtime by the live parts of the pages (src/lib/live/realtime-loader.ts).
+      // Both import the real package by its file path, which these aliases leave alone. See the files.
       { find: /^@supabase\/realtime-js$/, replacement: here('./src/lib/supabase-unused/realtime-js.ts') },
       { find: /^@supabase\/storage-js$/, replacement: here('./src/lib/supabase-unused/storage-js.ts') },
       // react-router's package exports always resolve to its development build (dev warnings and checks
@@ -80,9 +80,14 @@ export default defineConfig(({ command }) => ({
             // supabase-js (~28 KB gzip with the stand-ins, not tree-shakeable) gets a chunk of its own. Only
             // lazy routes and the session provider's dynamic import reach it, so a visitor of `/` who is not
             // signed in never downloads it (see src/lib/supabase-loader.ts).
-            // The real storage-js is not in it: the ticket pages load it when they first need files
-            // (src/lib/storage-loader.ts), so it stays out of every page's first load.
-            { name: 'supabase-js', test: /[\\/]node_modules[\\/]@supabase[\\/](?!storage-js[\\/])|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/, priority: 20 },
+            // The real storage-js and realtime-js (with Phoenix) are not in it: the pages load them when they
+            // first need files or live updates (src/lib/storage-loader.ts, src/lib/live/realtime-loader.ts),
+            // so they stay out of every page's first load.
+            {
+              name: 'supabase-js',
+              test: /[\\/]node_modules[\\/]@supabase[\\/](?!storage-js[\\/]|realtime-js[\\/]|phoenix[\\/])|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/,
+              priority: 20,
+            },
             { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/, priority: 15 },
             // The framework changes far less often than our code: keep it cacheable across deploys.
             {

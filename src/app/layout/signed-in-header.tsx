@@ -7,6 +7,8 @@ import { NotificationsLink } from '../../features/notifications/components/unrea
 import { QueryProvider } from '../../lib/query-provider';
 import { StaffNavLinks } from './staff-nav-links';
 
+export { LiveBanner } from './live-banner';
+
 type LinkClass = (state: { isActive: boolean }) => string;
 
 /** "Notifications" with the unread count; "Queue" and "Admin" for staff. */

@@ -10,6 +10,7 @@ import { useAuthSession } from '../../lib/auth-session';
 const loadSignedInHeader = () => import('./signed-in-header');
 const SignedInLinks = lazy(() => loadSignedInHeader().then((module) => ({ default: module.SignedInLinks })));
 const SignOut = lazy(() => loadSignedInHeader().then((module) => ({ default: module.SignOut })));
+const LiveBanner = lazy(() => loadSignedInHeader().then((module) => ({ default: module.LiveBanner })));
 
 /** A lazy part of the header: nothing while it loads, and nothing if it cannot (the page stays usable). */
 function Deferred({ children }: { children: ReactNode }) {
@@ -98,6 +99,11 @@ export function SiteHeader() {
           )}
         </div>
       </div>
+      {auth.status === 'signed-in' && (
+        <Deferred>
+          <LiveBanner />
+        </Deferred>
+      )}
     </header>
   );
 }

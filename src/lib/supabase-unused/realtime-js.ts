@@ -1,58 +1,60 @@
 /**
  * Stand-in for `@supabase/realtime-js` in the app's bundle (vite.config.ts aliases the package here).
  *
- * Pro Portal does not use Realtime: nothing subscribes to channels, and the local gateway answers 501
- * for /realtime. Yet supabase-js 2.119's `SupabaseClient` (node_modules/@supabase/supabase-js/dist/
- * index.mjs) builds a full RealtimeClient with its Phoenix socket in every `createClient()` (~15 KB
- * gzip that cannot be tree-shaken). What it calls on that object without being asked:
- *  - `new RealtimeClient(url, options)` in its constructor;
- *  - `setAuth(token)` on INITIAL_SESSION, SIGNED_IN and TOKEN_REFRESHED, and `setAuth()` on SIGNED_OUT
- *    (`_handleTokenChanged`); also at start-up when the `accessToken` option is set, which we do not.
- * Everything else — `channel()`, `getChannels()`, `removeChannel()`, `removeAllChannels()` — runs only
- * when app code calls `supabase.channel(...)` and friends. So this class accepts `setAuth` (nothing to
- * authorise), reports no channels, and throws a clear error on any other use. The types the app sees
- * are still supabase-js's own; `export *` of this module only re-exports `RealtimeClient`, so an import
- * of another Realtime export from supabase-js fails the build rather than the page.
+ * supabase-js 2.119's `SupabaseClient` (node_modules/@supabase/supabase-js/dist/index.mjs) builds a full
+ * RealtimeClient with its Phoenix socket in every `createClient()` (~15 KB gzip that cannot be
+ * tree-shaken), which would sit in every signed-in page's first load although only the live parts of
+ * some pages use it. So the client here keeps the arguments supabase-js gives it and stays empty until
+ * `installRealtimeClient()` hands it the real class (src/lib/live/realtime-loader.ts loads it on demand,
+ * its own lazy chunk); from then on every property is the real client's, built with the same URL, API
+ * key, `accessToken` callback and fetch.
+ *
+ * Before that, supabase-js calls only `setAuth(token)` (on INITIAL_SESSION, SIGNED_IN, TOKEN_REFRESHED
+ * and SIGNED_OUT, `_handleTokenChanged`) and, through the app, `getChannels()`: there is no socket to
+ * authorise and no channel yet, so both are answered here. Nothing is lost by not replaying a token: the
+ * real client asks supabase-js's `accessToken` callback for the session's token whenever it connects and
+ * on every heartbeat. Any other use before loading throws a clear error.
  *
  * When upgrading supabase-js, check `SupabaseClient`'s constructor and `_handleTokenChanged` again
- * (e2e/auth.spec.ts and the sign-in journeys exercise both). To start using Realtime, delete this file
- * and its alias.
+ * (e2e/auth.spec.ts and the sign-in journeys exercise both; e2e/live.spec.ts the loaded client).
  */
-export const REALTIME_UNUSED = 'Realtime is not used by Pro Portal';
+export const REALTIME_NOT_LOADED = 'Realtime is not loaded';
 
-const unused = (member: string) =>
-  new Error(`${REALTIME_UNUSED}: supabase.realtime.${member} is not available (see src/lib/supabase-unused/realtime-js.ts).`);
+type RealtimeClientClass = new (...args: never[]) => object;
+let RealClient: RealtimeClientClass | undefined;
+
+/** Makes every stand-in (existing and future) forward to `Real`, constructed with its own arguments. */
+export function installRealtimeClient(Real: RealtimeClientClass): void {
+  RealClient = Real;
+}
+
+const notLoaded = (member: string) =>
+  new Error(`${REALTIME_NOT_LOADED}: supabase.realtime.${member} is available after loadRealtime() (see src/lib/live/realtime-loader.ts).`);
 
 export class RealtimeClient {
-  constructor(_endPoint: string, _options?: object) {
-    // Any member this class does not define throws, instead of failing later as `undefined`.
+  constructor(...args: [endPoint: string, options?: object]) {
+    let real: object | undefined;
     return new Proxy(this, {
       get(target, property, receiver) {
-        if (typeof property === 'symbol' || property in target) return Reflect.get(target, property, receiver) as unknown;
+        if (typeof property === 'symbol' || property === 'constructor') return Reflect.get(target, property, receiver) as unknown;
+        if (RealClient) {
+          real ??= new RealClient(...(args as unknown as never[]));
+          const value = Reflect.get(real, property) as unknown;
+          return typeof value === 'function' ? (value as (...rest: unknown[]) => unknown).bind(real) : value;
+        }
+        if (property in target) return Reflect.get(target, property, receiver) as unknown;
         if (property === 'then' || property === 'toJSON') return undefined;
-        throw unused(property);
+        throw notLoaded(property);
       },
     });
   }
 
-  /** SupabaseClient hands every new access token over; there is no socket to authorise. */
+  /** SupabaseClient hands every new access token over; until the real client exists there is no socket to authorise. */
   setAuth(_token?: string | null): Promise<void> {
     return Promise.resolve();
   }
 
   getChannels(): never[] {
     return [];
-  }
-
-  channel(): never {
-    throw unused('channel()');
-  }
-
-  removeChannel(): never {
-    throw unused('removeChannel()');
-  }
-
-  removeAllChannels(): never {
-    throw unused('removeAllChannels()');
   }
 }

@@ -1,23 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { REALTIME_UNUSED, RealtimeClient } from './realtime-js';
+import { installRealtimeClient, REALTIME_NOT_LOADED, RealtimeClient } from './realtime-js';
 import { installStorageClient, StorageClient } from './storage-js';
 
 describe('the Realtime stand-in', () => {
-  const realtime = new RealtimeClient('ws://127.0.0.1/realtime/v1', {});
-
-  it('accepts what supabase-js calls on auth changes and lists no channels', async () => {
+  it('accepts what supabase-js calls on auth changes, lists no channels and refuses other use until loaded', async () => {
+    const realtime = new RealtimeClient('ws://127.0.0.1/realtime/v1', { params: { apikey: 'key' } });
     await expect(realtime.setAuth('token')).resolves.toBeUndefined();
     await expect(realtime.setAuth(null)).resolves.toBeUndefined();
     expect(realtime.getChannels()).toEqual([]);
-  });
-
-  it('refuses any other use with an error that names it', () => {
-    expect(() => realtime.channel()).toThrow(`${REALTIME_UNUSED}: supabase.realtime.channel()`);
-    expect(() => (realtime as unknown as { connect(): void }).connect()).toThrow(/supabase\.realtime\.connect/);
-  });
-
-  it('is not mistaken for a promise', () => {
+    expect(() => (realtime as unknown as { channel(topic: string): unknown }).channel('queue')).toThrow(
+      `${REALTIME_NOT_LOADED}: supabase.realtime.channel is available after loadRealtime()`,
+    );
     expect((realtime as unknown as { then?: unknown }).then).toBeUndefined();
+
+    class Real {
+      channels: string[] = [];
+      constructor(
+        readonly endPoint: string,
+        readonly options: { params: { apikey: string } },
+      ) {}
+      channel(topic: string) {
+        this.channels.push(topic);
+        return `${this.endPoint}#${topic}`;
+      }
+      getChannels() {
+        return this.channels;
+      }
+    }
+    installRealtimeClient(Real);
+    const forwarded = realtime as unknown as Real;
+    expect(forwarded.channel('queue')).toBe('ws://127.0.0.1/realtime/v1#queue');
+    // One real client per stand-in, built with supabase-js's arguments.
+    expect(forwarded.getChannels()).toEqual(['queue']);
+    expect(forwarded.options.params.apikey).toBe('key');
   });
 });
 

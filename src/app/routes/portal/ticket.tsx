@@ -24,6 +24,10 @@ import type { ComposerAttachments } from '../../../lib/composer-attachments';
 import { categoryNamer } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/use-document-title';
+import { useLiveRefresh } from '../../../lib/live/use-live';
+import { attachmentKeys } from '../../../features/attachments/api/keys';
+import { creditKeys } from '../../../features/credits/api/keys';
+import { ticketKeys } from '../../../features/tickets/api/keys';
 import { PageHeader } from './page-header';
 import { portalLoader } from './portal-loader';
 
@@ -104,8 +108,30 @@ function useQuoteIntentOnArrival() {
   return intent;
 }
 
+/**
+ * The ticket as it changes: the database announces on `ticket:<id>` what this customer may see (the
+ * engineer's replies, quotes, charges, status; never internal notes), and the page refetches it. A
+ * charge also moves the balance shown elsewhere in the portal.
+ */
+function useLiveTicket(userId: string, number: number, ticketId: string | undefined) {
+  useLiveRefresh(ticketId ? [`ticket:${ticketId}`] : [], (event) =>
+    !ticketId
+      ? []
+      : [
+          ticketKeys.detail(userId, number),
+          ticketKeys.thread(ticketId),
+          attachmentKeys.ticket(ticketId),
+          ticketKeys.lists(),
+          ticketKeys.needingAction(userId),
+          ticketKeys.activity(userId),
+          ...(!event || event.reason === 'charge' ? [creditKeys.all] : []),
+        ],
+  );
+}
+
 function TicketView({ userId, number }: { userId: string; number: number }) {
   const { data: detail } = useTicket(userId, number);
+  useLiveTicket(userId, number, detail?.ticket.id);
   const { data: categories } = useCategories();
   const quoteIntent = useQuoteIntentOnArrival();
   // The status the customer arrived to: the message about a closed quote describes that, and does not

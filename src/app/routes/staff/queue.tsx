@@ -9,6 +9,7 @@ import { categoriesQueryOptions } from '../../../lib/catalogue/queries';
 import { queueQueryOptions } from '../../../features/triage/api/get-queue';
 import { staffMembersQueryOptions } from '../../../features/triage/api/get-staff-members';
 import { statusCountsQueryOptions } from '../../../features/triage/api/get-status-counts';
+import { useLiveQueue } from '../../../features/triage/api/use-live-queue';
 import { QueueFilters } from '../../../features/triage/components/queue-filters';
 import { QueueTable } from '../../../features/triage/components/queue-table';
 import { StatusCounts } from '../../../features/triage/components/status-counts';
@@ -46,6 +47,7 @@ export default function StaffQueueRoute() {
   const [search] = useSearchParams();
   const filters = parseQueueFilters(search);
   const navigate = useNavigate();
+  useLiveQueue();
 
   return (
     <section aria-labelledby="queue-title" className="space-y-6">

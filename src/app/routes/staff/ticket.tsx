@@ -4,7 +4,10 @@ import { useOutletContext, useParams, type LoaderFunctionArgs } from 'react-rout
 import { Link } from '../../../components/ui/link';
 import { paths } from '../../../config/paths';
 import type { CurrentRole } from '../../../lib/current-role';
+import { useLiveRefresh } from '../../../lib/live/use-live';
 import { useDocumentTitle } from '../../../lib/use-document-title';
+import { attachmentKeys } from '../../../features/attachments/api/keys';
+import { triageKeys } from '../../../features/triage/api/keys';
 import { categoriesQueryOptions } from '../../../lib/catalogue/queries';
 import { customerSummaryQueryOptions } from '../../../features/triage/api/get-customer-summary';
 import { staffMembersQueryOptions } from '../../../features/triage/api/get-staff-members';
@@ -54,8 +57,28 @@ function StaffTicket({ number }: { number: number }) {
   const role = useOutletContext<NonNullable<CurrentRole>>();
   const { data: ticket } = useTicket(number);
   useDocumentTitle(ticket ? `#${ticket.number} ${ticket.subject}` : 'Ticket not found');
+  useLiveTicket(ticket);
   if (!ticket) return <Missing label={String(number)} />;
   return <TicketWithFiles key={ticket.id} ticket={ticket} userId={role.userId} />;
+}
+
+/**
+ * The ticket as it changes: `ticket:<id>` announces what the customer may see too (their replies,
+ * quotes, charges, status), the staff-only `queue` also internal notes and assignments, of every
+ * ticket (the others are ignored here). One change announced on both costs one refetch.
+ */
+function useLiveTicket(ticket: StaffTicketRow | null) {
+  useLiveRefresh(ticket ? [`ticket:${ticket.id}`, 'queue'] : [], (event) =>
+    !ticket || (event && event.ticket_id !== ticket.id)
+      ? []
+      : [
+          triageKeys.ticket(ticket.number),
+          triageKeys.messages(ticket.id),
+          triageKeys.events(ticket.id),
+          triageKeys.customer(ticket.account_id, ticket.created_by),
+          attachmentKeys.ticket(ticket.id),
+        ],
+  );
 }
 
 /** Staff see every file, internal ones marked, and may hide one from the customer. */

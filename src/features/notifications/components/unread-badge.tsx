@@ -1,9 +1,15 @@
 import { NavLink } from 'react-router-dom';
 import { paths } from '../../../config/paths';
+import { useLiveRefresh } from '../../../lib/live/use-live';
 import { useUnreadCount } from '../api/get-unread-count';
+import { notificationKeys } from '../api/keys';
 
-/** The header's link to the notices, with the number unread. */
+/**
+ * The header's link to the notices, with the number unread, counted again the moment the database
+ * announces a new notice on the person's own `user:<id>` channel.
+ */
 export function NotificationsLink({ userId, className }: { userId: string; className: (state: { isActive: boolean }) => string }) {
+  useLiveRefresh([`user:${userId}`], () => [notificationKeys.unread(userId), notificationKeys.list(userId)]);
   const unread = useUnreadCount(userId).data ?? 0;
   return (
     <NavLink to={paths.portal.notifications.getHref()} className={className}>

@@ -4,7 +4,8 @@ import type { QuoteInput } from './preview-quote';
 /** Query keys of the staff route, general → specific; mutations invalidate `triageKeys.all`. */
 export const triageKeys = {
   all: ['triage'] as const,
-  queue: (filters: QueueFilters, userId: string) => [...triageKeys.all, 'queue', filters, userId] as const,
+  queues: () => [...triageKeys.all, 'queue'] as const,
+  queue: (filters: QueueFilters, userId: string) => [...triageKeys.queues(), filters, userId] as const,
   counts: () => [...triageKeys.all, 'counts'] as const,
   ticket: (number: number) => [...triageKeys.all, 'ticket', number] as const,
   messages: (ticketId: string) => [...triageKeys.all, 'messages', ticketId] as const,

@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Markdown } from '../../../components/ui/markdown';
 import { TextAreaField } from '../../../components/ui/fields';
 import type { ComposerAttachments, RenderAttachments } from '../../../lib/composer-attachments';
@@ -16,15 +17,23 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
 /** Files in the thread and on the composer, composed in by the route (features do not import each other). */
 export type ThreadAttachments = { render: RenderAttachments; composer: ComposerAttachments };
 
+/**
+ * Two engineers answering one ticket at once: `othersReplying` names who else is writing a reply now
+ * ("Grace is"), and `onComposing` hears whether this engineer is (the composer has focus or text).
+ */
+export type Collision = { othersReplying: string | null; onComposing: (composing: boolean) => void };
+
 /** The ticket's description and conversation (Markdown, rendered safely), with reply and internal note. */
 export function Thread({
   ticket,
   onSplitFrom,
   attachments,
+  collision,
 }: {
   ticket: StaffTicket;
   onSplitFrom: (source: { body: string }) => void;
   attachments?: ThreadAttachments | undefined;
+  collision?: Collision | undefined;
 }) {
   const { data: messages } = useTicketMessages(ticket.id);
   const open = isOpenStatus(ticket.status);
@@ -57,7 +66,7 @@ export function Thread({
           </li>
         ))}
       </ol>
-      <ReplyForm ticket={ticket} attachments={attachments?.composer} />
+      <ReplyForm ticket={ticket} attachments={attachments?.composer} collision={collision} />
     </section>
   );
 }
@@ -95,17 +104,34 @@ function MessageCard(props: {
   );
 }
 
-function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?: ComposerAttachments | undefined }) {
+function ReplyForm({
+  ticket,
+  attachments,
+  collision,
+}: {
+  ticket: StaffTicket;
+  attachments?: ComposerAttachments | undefined;
+  collision?: Collision | undefined;
+}) {
   const [body, setBody] = useState('');
+  const [focused, setFocused] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [fieldError, setFieldError] = useState<string>();
   const post = usePostMessage();
   const waiting = isWaitingOnCustomer(ticket.status);
+  const composing = focused || body.trim() !== '';
+  const othersReplying = collision?.othersReplying ?? null;
+  const onComposing = collision?.onComposing;
+  useEffect(() => onComposing?.(composing), [onComposing, composing]);
 
-  const send = (internal: boolean) => {
+  const send = (internal: boolean, confirmed = false) => {
     const parsed = messageSchema.safeParse({ body });
     setFieldError(parsed.success ? undefined : parsed.error.issues[0]?.message);
     if (!parsed.success) return;
     if (attachments?.blocker) return setFieldError(attachments.blocker);
+    // An internal note does not reach the customer: two at once do no harm.
+    if (!internal && othersReplying && !confirmed) return setConfirming(true);
+    setConfirming(false);
     post.mutate(
       { ticketId: ticket.id, body, internal },
       {
@@ -126,6 +152,8 @@ function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?:
         rows={5}
         value={body}
         onChange={(e) => setBody(e.target.value)}
+        onFocus={() => setFocused(true)}
+        onBlur={() => setFocused(false)}
         error={fieldError}
         description={
           waiting
@@ -133,6 +161,14 @@ function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?:
             : 'A reply is sent to the customer; an internal note is seen by staff only.'
         }
       />
+      <div role="status" aria-live="polite">
+        {othersReplying && composing && (
+          <p className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+            <span className="font-semibold">{othersReplying} replying to this ticket right now.</span> Check their answer before you send
+            yours, so the customer does not get two.
+          </p>
+        )}
+      </div>
       {attachments?.field}
       {post.isError && <Alert tone="error" title="The message was not posted">{errorMessage(post.error)}</Alert>}
       <div className="flex flex-wrap justify-end gap-2">
@@ -143,6 +179,16 @@ function ReplyForm({ ticket, attachments }: { ticket: StaffTicket; attachments?:
           Send reply
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title="Send while someone else is replying?"
+        confirmLabel="Send anyway"
+        pending={false}
+        onConfirm={() => send(false, true)}
+        onClose={() => setConfirming(false)}
+      >
+        <p>{othersReplying ?? 'Another engineer is'} writing a reply to this ticket too. If you both send, the customer gets two answers.</p>
+      </ConfirmDialog>
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useLivePresence } from '../../../lib/live/use-live';
 import { useNavigate } from 'react-router-dom';
 import { Button } from '../../../components/ui/button';
 import { Link } from '../../../components/ui/link';
@@ -7,6 +8,7 @@ import { categoryLabel } from '../../../lib/labels';
 import { formatCredits } from '../../../lib/format';
 import { useCategories } from '../../../lib/catalogue/queries';
 import { useCustomerSummary } from '../api/get-customer-summary';
+import { useStaffMembers } from '../api/get-staff-members';
 import type { StaffTicket } from '../api/get-ticket';
 import { AssessDialog } from './assess-dialog';
 import { AssignControl } from './assign-control';
@@ -18,6 +20,7 @@ import { ResolveDialog } from './resolve-dialog';
 import { SplitDialog } from './split-dialog';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { isOpenStatus } from '../../../lib/ticket-status';
+import { AlsoHere, replyingNames } from './ticket-presence';
 import { Thread, type ThreadAttachments } from './thread';
 
 type Open = { kind: 'assess' | 'reassess' | 'refund' | 'resolve' } | { kind: 'split'; source: { body: string } } | null;
@@ -25,7 +28,12 @@ type Open = { kind: 'assess' | 'reassess' | 'refund' | 'resolve' } | { kind: 'sp
 export function TicketView({ ticket, userId, attachments }: { ticket: StaffTicket; userId: string; attachments?: ThreadAttachments }) {
   const { data: categories } = useCategories();
   const { data: customer } = useCustomerSummary(ticket.account_id, ticket.created_by);
+  const { data: staff } = useStaffMembers();
   const navigate = useNavigate();
+  // Presence on the ticket's channel: who else is on this page, and whether they are writing a reply.
+  const [composing, setComposing] = useState(false);
+  const me = { user_id: userId, name: staff.find((member) => member.id === userId)?.name ?? 'An engineer' };
+  const others = useLivePresence(`ticket:${ticket.id}`, me, composing ? 'replying' : 'viewing');
   const [dialog, setDialog] = useState<Open>(null);
   const close = () => setDialog(null);
   const isOpen = isOpenStatus(ticket.status);
@@ -49,6 +57,7 @@ export function TicketView({ ticket, userId, attachments }: { ticket: StaffTicke
           </h1>
           <StatusBadge status={ticket.status} audience="staff" />
         </div>
+        <AlsoHere others={others} />
         <p className="mt-1 text-sm text-slate-700">
           {ticket.pre_approved ? 'Pre-approved ("I agree in advance with the assessment")' : 'Cost first ("Tell me the cost first")'}
           {ticket.category && ` · ${categoryLabel(ticket.category, categories)} for ${formatCredits(ticket.quoted_credits ?? 0)}`} · {formatCredits(ticket.charged_credits)} charged
@@ -81,7 +90,12 @@ export function TicketView({ ticket, userId, attachments }: { ticket: StaffTicke
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Thread ticket={ticket} onSplitFrom={(source) => show({ kind: 'split', source })} attachments={attachments} />
+        <Thread
+          ticket={ticket}
+          onSplitFrom={(source) => show({ kind: 'split', source })}
+          attachments={attachments}
+          collision={{ othersReplying: replyingNames(others), onComposing: setComposing }}
+        />
         <div className="space-y-6">
           <CustomerPanel ticket={ticket} />
           <AssignControl ticket={ticket} userId={userId} />
