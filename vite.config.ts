@@ -52,8 +52,8 @@ export default defineConfig(({ command }) => ({
       // the real client once it is loaded on demand: Storage by the ticket pages' attachments
       // (src/lib/storage-loader.ts), Realtime by the live parts of the pages (src/lib/live/realtime-loader.ts).
       // Both import the real package by its file path, which these aliases leave alone. See the files.
-      { find: /^@supabase\/realtime-js$/, replacement: here('./src/lib/supabase-unused/realtime-js.ts') },
-      { find: /^@supabase\/storage-js$/, replacement: here('./src/lib/supabase-unused/storage-js.ts') },
+      { find: /^@supabase\/realtime-js$/, replacement: here('./src/lib/supabase-on-demand/realtime-js.ts') },
+      { find: /^@supabase\/storage-js$/, replacement: here('./src/lib/supabase-on-demand/storage-js.ts') },
       // react-router's package exports always resolve to its development build (dev warnings and checks
       // included); a build uses the production one. Both entry points, so no module is bundled twice.
       ...(command === 'build'
@@ -85,7 +85,7 @@ export default defineConfig(({ command }) => ({
             // so they stay out of every page's first load.
             {
               name: 'supabase-js',
-              test: /[\\/]node_modules[\\/]@supabase[\\/](?!storage-js[\\/]|realtime-js[\\/]|phoenix[\\/])|[\\/]src[\\/]lib[\\/]supabase-unused[\\/]/,
+              test: /[\\/]node_modules[\\/]@supabase[\\/](?!storage-js[\\/]|realtime-js[\\/]|phoenix[\\/])|[\\/]src[\\/]lib[\\/]supabase-on-demand[\\/]/,
               priority: 20,
             },
             { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/, priority: 15 },

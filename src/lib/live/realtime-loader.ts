@@ -4,7 +4,7 @@
  */
 import type { RealtimeChannel, RealtimeClient } from '@supabase/supabase-js';
 import { loadSupabase } from '../supabase-loader';
-import { installRealtimeClient } from '../supabase-unused/realtime-js';
+import { installRealtimeClient } from '../supabase-on-demand/realtime-js';
 import { LiveChannels, type ChannelLike, type RealtimeLike } from './live-channels';
 import { reportChannels } from './live-status';
 
