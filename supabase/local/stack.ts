@@ -18,6 +18,7 @@ import { applyMigrations, applySeed } from './migrations/index.ts';
 import { PASSWORD, startPostgres, SUPERUSER } from './postgres/index.ts';
 import { createRealtimeService, type RealtimeLimits } from './realtime/index.ts';
 import { startPostgresChanges, type PostgresChanges } from './realtime/postgres-changes.ts';
+import { startMessageRetention } from './realtime/retention.ts';
 import { createRestService } from './rest/index.ts';
 import { createStorageService } from './storage/index.ts';
 import { seedBuckets } from './storage/seed.ts';
@@ -186,7 +187,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // As Realtime: its own privileged connections, switching to the caller's role for RLS checks.
     const realtimePool = createPool(superuserUrl, 10, log);
     const realtime = createRealtimeService({ keys, pool: realtimePool, superuserUrl, log, limits: options.realtimeLimits, postgresChanges: postgresChanges ?? null });
-    cleanup.push(() => realtimePool.end(), () => realtime.close());
+    const retention = startMessageRetention({ pool: realtimePool, log });
+    cleanup.push(() => realtimePool.end(), () => realtime.close(), async () => retention.stop());
 
     const gateway = createGateway({
       keys,

@@ -3,7 +3,7 @@
 -- `realtime.topic()` for those policies, `realtime.send()` and `realtime.broadcast_changes()`.
 -- Owned by `supabase_realtime_admin`, of which `postgres` is a member, so a project's migrations may
 -- `create policy … on realtime.messages` as on hosted Supabase. Not partitioned (Realtime keeps daily
--- partitions for its 72-hour retention; locally the rows simply stay).
+-- partitions for its 72-hour retention; the stack deletes older rows itself, realtime/retention.ts).
 -- Runs as the bootstrap superuser on every start, so it is written to run again without harm.
 
 do $$
