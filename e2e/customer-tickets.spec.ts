@@ -103,7 +103,7 @@ test('a cost-first ticket shows the quote; confirming it charges and the balance
   await expect(page.getByTestId('balance')).toContainText('30');
 });
 
-test('a quote re-priced while the customer looks is not charged: the panel shows the new price and asks again', async ({ page, customer, engineer }) => {
+test('a quote re-priced while the customer reads the dialog: the dialog says so and asks at the new price', async ({ page, customer, engineer }) => {
   await buyCredits(customer, 50);
   const number = await openTicket(page, { subject: 'Mail relay', body: 'Relay refuses mail.', consent: 'cost-first' });
   await assess(engineer, number, 'configuration');
@@ -111,8 +111,36 @@ test('a quote re-priced while the customer looks is not charged: the panel shows
   const quote = page.getByRole('region', { name: 'Please confirm the price' });
   await expect(quote).toContainText('Configuration for 10 credits');
   await quote.getByRole('button', { name: 'Confirm 10 credits' }).click();
+  await expect(page.getByRole('dialog', { name: 'Confirm 10 credits?' })).toBeVisible();
 
-  // The engineer re-prices while the customer reads the dialog.
+  // The engineer re-prices while the customer reads the dialog; the page is live, so the news arrives.
+  const { data: row } = await engineer.client.from('tickets').select('id').eq('number', number).single().throwOnError();
+  await engineer.client
+    .rpc('reassess_ticket', { p_ticket_id: row.id, p_category: 'investigation', p_reason: 'It is the database server' })
+    .throwOnError();
+
+  const again = page.getByRole('dialog', { name: 'Confirm 20 credits?' });
+  await expect(again, 'the dialog now asks for the new price').toBeVisible();
+  await expect(again.getByRole('alert')).toContainText('it now costs 20 credits, not 10');
+  await expect(quote).toContainText('Investigation for 20 credits');
+  const { data: unchanged } = await engineer.client.from('tickets').select('status, charged_credits').eq('id', row.id).single().throwOnError();
+  expect(unchanged, 'nothing charged at the old price').toEqual({ status: 'awaiting_confirmation', charged_credits: 0 });
+
+  await again.getByRole('button', { name: 'Yes, confirm 20 credits' }).click();
+  await expect(page.getByText('Confirmed: 20 credits charged.')).toBeVisible();
+});
+
+test('a quote re-priced unseen (no live connection) is not charged at the old price: the dialog asks again', async ({ page, customer, engineer }) => {
+  // Without live updates the page still shows the old price when the customer says yes.
+  await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => void ws.close({ code: 1011, reason: 'no live updates in this test' }));
+  await buyCredits(customer, 50);
+  const number = await openTicket(page, { subject: 'Mail relay, unseen', body: 'Relay refuses mail.', consent: 'cost-first' });
+  await assess(engineer, number, 'configuration');
+  await page.reload();
+  const quote = page.getByRole('region', { name: 'Please confirm the price' });
+  await expect(quote).toContainText('Configuration for 10 credits');
+  await quote.getByRole('button', { name: 'Confirm 10 credits' }).click();
+
   const { data: row } = await engineer.client.from('tickets').select('id').eq('number', number).single().throwOnError();
   await engineer.client
     .rpc('reassess_ticket', { p_ticket_id: row.id, p_category: 'investigation', p_reason: 'It is the database server' })

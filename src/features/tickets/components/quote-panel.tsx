@@ -31,6 +31,12 @@ export function QuotePanel({
   const decline = useDeclineQuote();
   const toast = useToast();
   const [dialog, setDialog] = useState<QuoteIntent | null>(initialDialog);
+  const quoted = ticket.quoted_credits ?? 0;
+  // The price the open confirmation was asked at. The page is live, so the engineer's re-pricing can
+  // arrive while the dialog is open: the dialog then asks at the new price and says that it changed,
+  // rather than swapping the number under the customer's cursor.
+  const [askedAt, setAskedAt] = useState<number | null>(initialDialog === 'confirm' ? quoted : null);
+  const repricedFrom = dialog === 'confirm' && askedAt !== null && askedAt !== quoted ? askedAt : null;
   // One key per confirmation the customer starts: a retried or repeated request is charged once.
   const action = useMoneyAction();
   const [reason, setReason] = useState('');
@@ -62,6 +68,7 @@ export function QuotePanel({
           onClick={() => {
             action.renew();
             confirm.reset();
+            setAskedAt(quoted);
             setDialog('confirm');
           }}
         >
@@ -82,14 +89,26 @@ export function QuotePanel({
           // mutateAsync, not mutate's callbacks: the panel unmounts once the ticket is no longer waiting.
           // The credits are the price this panel shows: if the engineer changed it meanwhile, nothing is
           // charged, the ticket reloads and the dialog asks again at the new price.
-          action.run((idempotencyKey) =>
-            confirm.mutateAsync({ ticketId: ticket.id, credits: ticket.quoted_credits ?? 0, idempotencyKey }).then((updated) => {
+          action.run((idempotencyKey) => {
+            setAskedAt(quoted);
+            return confirm.mutateAsync({ ticketId: ticket.id, credits: quoted, idempotencyKey }).then((updated) => {
               setDialog(null);
               toast.show(updated.status === 'awaiting_credits' ? 'Confirmed. The ticket waits for credits.' : `Confirmed: ${formatCredits(due)} charged.`);
-            }),
+            });
+          })
+        }
+        error={
+          confirm.isError ? (
+            <Alert tone="error">{apiErrorMessage(confirm.error)}</Alert>
+          ) : (
+            repricedFrom !== null && (
+              <Alert tone="error">
+                The engineer changed the price while you were reading: it now costs {formatCredits(quoted)}, not {formatCredits(repricedFrom)}. Nothing
+                was charged; confirm again at the new price.
+              </Alert>
+            )
           )
         }
-        error={confirm.isError && <Alert tone="error">{apiErrorMessage(confirm.error)}</Alert>}
       >
         <p>
           {after >= 0
