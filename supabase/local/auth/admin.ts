@@ -23,6 +23,7 @@ import {
   insertUser,
   loadUser,
   mergeMetadata,
+  USER_COLUMNS,
   userJson,
   type LoadedUser,
 } from './users.ts';
@@ -62,9 +63,7 @@ async function listUsers({ ctx }: AuthEnv, req: ServiceRequest): Promise<Service
   const pool = ctx.pools.auth;
   const total = Number((await pool.query<{ n: string }>(`select count(*) as n from auth.users where ${where}`, [filter])).rows[0]!.n);
   const { rows } = await pool.query<LoadedUser>(
-    `select to_jsonb(u) as row,
-            coalesce((select jsonb_agg(to_jsonb(i) order by i.created_at, i.id)
-                        from auth.identities i where i.user_id = u.id), '[]'::jsonb) as identities
+    `select ${USER_COLUMNS}
        from auth.users u where ${where}
       order by u.created_at desc, u.id limit $2 offset $3`,
     [filter, perPage, (page - 1) * perPage],

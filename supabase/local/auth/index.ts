@@ -1,8 +1,8 @@
 /**
  * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
  * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, magic
- * links and e-mail codes, invites, e-mail changes, reauthentication, the admin users API, and the mails
- * of all of these (see mail.ts). State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
+ * links and e-mail codes, invites, e-mail changes, reauthentication, multi-factor authentication (mfa.ts),
+ * the admin users API, and the mails of all of these (see mail.ts). State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
 import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
@@ -14,6 +14,7 @@ import type { AuthEnv, Endpoint } from './env.ts';
 import { AuthMailer } from './mail.ts';
 import { AuthLimits } from './rate-limit.ts';
 import { invite, generateLink } from './invite.ts';
+import { adminFactors, factors } from './mfa.ts';
 import { otp, reauthenticate, resend } from './otp.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
@@ -76,8 +77,12 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const endpoint = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (endpoint) return endpoint(env, req);
+    if (path.startsWith('/factors')) {
+      const response = await factors(env, { ...req, path });
+      if (response) return response;
+    }
     if (path.startsWith('/admin/')) {
-      const response = await adminUsers(env, req);
+      const response = (await adminFactors(env, req)) ?? (await adminUsers(env, req));
       if (response) return response;
     }
     throw notFound('not_found', 'Not Found');

@@ -134,9 +134,9 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
     if (type !== 'email_change') {
       await audit(db, req, { id: found.id, email }, recovery || type === 'magiclink' ? 'login' : 'user_signedup');
     }
-    const { session, refreshToken } = await startSession(db, req, found.id);
+    const { session, refreshToken } = await startSession(db, req, found.id, type === 'recovery' ? 'recovery' : 'otp');
     const fresh = (await loadUser(db, found.id))!;
-    return { session: await sessionResponse(ctx, fresh, session, refreshToken, { method: type === 'recovery' ? 'recovery' : 'otp' }) };
+    return { session: await sessionResponse(ctx, db, fresh, session, refreshToken) };
   });
 }
 

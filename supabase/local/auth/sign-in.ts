@@ -96,7 +96,7 @@ export async function signUpUser(
       await audit(db, req, actor, 'user_signedup', { provider: 'email' });
       await audit(db, req, actor, 'login', { provider: 'email' });
       const { session, refreshToken } = await startSession(db, req, id);
-      return sessionResponse(ctx, (await loadUser(db, id))!, session, refreshToken);
+      return sessionResponse(ctx, db, (await loadUser(db, id))!, session, refreshToken);
     });
   } catch (error) {
     // Two sign-ups for one address racing: the unique index decides, as it does for GoTrue.
@@ -198,6 +198,6 @@ async function passwordGrant({ ctx, limits }: AuthEnv, req: ServiceRequest) {
     const { session, refreshToken } = await startSession(db, req, found.id);
     const signedIn = (await loadUser(db, found.id))!;
     const weakness = passwordWeakness(password, ctx.config.auth);
-    return json(200, await sessionResponse(ctx, signedIn, session, refreshToken, { weakPassword: weakness }));
+    return json(200, await sessionResponse(ctx, db, signedIn, session, refreshToken, { weakPassword: weakness }));
   });
 }
