@@ -43,8 +43,12 @@ const settings: Endpoint = async ({ ctx }) =>
     saml_enabled: false,
   });
 
-/** HS256 signing keys are symmetric and never published, so the key set is empty (as GoTrue's is). */
-const jwks: Endpoint = async () => json(200, { keys: [] });
+/**
+ * The public halves of `[auth] signing_keys_path`'s keys, for getClaims() and other verifiers; the HS256
+ * secret is never published, so without signing keys the set is empty (as GoTrue's is).
+ */
+const jwks: Endpoint = async ({ ctx }) =>
+  json(200, { keys: ctx.keys.signingKeys?.jwks ?? [] }, { 'cache-control': 'public, max-age=600' });
 
 const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/health': { GET: health },

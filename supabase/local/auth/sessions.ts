@@ -1,11 +1,12 @@
 /**
  * Sessions, refresh tokens and access tokens (`internal/tokens/service.go`, `internal/models/
  * {sessions,refresh_token}.go`): one auth.sessions row per sign-in, a chain of rotating refresh tokens
- * under it, and short-lived HS256 access tokens carrying GoTrue's claims in GoTrue's order.
+ * under it, and short-lived access tokens (HS256, or the project's signing key) carrying GoTrue's claims
+ * in GoTrue's order.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ServiceContext, ServiceRequest } from '../core/service.ts';
-import { signJwt } from '../core/jwt.ts';
+import { signAccessToken } from '../core/keys.ts';
 import { CommitThenThrow, NIL_UUID, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import { clientIp, userAgent, type Json } from './request.ts';
@@ -118,7 +119,7 @@ export async function sessionResponse(
   const expiresIn = ctx.config.auth.jwtExpiry;
   const u = user.row;
   const { aal, amr } = await sessionAssurance(db, session.id);
-  const accessToken = await signJwt(
+  const accessToken = await signAccessToken(
     {
       iss: `${ctx.apiUrl}/auth/v1`,
       sub: String(u.id),
@@ -135,7 +136,7 @@ export async function sessionResponse(
       session_id: session.id,
       is_anonymous: u.is_anonymous === true,
     },
-    ctx.keys.jwtSecret,
+    ctx.keys,
   );
   const body: Json = {
     access_token: accessToken,

@@ -47,6 +47,11 @@ export interface ProjectConfig {
     email: AuthEmailConfig;
     /** `[auth.hook.send_email]` when enabled: GoTrue hands every auth mail to it instead of SMTP. */
     sendEmailHook?: SendEmailHook;
+    /**
+     * `[auth] signing_keys_path` resolved against the supabase folder (as the CLI resolves it): a JWK
+     * array whose signing key (ES256/RS256) signs access tokens instead of the HS256 secret.
+     */
+    signingKeysPath?: string;
     /** `[auth] enable_anonymous_sign_ins`: `signInAnonymously()` makes a user without e-mail or password. */
     enableAnonymousSignIns: boolean;
     /** `[auth] enable_manual_linking`: the `/user/identities` endpoints (linkIdentity, unlinkIdentity). */
@@ -405,6 +410,10 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
       emailMaxFrequencySeconds: durationSeconds(maxFrequency, '[auth.email] max_frequency'),
       email: emailSettings(email, localSmtp, projectDir),
       sendEmailHook: sendEmailHook(table(table(auth.hook).send_email)),
+      signingKeysPath:
+        typeof auth.signing_keys_path === 'string' && auth.signing_keys_path !== ''
+          ? resolve(dirname(resolve(path)), withEnv(auth.signing_keys_path, '[auth] signing_keys_path'))
+          : undefined,
       enableAnonymousSignIns: bool(auth.enable_anonymous_sign_ins, false),
       enableManualLinking: bool(auth.enable_manual_linking, false),
       mfa: mfaSettings(table(auth.mfa)),
