@@ -15,6 +15,7 @@ import { AuthMailer } from './mail.ts';
 import { AuthLimits } from './rate-limit.ts';
 import { invite, generateLink } from './invite.ts';
 import { adminFactors, factors } from './mfa.ts';
+import { authorize, identities } from './identities.ts';
 import { otp, reauthenticate, resend } from './otp.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
@@ -35,7 +36,7 @@ const health: Endpoint = async () =>
 
 const settings: Endpoint = async ({ ctx }) =>
   json(200, {
-    external: { anonymous_users: false, email: true, phone: false },
+    external: { anonymous_users: ctx.config.auth.enableAnonymousSignIns, email: true, phone: false },
     disable_signup: !ctx.config.auth.enableSignup,
     mailer_autoconfirm: !ctx.config.auth.enableConfirmations,
     phone_autoconfirm: false,
@@ -66,6 +67,7 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/admin/generate_link': { POST: generateLink },
   '/verify': { GET: verifyGet, POST: verifyPost },
   '/.well-known/jwks.json': { GET: jwks },
+  '/authorize': { GET: authorize },
 };
 
 export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
@@ -81,6 +83,10 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const endpoint = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (endpoint) return endpoint(env, req);
+    if (path.startsWith('/user/identities/')) {
+      const response = await identities(env, { ...req, path });
+      if (response) return response;
+    }
     if (path.startsWith('/factors')) {
       const response = await factors(env, { ...req, path });
       if (response) return response;

@@ -3,7 +3,7 @@
  * link verifies the token and redirects with the session in the URL fragment, which supabase-js picks up
  * (`detectSessionInUrl`), e.g. as a PASSWORD_RECOVERY sign-in.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import type { Db } from './db.ts';
 import { AuthError, badRequest, forbidden } from './errors.ts';
@@ -140,8 +140,11 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
   });
 }
 
-/** The change itself (`ConfirmEmailChange`), then the notice to the old address if the project wants one. */
-async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, user: LoadedUser): Promise<void> {
+/**
+ * The change itself (`ConfirmEmailChange`), then the notice to the old address if the project wants one.
+ * A user without an e-mail identity (an anonymous one) gains it here and stops being anonymous.
+ */
+export async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, user: LoadedUser): Promise<void> {
   const id = user.row.id as string;
   const oldEmail = (user.row.email as string | null) ?? '';
   const newEmail = user.row.email_change as string;
@@ -150,20 +153,44 @@ async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue
         set email = email_change, email_change = '', email_change_token_current = '', email_change_token_new = '',
             email_change_confirm_status = 0,
             raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', email_change),
+            is_anonymous = false,
             updated_at = now()
       where id = $1`,
     [id],
   );
-  await db.query(
+  const updated = await db.query(
     `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', true), updated_at = now()
       where user_id = $1 and provider = 'email'`,
     [id, newEmail],
   );
+  if (!updated.rowCount) {
+    await db.query(
+      `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+       values ($1, $2::text, $2::uuid, $3, 'email', now(), now(), now())`,
+      [randomUUID(), id, { sub: id, email: newEmail, email_verified: true, phone_verified: false }],
+    );
+    await updateProviders(db, id);
+  }
   await confirmEmail(db, id);
   await audit(db, req, { id, email: newEmail }, 'user_modified');
   if (env.ctx.config.auth.email.notifications.email_changed && oldEmail && oldEmail.toLowerCase() !== newEmail.toLowerCase()) {
     await sendNotification(env, db, req, queue, { action: 'email_changed_notification', user: (await loadUser(db, id))!, oldEmail });
   }
+}
+
+/** `UpdateAppMetaDataProviders`: `providers` lists the user's identities; `provider` keeps the first one. */
+export async function updateProviders(db: Db, id: string): Promise<void> {
+  await db.query(
+    `update auth.users u
+        set raw_app_meta_data = coalesce(u.raw_app_meta_data, '{}'::jsonb)
+              || jsonb_build_object(
+                   'provider', coalesce(u.raw_app_meta_data->>'provider', p.providers->>0),
+                   'providers', p.providers),
+            updated_at = now()
+       from (select coalesce(jsonb_agg(distinct provider), '[]'::jsonb) as providers from auth.identities where user_id = $1) p
+      where u.id = $1`,
+    [id],
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
 import { json, type ServiceRequest } from '../core/service.ts';
-import { CommitThenThrow, databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
-import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
+import { CommitThenThrow, databaseError, isUniqueViolation, NIL_UUID, transaction, type Db } from './db.ts';
+import { AuthError, badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail, type MailQueue } from './mail.ts';
 import {
@@ -35,6 +35,13 @@ export const signup: Endpoint = async (env, req) => {
   const { ctx } = env;
   const settings = ctx.config.auth;
   const body = readJson(req);
+  // Neither an e-mail address nor a phone number: GoTrue's anonymous sign-in, with its own limit.
+  if (!optionalString(body, 'email') && !optionalString(body, 'phone')) {
+    if (!settings.enableAnonymousSignIns) throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+    env.limits.request('anonymousSignIns', rateLimitKey(req));
+    if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+    return json(200, await signUpAnonymously(env, req, optionalObject(body, 'data') ?? {}));
+  }
   env.limits.request('signInSignUps', rateLimitKey(req));
   if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
   const rawEmail = optionalString(body, 'email');
@@ -102,6 +109,32 @@ export async function signUpUser(
     // Two sign-ups for one address racing: the unique index decides, as it does for GoTrue.
     if (isUniqueViolation(error)) throw userAlreadyExists();
     throw databaseError('Database error saving new user', error);
+  }
+}
+
+/**
+ * `SignupAnonymously`: a user with no e-mail, phone, password or identity, `is_anonymous`, signed in
+ * at once (`amr` method `anonymous`). It becomes permanent when it adds an e-mail address (PUT /user).
+ */
+async function signUpAnonymously(env: AuthEnv, req: ServiceRequest, data: Json): Promise<Json> {
+  const { ctx } = env;
+  try {
+    return await transaction(ctx.pools.auth, async (db) => {
+      const id = randomUUID();
+      await db.query(
+        `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, confirmation_token, recovery_token,
+           email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+           is_sso_user, is_anonymous)
+         values ($1, $2, 'authenticated', 'authenticated', null, '', '', '', '', '', '{}', $3, now(), now(), false, true)`,
+        [NIL_UUID, id, data],
+      );
+      await audit(db, req, { id }, 'login');
+      const { session, refreshToken } = await startSession(db, req, id, 'anonymous');
+      return sessionResponse(ctx, db, (await loadUser(db, id))!, session, refreshToken);
+    });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw databaseError('Database error creating anonymous user', error);
   }
 }
 

@@ -295,6 +295,16 @@ describe('more factors and unenrolment', () => {
     const drop = await aal1.auth.mfa.unenroll({ factorId: factor.id });
     expect(drop.error).toMatchObject({ status: 422, code: 'insufficient_aal', message: 'AAL2 required to unenroll verified factor' });
     expect(await sql(`select status::text from auth.mfa_factors where id = $1`, [factor.id])).toEqual([{ status: 'verified' }]);
+    // A stolen password alone cannot change the password or the address either.
+    const newPassword = await aal1.auth.updateUser({ password: 'another-horse-battery' });
+    expect(newPassword.error).toMatchObject({
+      status: 401,
+      code: 'insufficient_aal',
+      message: 'AAL2 session is required to update email or password when MFA is enabled.',
+    });
+    const newEmail = await aal1.auth.updateUser({ email: uniqueEmail('mfa-takeover') });
+    expect(newEmail.error).toMatchObject({ status: 401, code: 'insufficient_aal' });
+    expect((await aal1.auth.updateUser({ data: { harmless: true } })).error).toBeNull();
 
     // At aal2 both work; unenrolling returns the session to aal1 and drops totp from its amr.
     const second = await client.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Second' });
