@@ -71,7 +71,9 @@ export async function passwordMatches(password: string, hash: unknown): Promise<
 
 export interface NewUser {
   id?: string;
-  email: string;
+  /** At least one of `email` and `phone` (only the admin API makes phone users). */
+  email?: string;
+  phone?: string;
   passwordHash: string | null;
   userMetadata: Json;
   appMetadata?: Json;
@@ -82,46 +84,58 @@ export interface NewUser {
 }
 
 /**
- * Inserts the user and its e-mail identity in the caller's transaction, in GoTrue's order: the user row
- * with the sign-up `data` as metadata (what `after insert` triggers see), then the identity, then the
- * identity's claims merged into the user metadata.
+ * Inserts the user and its identities (e-mail, then phone) in the caller's transaction, in GoTrue's
+ * order: the user row with the sign-up `data` as metadata (what `after insert` triggers see), then each
+ * identity, its claims merged into the user metadata.
  */
 export async function insertUser(db: Db, input: NewUser): Promise<string> {
   const id = input.id ?? randomUUID();
-  const appMetadata = { provider: 'email', providers: ['email'], ...input.appMetadata };
+  const providers = [...(input.email ? ['email'] : []), ...(input.phone ? ['phone'] : [])];
+  const appMetadata = { provider: providers[0], providers, ...input.appMetadata };
   await db.query(
-    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+    `insert into auth.users (instance_id, id, aud, role, email, phone, encrypted_password, email_confirmed_at,
        confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
        raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
-     values ($1, $2, 'authenticated', $3, $4, $5, case when $6::boolean then now() end,
+     values ($1, $2, 'authenticated', $3, $4, $10, $5, case when $6::boolean then now() end,
        $7::text, case when $7::text <> '' then now() end, '', '', '', $8, $9, now(), now(), false, false)`,
     [
       NIL_UUID,
       id,
       input.role ?? 'authenticated',
-      input.email,
+      input.email ?? null,
       input.passwordHash ?? '',
-      input.confirmed,
+      input.confirmed && input.email !== undefined,
       input.confirmationToken ?? '',
       appMetadata,
       input.userMetadata,
+      input.phone ?? null,
     ],
   );
-  const claims = { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false };
+  if (input.email) {
+    await insertIdentity(db, id, 'email', { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false }, input.userMetadata);
+  }
+  if (input.phone) {
+    await insertIdentity(db, id, 'phone', { sub: id, phone: input.phone, email_verified: false, phone_verified: false }, input.userMetadata);
+  }
+  return id;
+}
+
+/** `createNewIdentity`: the identity row (its data: the claims, then the user's metadata), then the claims into the user's metadata. */
+export async function insertIdentity(db: Db, userId: string, provider: string, claims: Json, userMetadata: Json = {}): Promise<void> {
   const identityData: Json = { ...claims };
-  for (const [key, value] of Object.entries(input.userMetadata)) {
+  for (const [key, value] of Object.entries(userMetadata)) {
     if (!Object.hasOwn(identityData, key)) setOwn(identityData, key, value);
   }
+  // The statement's clock, not the transaction's: identities made together keep their order (GoTrue stamps each with Go's clock).
   await db.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-     values ($1, $2::text, $2::uuid, $3, 'email', now(), now(), now())`,
-    [randomUUID(), id, identityData],
+     values ($1, $2::text, $2::uuid, $3, $4, clock_timestamp(), clock_timestamp(), clock_timestamp())`,
+    [randomUUID(), userId, identityData, provider],
   );
   await db.query(
     `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
-    [id, claims],
+    [userId, claims],
   );
-  return id;
 }
 
 /** Marks the e-mail confirmed (`User.Confirm`): the user's and its e-mail identity's `email_verified`. */
