@@ -6,10 +6,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import type { Db } from './db.ts';
-import { AuthError, badRequest, forbidden } from './errors.ts';
+import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
-import { optionalString, rateLimitKey, readJson, validateEmail, type Json } from './request.ts';
+import { optionalString, rateLimitKey, readJson, validateEmail, validatePhone, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, hashPassword, isBanned, loadUser, type LoadedUser } from './users.ts';
 
@@ -90,7 +90,13 @@ export const SINGLE_CONFIRMATION_ACCEPTED =
 type Verified = { session: Json } | { singleConfirmation: true };
 
 /** Finds the user the token belongs to, consumes the token and opens a session. */
-async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Verified> {
+async function verifyToken(
+  env: AuthEnv,
+  req: ServiceRequest,
+  type: VerifyType,
+  hash: string,
+  notFound: () => AuthError = expired,
+): Promise<Verified> {
   const { ctx } = env;
   const columns = TOKEN_COLUMNS.get(type)!;
   return withMail(env, async (db, queue) => {
@@ -106,7 +112,7 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
         break;
       }
     }
-    if (!found || !found.fresh) throw expired();
+    if (!found || !found.fresh) throw notFound();
     const user = (await loadUser(db, found.id))!;
     if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
     const email = user.row.email as string | null;
@@ -222,19 +228,47 @@ function verifyType(value: string | undefined): VerifyType {
   return value as VerifyType;
 }
 
-/** `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. */
+/** What GoTrue answers for a code (rather than a link's hash) that matches nothing. */
+const invalidCode = () => new AuthError(403, 'otp_expired', 'Token has expired or is invalid');
+
+/**
+ * `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. The request is
+ * checked in GoTrue's order and words (`VerifyParams.Validate`); a code that matches nothing is "Token
+ * has expired or is invalid", a hash "Email link is invalid or has expired", as GoTrue tells them apart.
+ */
 export const verifyPost: Endpoint = async (env, req) => {
   env.limits.request('tokenVerifications', rateLimitKey(req));
   const body = readJson(req);
-  const type = verifyType(optionalString(body, 'type'));
+  const rawType = optionalString(body, 'type');
+  if (!rawType) throw badRequest('validation_failed', 'Verify requires a verification type');
   const hashed = optionalString(body, 'token_hash');
   const otp = optionalString(body, 'token');
+  if ((!otp && !hashed) || (otp && hashed)) throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
   const email = optionalString(body, 'email');
-  let hash: string;
-  if (hashed) hash = hashed;
-  else if (otp && email) hash = tokenHash(validateEmail(email), otp);
-  else throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
-  const verified = await verifyToken(env, req, type, hash);
+  const phone = optionalString(body, 'phone');
+  if (hashed) {
+    if (email || phone || optionalString(body, 'redirect_to')) {
+      throw badRequest('validation_failed', 'Only the token_hash and type should be provided');
+    }
+    const verified = await verifyToken(env, req, verifyType(rawType), hashed);
+    if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
+    return json(200, verified.session);
+  }
+  if (phone && !email) {
+    validatePhone(phone);
+    // Codes for phone numbers go out by SMS, which the local stack cannot send, so none can match.
+    throw invalidCode();
+  }
+  if (!email || phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify');
+  let address: string;
+  try {
+    address = validateEmail(email);
+  } catch {
+    throw unprocessable('validation_failed', 'Invalid email format');
+  }
+  // A type with no e-mail code finds no user by that address's code.
+  if (!TOKEN_COLUMNS.has(rawType as VerifyType)) throw invalidCode();
+  const verified = await verifyToken(env, req, rawType as VerifyType, tokenHash(address, otp!), invalidCode);
   if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
   return json(200, verified.session);
 };
@@ -244,6 +278,7 @@ export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> =>
   env.limits.request('tokenVerifications', rateLimitKey(req));
   const redirect = allowedRedirect(env.ctx, req.query.get('redirect_to'));
   const type = verifyType(req.query.get('type') ?? undefined);
+  if (!req.query.get('token')) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
   const fragment = new URLSearchParams();
   try {
     const verified = await verifyToken(env, req, type, req.query.get('token') ?? '');
