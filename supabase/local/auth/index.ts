@@ -16,6 +16,7 @@ import { AuthLimits } from './rate-limit.ts';
 import { invite, generateLink } from './invite.ts';
 import { adminFactors, factors } from './mfa.ts';
 import { authorize, identities } from './identities.ts';
+import { disabledFeature } from './disabled.ts';
 import { otp, reauthenticate, resend } from './otp.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
@@ -83,6 +84,8 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const endpoint = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (endpoint) return endpoint(env, req);
+    const disabled = await disabledFeature(env, { ...req, path });
+    if (disabled) return disabled;
     if (path.startsWith('/user/identities/')) {
       const response = await identities(env, { ...req, path });
       if (response) return response;

@@ -4,6 +4,7 @@ import { json, type ServiceRequest } from '../core/service.ts';
 import { CommitThenThrow, databaseError, isUniqueViolation, NIL_UUID, transaction, type Db } from './db.ts';
 import { AuthError, badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
+import { idTokenGrant, web3Grant } from './disabled.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail, type MailQueue } from './mail.ts';
 import {
   checkPasswordStrength,
@@ -184,12 +185,15 @@ function obfuscatedUser(existing: LoadedUser, data: Json): Json {
 
 export const token: Endpoint = async (env, req) => {
   const grantType = req.query.get('grant_type') ?? '';
-  if (grantType !== 'password' && grantType !== 'refresh_token') {
+  if (!['password', 'refresh_token', 'id_token', 'web3'].includes(grantType)) {
     throw badRequest('invalid_credentials', 'unsupported_grant_type');
   }
-  // Every grant counts, as in GoTrue: sign-ins and refreshes share the client's `token_refresh` allowance.
+  // Web3 has its own limit (`[auth.rate_limit] web3`), not kept here since the grant is always refused.
+  if (grantType === 'web3') return web3Grant(env, req);
+  // Every other grant counts, as in GoTrue: sign-ins and refreshes share the client's `token_refresh` allowance.
   env.limits.request('tokenRefresh', rateLimitKey(req));
   if (grantType === 'password') return passwordGrant(env, req);
+  if (grantType === 'id_token') return idTokenGrant(env, req);
   const refreshToken = optionalString(readJson(req), 'refresh_token');
   if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
   const body = await transaction(env.ctx.pools.auth, (db) => refreshSession(env.ctx, db, req, refreshToken));
