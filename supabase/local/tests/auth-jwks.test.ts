@@ -1,14 +1,14 @@
 /**
  * Asymmetric JWT signing keys (`[auth] signing_keys_path`), as new hosted projects use them: Auth signs
  * access tokens with the ES256 key and publishes its public half at /.well-known/jwks.json, so
- * `auth.getClaims()` verifies without a round trip; REST, Storage, Functions' verify_jwt and Auth itself
+ * `auth.getClaims()` verifies without a round trip; REST, Storage, Realtime, Functions' verify_jwt and Auth itself
  * accept those tokens and, still, the CLI's HS256 demo keys; a token from another key is refused everywhere.
  */
 import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,17 @@ function countingClient(): { client: SupabaseClient; authCalls: string[] } {
   return { client, authCalls };
 }
 
+/** The first status a channel's subscribe() reports. */
+function joinStatus(channel: RealtimeChannel): Promise<string> {
+  return new Promise((resolve) => {
+    let done = false;
+    channel.subscribe((status) => {
+      if (!done) resolve(status);
+      done = true;
+    });
+  });
+}
+
 async function signUp(client: SupabaseClient) {
   const { data, error } = await client.auth.signUp({ email: uniqueEmail('jwks'), password: PASSWORD });
   if (error || !data.session) throw new Error(`sign-up failed: ${error?.message}`);
@@ -117,7 +128,7 @@ describe('signing keys', () => {
 });
 
 describe('every service accepts both kinds of token', () => {
-  it('REST, Storage, Functions and Auth take the ES256 access token and the HS256 demo keys', async () => {
+  it('REST, Storage, Realtime, Functions and Auth take the ES256 access token and the HS256 demo keys', async () => {
     const { client } = countingClient();
     const session = await signUp(client);
     const userId = session.user.id;
@@ -147,6 +158,12 @@ describe('every service accepts both kinds of token', () => {
     const invoked = await asUser.functions.invoke('echo', { body: { hello: 'world' } });
     expect(invoked.error).toBeNull();
 
+    // Realtime: joining with the token (and Realtime's RLS check of a private channel as that user).
+    const live = createClient(own.apiUrl, own.keys.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+    await live.realtime.setAuth(session.access_token);
+    expect(await joinStatus(live.channel(`jwks-${userId}`))).toBe('SUBSCRIBED');
+    await live.removeAllChannels();
+
     const user = await client.auth.getUser(session.access_token);
     expect(user.error).toBeNull();
     expect(user.data.user?.id).toBe(userId);
@@ -174,6 +191,10 @@ describe('every service accepts both kinds of token', () => {
       const storage = await fetch(`${own.apiUrl}/storage/v1/bucket`, { headers });
       expect(storage.status).toBe(400);
     }
+    const live = createClient(own.apiUrl, own.keys.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+    await live.realtime.setAuth(forged);
+    expect(await joinStatus(live.channel('jwks-forged'))).toBe('CHANNEL_ERROR');
+    await live.removeAllChannels();
     // The key belongs to this stack only: the shared stack (same HS256 secret) does not accept its tokens.
     const elsewhere = await fetch(`${shared.apiUrl}/rest/v1/`, {
       headers: { apikey: shared.anonKey, authorization: `Bearer ${session.access_token}` },
