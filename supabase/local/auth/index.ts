@@ -35,14 +35,28 @@ const health: Endpoint = async () =>
     description: 'GoTrue is a user registration and authentication API',
   });
 
+/** The OAuth providers GoTrue v2.189 lists in /settings, in its order; none is configured here. */
+const OAUTH_PROVIDERS = [
+  'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'snapchat', 'figma', 'fly', 'github', 'gitlab', 'google',
+  'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc', 'workos', 'twitch',
+  'twitter',
+];
+
 const settings: Endpoint = async ({ ctx }) =>
   json(200, {
-    external: { anonymous_users: ctx.config.auth.enableAnonymousSignIns, email: true, phone: false },
+    external: {
+      anonymous_users: ctx.config.auth.enableAnonymousSignIns,
+      ...Object.fromEntries(OAUTH_PROVIDERS.map((name) => [name, false])),
+      email: true,
+      phone: false,
+      zoom: false,
+    },
     disable_signup: !ctx.config.auth.enableSignup,
     mailer_autoconfirm: !ctx.config.auth.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: '',
     saml_enabled: false,
+    passkeys_enabled: false,
   });
 
 /**

@@ -24,6 +24,22 @@ const refused = (status: number, code: string, message: string) => ({ status, bo
 const idToken = (iss: string) => new SignJWT({ iss, sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('k'.repeat(32)));
 
 describe('disabled features', () => {
+  it('are all off in /settings, in GoTrue\'s shape', async () => {
+    const { status, body } = await call('GET', '/settings');
+    expect(status).toBe(200);
+    expect(Object.keys(body)).toEqual([
+      'external', 'disable_signup', 'mailer_autoconfirm', 'phone_autoconfirm', 'sms_provider', 'saml_enabled', 'passkeys_enabled',
+    ]);
+    expect(Object.keys(body.external)).toEqual([
+      'anonymous_users', 'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'snapchat', 'figma', 'fly', 'github', 'gitlab',
+      'google', 'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc', 'workos',
+      'twitch', 'twitter', 'email', 'phone', 'zoom',
+    ]);
+    const enabled = Object.entries(body.external).filter(([, on]) => on).map(([name]) => name);
+    expect(enabled).toEqual(['email']);
+    expect(body).toMatchObject({ phone_autoconfirm: false, sms_provider: '', saml_enabled: false, passkeys_enabled: false });
+  });
+
   it('passkeys: 404 passkey_disabled on every passkey route, before authentication', async () => {
     const disabled = refused(404, 'passkey_disabled', 'Passkeys are disabled');
     expect(await call('POST', '/passkeys/authentication/options', { body: {} })).toEqual(disabled);
