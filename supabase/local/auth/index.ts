@@ -1,8 +1,10 @@
 /**
  * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
- * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, magic
- * links and e-mail codes, invites, e-mail changes, reauthentication, multi-factor authentication (mfa.ts),
- * the admin users API, and the mails of all of these (see mail.ts). State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
+ * sign-up and sign-in, anonymous sign-ins, rotating refresh tokens, signing keys and their JWKS, the
+ * user's own record, sign-out, password recovery, magic links and e-mail codes, invites, e-mail changes,
+ * reauthentication, multi-factor authentication (mfa.ts), identity unlinking, the admin users API, the
+ * mails of all of these (see mail.ts), and GoTrue's answers for the features left off (disabled.ts).
+ * State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
 import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
@@ -66,6 +68,37 @@ const settings: Endpoint = async ({ ctx }) =>
 const jwks: Endpoint = async ({ ctx }) =>
   json(200, { keys: ctx.keys.signingKeys?.jwks ?? [] }, { 'cache-control': 'public, max-age=600' });
 
+/**
+ * OIDC discovery (`WellKnownOpenID`), which GoTrue serves whether or not its OAuth server is on; the
+ * endpoints it names answer `feature_disabled` here as there.
+ */
+const openIdConfiguration: Endpoint = async ({ ctx }) => {
+  const issuer = `${ctx.apiUrl}/auth/v1`;
+  return json(
+    200,
+    {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      scopes_supported: ['openid', 'profile', 'email', 'phone'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256', 'HS256', 'ES256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      claims_supported: [
+        'sub', 'aud', 'iss', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'phone_number',
+        'phone_number_verified', 'name', 'picture', 'preferred_username', 'updated_at',
+      ],
+      code_challenge_methods_supported: ['S256', 'plain'],
+    },
+    { 'cache-control': 'public, max-age=600' },
+  );
+};
+
 const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/health': { GET: health },
   '/settings': { GET: settings },
@@ -82,6 +115,7 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/admin/generate_link': { POST: generateLink },
   '/verify': { GET: verifyGet, POST: verifyPost },
   '/.well-known/jwks.json': { GET: jwks },
+  '/.well-known/openid-configuration': { GET: openIdConfiguration },
   '/authorize': { GET: authorize },
 };
 

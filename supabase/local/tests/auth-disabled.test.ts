@@ -63,6 +63,19 @@ describe('disabled features', () => {
     );
   });
 
+  it('OIDC discovery is served as GoTrue serves it, naming the (disabled) OAuth server endpoints', async () => {
+    const { status, body } = await call('GET', '/.well-known/openid-configuration');
+    expect(status).toBe(200);
+    const issuer = `${stack.apiUrl}/auth/v1`;
+    expect(body).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['RS256', 'HS256', 'ES256'],
+    });
+    expect(body).not.toHaveProperty('registration_endpoint');
+  });
+
   it('OAuth 2.1 server and custom providers: 404 feature_disabled', async () => {
     const disabled = refused(404, 'feature_disabled', 'OAuth server is disabled');
     expect(await call('GET', '/oauth/authorize?client_id=x')).toEqual(disabled);
