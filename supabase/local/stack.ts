@@ -125,7 +125,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const cleanup: Array<() => Promise<unknown>> = [() => postgres.stop()];
   if (keys.signingKeys) {
     const signingKeys = keys.signingKeys;
-    cleanup.push(async () => unregisterSigningKeys(signingKeys));
+    cleanup.push(async () => unregisterSigningKeys(keys.jwtSecret, signingKeys));
   }
   let stopping = false;
   const stopAll = async () => {

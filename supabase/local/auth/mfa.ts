@@ -44,10 +44,11 @@ export async function factors(env: AuthEnv, req: ServiceRequest): Promise<Servic
   const [, rawId, action] = match;
   const method = !rawId ? 'POST' : action ? 'POST' : 'DELETE';
   if (req.method !== method) return undefined;
-  if (action === 'challenge') env.limits.request('factorChallenge', rateLimitKey(req));
-  if (action === 'verify') env.limits.request('factorVerify', rateLimitKey(req));
   return transaction(env.ctx.pools.auth, async (db) => {
     const caller = await requireUser(env.ctx, db, req);
+    // After authentication, as GoTrue's router orders them: strangers do not use up a user's allowance.
+    if (action === 'challenge') env.limits.request('factorChallenge', rateLimitKey(req));
+    if (action === 'verify') env.limits.request('factorVerify', rateLimitKey(req));
     if (caller.claims.is_anonymous === true) {
       throw forbidden('no_authorization', 'Anonymous user not allowed to perform these actions');
     }

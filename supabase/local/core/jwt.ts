@@ -42,19 +42,27 @@ export function signJwtWithKey(claims: JwtClaims, key: SigningKey): Promise<stri
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
 }
 
-/** kid → the public key and the secret of the stack it belongs to. */
-const registered = new Map<string, { secret: string; alg: AsymmetricAlgorithm; publicKey: KeyObject }>();
+/** kid → secret of a stack that uses the key → the key. Two stacks in one process may share a keys file. */
+const registered = new Map<string, Map<string, { alg: AsymmetricAlgorithm; publicKey: KeyObject }>>();
 
 /**
  * Makes verifyJwt(token, secret) accept tokens signed by these keys. Keyed by `kid` (random per key)
  * and bound to the stack's secret, so stacks in one process do not accept each other's tokens.
  */
 export function registerSigningKeys(secret: string, keys: SigningKeySet): void {
-  for (const key of keys.verification) registered.set(key.kid, { secret, alg: key.alg, publicKey: key.publicKey });
+  for (const key of keys.verification) {
+    const stacks = registered.get(key.kid) ?? new Map();
+    stacks.set(secret, { alg: key.alg, publicKey: key.publicKey });
+    registered.set(key.kid, stacks);
+  }
 }
 
-export function unregisterSigningKeys(keys: SigningKeySet): void {
-  for (const key of keys.verification) registered.delete(key.kid);
+export function unregisterSigningKeys(secret: string, keys: SigningKeySet): void {
+  for (const key of keys.verification) {
+    const stacks = registered.get(key.kid);
+    stacks?.delete(secret);
+    if (stacks?.size === 0) registered.delete(key.kid);
+  }
 }
 
 function algorithmOf(jwk: Record<string, unknown>, where: string): AsymmetricAlgorithm {
@@ -154,8 +162,8 @@ export async function verifyJwt(token: string, secret: string): Promise<JwtResul
     key = new TextEncoder().encode(secret);
     algorithm = 'HS256';
   } else {
-    const found = typeof header.kid === 'string' ? registered.get(header.kid) : undefined;
-    if (!found || found.secret !== secret || found.alg !== header.alg) return INVALID;
+    const found = typeof header.kid === 'string' ? registered.get(header.kid)?.get(secret) : undefined;
+    if (!found || found.alg !== header.alg) return INVALID;
     key = found.publicKey;
     algorithm = found.alg;
   }

@@ -25,9 +25,22 @@ describe('signing keys', () => {
       // HS256 with the secret keeps working beside them.
       expect(await verifyJwt(await signJwt(claims(), SECRET), SECRET)).toMatchObject({ ok: true });
     } finally {
-      unregisterSigningKeys(set);
+      unregisterSigningKeys(SECRET, set);
     }
     expect(await verifyJwt(token, SECRET)).toMatchObject({ ok: false });
+  });
+
+  it('serves two stacks sharing one keys file, each until it unregisters', async () => {
+    const set = parseSigningKeys(JSON.stringify([generateSigningKey()]), 'test');
+    const other = 'the other stack secret, at least 32 characters';
+    registerSigningKeys(SECRET, set);
+    registerSigningKeys(other, set);
+    const token = await signJwtWithKey(claims(), set.signing);
+    unregisterSigningKeys(SECRET, set);
+    expect(await verifyJwt(token, SECRET)).toMatchObject({ ok: false });
+    expect(await verifyJwt(token, other)).toMatchObject({ ok: true });
+    unregisterSigningKeys(other, set);
+    expect(await verifyJwt(token, other)).toMatchObject({ ok: false });
   });
 
   it('reports expiry for asymmetric tokens as for HS256 ones', async () => {
@@ -37,7 +50,7 @@ describe('signing keys', () => {
       const old = await signJwtWithKey({ ...claims(), exp: Math.floor(Date.now() / 1000) - 120 }, set.signing);
       expect(await verifyJwt(old, SECRET)).toEqual({ ok: false, reason: 'expired', message: 'JWT expired' });
     } finally {
-      unregisterSigningKeys(set);
+      unregisterSigningKeys(SECRET, set);
     }
   });
 

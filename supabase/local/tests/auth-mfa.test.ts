@@ -3,6 +3,7 @@
  * and `auth.admin.mfa`: TOTP enrolment, challenge and verification, the `aal`/`amr` claims and
  * getAuthenticatorAssuranceLevel(), unenrolment, the admin factor endpoints, and `[auth.mfa]`.
  */
+import { request as httpRequest } from 'node:http';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
 import pg from 'pg';
@@ -281,6 +282,56 @@ describe('challenge and verify', () => {
     const removed = await authCall(`/factors/${factor.id}`, { token, method: 'DELETE' });
     expect(removed.status).toBe(404);
     expect(await sql(`select 1 from auth.mfa_factors where id = $1`, [factor.id])).toHaveLength(1);
+  });
+});
+
+/** A POST from the loopback address `from`, so the gateway sees that client. */
+function postFrom(from: string, path: string, token: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${stack.apiUrl}/auth/v1${path}`);
+    const payload = JSON.stringify(body);
+    const outgoing = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: {
+          apikey: stack.anonKey,
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-supabase-api-version': '2024-01-01',
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
+        res.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+describe('MFA rate limits', () => {
+  it('allow 30 challenges at once per client, then refuse with 429 until the bucket refills', async () => {
+    const { client } = await signedUp();
+    const factor = await enrolTotp(client);
+    const token = await accessToken(client);
+    const from = `127.0.0.${20 + (process.pid % 200)}`;
+    for (let i = 0; i < 30; i += 1) {
+      expect((await postFrom(from, `/factors/${factor.id}/challenge`, token, {})).status, `challenge ${i + 1}`).toBe(200);
+    }
+    const limited = await postFrom(from, `/factors/${factor.id}/challenge`, token, {});
+    expect(limited).toEqual({ status: 429, body: { code: 'over_request_rate_limit', message: 'Request rate limit reached' } });
+    // The limit is that client's; verifications have their own allowance.
+    expect((await postFrom('127.0.0.1', `/factors/${factor.id}/challenge`, token, {})).status).toBe(200);
+    const wrong = await postFrom(from, `/factors/${factor.id}/verify`, token, { challenge_id: '00000000-0000-4000-8000-000000000000', code: '123456' });
+    expect(wrong.status).toBe(422);
   });
 });
 
