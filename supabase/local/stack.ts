@@ -22,7 +22,8 @@ import { startMessageRetention } from './realtime/retention.ts';
 import { createRestService } from './rest/index.ts';
 import { createStorageService } from './storage/index.ts';
 import { seedBuckets } from './storage/seed.ts';
-import { stackKeys, type StackKeys } from './core/keys.ts';
+import { loadSigningKeys, stackKeys, type StackKeys } from './core/keys.ts';
+import { unregisterSigningKeys } from './core/jwt.ts';
 import { createPool } from './core/db.ts';
 import { createLogger } from './core/logger.ts';
 import { freePort } from './core/ports.ts';
@@ -112,7 +113,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     options.trustedProxies !== undefined
       ? parseTrustedProxies(options.trustedProxies.join(','), 'trustedProxies')
       : parseTrustedProxies(process.env.SUPABASE_LOCAL_TRUSTED_PROXIES, 'SUPABASE_LOCAL_TRUSTED_PROXIES');
-  const keys = await stackKeys(process.env.SUPABASE_JWT_SECRET || undefined);
+  const keys = loadSigningKeys(await stackKeys(process.env.SUPABASE_JWT_SECRET || undefined), config.auth.signingKeysPath);
   const apiUrl = `http://127.0.0.1:${options.port}`;
 
   const postgres = await startPostgres({
@@ -123,6 +124,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     beforeRestart: options.beforePostgresRestart,
   });
   const cleanup: Array<() => Promise<unknown>> = [() => postgres.stop()];
+  if (keys.signingKeys) {
+    const signingKeys = keys.signingKeys;
+    cleanup.push(async () => unregisterSigningKeys(keys.jwtSecret, signingKeys));
+  }
   let stopping = false;
   const stopAll = async () => {
     stopping = true;

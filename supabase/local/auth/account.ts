@@ -1,11 +1,11 @@
 /** The signed-in user's own endpoints: `GET|PUT /user`, `POST /logout` (`internal/api/{user,logout}.go`). */
 import { json, type ServiceRequest } from '../core/service.ts';
 import { transaction, type Db } from './db.ts';
-import { badRequest, EMAIL_EXISTS, forbidden, unprocessable } from './errors.ts';
+import { AuthError, badRequest, EMAIL_EXISTS, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { requireUser, userClaims } from './guard.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
-import { sendNotification } from './recovery.ts';
+import { applyEmailChange, sendNotification } from './recovery.ts';
 import { checkPasswordStrength, optionalObject, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
 import { endSessions, type LogoutScope } from './sessions.ts';
 import {
@@ -56,6 +56,12 @@ export const updateUser: Endpoint = async (env, req) => {
       throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
     }
     const changingEmail = email !== undefined && email !== user.row.email;
+    if ((password || changingEmail) && (await needsAal2(db, id, sessionId))) {
+      throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
+    }
+    if (user.row.is_anonymous === true && password && !email) {
+      throw unprocessable('validation_failed', 'Updating password of an anonymous user without an email or phone is not allowed');
+    }
     if (changingEmail) {
       const owner = await findUserIdByEmail(db, email);
       if (owner && owner !== id) throw unprocessable('email_exists', EMAIL_EXISTS);
@@ -88,11 +94,27 @@ export const updateUser: Endpoint = async (env, req) => {
         mergeMetadata(user.row.raw_user_meta_data, data),
       ]);
     }
-    if (changingEmail) await sendEmailChange(env, db, req, queue, (await loadUser(db, id))!, email);
+    if (changingEmail && user.row.is_anonymous === true && !ctx.config.auth.enableConfirmations) {
+      // An anonymous user adding an address without confirmations is like signing up: it applies at once.
+      await db.query(`update auth.users set email_change = $2 where id = $1`, [id, email]);
+      await applyEmailChange(env, db, req, queue, (await loadUser(db, id))!);
+    } else if (changingEmail) {
+      await sendEmailChange(env, db, req, queue, (await loadUser(db, id))!, email);
+    }
     await audit(db, req, { id, email: user.row.email }, 'user_modified');
     return json(200, userJson((await loadUser(db, id))!));
   });
 };
+
+/** `HasMFAEnabled() && !session.IsAAL2()`: a verified factor, and this session has not used one. */
+async function needsAal2(db: Db, userId: string, sessionId: string | undefined): Promise<boolean> {
+  const { rows } = await db.query<{ needed: boolean }>(
+    `select exists (select 1 from auth.mfa_factors where user_id = $1 and status = 'verified')
+            and coalesce((select aal::text from auth.sessions where id = $2::uuid), '') <> 'aal2' as needed`,
+    [userId, sessionId ?? null],
+  );
+  return rows[0]!.needed;
+}
 
 /**
  * GoTrue's `verifyReauthentication`: a session less than a day old may change the password as it is;

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import { percentDecode } from '../core/url.ts';
-import { databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
+import { databaseError, isUniqueViolation, NIL_UUID, transaction, type Db } from './db.ts';
+import { updateProviders } from './recovery.ts';
 import { badRequest, EMAIL_EXISTS, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv } from './env.ts';
 import { isUuid, requireAdmin } from './guard.ts';
@@ -12,6 +13,7 @@ import {
   optionalString,
   readJson,
   validateEmail,
+  validatePhone,
   type Json,
 } from './request.ts';
 import { endSessions } from './sessions.ts';
@@ -20,9 +22,11 @@ import {
   confirmEmail,
   findUserIdByEmail,
   hashPassword,
+  insertIdentity,
   insertUser,
   loadUser,
   mergeMetadata,
+  USER_COLUMNS,
   userJson,
   type LoadedUser,
 } from './users.ts';
@@ -62,9 +66,7 @@ async function listUsers({ ctx }: AuthEnv, req: ServiceRequest): Promise<Service
   const pool = ctx.pools.auth;
   const total = Number((await pool.query<{ n: string }>(`select count(*) as n from auth.users where ${where}`, [filter])).rows[0]!.n);
   const { rows } = await pool.query<LoadedUser>(
-    `select to_jsonb(u) as row,
-            coalesce((select jsonb_agg(to_jsonb(i) order by i.created_at, i.id)
-                        from auth.identities i where i.user_id = u.id), '[]'::jsonb) as identities
+    `select ${USER_COLUMNS}
        from auth.users u where ${where}
       order by u.created_at desc, u.id limit $2 offset $3`,
     [filter, perPage, (page - 1) * perPage],
@@ -118,17 +120,31 @@ function passwordFrom(body: Json): string | undefined {
   return password || undefined;
 }
 
+const phoneExists = () => unprocessable('phone_exists', 'Phone number already registered by another user');
+
+async function phoneOwner(db: Db, phone: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(`select id from auth.users where phone = $1 and is_sso_user = false limit 1`, [phone]);
+  return rows[0]?.id;
+}
+
+/** `User.ConfirmPhone`: GoTrue stamps the time only; the metadata's phone_verified stays as the identity set it. */
+async function confirmPhone(db: Db, id: string): Promise<void> {
+  await db.query(`update auth.users set phone_confirmed_at = now(), confirmation_token = '' where id = $1`, [id]);
+}
+
 async function createUser({ ctx }: AuthEnv, req: ServiceRequest): Promise<ServiceResponse> {
   const body = readJson(req);
   const rawEmail = optionalString(body, 'email');
-  if (optionalString(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
-  if (!rawEmail) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
-  const email = validateEmail(rawEmail);
+  const rawPhone = optionalString(body, 'phone');
+  if (!rawEmail && !rawPhone) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
+  const email = rawEmail ? validateEmail(rawEmail) : undefined;
+  const phone = rawPhone ? validatePhone(rawPhone) : undefined;
   const password = passwordFrom(body);
   const passwordHash = optionalString(body, 'password_hash');
   if (password && passwordHash) throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
   const id = optionalString(body, 'id');
   if (id !== undefined && !isUuid(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+  if (id === NIL_UUID) throw badRequest('validation_failed', 'ID cannot be a nil uuid');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : null;
   const userMetadata = optionalObject(body, 'user_metadata') ?? {};
@@ -139,22 +155,29 @@ async function createUser({ ctx }: AuthEnv, req: ServiceRequest): Promise<Servic
 
   try {
     return await transaction(ctx.pools.auth, async (db) => {
-      if (await findUserIdByEmail(db, email)) throw unprocessable('email_exists', EMAIL_EXISTS);
-      const userId = await insertUser(db, {
-        id,
-        email,
-        passwordHash: hash,
-        userMetadata,
-        appMetadata,
-        role,
-        confirmed: body.email_confirm === true,
+      if (email && (await findUserIdByEmail(db, email))) throw unprocessable('email_exists', EMAIL_EXISTS);
+      if (phone && (await phoneOwner(db, phone))) throw phoneExists();
+      const userId = await insertUser(db, { id, email, phone, passwordHash: hash, userMetadata, role, confirmed: false });
+      await audit(db, req, undefined, 'user_signedup', {
+        user_id: userId,
+        user_email: email ?? '',
+        user_phone: phone ?? '',
+        provider: email ? 'email' : 'phone',
       });
+      // After the identities, as GoTrue orders it: app_metadata merges over `provider(s)`, then the confirmations.
+      if (appMetadata) {
+        const current = (await loadUser(db, userId))!.row.raw_app_meta_data;
+        await db.query(`update auth.users set raw_app_meta_data = $2 where id = $1`, [userId, mergeMetadata(current, appMetadata)]);
+      }
+      if (email && body.email_confirm === true) await confirmEmail(db, userId);
+      if (phone && body.phone_confirm === true) await confirmPhone(db, userId);
       if (ban) await db.query(`update auth.users set banned_until = now() + $2::interval where id = $1`, [userId, ban]);
-      await audit(db, req, undefined, 'user_signedup', { user_id: userId, user_email: email, provider: 'email' });
       return json(200, userJson((await loadUser(db, userId))!));
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw unprocessable('email_exists', EMAIL_EXISTS);
+    if (isUniqueViolation(error)) {
+      throw (error as { constraint?: string }).constraint === 'users_phone_key' ? phoneExists() : unprocessable('email_exists', EMAIL_EXISTS);
+    }
     throw databaseError('Database error creating new user', error);
   }
 }
@@ -163,6 +186,8 @@ async function updateUser({ ctx }: AuthEnv, req: ServiceRequest, id: string): Pr
   const body = readJson(req);
   const rawEmail = optionalString(body, 'email');
   const email = rawEmail ? validateEmail(rawEmail) : undefined;
+  const rawPhone = optionalString(body, 'phone');
+  const phone = rawPhone ? validatePhone(rawPhone) : undefined;
   const password = passwordFrom(body);
   const hash = password ? await hashPassword(password) : undefined;
   const userMetadata = optionalObject(body, 'user_metadata');
@@ -170,58 +195,86 @@ async function updateUser({ ctx }: AuthEnv, req: ServiceRequest, id: string): Pr
   const role = optionalString(body, 'role');
   const banDuration = optionalString(body, 'ban_duration');
   const ban = banDuration ? banInterval(banDuration) : undefined;
+  const emailConfirm = body.email_confirm === true;
+  const phoneConfirm = body.phone_confirm === true;
 
   try {
     return await transaction(ctx.pools.auth, async (db) => {
       const user = await loadUser(db, id, { lock: true });
       if (!user) throw notFound('user_not_found', 'User not found');
-      if (email && email !== user.row.email) await changeEmail(db, id, email);
+      if (role) await db.query(`update auth.users set role = $2 where id = $1`, [id, role]);
+      if (emailConfirm) await confirmEmail(db, id);
+      if (phoneConfirm) await confirmPhone(db, id);
       if (hash) {
         await db.query(`update auth.users set encrypted_password = $2, updated_at = now() where id = $1`, [id, hash]);
         await endSessions(db, id, undefined, 'global');
       }
-      if (body.email_confirm === true) await confirmEmail(db, id);
-      if (userMetadata) {
-        await db.query(`update auth.users set raw_user_meta_data = $2 where id = $1`, [
-          id,
-          mergeMetadata(user.row.raw_user_meta_data, userMetadata),
-        ]);
+      if (email) await changeEmail(db, id, email, emailConfirm);
+      if (phone) await changePhone(db, id, phone, phoneConfirm);
+      // An anonymous user given a confirmed address or number is permanent from then on.
+      if (user.row.is_anonymous === true && ((email && emailConfirm) || (phone && phoneConfirm))) {
+        await db.query(`update auth.users set is_anonymous = false where id = $1`, [id]);
       }
+      if (email || phone) await updateProviders(db, id);
+      const current = (await loadUser(db, id))!;
       if (appMetadata) {
         await db.query(`update auth.users set raw_app_meta_data = $2 where id = $1`, [
           id,
-          mergeMetadata(user.row.raw_app_meta_data, appMetadata),
+          mergeMetadata(current.row.raw_app_meta_data, appMetadata),
         ]);
       }
-      if (role) await db.query(`update auth.users set role = $2 where id = $1`, [id, role]);
+      if (userMetadata) {
+        await db.query(`update auth.users set raw_user_meta_data = $2 where id = $1`, [
+          id,
+          mergeMetadata(current.row.raw_user_meta_data, userMetadata),
+        ]);
+      }
       if (ban !== undefined) {
         await db.query(`update auth.users set banned_until = now() + $2::interval where id = $1`, [id, ban]);
         if (ban) await endSessions(db, id, undefined, 'global');
       }
       await db.query(`update auth.users set updated_at = now() where id = $1`, [id]);
-      await audit(db, req, undefined, 'user_modified', { user_id: id, user_email: email ?? user.row.email });
+      await audit(db, req, undefined, 'user_modified', { user_id: id, user_email: email ?? user.row.email, user_phone: phone ?? user.row.phone ?? '' });
       return json(200, userJson((await loadUser(db, id))!));
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw unprocessable('email_exists', EMAIL_EXISTS);
+    if (isUniqueViolation(error)) {
+      throw (error as { constraint?: string }).constraint === 'users_phone_key' ? phoneExists() : unprocessable('email_exists', EMAIL_EXISTS);
+    }
     throw databaseError('Database error updating user', error);
   }
 }
 
-async function changeEmail(db: Db, id: string, email: string): Promise<void> {
+/** The address changes at once (no mail from the admin API); its identity follows, or is made. */
+async function changeEmail(db: Db, id: string, email: string, confirmed: boolean): Promise<void> {
   const owner = await findUserIdByEmail(db, email);
   if (owner && owner !== id) throw unprocessable('email_exists', EMAIL_EXISTS);
+  const updated = await db.query(
+    `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', $3::boolean),
+            updated_at = now()
+      where user_id = $1 and provider = 'email'`,
+    [id, email, confirmed],
+  );
+  if (!updated.rowCount) await insertIdentity(db, id, 'email', { sub: id, email, email_verified: confirmed, phone_verified: false });
   await db.query(
     `update auth.users
         set email = $2::text, raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', $2::text)
       where id = $1`,
     [id, email],
   );
-  await db.query(
-    `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text), updated_at = now()
-      where user_id = $1 and provider = 'email'`,
-    [id, email],
+}
+
+async function changePhone(db: Db, id: string, phone: string, confirmed: boolean): Promise<void> {
+  const owner = await phoneOwner(db, phone);
+  if (owner && owner !== id) throw phoneExists();
+  const updated = await db.query(
+    `update auth.identities set identity_data = identity_data || jsonb_build_object('phone', $2::text, 'phone_verified', $3::boolean),
+            updated_at = now()
+      where user_id = $1 and provider = 'phone'`,
+    [id, phone, confirmed],
   );
+  if (!updated.rowCount) await insertIdentity(db, id, 'phone', { sub: id, phone, email_verified: false, phone_verified: confirmed });
+  await db.query(`update auth.users set phone = $2 where id = $1`, [id, phone]);
 }
 
 async function deleteUser({ ctx }: AuthEnv, req: ServiceRequest, id: string): Promise<ServiceResponse> {

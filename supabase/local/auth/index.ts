@@ -1,8 +1,10 @@
 /**
  * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
- * sign-up and sign-in, rotating refresh tokens, the user's own record, sign-out, password recovery, magic
- * links and e-mail codes, invites, e-mail changes, reauthentication, the admin users API, and the mails
- * of all of these (see mail.ts). State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
+ * sign-up and sign-in, anonymous sign-ins, rotating refresh tokens, signing keys and their JWKS, the
+ * user's own record, sign-out, password recovery, magic links and e-mail codes, invites, e-mail changes,
+ * reauthentication, multi-factor authentication (mfa.ts), identity unlinking, the admin users API, the
+ * mails of all of these (see mail.ts), and GoTrue's answers for the features left off (disabled.ts).
+ * State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
 import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
@@ -14,6 +16,9 @@ import type { AuthEnv, Endpoint } from './env.ts';
 import { AuthMailer } from './mail.ts';
 import { AuthLimits } from './rate-limit.ts';
 import { invite, generateLink } from './invite.ts';
+import { adminFactors, factors } from './mfa.ts';
+import { authorize, identities } from './identities.ts';
+import { disabledFeature } from './disabled.ts';
 import { otp, reauthenticate, resend } from './otp.ts';
 import { recover, verifyGet, verifyPost } from './recovery.ts';
 import { signup, token } from './sign-in.ts';
@@ -32,18 +37,67 @@ const health: Endpoint = async () =>
     description: 'GoTrue is a user registration and authentication API',
   });
 
+/** The OAuth providers GoTrue v2.189 lists in /settings, in its order; none is configured here. */
+const OAUTH_PROVIDERS = [
+  'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'snapchat', 'figma', 'fly', 'github', 'gitlab', 'google',
+  'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc', 'workos', 'twitch',
+  'twitter',
+];
+
 const settings: Endpoint = async ({ ctx }) =>
   json(200, {
-    external: { anonymous_users: false, email: true, phone: false },
+    external: {
+      anonymous_users: ctx.config.auth.enableAnonymousSignIns,
+      ...Object.fromEntries(OAUTH_PROVIDERS.map((name) => [name, false])),
+      email: true,
+      phone: false,
+      zoom: false,
+    },
     disable_signup: !ctx.config.auth.enableSignup,
     mailer_autoconfirm: !ctx.config.auth.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: '',
     saml_enabled: false,
+    passkeys_enabled: false,
   });
 
-/** HS256 signing keys are symmetric and never published, so the key set is empty (as GoTrue's is). */
-const jwks: Endpoint = async () => json(200, { keys: [] });
+/**
+ * The public halves of `[auth] signing_keys_path`'s keys, for getClaims() and other verifiers; the HS256
+ * secret is never published, so without signing keys the set is empty (as GoTrue's is).
+ */
+const jwks: Endpoint = async ({ ctx }) =>
+  json(200, { keys: ctx.keys.signingKeys?.jwks ?? [] }, { 'cache-control': 'public, max-age=600' });
+
+/**
+ * OIDC discovery (`WellKnownOpenID`), which GoTrue serves whether or not its OAuth server is on; the
+ * endpoints it names answer `feature_disabled` here as there.
+ */
+const openIdConfiguration: Endpoint = async ({ ctx }) => {
+  const issuer = `${ctx.apiUrl}/auth/v1`;
+  return json(
+    200,
+    {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      scopes_supported: ['openid', 'profile', 'email', 'phone'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256', 'HS256', 'ES256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      claims_supported: [
+        'sub', 'aud', 'iss', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'phone_number',
+        'phone_number_verified', 'name', 'picture', 'preferred_username', 'updated_at',
+      ],
+      code_challenge_methods_supported: ['S256', 'plain'],
+    },
+    { 'cache-control': 'public, max-age=600' },
+  );
+};
 
 const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/health': { GET: health },
@@ -61,6 +115,8 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/admin/generate_link': { POST: generateLink },
   '/verify': { GET: verifyGet, POST: verifyPost },
   '/.well-known/jwks.json': { GET: jwks },
+  '/.well-known/openid-configuration': { GET: openIdConfiguration },
+  '/authorize': { GET: authorize },
 };
 
 export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
@@ -76,8 +132,18 @@ export async function createAuthService(ctx: ServiceContext): Promise<AuthServic
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const endpoint = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (endpoint) return endpoint(env, req);
+    const disabled = await disabledFeature(env, { ...req, path });
+    if (disabled) return disabled;
+    if (path.startsWith('/user/identities/')) {
+      const response = await identities(env, { ...req, path });
+      if (response) return response;
+    }
+    if (path.startsWith('/factors')) {
+      const response = await factors(env, { ...req, path });
+      if (response) return response;
+    }
     if (path.startsWith('/admin/')) {
-      const response = await adminUsers(env, req);
+      const response = (await adminFactors(env, req)) ?? (await adminUsers(env, req));
       if (response) return response;
     }
     throw notFound('not_found', 'Not Found');

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { json } from '../core/service.ts';
 import { transaction } from './db.ts';
-import { badRequest, unprocessable } from './errors.ts';
+import { AuthError, badRequest, unprocessable } from './errors.ts';
 import type { Endpoint } from './env.ts';
 import { requireUser, userClaims } from './guard.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail } from './mail.ts';
@@ -27,7 +27,9 @@ export const otp: Endpoint = async (env, req) => {
   const rawEmail = optionalString(body, 'email');
   const phone = optionalString(body, 'phone');
   if (rawEmail && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
+  if (rawEmail && optionalString(body, 'channel')) throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP');
   if (!rawEmail && phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
+  if (!rawEmail) throw badRequest('validation_failed', 'One of email or phone must be set');
   if (body.create_user !== undefined && typeof body.create_user !== 'boolean') {
     throw badRequest('validation_failed', 'create_user must be a boolean');
   }
@@ -97,9 +99,17 @@ export const reauthenticate: Endpoint = async (env, req) => {
     const { user } = await requireUser(env.ctx, db, req);
     const id = user.row.id as string;
     const email = typeof user.row.email === 'string' ? user.row.email : '';
-    if (!email) throw badRequest('validation_failed', 'Reauthentication requires the user to have an email or a phone number');
+    const phone = typeof user.row.phone === 'string' ? user.row.phone : '';
+    if (!email && !phone) throw badRequest('validation_failed', 'Reauthentication requires the user to have an email or a phone number');
+    if (!email) {
+      if (!user.row.phone_confirmed_at) throw unprocessable('phone_not_confirmed', 'Please verify your phone first.');
+      // GoTrue would text the code; without an SMS provider it cannot.
+      throw new AuthError(500, 'unexpected_failure', 'Unable to get SMS provider').withCause(
+        'reauthentication by phone needs an SMS provider, which the local stack does not have',
+      );
+    }
     if (!isConfirmed(user)) throw unprocessable('email_not_confirmed', 'Please verify your email first.');
-    await audit(db, req, { id, email }, 'user_reauthenticate');
+    await audit(db, req, { id, email }, 'user_reauthenticate_requested');
     const { rows } = await db.query<{ sent_at: Date | null }>(
       `select reauthentication_sent_at as sent_at from auth.users where id = $1 for update`,
       [id],

@@ -5,6 +5,8 @@
  *   `sign_in_sign_ups` for /signup, /recover and PUT /user, `token_verifications` for /verify,
  *   `token_refresh` for every /token grant (password sign-ins included). GoTrue's buckets hold 30
  *   requests whatever N is; a bucket here holds min(N, 30), so a limit under 30 means what it says;
+ *   `anonymous_users` anonymous sign-ins an hour per client IP;
+ *   MFA challenges and verifications, each 15 a minute after a burst of 30, as GoTrue's defaults;
  * - per project, `email_sent` e-mails per hour, counted in fixed hours (GoTrue's IntervalLimiter), when
  *   sign-ups must be confirmed (see `allowEmail` in mail.ts for that and `max_frequency` per address);
  * - per client IP and address, failed password sign-ins (not in GoTrue): 30 wrong passwords (fewer if
@@ -142,7 +144,10 @@ const key = (ip: string, email: string) => `${ip}\n${email.trim().toLowerCase()}
 /** Failed sign-ins allowed per client IP and address every 5 minutes, at most. */
 export const SIGN_IN_FAILURES_PER_ADDRESS = 30;
 
-export type RequestLimit = 'signInSignUps' | 'tokenVerifications' | 'tokenRefresh';
+export type RequestLimit = 'signInSignUps' | 'tokenVerifications' | 'tokenRefresh' | 'factorChallenge' | 'factorVerify' | 'anonymousSignIns';
+
+/** GoTrue's `GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY` default (not in config.toml): per minute, for each of the two. */
+const MFA_REQUESTS_PER_MINUTE = 15;
 
 /** Every limit of one Auth service. */
 export class AuthLimits {
@@ -156,6 +161,10 @@ export class AuthLimits {
       signInSignUps: new TokenBuckets(limits.signInSignUps, FIVE_MINUTES_MS, undefined, now),
       tokenVerifications: new TokenBuckets(limits.tokenVerifications, FIVE_MINUTES_MS, undefined, now),
       tokenRefresh: new TokenBuckets(limits.tokenRefresh, FIVE_MINUTES_MS, undefined, now),
+      // `anonymous_users` is per hour, with a burst of all of them (GoTrue's SetBurst(N)).
+      anonymousSignIns: new TokenBuckets(limits.anonymousUsers, HOUR_MS, limits.anonymousUsers, now),
+      factorChallenge: new TokenBuckets(MFA_REQUESTS_PER_MINUTE, 60_000, MAX_BURST, now),
+      factorVerify: new TokenBuckets(MFA_REQUESTS_PER_MINUTE, 60_000, MAX_BURST, now),
     };
     this.emails = new IntervalLimiter(emailSentPerHour, HOUR_MS, now);
     this.signInFailures = new SignInFailures(Math.min(SIGN_IN_FAILURES_PER_ADDRESS, limits.signInSignUps), FIVE_MINUTES_MS, now);

@@ -3,13 +3,13 @@
  * link verifies the token and redirects with the session in the URL fragment, which supabase-js picks up
  * (`detectSessionInUrl`), e.g. as a PASSWORD_RECOVERY sign-in.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import type { Db } from './db.ts';
-import { AuthError, badRequest, forbidden } from './errors.ts';
+import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
-import { optionalString, rateLimitKey, readJson, validateEmail, type Json } from './request.ts';
+import { optionalString, rateLimitKey, readJson, validateEmail, validatePhone, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, hashPassword, isBanned, loadUser, type LoadedUser } from './users.ts';
 
@@ -90,7 +90,13 @@ export const SINGLE_CONFIRMATION_ACCEPTED =
 type Verified = { session: Json } | { singleConfirmation: true };
 
 /** Finds the user the token belongs to, consumes the token and opens a session. */
-async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, hash: string): Promise<Verified> {
+async function verifyToken(
+  env: AuthEnv,
+  req: ServiceRequest,
+  type: VerifyType,
+  hash: string,
+  notFound: () => AuthError = expired,
+): Promise<Verified> {
   const { ctx } = env;
   const columns = TOKEN_COLUMNS.get(type)!;
   return withMail(env, async (db, queue) => {
@@ -106,7 +112,7 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
         break;
       }
     }
-    if (!found || !found.fresh) throw expired();
+    if (!found || !found.fresh) throw notFound();
     const user = (await loadUser(db, found.id))!;
     if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
     const email = user.row.email as string | null;
@@ -134,14 +140,17 @@ async function verifyToken(env: AuthEnv, req: ServiceRequest, type: VerifyType, 
     if (type !== 'email_change') {
       await audit(db, req, { id: found.id, email }, recovery || type === 'magiclink' ? 'login' : 'user_signedup');
     }
-    const { session, refreshToken } = await startSession(db, req, found.id);
+    const { session, refreshToken } = await startSession(db, req, found.id, type === 'recovery' ? 'recovery' : 'otp');
     const fresh = (await loadUser(db, found.id))!;
-    return { session: await sessionResponse(ctx, fresh, session, refreshToken, { method: type === 'recovery' ? 'recovery' : 'otp' }) };
+    return { session: await sessionResponse(ctx, db, fresh, session, refreshToken) };
   });
 }
 
-/** The change itself (`ConfirmEmailChange`), then the notice to the old address if the project wants one. */
-async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, user: LoadedUser): Promise<void> {
+/**
+ * The change itself (`ConfirmEmailChange`), then the notice to the old address if the project wants one.
+ * A user without an e-mail identity (an anonymous one) gains it here and stops being anonymous.
+ */
+export async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, user: LoadedUser): Promise<void> {
   const id = user.row.id as string;
   const oldEmail = (user.row.email as string | null) ?? '';
   const newEmail = user.row.email_change as string;
@@ -150,20 +159,44 @@ async function applyEmailChange(env: AuthEnv, db: Db, req: ServiceRequest, queue
         set email = email_change, email_change = '', email_change_token_current = '', email_change_token_new = '',
             email_change_confirm_status = 0,
             raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || jsonb_build_object('email', email_change),
+            is_anonymous = false,
             updated_at = now()
       where id = $1`,
     [id],
   );
-  await db.query(
+  const updated = await db.query(
     `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', true), updated_at = now()
       where user_id = $1 and provider = 'email'`,
     [id, newEmail],
   );
+  if (!updated.rowCount) {
+    await db.query(
+      `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+       values ($1, $2::text, $2::uuid, $3, 'email', now(), now(), now())`,
+      [randomUUID(), id, { sub: id, email: newEmail, email_verified: true, phone_verified: false }],
+    );
+    await updateProviders(db, id);
+  }
   await confirmEmail(db, id);
   await audit(db, req, { id, email: newEmail }, 'user_modified');
   if (env.ctx.config.auth.email.notifications.email_changed && oldEmail && oldEmail.toLowerCase() !== newEmail.toLowerCase()) {
     await sendNotification(env, db, req, queue, { action: 'email_changed_notification', user: (await loadUser(db, id))!, oldEmail });
   }
+}
+
+/** `UpdateAppMetaDataProviders`: `providers` lists the user's identities; `provider` keeps the first one. */
+export async function updateProviders(db: Db, id: string): Promise<void> {
+  await db.query(
+    `update auth.users u
+        set raw_app_meta_data = coalesce(u.raw_app_meta_data, '{}'::jsonb)
+              || jsonb_build_object(
+                   'provider', coalesce(u.raw_app_meta_data->>'provider', p.providers->>0),
+                   'providers', p.providers),
+            updated_at = now()
+       from (select coalesce(jsonb_agg(distinct provider), '[]'::jsonb) as providers from auth.identities where user_id = $1) p
+      where u.id = $1`,
+    [id],
+  );
 }
 
 /**
@@ -195,19 +228,47 @@ function verifyType(value: string | undefined): VerifyType {
   return value as VerifyType;
 }
 
-/** `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. */
+/** What GoTrue answers for a code (rather than a link's hash) that matches nothing. */
+const invalidCode = () => new AuthError(403, 'otp_expired', 'Token has expired or is invalid');
+
+/**
+ * `verifyOtp`: `{type, token_hash}` or `{type, email, token}`; answers with a session. The request is
+ * checked in GoTrue's order and words (`VerifyParams.Validate`); a code that matches nothing is "Token
+ * has expired or is invalid", a hash "Email link is invalid or has expired", as GoTrue tells them apart.
+ */
 export const verifyPost: Endpoint = async (env, req) => {
   env.limits.request('tokenVerifications', rateLimitKey(req));
   const body = readJson(req);
-  const type = verifyType(optionalString(body, 'type'));
+  const rawType = optionalString(body, 'type');
+  if (!rawType) throw badRequest('validation_failed', 'Verify requires a verification type');
   const hashed = optionalString(body, 'token_hash');
   const otp = optionalString(body, 'token');
+  if ((!otp && !hashed) || (otp && hashed)) throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
   const email = optionalString(body, 'email');
-  let hash: string;
-  if (hashed) hash = hashed;
-  else if (otp && email) hash = tokenHash(validateEmail(email), otp);
-  else throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
-  const verified = await verifyToken(env, req, type, hash);
+  const phone = optionalString(body, 'phone');
+  if (hashed) {
+    if (email || phone || optionalString(body, 'redirect_to')) {
+      throw badRequest('validation_failed', 'Only the token_hash and type should be provided');
+    }
+    const verified = await verifyToken(env, req, verifyType(rawType), hashed);
+    if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
+    return json(200, verified.session);
+  }
+  if (phone && !email) {
+    validatePhone(phone);
+    // Codes for phone numbers go out by SMS, which the local stack cannot send, so none can match.
+    throw invalidCode();
+  }
+  if (!email || phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify');
+  let address: string;
+  try {
+    address = validateEmail(email);
+  } catch {
+    throw unprocessable('validation_failed', 'Invalid email format');
+  }
+  // A type with no e-mail code finds no user by that address's code.
+  if (!TOKEN_COLUMNS.has(rawType as VerifyType)) throw invalidCode();
+  const verified = await verifyToken(env, req, rawType as VerifyType, tokenHash(address, otp!), invalidCode);
   if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
   return json(200, verified.session);
 };
@@ -217,6 +278,7 @@ export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> =>
   env.limits.request('tokenVerifications', rateLimitKey(req));
   const redirect = allowedRedirect(env.ctx, req.query.get('redirect_to'));
   const type = verifyType(req.query.get('type') ?? undefined);
+  if (!req.query.get('token')) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
   const fragment = new URLSearchParams();
   try {
     const verified = await verifyToken(env, req, type, req.query.get('token') ?? '');

@@ -106,6 +106,13 @@ export function validateEmail(email: string | undefined): string {
   return email.toLowerCase();
 }
 
+/** GoTrue's validatePhone: a leading `+` and spaces dropped, then E.164's shape (digits only, 2 to 15). */
+export function validatePhone(phone: string): string {
+  const digits = phone.replace(/^\+/, '').replaceAll(' ', '');
+  if (!/^[1-9]\d{1,14}$/.test(digits)) throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)');
+  return digits;
+}
+
 /** bcrypt reads at most 72 bytes, so GoTrue refuses longer passwords instead of truncating them. */
 export const MAX_PASSWORD_BYTES = 72;
 

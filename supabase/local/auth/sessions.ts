@@ -1,11 +1,12 @@
 /**
  * Sessions, refresh tokens and access tokens (`internal/tokens/service.go`, `internal/models/
  * {sessions,refresh_token}.go`): one auth.sessions row per sign-in, a chain of rotating refresh tokens
- * under it, and short-lived HS256 access tokens carrying GoTrue's claims in GoTrue's order.
+ * under it, and short-lived access tokens (HS256, or the project's signing key) carrying GoTrue's claims
+ * in GoTrue's order.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ServiceContext, ServiceRequest } from '../core/service.ts';
-import { signJwt } from '../core/jwt.ts';
+import { signAccessToken } from '../core/keys.ts';
 import { CommitThenThrow, NIL_UUID, type Db } from './db.ts';
 import { AuthError, badRequest } from './errors.ts';
 import { clientIp, userAgent, type Json } from './request.ts';
@@ -38,7 +39,12 @@ async function insertRefreshToken(db: Db, userId: string, sessionId: string, par
 }
 
 /** A new session with its first refresh token; stamps the user's `last_sign_in_at`. */
-export async function startSession(db: Db, req: ServiceRequest, userId: string): Promise<{ session: SessionRow; refreshToken: string }> {
+export async function startSession(
+  db: Db,
+  req: ServiceRequest,
+  userId: string,
+  method: AuthMethod = 'password',
+): Promise<{ session: SessionRow; refreshToken: string }> {
   const { rows } = await db.query<SessionRow>(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
      values ($1, $2, now(), now(), 'aal1', $3, $4)
@@ -46,23 +52,64 @@ export async function startSession(db: Db, req: ServiceRequest, userId: string):
     [randomUUID(), userId, userAgent(req), clientIp(req)],
   );
   const session = rows[0]!;
+  await addAmrClaim(db, session.id, method);
   const refreshToken = await insertRefreshToken(db, userId, session.id, null);
   await db.query(`update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`, [userId]);
   return { session, refreshToken };
 }
 
+/** GoTrue's authentication methods (`models.AuthenticationMethod`) as they appear in `amr`. */
+export type AuthMethod = 'password' | 'otp' | 'recovery' | 'magiclink' | 'invite' | 'email/signup' | 'email_change' | 'anonymous' | 'totp' | 'mfa/phone';
+
+/** Methods that make a session `aal2` (`AMRClaim.IsAAL2Claim`). */
+const AAL2_METHODS = new Set(['totp', 'mfa/phone', 'mfa/webauthn']);
+
+/** `models.AddClaimToSession`: one row per session and method; using a method again renews its time. */
+export async function addAmrClaim(db: Db, sessionId: string, method: AuthMethod): Promise<void> {
+  await db.query(
+    `insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
+     values ($1, $2, now(), now(), $3)
+     on conflict on constraint mfa_amr_claims_session_id_authentication_method_pkey do update set updated_at = now()`,
+    [randomUUID(), sessionId, method],
+  );
+}
+
+/** `Session.CalculateAALAndAMR`: the session's methods, most recent first, and the level they reach. */
+export async function sessionAssurance(db: Db, sessionId: string): Promise<{ aal: 'aal1' | 'aal2'; amr: Json[] }> {
+  const { rows } = await db.query<{ method: string; at: number }>(
+    `select authentication_method as method, extract(epoch from updated_at)::bigint as at
+       from auth.mfa_amr_claims where session_id = $1 order by updated_at desc`,
+    [sessionId],
+  );
+  return {
+    aal: rows.some((row) => AAL2_METHODS.has(row.method)) ? 'aal2' : 'aal1',
+    amr: rows.map((row) => ({ method: row.method, timestamp: Number(row.at) })),
+  };
+}
+
+/**
+ * `GrantRefreshTokenSwap`: the session's current refresh token is revoked and a new one, its child,
+ * takes over (after an MFA verification, so the client holds a token issued at the new level).
+ */
+export async function rotateRefreshToken(db: Db, req: ServiceRequest, user: LoadedUser, sessionId: string): Promise<string> {
+  const { rows } = await db.query<{ token: string }>(
+    `update auth.refresh_tokens set revoked = true, updated_at = now()
+      where id = (select id from auth.refresh_tokens where session_id = $1 and revoked = false order by id desc limit 1)
+      returning token`,
+    [sessionId],
+  );
+  await audit(db, req, { id: user.row.id as string, email: user.row.email }, 'token_revoked');
+  return insertRefreshToken(db, user.row.id as string, sessionId, rows[0]?.token ?? null);
+}
+
 export interface SessionResponseOptions {
-  /**
-   * `amr` method. GoTrue keeps it per session in auth.mfa_amr_claims, which the local schema lacks, so
-   * tokens refreshed from an e-mail-link session say `password`.
-   */
-  method?: string;
   weakPassword?: { message: string; reasons: string[] };
 }
 
 /** Signs the access token and renders GoTrue's session JSON for a freshly loaded user. */
 export async function sessionResponse(
   ctx: ServiceContext,
+  db: Db,
   user: LoadedUser,
   session: SessionRow,
   refreshToken: string,
@@ -71,7 +118,8 @@ export async function sessionResponse(
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = ctx.config.auth.jwtExpiry;
   const u = user.row;
-  const accessToken = await signJwt(
+  const { aal, amr } = await sessionAssurance(db, session.id);
+  const accessToken = await signAccessToken(
     {
       iss: `${ctx.apiUrl}/auth/v1`,
       sub: String(u.id),
@@ -83,12 +131,12 @@ export async function sessionResponse(
       app_metadata: u.raw_app_meta_data ?? {},
       user_metadata: u.raw_user_meta_data ?? {},
       role: typeof u.role === 'string' && u.role ? u.role : 'authenticated',
-      aal: 'aal1',
-      amr: [{ method: options.method ?? 'password', timestamp: Math.floor(new Date(session.created_at).getTime() / 1000) }],
+      aal,
+      amr,
       session_id: session.id,
       is_anonymous: u.is_anonymous === true,
     },
-    ctx.keys.jwtSecret,
+    ctx.keys,
   );
   const body: Json = {
     access_token: accessToken,
@@ -181,7 +229,7 @@ export async function refreshSession(ctx: ServiceContext, db: Db, req: ServiceRe
     `update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now(), user_agent = $2, ip = $3 where id = $1`,
     [session.id, userAgent(req), clientIp(req)],
   );
-  return sessionResponse(ctx, user, session, issued);
+  return sessionResponse(ctx, db, user, session, issued);
 }
 
 export type LogoutScope = 'global' | 'local' | 'others';

@@ -1,9 +1,10 @@
 /** `POST /signup` and `POST /token` (`internal/api/{signup,token}.go`). */
 import { randomUUID } from 'node:crypto';
 import { json, type ServiceRequest } from '../core/service.ts';
-import { CommitThenThrow, databaseError, isUniqueViolation, transaction, type Db } from './db.ts';
-import { badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
+import { CommitThenThrow, databaseError, isUniqueViolation, NIL_UUID, transaction, type Db } from './db.ts';
+import { AuthError, badRequest, INVALID_LOGIN, OAuthError, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
+import { idTokenGrant, web3Grant } from './disabled.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail, type MailQueue } from './mail.ts';
 import {
   checkPasswordStrength,
@@ -35,6 +36,13 @@ export const signup: Endpoint = async (env, req) => {
   const { ctx } = env;
   const settings = ctx.config.auth;
   const body = readJson(req);
+  // Neither an e-mail address nor a phone number: GoTrue's anonymous sign-in, with its own limit.
+  if (!optionalString(body, 'email') && !optionalString(body, 'phone')) {
+    if (!settings.enableAnonymousSignIns) throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+    env.limits.request('anonymousSignIns', rateLimitKey(req));
+    if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+    return json(200, await signUpAnonymously(env, req, optionalObject(body, 'data') ?? {}));
+  }
   env.limits.request('signInSignUps', rateLimitKey(req));
   if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
   const rawEmail = optionalString(body, 'email');
@@ -96,12 +104,38 @@ export async function signUpUser(
       await audit(db, req, actor, 'user_signedup', { provider: 'email' });
       await audit(db, req, actor, 'login', { provider: 'email' });
       const { session, refreshToken } = await startSession(db, req, id);
-      return sessionResponse(ctx, (await loadUser(db, id))!, session, refreshToken);
+      return sessionResponse(ctx, db, (await loadUser(db, id))!, session, refreshToken);
     });
   } catch (error) {
     // Two sign-ups for one address racing: the unique index decides, as it does for GoTrue.
     if (isUniqueViolation(error)) throw userAlreadyExists();
     throw databaseError('Database error saving new user', error);
+  }
+}
+
+/**
+ * `SignupAnonymously`: a user with no e-mail, phone, password or identity, `is_anonymous`, signed in
+ * at once (`amr` method `anonymous`). It becomes permanent when it adds an e-mail address (PUT /user).
+ */
+async function signUpAnonymously(env: AuthEnv, req: ServiceRequest, data: Json): Promise<Json> {
+  const { ctx } = env;
+  try {
+    return await transaction(ctx.pools.auth, async (db) => {
+      const id = randomUUID();
+      await db.query(
+        `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, confirmation_token, recovery_token,
+           email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+           is_sso_user, is_anonymous)
+         values ($1, $2, 'authenticated', 'authenticated', null, '', '', '', '', '', '{}', $3, now(), now(), false, true)`,
+        [NIL_UUID, id, data],
+      );
+      await audit(db, req, { id }, 'login');
+      const { session, refreshToken } = await startSession(db, req, id, 'anonymous');
+      return sessionResponse(ctx, db, (await loadUser(db, id))!, session, refreshToken);
+    });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw databaseError('Database error creating anonymous user', error);
   }
 }
 
@@ -151,12 +185,15 @@ function obfuscatedUser(existing: LoadedUser, data: Json): Json {
 
 export const token: Endpoint = async (env, req) => {
   const grantType = req.query.get('grant_type') ?? '';
-  if (grantType !== 'password' && grantType !== 'refresh_token') {
+  if (!['password', 'refresh_token', 'id_token', 'web3'].includes(grantType)) {
     throw badRequest('invalid_credentials', 'unsupported_grant_type');
   }
-  // Every grant counts, as in GoTrue: sign-ins and refreshes share the client's `token_refresh` allowance.
+  // Web3 has its own limit (`[auth.rate_limit] web3`), not kept here since the grant is always refused.
+  if (grantType === 'web3') return web3Grant(env, req);
+  // Every other grant counts, as in GoTrue: sign-ins and refreshes share the client's `token_refresh` allowance.
   env.limits.request('tokenRefresh', rateLimitKey(req));
   if (grantType === 'password') return passwordGrant(env, req);
+  if (grantType === 'id_token') return idTokenGrant(env, req);
   const refreshToken = optionalString(readJson(req), 'refresh_token');
   if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
   const body = await transaction(env.ctx.pools.auth, (db) => refreshSession(env.ctx, db, req, refreshToken));
@@ -198,6 +235,6 @@ async function passwordGrant({ ctx, limits }: AuthEnv, req: ServiceRequest) {
     const { session, refreshToken } = await startSession(db, req, found.id);
     const signedIn = (await loadUser(db, found.id))!;
     const weakness = passwordWeakness(password, ctx.config.auth);
-    return json(200, await sessionResponse(ctx, signedIn, session, refreshToken, { weakPassword: weakness }));
+    return json(200, await sessionResponse(ctx, db, signedIn, session, refreshToken, { weakPassword: weakness }));
   });
 }

@@ -13,7 +13,16 @@ export interface LoadedUser {
   /** The auth.users row as Postgres renders it to JSON. */
   row: Json;
   identities: Json[];
+  /** auth.mfa_factors rows, oldest first; absent where the user JSON must not show them. */
+  factors?: Json[];
 }
+
+/** Selects `row`, `identities` and `factors` for the auth.users row aliased `u`. */
+export const USER_COLUMNS = `to_jsonb(u) as row,
+            coalesce((select jsonb_agg(to_jsonb(i) order by i.created_at, i.id)
+                        from auth.identities i where i.user_id = u.id), '[]'::jsonb) as identities,
+            coalesce((select jsonb_agg(to_jsonb(f) - 'secret' order by f.created_at, f.id)
+                        from auth.mfa_factors f where f.user_id = u.id), '[]'::jsonb) as factors`;
 
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -24,10 +33,8 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 const NON_NULL_STRING_COLUMNS = ['confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change'];
 
 export async function loadUser(db: Db, id: string, options: { lock?: boolean } = {}): Promise<LoadedUser | undefined> {
-  const { rows } = await db.query<{ row: Json; identities: Json[] }>(
-    `select to_jsonb(u) as row,
-            coalesce((select jsonb_agg(to_jsonb(i) order by i.created_at, i.id)
-                        from auth.identities i where i.user_id = u.id), '[]'::jsonb) as identities
+  const { rows } = await db.query<LoadedUser>(
+    `select ${USER_COLUMNS}
        from auth.users u
       where u.id = $1
       ${options.lock ? 'for update of u' : ''}`,
@@ -64,7 +71,9 @@ export async function passwordMatches(password: string, hash: unknown): Promise<
 
 export interface NewUser {
   id?: string;
-  email: string;
+  /** At least one of `email` and `phone` (only the admin API makes phone users). */
+  email?: string;
+  phone?: string;
   passwordHash: string | null;
   userMetadata: Json;
   appMetadata?: Json;
@@ -75,46 +84,58 @@ export interface NewUser {
 }
 
 /**
- * Inserts the user and its e-mail identity in the caller's transaction, in GoTrue's order: the user row
- * with the sign-up `data` as metadata (what `after insert` triggers see), then the identity, then the
- * identity's claims merged into the user metadata.
+ * Inserts the user and its identities (e-mail, then phone) in the caller's transaction, in GoTrue's
+ * order: the user row with the sign-up `data` as metadata (what `after insert` triggers see), then each
+ * identity, its claims merged into the user metadata.
  */
 export async function insertUser(db: Db, input: NewUser): Promise<string> {
   const id = input.id ?? randomUUID();
-  const appMetadata = { provider: 'email', providers: ['email'], ...input.appMetadata };
+  const providers = [...(input.email ? ['email'] : []), ...(input.phone ? ['phone'] : [])];
+  const appMetadata = { provider: providers[0], providers, ...input.appMetadata };
   await db.query(
-    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+    `insert into auth.users (instance_id, id, aud, role, email, phone, encrypted_password, email_confirmed_at,
        confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
        raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
-     values ($1, $2, 'authenticated', $3, $4, $5, case when $6::boolean then now() end,
+     values ($1, $2, 'authenticated', $3, $4, $10, $5, case when $6::boolean then now() end,
        $7::text, case when $7::text <> '' then now() end, '', '', '', $8, $9, now(), now(), false, false)`,
     [
       NIL_UUID,
       id,
       input.role ?? 'authenticated',
-      input.email,
+      input.email ?? null,
       input.passwordHash ?? '',
-      input.confirmed,
+      input.confirmed && input.email !== undefined,
       input.confirmationToken ?? '',
       appMetadata,
       input.userMetadata,
+      input.phone ?? null,
     ],
   );
-  const claims = { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false };
+  if (input.email) {
+    await insertIdentity(db, id, 'email', { sub: id, email: input.email, email_verified: input.confirmed, phone_verified: false }, input.userMetadata);
+  }
+  if (input.phone) {
+    await insertIdentity(db, id, 'phone', { sub: id, phone: input.phone, email_verified: false, phone_verified: false }, input.userMetadata);
+  }
+  return id;
+}
+
+/** `createNewIdentity`: the identity row (its data: the claims, then the user's metadata), then the claims into the user's metadata. */
+export async function insertIdentity(db: Db, userId: string, provider: string, claims: Json, userMetadata: Json = {}): Promise<void> {
   const identityData: Json = { ...claims };
-  for (const [key, value] of Object.entries(input.userMetadata)) {
+  for (const [key, value] of Object.entries(userMetadata)) {
     if (!Object.hasOwn(identityData, key)) setOwn(identityData, key, value);
   }
+  // The statement's clock, not the transaction's: identities made together keep their order (GoTrue stamps each with Go's clock).
   await db.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
-     values ($1, $2::text, $2::uuid, $3, 'email', now(), now(), now())`,
-    [randomUUID(), id, identityData],
+     values ($1, $2::text, $2::uuid, $3, $4, clock_timestamp(), clock_timestamp(), clock_timestamp())`,
+    [randomUUID(), userId, identityData, provider],
   );
   await db.query(
     `update auth.users set raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb where id = $1`,
-    [id, claims],
+    [userId, claims],
   );
-  return id;
 }
 
 /** Marks the e-mail confirmed (`User.Confirm`): the user's and its e-mail identity's `email_verified`. */
@@ -172,7 +193,22 @@ export function identityJson(identity: Json): Json {
   return out;
 }
 
-/** The user object of GoTrue's API: null timestamps omitted, `identities` always present. */
+/** GoTrue's models.Factor JSON: the secret never leaves the server; `phone` is "" rather than null. */
+export function factorJson(factor: Json): Json {
+  const out: Json = {
+    id: factor.id,
+    created_at: goTime(factor.created_at) ?? GO_ZERO_TIME,
+    updated_at: goTime(factor.updated_at) ?? GO_ZERO_TIME,
+    status: factor.status,
+  };
+  if (factor.friendly_name) out.friendly_name = factor.friendly_name;
+  out.factor_type = factor.factor_type;
+  out.phone = factor.phone ?? '';
+  out.last_challenged_at = goTime(factor.last_challenged_at) ?? null;
+  return out;
+}
+
+/** The user object of GoTrue's API: null timestamps omitted, `identities` always present, `factors` when any. */
 export function userJson(user: LoadedUser): Json {
   const u = user.row;
   const out: Json = { id: u.id, aud: u.aud ?? '', role: u.role ?? '', email: u.email ?? '' };
@@ -192,6 +228,7 @@ export function userJson(user: LoadedUser): Json {
   out.app_metadata = u.raw_app_meta_data ?? {};
   out.user_metadata = u.raw_user_meta_data ?? {};
   out.identities = user.identities.map(identityJson);
+  if (user.factors?.length) out.factors = user.factors.map(factorJson);
   out.created_at = goTime(u.created_at) ?? GO_ZERO_TIME;
   out.updated_at = goTime(u.updated_at) ?? GO_ZERO_TIME;
   put(out, 'banned_until', u.banned_until);
@@ -209,6 +246,32 @@ export function isBanned(user: LoadedUser): boolean {
   return typeof until === 'string' && new Date(until).getTime() > Date.now();
 }
 
+/** GoTrue's `ActionLogTypeMap`; actions it does not list are logged as `account`. */
+const AUDIT_LOG_TYPES: Record<string, string> = {
+  login: 'account',
+  logout: 'account',
+  invite_accepted: 'account',
+  user_signedup: 'team',
+  user_invited: 'team',
+  user_deleted: 'team',
+  token_revoked: 'token',
+  token_refreshed: 'token',
+  user_modified: 'user',
+  user_recovery_requested: 'user',
+  user_reauthenticate_requested: 'user',
+  user_confirmation_requested: 'user',
+  user_repeated_signup: 'user',
+  user_updated_password: 'user',
+  identity_linked: 'user',
+  identity_unlinked: 'user',
+  factor_in_progress: 'factor',
+  factor_unenrolled: 'factor',
+  challenge_created: 'factor',
+  verification_attempted: 'factor',
+  factor_deleted: 'factor',
+  factor_updated: 'factor',
+};
+
 /** auth.audit_log_entries, as GoTrue writes them (`models.NewAuditLogEntry`). */
 export async function audit(
   db: Db,
@@ -222,7 +285,7 @@ export async function audit(
     actor_username: typeof actor?.email === 'string' ? actor.email : '',
     actor_via_sso: false,
     action,
-    log_type: action === 'token_refreshed' || action === 'token_revoked' ? 'token' : 'account',
+    log_type: AUDIT_LOG_TYPES[action] ?? 'account',
   };
   if (traits) payload.traits = traits;
   await db.query(

@@ -2,7 +2,8 @@
  * The local stack's keys. They equal `supabase start`'s, so anything that works against the CLI's stack
  * (and its docs and examples) works here unchanged.
  */
-import { signJwt } from './jwt.ts';
+import { readFileSync } from 'node:fs';
+import { parseSigningKeys, registerSigningKeys, signJwt, signJwtWithKey, type JwtClaims, type SigningKeySet } from './jwt.ts';
 
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
@@ -19,6 +20,27 @@ export interface StackKeys {
   serviceRoleKey: string;
   publishableKey: string;
   secretKey: string;
+  /** `[auth] signing_keys_path`'s keys: access tokens are signed with them instead of the secret. */
+  signingKeys?: SigningKeySet;
+}
+
+/** An access token as Auth issues it: with the signing key when there is one, else HS256 with the secret. */
+export function signAccessToken(claims: JwtClaims, keys: StackKeys): Promise<string> {
+  return keys.signingKeys ? signJwtWithKey(claims, keys.signingKeys.signing) : signJwt(claims, keys.jwtSecret);
+}
+
+/** Reads and registers the signing keys file, so every service verifies the tokens they sign. */
+export function loadSigningKeys(keys: StackKeys, path: string | undefined): StackKeys {
+  if (!path) return keys;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`config.toml: [auth] signing_keys_path: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); make one with \`node --import tsx supabase/local/cli/gen-signing-key.ts > <file>\``, { cause: error });
+  }
+  const signingKeys = parseSigningKeys(text, `[auth] signing_keys_path ${path}`);
+  registerSigningKeys(keys.jwtSecret, signingKeys);
+  return { ...keys, signingKeys };
 }
 
 /** Keys for a JWT secret: the CLI's demo keys for the default secret, freshly signed ones otherwise. */

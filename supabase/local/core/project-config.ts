@@ -47,6 +47,16 @@ export interface ProjectConfig {
     email: AuthEmailConfig;
     /** `[auth.hook.send_email]` when enabled: GoTrue hands every auth mail to it instead of SMTP. */
     sendEmailHook?: SendEmailHook;
+    /**
+     * `[auth] signing_keys_path` resolved against the supabase folder (as the CLI resolves it): a JWK
+     * array whose signing key (ES256/RS256) signs access tokens instead of the HS256 secret.
+     */
+    signingKeysPath?: string;
+    /** `[auth] enable_anonymous_sign_ins`: `signInAnonymously()` makes a user without e-mail or password. */
+    enableAnonymousSignIns: boolean;
+    /** `[auth] enable_manual_linking`: the `/user/identities` endpoints (linkIdentity, unlinkIdentity). */
+    enableManualLinking: boolean;
+    mfa: AuthMfaConfig;
   };
   api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
   /** `[db.migrations] schema_paths`: the declarative schema's files (globs allowed), in the order they apply. */
@@ -95,6 +105,42 @@ export interface AuthEmailConfig {
   templates: Partial<Record<AuthMailTemplate, { subject?: string; content?: string }>>;
   /** `[auth.email.notification.<kind>] enabled`: GoTrue sends these security notices only when asked to. */
   notifications: Record<(typeof AUTH_MAIL_NOTIFICATIONS)[number], boolean>;
+}
+
+/** `[auth.mfa]`, with the CLI's defaults: TOTP on, phone and WebAuthn off, ten factors per user. */
+export interface AuthMfaConfig {
+  maxEnrolledFactors: number;
+  totp: { enrollEnabled: boolean; verifyEnabled: boolean };
+  /** Phone factors: codes go out by SMS, which needs `[auth.sms]` a provider the local stack does not have. */
+  phone: { enrollEnabled: boolean; verifyEnabled: boolean; otpLength: number; maxFrequencySeconds: number };
+  webAuthn: { enrollEnabled: boolean; verifyEnabled: boolean };
+}
+
+function mfaSettings(mfa: TomlTable): AuthMfaConfig {
+  const factor = (settings: TomlTable) => ({
+    enrollEnabled: bool(settings.enroll_enabled, false),
+    verifyEnabled: bool(settings.verify_enabled, false),
+  });
+  const totp = table(mfa.totp);
+  const phone = table(mfa.phone);
+  const maxEnrolledFactors = num(mfa.max_enrolled_factors, 10);
+  if (!Number.isInteger(maxEnrolledFactors) || maxEnrolledFactors < 0) {
+    throw new Error(`config.toml: [auth.mfa] max_enrolled_factors must be a whole number, not ${String(mfa.max_enrolled_factors)}`);
+  }
+  const otpLength = num(phone.otp_length, 6);
+  if (!Number.isInteger(otpLength) || otpLength < 6 || otpLength > 10) {
+    throw new Error(`config.toml: [auth.mfa.phone] otp_length must be a whole number from 6 to 10, not ${String(phone.otp_length)}`);
+  }
+  return {
+    maxEnrolledFactors,
+    totp: { enrollEnabled: bool(totp.enroll_enabled, true), verifyEnabled: bool(totp.verify_enabled, true) },
+    phone: {
+      ...factor(phone),
+      otpLength,
+      maxFrequencySeconds: durationSeconds(typeof phone.max_frequency === 'string' ? phone.max_frequency : '5s', '[auth.mfa.phone] max_frequency'),
+    },
+    webAuthn: factor(table(mfa.web_authn)),
+  };
 }
 
 export type SendEmailHook =
@@ -364,6 +410,13 @@ export function readProjectConfig(path: string, overlay: TomlTable = {}): Projec
       emailMaxFrequencySeconds: durationSeconds(maxFrequency, '[auth.email] max_frequency'),
       email: emailSettings(email, localSmtp, projectDir),
       sendEmailHook: sendEmailHook(table(table(auth.hook).send_email)),
+      signingKeysPath:
+        typeof auth.signing_keys_path === 'string' && auth.signing_keys_path !== ''
+          ? resolve(dirname(resolve(path)), withEnv(auth.signing_keys_path, '[auth] signing_keys_path'))
+          : undefined,
+      enableAnonymousSignIns: bool(auth.enable_anonymous_sign_ins, false),
+      enableManualLinking: bool(auth.enable_manual_linking, false),
+      mfa: mfaSettings(table(auth.mfa)),
     },
     api: {
       schemas: strings(api.schemas, ['public']),

@@ -28,8 +28,11 @@ const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD';
 const DEFAULT_ALLOWED_HEADERS =
   'authorization, x-client-info, apikey, content-type, accept, accept-profile, content-profile, prefer, range, range-unit, x-supabase-api-version, x-retry-count, traceparent, tracestate, baggage, x-region';
 
-/** Auth routes Kong leaves open (email links land on them without an apikey). */
-const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize']);
+/**
+ * Auth routes Kong leaves open: e-mail links land on them without an apikey, and token verifiers fetch
+ * the public key set from anywhere.
+ */
+const OPEN_AUTH_PATHS = new Set(['/health', '/verify', '/callback', '/authorize', '/.well-known/jwks.json']);
 
 const STORAGE_DISABLED = 'Storage (/storage/v1) is disabled: set [storage] enabled = true in supabase/config.toml.';
 

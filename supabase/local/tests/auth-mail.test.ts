@@ -377,7 +377,7 @@ describe('Auth mail through the catcher', () => {
       status: 400,
       body: { code: 'validation_failed', message: 'create_user must be a boolean' },
     });
-    expect(await call('POST', '/otp', {})).toMatchObject({ status: 400, body: { message: 'An email address is required' } });
+    expect(await call('POST', '/otp', {})).toMatchObject({ status: 400, body: { message: 'One of email or phone must be set' } });
     expect(await call('POST', '/resend', { type: 'recovery', email: nobody })).toMatchObject({
       status: 400,
       body: { message: 'Missing one of these types: signup, email_change, sms, phone_change' },
