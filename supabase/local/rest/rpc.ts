@@ -10,7 +10,7 @@ import { parseNonNegative } from './parse-filters.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
 } from './read.ts';
-import { bodyResponse, contentRange, pageTotal, rangeStatus, singularError } from './respond.ts';
+import { bodyResponse, contentRange, maxAffectedError, pageTotal, rangeStatus, singularError } from './respond.ts';
 import type { DbFunction, SchemaCache, Table } from './schema-cache.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
 import { countExpr, type ReadPlan } from './table-read.ts';
@@ -117,12 +117,24 @@ export function planRpc(
   const call = chooseFunction(schema, name, overloads, body, getKeys);
   if (getKeys !== null) for (const key of Object.keys(call.args)) (call.args as Record<string, unknown>)[key] = req.query.get(key);
   const { fn } = call;
+  // As PostgREST: the limit counts the rows a function returns, so one returning a single value
+  // cannot be held to it; refusing beats running a write whose reach cannot be checked.
+  const strictMaxAffected = prefs.handling === 'strict' && prefs.maxAffected !== undefined;
+  if (strictMaxAffected && !fn.returnsSet) {
+    throw new ApiError(400, 'PGRST128',
+      'Function must return SETOF or TABLE when max-affected preference is used with handling=strict');
+  }
   const sql = new SqlParams();
   const { prefix, invocation } = callSql(call, sql);
   const isArgument = (key: string) => getKeys !== null && key in (call.args as Record<string, unknown>);
   const table = resultTable(cache, fn);
   const readOnly = isGet || fn.volatility !== 'v';
-  const applied = [prefs.count ? `count=${prefs.count}` : '', prefs.tx ? `tx=${prefs.tx}` : ''].filter(Boolean);
+  const applied = [
+    prefs.count ? `count=${prefs.count}` : '',
+    prefs.tx ? `tx=${prefs.tx}` : '',
+    prefs.handling ? `handling=${prefs.handling}` : '',
+    strictMaxAffected ? `max-affected=${prefs.maxAffected}` : '',
+  ].filter(Boolean);
   const head = req.method === 'HEAD' || (prefs.return === 'minimal' && !isGet);
   let text: string;
   let singular = false;
@@ -169,8 +181,11 @@ export function planRpc(
       readOnly,
       text,
       values: sql.values,
+      // The function has run by now: too many rows returned rolls its writes back.
       decide: (row) =>
-        (table && !singular ? singularError(accepted, row) : undefined) ?? (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+        (table && !singular ? singularError(accepted, row) : undefined) ??
+        maxAffectedError(prefs, pageTotal(row)) ??
+        (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
     },
     respond(row) {
       const headers: Record<string, string> = {};

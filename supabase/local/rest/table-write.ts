@@ -166,7 +166,7 @@ export function planTableWrite(
       values: sql.values,
       decide: (row) =>
         (representation ? singularError(accepted, row) : undefined) ??
-        maxAffectedError(prefs, pageTotal(row)) ??
+        (req.method === 'POST' ? undefined : maxAffectedError(prefs, pageTotal(row))) ??
         (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
     },
     respond(row) {
@@ -183,7 +183,7 @@ export function planTableWrite(
         prefs.missing === 'default' && req.method === 'POST' ? 'missing=default' : '',
         prefs.tx ? `tx=${prefs.tx}` : '',
         prefs.handling ? `handling=${prefs.handling}` : '',
-        prefs.maxAffected !== undefined && prefs.handling === 'strict' ? `max-affected=${prefs.maxAffected}` : '',
+        prefs.maxAffected !== undefined && prefs.handling === 'strict' && req.method !== 'POST' ? `max-affected=${prefs.maxAffected}` : '',
       ].filter(Boolean);
       if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
       let status = req.method === 'POST' ? 201 : representation ? 200 : 204;
