@@ -91,6 +91,14 @@ function recordSource(table: Table, columns: string[], param: string, missingDef
   return `json_to_recordset(${json}) AS pgrst_body(${definition})`;
 }
 
+/**
+ * A WHERE term that is always true and counts, in the transaction's `pgrst.inserted`, the rows an
+ * upsert tried to insert (`add`) less those that conflicted and were updated instead.
+ */
+function countInserted(add: boolean): string {
+  return `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${add ? '+' : '-'} 1)::text, true) <> '${add ? '0' : '-1'}'`;
+}
+
 export function planTableWrite(
   req: ServiceRequest,
   cache: SchemaCache,
@@ -113,16 +121,19 @@ export function planTableWrite(
     const columns = payloadColumns(req, table, rows);
     const param = sql.add(JSON.stringify(rows));
     const list = columns.map(ident).join(', ');
+    // An upsert counts its insert attempts here and its updates below, as PostgREST does: telling
+    // inserted rows from updated ones by `xmax` would need SELECT on the table.
+    const counting = upsert ? ` WHERE ${countInserted(true)}` : '';
     mutation = columns.length > 0
-      ? `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${recordSource(table, columns, param, prefs.missing === 'default')}`
-      : `INSERT INTO ${target} SELECT FROM json_array_elements(${param}::json)`;
+      ? `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${recordSource(table, columns, param, prefs.missing === 'default')}${counting}`
+      : `INSERT INTO ${target} SELECT FROM json_array_elements(${param}::json)${counting}`;
     if (upsert) {
       const onConflictParam = req.query.get('on_conflict');
       const conflict = onConflictParam !== null ? parseColumnList(onConflictParam, 'on_conflict parameter') : table.primaryKey;
       for (const column of conflict) if (!table.columns.has(column)) throw missingColumn(table, column);
       const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
       mutation += ` ON CONFLICT (${conflict.map(ident).join(', ')}) ` +
-        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates}`);
+        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
     }
   } else {
     if (root.limit !== undefined || root.offset !== undefined) throw unsupported(`limit/offset on ${req.method}`);
@@ -137,7 +148,7 @@ export function planTableWrite(
       const columns = Object.keys(row!);
       for (const column of columns) if (!table.columns.has(column)) throw missingColumn(table, column);
       if (columns.length === 0) {
-        mutation = `SELECT ${ident(alias)}.* FROM ${target} WHERE false`;
+        mutation = `SELECT ${representation ? `${ident(alias)}.*` : 'NULL'} FROM ${target} WHERE false`;
       } else {
         const param = sql.add(JSON.stringify([row]));
         const sets = columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ');
@@ -148,7 +159,10 @@ export function planTableWrite(
     }
   }
   const isSelect = mutation.startsWith('SELECT');
-  const returning = isSelect ? '' : ` RETURNING ${ident(alias)}.*${upsert ? `, (${ident(alias)}.xmax = 0) AS pgrst_inserted` : ''}`;
+  // Without a representation nothing is read back, so only INSERT/UPDATE/DELETE privileges and
+  // their policies apply, as in PostgREST: `RETURNING *` would also need SELECT and a SELECT policy
+  // admitting the row, which breaks "anyone may submit, nobody may read" tables.
+  const returning = isSelect ? '' : representation ? ` RETURNING ${ident(alias)}.*` : ' RETURNING 1';
   const ctes = [`pgrst_mutation AS (${mutation}${returning})`];
   // The root filters already chose the rows to change; only embed-level ones shape the representation.
   root.conditions = [];
@@ -156,7 +170,7 @@ export function planTableWrite(
     ? sourceSelect(root, `pgrst_mutation AS ${ident(alias)}`, sql, undefined)
     : { select: 'SELECT 1 FROM pgrst_mutation' };
   ctes.push(`pgrst_source AS (${source.select})`);
-  const inserted = upsert ? '(SELECT pg_catalog.count(*) FILTER (WHERE pgrst_inserted) FROM pgrst_mutation)' : 'NULL';
+  const inserted = upsert ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL';
   const total = prefs.count ? '(SELECT pg_catalog.count(*) FROM pgrst_mutation)' : 'NULL';
   const text = finalStatement(ctes, total, representation ? bodyExpr(accepted) : 'NULL', inserted);
   return {
