@@ -139,18 +139,31 @@ export interface RenderedNode {
   keys: string[];
   joins: string[];
   where: string[];
+  /** With aggregates selected: the GROUP BY list, every other selected value (as PostgREST groups). */
+  groupBy: string[];
+}
+
+function hasAggregates(node: ReadNode): boolean {
+  return node.items.some((item) => item.kind === 'aggregate');
+}
+
+/** ` GROUP BY …` when the node aggregates, else nothing. */
+export function groupBySql(rendered: RenderedNode): string {
+  return rendered.groupBy.length > 0 ? ` GROUP BY ${rendered.groupBy.join(', ')}` : '';
 }
 
 /** The select list, lateral joins and WHERE terms of a node; the caller adds FROM, ORDER and LIMIT. */
 export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean): RenderedNode {
-  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [] };
+  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [], groupBy: [] };
   const items = node.items.length === 0 && defaultStar ? [{ kind: 'star' } as SelectItem] : node.items;
+  const grouped = hasAggregates(node);
   let childIndex = 0;
   for (const item of items) {
     if (item.kind === 'star') {
       for (const name of node.table.columns.keys()) {
         out.columns.push(`${ident(node.alias)}.${ident(name)} AS ${ident(name)}`);
         out.keys.push(name);
+        if (grouped) out.groupBy.push(`${ident(node.alias)}.${ident(name)}`);
       }
     } else if (item.kind === 'column') {
       let expr = fieldSql(node.table, node.alias, item.field);
@@ -158,9 +171,21 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean)
       const key = item.alias ?? (item.field.path.length > 0 ? item.field.path.at(-1)!.key : item.field.name);
       out.columns.push(`${expr} AS ${ident(key)}`);
       out.keys.push(key);
+      if (grouped) out.groupBy.push(expr);
+    } else if (item.kind === 'aggregate') {
+      let arg = '*';
+      if (item.field) {
+        arg = fieldSql(node.table, node.alias, item.field);
+        if (item.cast) arg = `CAST(${arg} AS ${item.cast})`;
+      }
+      let expr = `pg_catalog.${item.fn}(${arg})`;
+      if (item.resultCast) expr = `CAST(${expr} AS ${item.resultCast})`;
+      const key = item.alias ?? item.fn;
+      out.columns.push(`${expr} AS ${ident(key)}`);
+      out.keys.push(key);
     } else {
       const child = node.children[childIndex++]!;
-      renderEmbed(node, child, sql, out);
+      renderEmbed(node, child, sql, out, grouped);
     }
   }
   for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
@@ -192,22 +217,28 @@ function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; whe
   };
 }
 
-function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode): void {
+function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode, grouped: boolean): void {
   const isChecked = parent.embedNullChecks.some((check) => check.child === child);
   if (child.items.length === 0 && !child.inner && !isChecked) return;
   const inner = renderNode(child, sql, false);
   const link = linkConditions(parent, child);
   const where = [...link.where, ...inner.where];
   let sub = `SELECT ${inner.columns.join(', ')} FROM ${qualified(child.table.schema, child.table.name)} AS ${ident(child.alias)}` +
-    `${link.join}${inner.joins.join('')} WHERE ${where.join(' AND ')}${orderSql(child.table, child.alias, child.order)}`;
+    `${link.join}${inner.joins.join('')} WHERE ${where.join(' AND ')}${groupBySql(inner)}` +
+    `${orderSql(child.table, child.alias, child.order)}`;
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
   const lateral = ident(child.lateral);
   if (child.spread) {
     out.joins.push(` ${child.inner ? 'INNER' : 'LEFT'} JOIN LATERAL (${sub}) AS ${lateral} ON TRUE`);
+    if (inner.groupBy.length > 0) {
+      // PostgREST hoists a to-one spread's aggregates into the parent; not done here.
+      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
+    }
     for (const key of inner.keys) {
       out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
       out.keys.push(key);
+      if (grouped) out.groupBy.push(`${lateral}.${ident(key)}`);
     }
     return;
   }
@@ -216,7 +247,13 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
   if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
   if (child.items.length > 0) {
     const value = child.relationship.toOne ? `${lateral}.pgrst_j` : `COALESCE(${lateral}.pgrst_j, '[]')`;
-    out.columns.push(`${value} AS ${ident(child.label)}`);
+    if (grouped) {
+      // json has no equality operator: group by its text, which the selected value is rebuilt from.
+      out.groupBy.push(`(${value})::text`);
+      out.columns.push(`((${value})::text)::json AS ${ident(child.label)}`);
+    } else {
+      out.columns.push(`${value} AS ${ident(child.label)}`);
+    }
     out.keys.push(child.label);
   }
 }

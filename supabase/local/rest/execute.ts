@@ -77,9 +77,13 @@ export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Prom
       throw decision;
     }
     try {
+      // As PostgREST: deferred constraints are checked before a rollback, so a request that would
+      // fail on commit fails the same way when it is only tried.
+      if (decision === 'rollback') await client.query('SET CONSTRAINTS ALL IMMEDIATE');
       await client.query(decision === 'rollback' ? 'ROLLBACK' : 'COMMIT');
     } catch (error) {
       if (!isPgError(error)) broken = error as Error;
+      else await rollback();
       throw toApiError(error, plan.isAnon);
     }
     return row;

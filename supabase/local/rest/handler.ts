@@ -3,12 +3,14 @@
  * statement, run it in the request's transaction, answer as PostgREST would.
  */
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
+import type { DbConfig } from './db-config.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { runTransaction } from './execute.ts';
 import { checkStrict, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
 import { applyResponseGucs } from './respond.ts';
 import { planRpc } from './rpc.ts';
+import type { PlanOptions } from './read.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { planTableRead, type ReadPlan } from './table-read.ts';
 import { planTableWrite } from './table-write.ts';
@@ -41,8 +43,12 @@ function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
   };
 }
 
-export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, timezones: ReadonlySet<string>): ServiceHandler {
-  const maxRows = ctx.config.api.maxRows;
+export function createHandler(
+  ctx: ServiceContext,
+  getCache: () => SchemaCache,
+  timezones: ReadonlySet<string>,
+  getDbConfig: () => DbConfig,
+): ServiceHandler {
 
   async function handle(req: ServiceRequest): Promise<ServiceResponse> {
     const target = parsePath(req.path);
@@ -54,22 +60,27 @@ export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, 
       if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       return rootDocument(cache, schema);
     }
-    const prefs = parsePrefer(req.headers.prefer, timezones);
+    const dbConfig = getDbConfig();
+    const prefs = parsePrefer(req.headers.prefer, timezones, dbConfig.txEnd);
     checkStrict(prefs);
+    const options: PlanOptions = {
+      maxRows: dbConfig.maxRows ?? ctx.config.api.maxRows,
+      aggregatesEnabled: dbConfig.aggregatesEnabled,
+    };
     const accepted = negotiate(req.headers.accept);
     let planned: ReadPlan;
     if (target.kind === 'rpc') {
       if (!['GET', 'HEAD', 'POST'].includes(method)) throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
-      planned = planRpc(req, cache, schema, target.name, prefs, accepted, maxRows);
+      planned = planRpc(req, cache, schema, target.name, prefs, accepted, options);
     } else {
       const table = cache.tables.get(`${schema}.${target.name}`);
       if (!table) {
         throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`);
       }
       if (method === 'GET' || method === 'HEAD') {
-        planned = planTableRead(req, cache, schema, table, prefs, accepted, maxRows);
+        planned = planTableRead(req, cache, schema, table, prefs, accepted, options);
       } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
-        planned = planTableWrite(req, cache, schema, table, prefs, accepted);
+        planned = planTableWrite(req, cache, schema, table, prefs, accepted, options);
       } else if (method === 'PUT') {
         throw new ApiError(405, 'PGRST117', 'PUT is not supported by the local REST service; use POST with Prefer: resolution=merge-duplicates');
       } else {

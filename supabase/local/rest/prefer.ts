@@ -1,4 +1,5 @@
 /** The `Prefer` and `Accept` headers, read as PostgREST reads them. */
+import type { TxEnd } from './db-config.ts';
 import { ApiError } from './errors.ts';
 
 export interface Preferences {
@@ -10,6 +11,8 @@ export interface Preferences {
   handling?: 'strict' | 'lenient';
   maxAffected?: number;
   timezone?: string;
+  /** End the transaction with ROLLBACK: `pgrst.db_tx_end`, or `tx=rollback` where it allows overriding. */
+  rollback: boolean;
   /** Every preference understood, in PostgREST's `Preference-Applied` wording. */
   applied: string[];
   invalid: string[];
@@ -29,8 +32,8 @@ const allowed: Record<string, string[]> = {
  * `timezone=` that is not one of Postgres' `pg_timezone_names` is an invalid preference: ignored, or
  * 400 PGRST122 with `handling=strict`, never handed to Postgres (which refused it mid-transaction).
  */
-export function parsePrefer(header: string | undefined, timezones: ReadonlySet<string>): Preferences {
-  const prefs: Preferences = { applied: [], invalid: [] };
+export function parsePrefer(header: string | undefined, timezones: ReadonlySet<string>, txEnd: TxEnd = 'commit'): Preferences {
+  const prefs: Preferences = { applied: [], invalid: [], rollback: txEnd.startsWith('rollback') };
   if (!header) return prefs;
   for (const raw of header.split(',')) {
     const item = raw.trim();
@@ -48,6 +51,10 @@ export function parsePrefer(header: string | undefined, timezones: ReadonlySet<s
       prefs.invalid.push(item);
     }
   }
+  // As PostgREST: `tx=` is a valid preference, but only honoured (and reported as applied) when
+  // pgrst.db_tx_end ends in -allow-override.
+  if (!txEnd.endsWith('-allow-override')) delete prefs.tx;
+  else if (prefs.tx) prefs.rollback = prefs.tx === 'rollback';
   return prefs;
 }
 

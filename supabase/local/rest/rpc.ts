@@ -9,6 +9,7 @@ import type { Accepted, Preferences } from './prefer.ts';
 import { parseNonNegative } from './parse-filters.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
+  type PlanOptions,
 } from './read.ts';
 import { bodyResponse, contentRange, maxAffectedError, pageTotal, rangeStatus, singularError } from './respond.ts';
 import type { DbFunction, SchemaCache, Table } from './schema-cache.ts';
@@ -96,7 +97,7 @@ export function planRpc(
   name: string,
   prefs: Preferences,
   accepted: Accepted,
-  maxRows: number,
+  options: PlanOptions,
 ): ReadPlan {
   const overloads = cache.functions.get(`${schema}.${name}`) ?? [];
   const isGet = req.method === 'GET' || req.method === 'HEAD';
@@ -141,9 +142,9 @@ export function planRpc(
   let range = { offset: 0, limit: undefined as number | undefined };
   if (table) {
     const alias = fn.name;
-    const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+    const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
     applyParams(root, filterEntries(req, isArgument));
-    range = fn.returnsSet ? topRange(req, root, maxRows, isGet) : range;
+    range = fn.returnsSet ? topRange(req, root, options.maxRows, isGet) : range;
     const from = `${prefix}LATERAL ${invocation} AS ${ident(alias)}`;
     const source = sourceSelect(root, from, sql, range);
     const total = countExpr(prefs, null, from, source.joins, source.where);
@@ -167,7 +168,7 @@ export function planRpc(
     let total = 'NULL';
     if (fn.returnsSet) {
       const from = `${prefix}LATERAL ${invocation} AS pgrst_scalar(pgrst_scalar)`;
-      range = topRange(req, modifiers, maxRows, isGet);
+      range = topRange(req, modifiers, options.maxRows, isGet);
       source = `SELECT pgrst_scalar FROM ${from}` +
         `${range.limit !== undefined ? ` LIMIT ${range.limit}` : ''}${range.offset > 0 ? ` OFFSET ${range.offset}` : ''}`;
       if (prefs.count) total = `(SELECT pg_catalog.count(*) FROM ${from})`;
@@ -185,7 +186,7 @@ export function planRpc(
       decide: (row) =>
         (table && !singular ? singularError(accepted, row) : undefined) ??
         maxAffectedError(prefs, pageTotal(row)) ??
-        (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+        (prefs.rollback ? 'rollback' : 'commit'),
     },
     respond(row) {
       const headers: Record<string, string> = {};

@@ -4,7 +4,7 @@ import type { TransactionPlan, StatementResult } from './execute.ts';
 import type { Accepted, Preferences } from './prefer.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect, topRange,
-  type TopRange,
+  type PlanOptions, type TopRange,
 } from './read.ts';
 import { bodyResponse, contentRange, pageTotal, rangeStatus, singularError } from './respond.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
@@ -36,13 +36,13 @@ export function planTableRead(
   table: Table,
   prefs: Preferences,
   accepted: Accepted,
-  maxRows: number,
+  options: PlanOptions,
 ): ReadPlan {
   const sql = new SqlParams();
   const alias = rootAlias(table);
-  const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+  const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
   applyParams(root, filterEntries(req));
-  const range: TopRange = topRange(req, root, maxRows, true);
+  const range: TopRange = topRange(req, root, options.maxRows, true);
   const from = `${qualified(table.schema, table.name)} AS ${ident(alias)}`;
   const source = sourceSelect(root, from, sql, range);
   const total = countExpr(prefs, table, from, source.joins, source.where);
@@ -52,7 +52,7 @@ export function planTableRead(
       readOnly: true,
       text,
       values: sql.values,
-      decide: (row) => singularError(accepted, row) ?? (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+      decide: (row) => singularError(accepted, row) ?? (prefs.rollback ? 'rollback' : 'commit'),
     },
     respond(row) {
       const rows = pageTotal(row);

@@ -10,6 +10,7 @@ import { Scanner } from './parse-select.ts';
 import type { Accepted, Preferences } from './prefer.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect,
+  type PlanOptions,
 } from './read.ts';
 import type { ReadPlan } from './table-read.ts';
 import { bodyResponse, contentRange, maxAffectedError, pageTotal, singularError } from './respond.ts';
@@ -106,11 +107,12 @@ export function planTableWrite(
   table: Table,
   prefs: Preferences,
   accepted: Accepted,
+  options: PlanOptions,
 ): ReadPlan {
   const sql = new SqlParams();
   const alias = rootAlias(table);
   const target = `${qualified(table.schema, table.name)} AS ${ident(alias)}`;
-  const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+  const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
   applyParams(root, filterEntries(req));
   const representation = prefs.return === 'representation';
   const upsert = req.method === 'POST' && prefs.resolution !== undefined;
@@ -181,7 +183,7 @@ export function planTableWrite(
       decide: (row) =>
         (representation ? singularError(accepted, row) : undefined) ??
         (req.method === 'POST' ? undefined : maxAffectedError(prefs, pageTotal(row))) ??
-        (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+        (prefs.rollback ? 'rollback' : 'commit'),
     },
     respond(row) {
       const rows = pageTotal(row);
