@@ -24,6 +24,8 @@ export interface TransactionPlan {
   text: string;
   values: unknown[];
   isAnon: boolean;
+  /** The statement is an EXPLAIN: its lines, joined, are the body. */
+  explain?: boolean;
   /** Returns an error to answer with (after ROLLBACK), or whether to commit. */
   decide(row: StatementResult): ApiError | 'commit' | 'rollback';
 }
@@ -48,6 +50,12 @@ function toApiError(error: unknown, isAnon: boolean): unknown {
   return fromPgError(cause, isAnon);
 }
 
+/** PostgREST answers a plan as EXPLAIN's lines, each ended by a newline. */
+function explainResult(rows: Array<Record<string, string | null>>): StatementResult {
+  const body = rows.map((row) => `${row['QUERY PLAN'] ?? ''}\n`).join('');
+  return { total: null, page_total: '0', body, inserted: null, response_headers: null, response_status: null };
+}
+
 export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Promise<StatementResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -61,7 +69,8 @@ export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Prom
     if (plan.readOnly) statements.push({ text: 'COMMIT', values: [] });
     let row: StatementResult;
     try {
-      row = (await runPipeline(client, statements)) as unknown as StatementResult;
+      const rows = await runPipeline(client, statements);
+      row = plan.explain ? explainResult(rows) : rows[0] as unknown as StatementResult;
     } catch (error) {
       if (error instanceof PipelineError) await rollback();
       else broken = error as Error;

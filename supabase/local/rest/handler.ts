@@ -6,7 +6,7 @@ import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } 
 import type { DbConfig } from './db-config.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { runTransaction } from './execute.ts';
-import { checkStrict, negotiate, parsePrefer } from './prefer.ts';
+import { checkStrict, contentTypeFor, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
 import { applyResponseGucs } from './respond.ts';
 import { planRpc } from './rpc.ts';
@@ -68,6 +68,10 @@ export function createHandler(
       aggregatesEnabled: dbConfig.aggregatesEnabled,
     };
     const accepted = negotiate(req.headers.accept);
+    // As PostgREST: without pgrst.db_plan_enabled the plan media type is not offered at all.
+    if (accepted.plan && !dbConfig.planEnabled) {
+      throw new ApiError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept}`);
+    }
     let planned: ReadPlan;
     if (target.kind === 'rpc') {
       if (!['GET', 'HEAD', 'POST'].includes(method)) throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
@@ -88,6 +92,18 @@ export function createHandler(
       }
     }
     const settings = transactionSettings(req, ctx, cache, identity, schema, prefs.timezone);
+    if (accepted.plan) {
+      const { format, options } = accepted.plan;
+      const explained = await runTransaction(ctx.pools.authenticator, {
+        ...planned.plan,
+        text: `EXPLAIN (${[`FORMAT ${format.toUpperCase()}`, ...options.map((o) => o.toUpperCase())].join(', ')}) ${planned.plan.text}`,
+        settings,
+        isAnon: identity.role === ANON_ROLE,
+        explain: true,
+        decide: () => (prefs.rollback ? 'rollback' : 'commit'),
+      });
+      return { status: 200, headers: { 'content-type': contentTypeFor(accepted) }, body: explained.body ?? '' };
+    }
     const row = await runTransaction(ctx.pools.authenticator, {
       ...planned.plan,
       settings,

@@ -7,7 +7,7 @@
  * Aggregates are refused (400 PGRST123) unless `pgrst.db_aggregates_enabled` is set, as PostgREST.
  * Not supported, and answered rather than ignored: aggregates inside spreads; spreading a to-many embed, ordering by an embedded column, limit/offset on PATCH/DELETE
  * (400 PGRST100); PUT (405 PGRST117); embedding through views (400 PGRST200, no relationship found);
- * `.explain()` and non-JSON request bodies (406/415 PGRST107); filters on scalar RPC results (400).
+ * `.explain()` unless `pgrst.db_plan_enabled` and non-JSON request bodies (406/415 PGRST107); filters on scalar RPC results (400).
  * `count=planned` reads table statistics for unfiltered tables and counts exactly otherwise;
  * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
  */

@@ -70,7 +70,11 @@ export type MediaKind = 'json' | 'object' | 'csv';
 export interface Accepted {
   kind: MediaKind;
   stripNulls: boolean;
+  /** `application/vnd.pgrst.plan`: EXPLAIN the statement that would answer `kind` (the `for` type). */
+  plan?: { format: 'json' | 'text'; options: string[]; for: string };
 }
+
+const planOptions = ['analyze', 'verbose', 'settings', 'buffers', 'wal'];
 
 interface MediaRange {
   type: string;
@@ -99,6 +103,14 @@ export function negotiate(header: string | undefined): Accepted {
   if (!header || header.trim() === '') return { kind: 'json', stripNulls: false };
   for (const range of parseMediaRanges(header)) {
     const stripNulls = range.params.nulls === 'stripped';
+    const plan = /^application\/vnd\.pgrst\.plan(?:\+(json|text))?$/.exec(range.type);
+    if (plan) {
+      const target = range.params.for ?? 'application/json';
+      const inner = negotiate(target);
+      // Unknown options are ignored, as PostgREST's media-type parser drops them.
+      const options = (range.params.options ?? '').split('|').map((o) => o.trim().toLowerCase()).filter((o) => planOptions.includes(o));
+      return { ...inner, plan: { format: plan[1] === 'json' ? 'json' : 'text', options, for: target } };
+    }
     switch (range.type) {
       case '*/*':
       case 'application/*':
@@ -117,6 +129,11 @@ export function negotiate(header: string | undefined): Accepted {
 }
 
 export function contentTypeFor(accepted: Accepted): string {
+  if (accepted.plan) {
+    const { format, options } = accepted.plan;
+    return `application/vnd.pgrst.plan+${format}; for="${accepted.plan.for}"` +
+      `${options.length > 0 ? `; options=${options.join('|')}` : ''}; charset=utf-8`;
+  }
   if (accepted.kind === 'csv') return 'text/csv; charset=utf-8';
   const base = accepted.kind === 'object' ? 'application/vnd.pgrst.object+json' : 'application/json';
   return accepted.stripNulls ? `${base}; nulls=stripped; charset=utf-8` : `${base}; charset=utf-8`;

@@ -1,7 +1,7 @@
 /**
  * PostgREST's in-database configuration, on a stack of its own (role settings are cluster-wide):
  * `postgres` sets `pgrst.*` on `authenticator`, `NOTIFY pgrst, 'reload config'` applies it.
- * Aggregates (db-aggregates-enabled), db-tx-end and db-max-rows.
+ * Aggregates (db-aggregates-enabled), explain() (db-plan-enabled), db-tx-end and db-max-rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,6 +150,28 @@ describe('aggregates', () => {
     const response = await rest('/cfg_orders?select=amount.median()');
     expect(response.status).toBe(400);
     expect((await response.json()).code).toBe('PGRST100');
+  });
+});
+
+describe('db-plan-enabled and explain()', () => {
+  it('refuses the plan media type (406 PGRST107) until enabled, then answers EXPLAIN', async () => {
+    const refused = await client.from('cfg_orders').select('id').explain();
+    expect(refused.status).toBe(406);
+    expect(refused.error?.code).toBe('PGRST107');
+    await configure('db_plan_enabled', 'true');
+    await until(async () => (await client.from('cfg_orders').select('id').explain()).status === 200);
+    const text = await client.from('cfg_orders').select('id').eq('customer_id', 1).explain();
+    expect(text.error).toBeNull();
+    expect(text.data).toMatch(/Scan on cfg_orders/);
+    const response = await rest('/cfg_orders?select=id', {
+      headers: { accept: 'application/vnd.pgrst.plan+json; for="application/json"; options=analyze|verbose' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(
+      'application/vnd.pgrst.plan+json; for="application/json"; options=analyze|verbose; charset=utf-8');
+    const [plan] = await response.json();
+    expect(plan.Plan['Actual Rows']).toBe(1);
+    expect(plan.Plan.Output).toBeDefined();
   });
 });
 
