@@ -71,10 +71,16 @@ export function columnError(table: Table, name: string): ApiError {
   return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, null);
 }
 
-/** `alias."col"->'a'->>'b'`, after checking that `col` exists. */
+/** `alias."col"->'a'->>'b'`, after checking that `col` exists (as a column or a computed field). */
 export function fieldSql(table: Table, alias: string, field: FieldRef): string {
-  if (!table.columns.has(field.name)) throw columnError(table, field.name);
-  let expr = `${ident(alias)}.${ident(field.name)}`;
+  let expr: string;
+  if (table.columns.has(field.name)) {
+    expr = `${ident(alias)}.${ident(field.name)}`;
+  } else {
+    const computed = table.computed?.get(field.name);
+    if (!computed) throw columnError(table, field.name);
+    expr = `${qualified(computed.schema, computed.name)}(${ident(alias)})`;
+  }
   for (const step of field.path) {
     expr += step.arrow + (/^-?\d+$/.test(step.key) ? step.key : literal(step.key));
   }
@@ -208,6 +214,7 @@ function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; whe
       where: rel.viaParent.fromColumns.map((col, i) => `${jc(col)} = ${p(rel.viaParent.toColumns[i]!)}`),
     };
   }
+  if (rel.kind === 'computed') return { join: '', where: [] };
   const { fk } = rel;
   return {
     join: '',
@@ -223,8 +230,12 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
   const inner = renderNode(child, sql, false);
   const link = linkConditions(parent, child);
   const where = [...link.where, ...inner.where];
-  let sub = `SELECT ${inner.columns.join(', ')} FROM ${qualified(child.table.schema, child.table.name)} AS ${ident(child.alias)}` +
-    `${link.join}${inner.joins.join('')} WHERE ${where.join(' AND ')}${groupBySql(inner)}` +
+  const rel = child.relationship;
+  const source = rel.kind === 'computed'
+    ? `${qualified(rel.fn.schema, rel.fn.name)}(${ident(parent.alias)})`
+    : qualified(child.table.schema, child.table.name);
+  let sub = `SELECT ${inner.columns.join(', ')} FROM ${source} AS ${ident(child.alias)}` +
+    `${link.join}${inner.joins.join('')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${groupBySql(inner)}` +
     `${orderSql(child.table, child.alias, child.order)}`;
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;

@@ -5,6 +5,8 @@
  * keys gives a many-to-many. The embed names its target by table, constraint or foreign-key column,
  * and a `!hint` narrows by constraint, column (either side) or junction. A table referencing itself
  * has one foreign key and two relationships: its name gives the children, the column the parent.
+ * Functions of a table's row returning another table's rows are computed relationships, named by
+ * the function.
  */
 import { ApiError } from './errors.ts';
 import { closest, ranked } from './fuzzy.ts';
@@ -19,7 +21,9 @@ export type Relationship =
       /** The parent is the referenced side (one-to-many, or the parent end of a one-to-one). */
       reverse: boolean;
     }
-  | { kind: 'many-to-many'; target: Table; toOne: false; junction: Table; viaParent: ForeignKey; viaTarget: ForeignKey };
+  | { kind: 'many-to-many'; target: Table; toOne: false; junction: Table; viaParent: ForeignKey; viaTarget: ForeignKey }
+  /** A function of the parent's row returning the target's rows, embedded under its own name. */
+  | { kind: 'computed'; fn: { schema: string; name: string }; target: Table; toOne: boolean };
 
 interface Candidate {
   rel: Relationship;
@@ -72,11 +76,20 @@ function relationshipsOf(cache: SchemaCache, parent: Table, schema: string): Can
       });
     }
   }
+  for (const fn of cache.computedRelationships) {
+    const target = cache.tables.get(fn.to);
+    if (fn.from !== parent.key || fn.schema !== schema || !target) continue;
+    out.push({
+      rel: { kind: 'computed', fn: { schema: fn.schema, name: fn.name }, target, toOne: fn.toOne },
+      isSelf: fn.from === fn.to, name: fn.name,
+    });
+  }
   return out;
 }
 
 function matches(c: Candidate, target: string, hint: string | undefined): boolean {
   const { rel } = c;
+  if (rel.kind === 'computed') return rel.fn.name === target;
   const toMany = rel.kind === 'one-to-many';
   if (c.isSelf) {
     // One foreign key, two relationships: the table's name reaches the children, the column the parent.
@@ -101,6 +114,8 @@ const columnList = (cols: string[]) => `(${cols.join(', ')})`;
 function describe(parent: Table, c: Candidate): Record<string, string> {
   const { rel } = c;
   const embedding = `${parent.name} with ${rel.target.name}`;
+  // A computed relationship is reached by its function's name only, so never ambiguous (PostgREST: {}).
+  if (rel.kind === 'computed') return {};
   if (rel.kind === 'many-to-many') {
     return {
       embedding,
@@ -154,7 +169,7 @@ export function resolveRelationship(
       noRelationshipHint(cache, parent, targetName, schema, all));
   }
   // PostgREST lists them in its relationship map's order: target, self or not, kind, constraint.
-  const kindOrder = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 };
+  const kindOrder = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3, computed: 4 };
   const sortKey = (c: Candidate) => [c.rel.target.schema, c.rel.target.name, c.isSelf ? '1' : '0', String(kindOrder[c.rel.kind]), c.name];
   found.sort((a, b) => {
     const x = sortKey(a);

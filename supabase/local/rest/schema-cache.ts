@@ -34,6 +34,21 @@ export interface Table {
   primaryKey: string[];
   /** Primary key and unique constraints, to tell one-to-one from one-to-many. */
   uniqueKeys: string[][];
+  /**
+   * Computed fields: functions of this table's row returning one scalar, selectable, filterable and
+   * orderable like columns (PostgREST relies on Postgres' `row.fn` notation for `fn(row)`).
+   */
+  computed?: Map<string, { schema: string; name: string }>;
+}
+
+/** A function of one table's row returning rows of a table: an embeddable computed relationship. */
+export interface ComputedRelationship {
+  schema: string;
+  name: string;
+  /** The table whose row it takes, and the table it returns. */
+  from: string;
+  to: string;
+  toOne: boolean;
 }
 
 export interface FunctionArg {
@@ -54,12 +69,17 @@ export interface DbFunction {
   returnTable: string | null;
   outColumns: Column[];
   volatility: 'i' | 's' | 'v';
+  /** The table whose row type is its only argument, if so. */
+  argTable: string | null;
+  /** `ROWS 1` on a set-returning function makes a computed relationship to-one. */
+  singleRow: boolean;
 }
 
 export interface SchemaCache {
   tables: Map<string, Table>;
   foreignKeys: ForeignKey[];
   functions: Map<string, DbFunction[]>;
+  computedRelationships: ComputedRelationship[];
   roleSettings: Map<string, Array<[string, string]>>;
 }
 
@@ -93,7 +113,9 @@ select n.nspname as schema, p.proname as name, p.provolatile as volatility, p.pr
      from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality u(t, o)) as arg_types,
   rt.typname = 'void' and rn.nspname = 'pg_catalog' as returns_void,
   rt.typtype = 'c' or (rt.typtype = 'p' and rt.typname = 'record') as returns_composite,
-  rc.oid::int8 as return_rel, rcn.nspname as return_rel_schema, rc.relname as return_rel_name
+  rc.oid::int8 as return_rel, rcn.nspname as return_rel_schema, rc.relname as return_rel_name,
+  p.prorows = 1 as single_row,
+  (select at.typrelid::int8 from pg_type at where p.pronargs = 1 and at.oid = p.proargtypes[0] and at.typrelid <> 0) as arg_rel
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
@@ -172,10 +194,21 @@ function assemble(
     }
   }
   const functions = new Map<string, DbFunction[]>();
+  const computedRelationships: ComputedRelationship[] = [];
   for (const row of functionRows) {
-    const fn = toFunction(row, tables);
+    const fn = toFunction(row, tables, byOid);
     const key = `${fn.schema}.${fn.name}`;
     functions.set(key, [...(functions.get(key) ?? []), fn]);
+    const argTable = fn.argTable === null ? undefined : tables.get(fn.argTable);
+    if (!argTable) continue;
+    if (fn.returnKind === 'composite') {
+      computedRelationships.push({
+        schema: fn.schema, name: fn.name, from: argTable.key, to: fn.returnTable!, toOne: !fn.returnsSet || fn.singleRow,
+      });
+    } else if (fn.returnKind === 'scalar' && !fn.returnsSet) {
+      argTable.computed ??= new Map();
+      argTable.computed.set(fn.name, { schema: fn.schema, name: fn.name });
+    }
   }
   const roleSettings = new Map<string, Array<[string, string]>>();
   for (const row of settingRows) {
@@ -186,10 +219,10 @@ function assemble(
     }
     roleSettings.set(row.role, list);
   }
-  return { tables, foreignKeys, functions, roleSettings };
+  return { tables, foreignKeys, functions, computedRelationships, roleSettings };
 }
 
-function toFunction(row: Record<string, any>, tables: Map<string, Table>): DbFunction {
+function toFunction(row: Record<string, any>, tables: Map<string, Table>, byOid: Map<string, Table>): DbFunction {
   const types: string[] = row.arg_types ?? [];
   const names: string[] = row.arg_names ?? [];
   const modes: string[] = row.arg_modes ?? types.map(() => 'i');
@@ -221,6 +254,8 @@ function toFunction(row: Record<string, any>, tables: Map<string, Table>): DbFun
     returnTable: returnKind === 'composite' ? returnTable : null,
     outColumns,
     volatility: row.volatility,
+    argTable: row.arg_rel === null ? null : (byOid.get(String(row.arg_rel))?.key ?? null),
+    singleRow: row.single_row,
   };
 }
 
