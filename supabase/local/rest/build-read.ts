@@ -34,16 +34,26 @@ export interface EmbedNode extends ReadNode {
   lateral: string;
 }
 
-export function planNode(cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams): ReadNode {
+export function planNode(
+  cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams, depth = 1,
+): ReadNode {
   const node: ReadNode = { table, alias, items, children: [], conditions: [], embedNullChecks: [], order: [] };
+  const labels = new Set<string>();
   for (const item of items) {
     if (item.kind !== 'embed') continue;
+    // PostgREST names each embed's lateral join table_label_depth, so two embeds with one label are
+    // Postgres' "specified more than once" error; answer it the same way.
     const relationship = resolveRelationship(cache, table, schema, item.name, item.hint);
+    const label = item.alias ?? item.name;
+    if (labels.has(label)) {
+      throw new ApiError(400, '42712', `table name "${table.name}_${label}_${depth}" specified more than once`);
+    }
+    labels.add(label);
     if (item.spread && !relationship.toOne) {
       throw new ApiError(400, 'PGRST100', 'Spreading a to-many embed is not supported by the local REST service');
     }
     const childAlias = sql.alias(item.name);
-    const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql) as EmbedNode;
+    const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql, depth + 1) as EmbedNode;
     child.label = item.alias ?? item.name;
     child.relationship = relationship;
     child.inner = item.join === 'inner';
