@@ -121,8 +121,20 @@ export function sourceSelect(root: ReadNode, from: string, sql: SqlParams, range
   return { select, where, joins };
 }
 
+/**
+ * As PostgREST builds CSV: the first row's keys as header, then each row's record text without its
+ * parentheses, so values are quoted exactly as Postgres quotes record fields (commas, quotes,
+ * backslashes, parentheses, whitespace, empty strings) and booleans and arrays read as Postgres
+ * prints them.
+ */
+const csvExpr =
+  `(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM ` +
+  `(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || E'\\n' || ` +
+  `coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), E'\\n'), '')`;
+
 export function bodyExpr(accepted: Accepted | 'none'): string {
   if (accepted === 'none') return 'NULL';
+  if (accepted.kind === 'csv') return csvExpr;
   const row = accepted.stripNulls ? 'json_strip_nulls(row_to_json(_postgrest_t))' : '_postgrest_t';
   return accepted.kind === 'object'
     ? `coalesce(json_agg(${row})->0, 'null')::text`

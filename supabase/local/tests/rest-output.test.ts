@@ -1,8 +1,39 @@
 /** Response shapes PostgREST builds in SQL: CSV as Postgres quotes records; embed alias clashes. */
 import { describe, expect, it } from 'vitest';
-import { anonClient } from './helpers.ts';
+import { anonClient, sql } from './helpers.ts';
+import { rest } from './rest-helpers.ts';
 
 const db = anonClient();
+
+describe('CSV output', () => {
+  it('quotes commas, quotes, parentheses and empty strings, and prints arrays and booleans as Postgres does', async () => {
+    const { data, error } = await db.from('conf_books').select('id, title, tags, published').in('id', [1, 5, 6]).order('id').csv();
+    expect(error).toBeNull();
+    expect(data).toBe([
+      'id,title,tags,published',
+      '1,"The Dispossessed","{scifi,politics}",t',
+      '5,Kindred,{},',
+      '6,"A Wizard, (of) ""Earthsea""",{fantasy},t',
+    ].join('\n'));
+  });
+
+  it('quotes newlines and backslashes inside values', async () => {
+    const label = `csv\nline "two" \\ end-${process.pid}-${Date.now()}`;
+    const [{ id }] = (await sql<{ id: number }>('insert into public.conf_scratch (label) values ($1) returning id', [label])) as [{ id: number }];
+    try {
+      const response = await rest(`/conf_scratch?select=id,label,qty&id=eq.${id}`, { headers: { accept: 'text/csv' } });
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(await response.text()).toBe(`id,label,qty\n${id},"${label.replace(/\\/g, '\\\\').replace(/"/g, '""')}",0`);
+    } finally {
+      await sql('delete from public.conf_scratch where id = $1', [id]);
+    }
+  });
+
+  it('answers a header line alone for no rows, as PostgREST', async () => {
+    const response = await rest('/conf_tags?id=eq.99', { headers: { accept: 'text/csv' } });
+    expect(await response.text()).toBe('\n');
+  });
+});
 
 describe('duplicate embed aliases', () => {
   it('raise Postgres’ error as PostgREST’s generated join names do (400 42712)', async () => {
