@@ -58,6 +58,28 @@ export function parsePrefer(header: string | undefined, timezones: ReadonlySet<s
   return prefs;
 }
 
+/**
+ * `Preference-Applied`, in PostgREST's order; each request kind reports only what applies to it
+ * (resolution on upserts, missing on inserts and updates, return on writes, max-affected on updates,
+ * deletes and calls, the latter only with handling=strict).
+ */
+export function appliedHeader(
+  prefs: Preferences,
+  applies: { resolution?: boolean; missing?: boolean; representation?: boolean; maxAffected?: boolean },
+): string | undefined {
+  const values = [
+    applies.resolution && prefs.resolution ? `resolution=${prefs.resolution}` : '',
+    applies.missing && prefs.missing ? `missing=${prefs.missing}` : '',
+    applies.representation && prefs.return ? `return=${prefs.return}` : '',
+    prefs.count ? `count=${prefs.count}` : '',
+    prefs.tx ? `tx=${prefs.tx}` : '',
+    prefs.handling ? `handling=${prefs.handling}` : '',
+    prefs.timezone ? `timezone=${prefs.timezone}` : '',
+    applies.maxAffected && prefs.handling === 'strict' && prefs.maxAffected !== undefined ? `max-affected=${prefs.maxAffected}` : '',
+  ].filter(Boolean);
+  return values.length > 0 ? values.join(', ') : undefined;
+}
+
 export function checkStrict(prefs: Preferences): void {
   if (prefs.handling === 'strict' && prefs.invalid.length > 0) {
     throw new ApiError(400, 'PGRST122', 'Invalid preferences given with handling=strict',

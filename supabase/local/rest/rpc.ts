@@ -5,7 +5,7 @@
  */
 import type { ServiceRequest } from '../core/service.ts';
 import { ApiError } from './errors.ts';
-import type { Accepted, Preferences } from './prefer.ts';
+import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import { parseNonNegative } from './parse-filters.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
@@ -130,12 +130,7 @@ export function planRpc(
   const isArgument = (key: string) => getKeys !== null && key in (call.args as Record<string, unknown>);
   const table = resultTable(cache, fn);
   const readOnly = isGet || fn.volatility !== 'v';
-  const applied = [
-    prefs.count ? `count=${prefs.count}` : '',
-    prefs.tx ? `tx=${prefs.tx}` : '',
-    prefs.handling ? `handling=${prefs.handling}` : '',
-    strictMaxAffected ? `max-affected=${prefs.maxAffected}` : '',
-  ].filter(Boolean);
+  const applied = appliedHeader(prefs, { maxAffected: true });
   const head = req.method === 'HEAD' || (prefs.return === 'minimal' && !isGet);
   let text: string;
   let singular = false;
@@ -190,7 +185,7 @@ export function planRpc(
     },
     respond(row) {
       const headers: Record<string, string> = {};
-      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      if (applied) headers['preference-applied'] = applied;
       if (fn.returnKind === 'void') return { status: 204, headers };
       let status = 200;
       if (fn.returnsSet) {

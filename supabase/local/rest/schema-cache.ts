@@ -86,11 +86,20 @@ export interface SchemaCache {
 const tablesSql = `
 select c.oid::int8 as oid, n.nspname as schema, c.relname as name, c.relkind as kind,
   coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
-    'nullable', not a.attnotnull, 'default', pg_get_expr(d.adbin, d.adrelid), 'generated', a.attgenerated <> '')
+    'nullable', not a.attnotnull,
+    -- As PostgREST: a domain's default, an identity's sequence, none for a generated column.
+    'default', case
+      when t.typbasetype <> 0 and d.adbin is null then pg_get_expr(t.typdefaultbin, 0)
+      when a.attidentity = 'd' then format('nextval(%L)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+      when a.attgenerated <> '' then null
+      else pg_get_expr(d.adbin, d.adrelid)
+    end,
+    'generated', a.attgenerated <> '')
     order by a.attnum) filter (where a.attname is not null), '[]') as columns
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+left join pg_type t on t.oid = a.atttypid
 left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
 where n.nspname = any($1) and c.relkind in ('r', 'v', 'm', 'f', 'p')
 group by c.oid, n.nspname, c.relname, c.relkind`;

@@ -1,7 +1,7 @@
 /** GET/HEAD on a table or view: the read statement, counts and ranges. */
 import type { ServiceRequest, ServiceResponse } from '../core/service.ts';
 import type { TransactionPlan, StatementResult } from './execute.ts';
-import type { Accepted, Preferences } from './prefer.ts';
+import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect, topRange,
   type PlanOptions, type TopRange,
@@ -59,8 +59,8 @@ export function planTableRead(
       const totalCount = row.total === null ? null : Number(row.total);
       const status = rangeStatus(range.offset, rows, totalCount);
       const headers: Record<string, string> = { 'content-range': contentRange(range.offset, rows, totalCount) };
-      const applied = [prefs.count ? `count=${prefs.count}` : '', prefs.tx ? `tx=${prefs.tx}` : ''].filter(Boolean);
-      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      const applied = appliedHeader(prefs, {});
+      if (applied) headers['preference-applied'] = applied;
       return bodyResponse(status, accepted, row.body, headers, req.method === 'HEAD');
     },
   };

@@ -7,7 +7,7 @@ import type { ServiceRequest } from '../core/service.ts';
 import { ApiError, unsupported } from './errors.ts';
 import { conditionSql } from './build-read.ts';
 import { Scanner } from './parse-select.ts';
-import type { Accepted, Preferences } from './prefer.ts';
+import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect,
   type PlanOptions,
@@ -115,7 +115,9 @@ export function planTableWrite(
   const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
   applyParams(root, filterEntries(req));
   const representation = prefs.return === 'representation';
-  const upsert = req.method === 'POST' && prefs.resolution !== undefined;
+  // As PostgREST: without a primary key or on_conflict there is no conflict target, so a plain insert.
+  const upsert = req.method === 'POST' && prefs.resolution !== undefined &&
+    (table.primaryKey.length > 0 || req.query.get('on_conflict') !== null);
   let mutation: string;
   if (req.method === 'POST') {
     checkJsonContentType(req);
@@ -192,16 +194,13 @@ export function planTableWrite(
       const headers: Record<string, string> = {
         'content-range': req.method === 'POST' ? contentRange(1, 0, total) : contentRange(0, rows, total),
       };
-      const applied = [
-        prefs.return ? `return=${prefs.return}` : '',
-        prefs.count ? `count=${prefs.count}` : '',
-        upsert ? `resolution=${prefs.resolution}` : '',
-        prefs.missing === 'default' && req.method === 'POST' ? 'missing=default' : '',
-        prefs.tx ? `tx=${prefs.tx}` : '',
-        prefs.handling ? `handling=${prefs.handling}` : '',
-        prefs.maxAffected !== undefined && prefs.handling === 'strict' && req.method !== 'POST' ? `max-affected=${prefs.maxAffected}` : '',
-      ].filter(Boolean);
-      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      const applied = appliedHeader(prefs, {
+        resolution: upsert,
+        missing: req.method !== 'DELETE',
+        representation: true,
+        maxAffected: req.method !== 'POST',
+      });
+      if (applied) headers['preference-applied'] = applied;
       let status = req.method === 'POST' ? 201 : representation ? 200 : 204;
       if (upsert && Number(row.inserted) === 0 && rows > 0) status = 200;
       if (!representation) return { status, headers };

@@ -71,3 +71,32 @@ describe('return=minimal without SELECT', () => {
     expect(mixed.status).toBe(201);
   });
 });
+
+describe('Prefer: missing=default', () => {
+  it('fills identity, column and domain defaults in a bulk insert, with generated columns computed', async () => {
+    const qty = 1000 + (process.pid % 1000);
+    const response = await rest('/conf_orders?columns=id,qty,note,priority', {
+      method: 'POST',
+      body: JSON.stringify([{ qty, note: 'given', priority: 1 }, { id: 900000 + (process.pid % 1000), qty: qty + 1 }]),
+      headers: { prefer: 'missing=default, return=representation' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('preference-applied')).toBe('missing=default, return=representation');
+    const rows = (await response.json()) as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ qty, note: 'given', priority: 1, total: qty * 2 });
+    expect(typeof rows[0]!.id).toBe('number');
+    expect(typeof rows[0]!.ref).toBe('number');
+    expect(rows[1]).toMatchObject({ id: 900000 + (process.pid % 1000), qty: qty + 1, note: 'none', priority: 3, total: (qty + 1) * 2 });
+  });
+
+  it('refuses a value for a generated column as Postgres does (400), changing nothing', async () => {
+    const response = await rest('/conf_orders?columns=qty,total', {
+      method: 'POST',
+      body: JSON.stringify([{ qty: 5 }]),
+      headers: { prefer: 'missing=default' },
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).code).toBe('428C9');
+  });
+});
