@@ -31,8 +31,37 @@ function notFound(schema: string, name: string, keys: string[], overloads: DbFun
 
 interface Call {
   fn: DbFunction;
-  /** Named arguments, or the whole body for a single unnamed json/jsonb parameter. */
-  args: Record<string, unknown> | { whole: unknown };
+  /**
+   * Named arguments, the whole body for a single unnamed json/jsonb parameter, or the raw body (as
+   * SQL text) for a single unnamed text, xml or bytea one.
+   */
+  args: Record<string, unknown> | { whole: unknown } | { raw: string };
+}
+
+/** Bodies PostgREST hands whole to a function's single unnamed parameter of the matching type. */
+const rawBodyTypes: Record<string, { type: string; what: string }> = {
+  'text/plain': { type: 'text', what: 'text' },
+  'text/xml': { type: 'xml', what: 'xml' },
+  'application/octet-stream': { type: 'bytea', what: 'bytea' },
+};
+
+function chooseRawBodyFunction(schema: string, name: string, overloads: DbFunction[], req: ServiceRequest, contentType: string): Call {
+  const { type, what } = rawBodyTypes[contentType]!;
+  const matching = overloads.filter((fn) => fn.args.length === 1 && fn.args[0]!.name === '' && fn.args[0]!.type === type);
+  if (matching.length === 1) {
+    const raw = type === 'bytea' ? `\\x${req.body.toString('hex')}` : req.body.toString('utf8');
+    return { fn: matching[0]!, args: { raw } };
+  }
+  if (matching.length > 1) throw ambiguous(schema, name, matching);
+  // As PostgREST: no parameter list in the message and no hint, the body having no names.
+  throw new ApiError(404, 'PGRST202', `Could not find the function ${schema}.${name} in the schema cache`,
+    `Searched for the function ${schema}.${name} with a single unnamed ${what} parameter, but no matches were found in the schema cache.`);
+}
+
+function ambiguous(schema: string, name: string, candidates: DbFunction[]): ApiError {
+  return new ApiError(300, 'PGRST203',
+    `Could not choose the best candidate function between: ${candidates.map((fn) => `${schema}.${name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`,
+    null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
 }
 
 function chooseFunction(schema: string, name: string, overloads: DbFunction[], body: unknown, getKeys: string[] | null): Call {
@@ -46,11 +75,7 @@ function chooseFunction(schema: string, name: string, overloads: DbFunction[], b
     if (getKeys === null && !isObject) return false;
     return required.every((r) => keys.includes(r));
   });
-  if (named.length > 1) {
-    throw new ApiError(300, 'PGRST203',
-      `Could not choose the best candidate function between: ${named.map((fn) => `${schema}.${name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`,
-      null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
-  }
+  if (named.length > 1) throw ambiguous(schema, name, named);
   if (named.length === 1) {
     const fn = named[0]!;
     const args: Record<string, unknown> = {};
@@ -58,8 +83,11 @@ function chooseFunction(schema: string, name: string, overloads: DbFunction[], b
     else for (const arg of fn.args) if (keys.includes(arg.name)) args[arg.name] = undefined;
     return { fn, args };
   }
-  const single = overloads.find((fn) => fn.args.length === 1 && fn.args[0]!.name === '' && isJsonType(fn.args[0]!.type));
-  if (single && getKeys === null) return { fn: single, args: { whole: body } };
+  const singles = getKeys === null
+    ? overloads.filter((fn) => fn.args.length === 1 && fn.args[0]!.name === '' && isJsonType(fn.args[0]!.type))
+    : [];
+  if (singles.length > 1) throw ambiguous(schema, name, singles);
+  if (singles.length === 1) return { fn: singles[0]!, args: { whole: body } };
   throw notFound(schema, name, keys, overloads);
 }
 
@@ -69,6 +97,9 @@ function callSql(call: Call, sql: SqlParams): { prefix: string; invocation: stri
   const name = qualified(fn.schema, fn.name);
   if ('whole' in call.args) {
     return { prefix: '', invocation: `${name}(${sql.add(JSON.stringify(call.args.whole))}::${fn.args[0]!.type})` };
+  }
+  if ('raw' in call.args && typeof call.args.raw === 'string') {
+    return { prefix: '', invocation: `${name}(${sql.add(call.args.raw)}::${fn.args[0]!.type})` };
   }
   const given = fn.args.filter((a) => a.name in (call.args as Record<string, unknown>));
   if (given.length === 0) return { prefix: '', invocation: `${name}()` };
@@ -107,15 +138,20 @@ export function planRpc(
     getKeys = [...new Set([...req.query.keys()].filter((k) => !reservedParams.has(k)))];
     const argNames = new Set(overloads.flatMap((fn) => fn.args.map((a) => a.name)));
     getKeys = getKeys.filter((k) => argNames.has(k));
-  } else {
+  }
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const rawBody = !isGet && Object.hasOwn(rawBodyTypes, contentType);
+  if (!isGet && !rawBody) {
     checkJsonContentType(req);
     body = req.body.length === 0 ? {} : parseJsonBody(req);
   }
-  if (overloads.length === 0) {
+  if (overloads.length === 0 && !rawBody) {
     const keys = getKeys ?? (typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : []);
     throw notFound(schema, name, keys, []);
   }
-  const call = chooseFunction(schema, name, overloads, body, getKeys);
+  const call = rawBody
+    ? chooseRawBodyFunction(schema, name, overloads, req, contentType)
+    : chooseFunction(schema, name, overloads, body, getKeys);
   if (getKeys !== null) for (const key of Object.keys(call.args)) (call.args as Record<string, unknown>)[key] = req.query.get(key);
   const { fn } = call;
   // As PostgREST: the limit counts the rows a function returns, so one returning a single value
@@ -169,6 +205,8 @@ export function planRpc(
       if (prefs.count) total = `(SELECT pg_catalog.count(*) FROM ${from})`;
     } else {
       source = `SELECT ${invocation} AS pgrst_scalar${prefix ? ` FROM ${prefix.slice(0, -2)}` : ''}`;
+      // As PostgREST, a single value counts as one row.
+      if (prefs.count) total = '(SELECT pg_catalog.count(*) FROM pgrst_source)';
     }
     text = finalStatement([`pgrst_source AS (${source})`], total, value);
   }
@@ -184,16 +222,13 @@ export function planRpc(
         (prefs.rollback ? 'rollback' : 'commit'),
     },
     respond(row) {
-      const headers: Record<string, string> = {};
+      // As PostgREST, every call reports its range, a single value as one row (`0-0/*`).
+      const rows = pageTotal(row);
+      const total = row.total === null ? null : Number(row.total);
+      const headers: Record<string, string> = { 'content-range': contentRange(range.offset, rows, total) };
       if (applied) headers['preference-applied'] = applied;
       if (fn.returnKind === 'void') return { status: 204, headers };
-      let status = 200;
-      if (fn.returnsSet) {
-        const rows = pageTotal(row);
-        const total = row.total === null ? null : Number(row.total);
-        status = rangeStatus(range.offset, rows, total);
-        headers['content-range'] = contentRange(range.offset, rows, total);
-      }
+      const status = rangeStatus(range.offset, rows, total);
       return bodyResponse(status, accepted.kind === 'csv' && !fn.returnsSet ? { kind: 'json', stripNulls: false } : accepted, row.body, headers, head);
     },
   };
