@@ -4,7 +4,7 @@ import { anonClient } from './helpers.ts';
 import { rest } from './rest-helpers.ts';
 
 const db = anonClient();
-const post = (fn: string, body: string | Uint8Array, type: string) =>
+const post = (fn: string, body: BodyInit, type: string) =>
   rest(`/rpc/${fn}`, { method: 'POST', body, headers: { 'content-type': type } });
 
 describe('a single unnamed parameter', () => {
