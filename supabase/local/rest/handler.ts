@@ -5,6 +5,7 @@
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
 import type { DbConfig } from './db-config.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
+import { closest } from './fuzzy.ts';
 import { runTransaction } from './execute.ts';
 import { checkStrict, contentTypeFor, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
@@ -30,6 +31,13 @@ function parsePath(path: string): Target {
   if (segments.length === 1) return { kind: 'table', name: decode(segments[0]!) };
   if (segments.length === 2 && segments[0] === 'rpc') return { kind: 'rpc', name: decode(segments[1]!) };
   throw new ApiError(404, 'PGRST125', 'Invalid path specified in request URL');
+}
+
+/** PostgREST's PGRST205 hint: the closest table or view of the schema, at 0.75 similarity or better. */
+function tableHint(cache: SchemaCache, schema: string, name: string): string | null {
+  const names = [...cache.tables.values()].filter((table) => table.schema === schema).map((table) => table.name);
+  const suggestion = closest(name, names, 0.75);
+  return suggestion === null ? null : `Perhaps you meant the table '${schema}.${suggestion}'`;
 }
 
 function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
@@ -79,7 +87,8 @@ export function createHandler(
     } else {
       const table = cache.tables.get(`${schema}.${target.name}`);
       if (!table) {
-        throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`);
+        throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`, null,
+          tableHint(cache, schema, target.name));
       }
       if (method === 'GET' || method === 'HEAD') {
         planned = planTableRead(req, cache, schema, table, prefs, accepted, options);

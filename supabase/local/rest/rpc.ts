@@ -5,8 +5,9 @@
  */
 import type { ServiceRequest } from '../core/service.ts';
 import { ApiError } from './errors.ts';
+import { closest } from './fuzzy.ts';
 import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
-import { parseNonNegative } from './parse-filters.ts';
+import { operators, parseNonNegative } from './parse-filters.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
   type PlanOptions,
@@ -19,13 +20,28 @@ import { checkJsonContentType, parseJsonBody } from './table-write.ts';
 
 const isJsonType = (type: string) => type === 'json' || type === 'jsonb';
 
-function notFound(schema: string, name: string, keys: string[], overloads: DbFunction[]): ApiError {
-  const signature = keys.length > 0 ? `(${keys.join(', ')})` : ' without parameters';
-  const hint = overloads.length > 0
-    ? `Perhaps you meant to call the function ${schema}.${name}(${overloads[0]!.args.map((a) => a.name).join(', ')})`
-    : null;
+/**
+ * PGRST202 worded as PostgREST's NoRpc: argument names sorted (they are a set there), "parameter"
+ * singular for one, the json/jsonb fallback mentioned for POST only; the hint is the closest
+ * parameter list among the overloads, else the closest function name (0.75 similarity or better).
+ */
+function notFound(cache: SchemaCache, schema: string, name: string, givenKeys: string[], overloads: DbFunction[], isPost: boolean): ApiError {
+  const keys = [...givenKeys].sort();
+  const list = keys.join(', ');
+  const signature = keys.length > 0 ? `(${list})` : ' without parameters';
+  const searched = keys.length > 0 ? ` with parameter${keys.length > 1 ? 's' : ''} ${list}` : ' without parameters';
+  const asText = (names: string[]) => `(${[...names].sort().join(', ')})`;
+  let hint: string | null = null;
+  if (overloads.length > 0) {
+    const params = closest(asText(keys), overloads.map((fn) => asText(fn.args.map((a) => a.name))));
+    if (params !== null) hint = `Perhaps you meant to call the function ${schema}.${name}${params}`;
+  } else {
+    const names = [...cache.functions.keys()].filter((key) => key.startsWith(`${schema}.`)).map((key) => key.slice(schema.length + 1));
+    const suggestion = closest(name, names, 0.75);
+    if (suggestion !== null) hint = `Perhaps you meant to call the function ${schema}.${suggestion}`;
+  }
   return new ApiError(404, 'PGRST202', `Could not find the function ${schema}.${name}${signature} in the schema cache`,
-    `Searched for the function ${schema}.${name}${keys.length > 0 ? ` with parameters ${keys.join(', ')}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+    `Searched for the function ${schema}.${name}${searched}${isPost ? ' or with a single unnamed json/jsonb parameter' : ''}, but no matches were found in the schema cache.`,
     hint);
 }
 
@@ -64,7 +80,7 @@ function ambiguous(schema: string, name: string, candidates: DbFunction[]): ApiE
     null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
 }
 
-function chooseFunction(schema: string, name: string, overloads: DbFunction[], body: unknown, getKeys: string[] | null): Call {
+function chooseFunction(cache: SchemaCache, schema: string, name: string, overloads: DbFunction[], body: unknown, getKeys: string[] | null): Call {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   const keys = getKeys ?? (isObject ? Object.keys(body) : []);
   const named = overloads.filter((fn) => {
@@ -88,7 +104,15 @@ function chooseFunction(schema: string, name: string, overloads: DbFunction[], b
     : [];
   if (singles.length > 1) throw ambiguous(schema, name, singles);
   if (singles.length === 1) return { fn: singles[0]!, args: { whole: body } };
-  throw notFound(schema, name, keys, overloads);
+  throw notFound(cache, schema, name, keys, overloads, getKeys === null);
+}
+
+const modifierParams = new Set(['order', 'limit', 'offset', 'and', 'or', 'not.and', 'not.or']);
+
+function isArgumentParam(key: string, value: string): boolean {
+  if (reservedParams.has(key) || modifierParams.has(key) || /\.(order|limit|offset|and|or)$/.test(key)) return false;
+  const op = /^(?:not\.)?([a-z]+)(?:\([^)]*\))?\./.exec(value);
+  return !(op && operators.has(op[1]!));
 }
 
 /** The FROM clause calling the function, and the statement's one parameter. */
@@ -135,9 +159,8 @@ export function planRpc(
   let body: unknown = {};
   let getKeys: string[] | null = null;
   if (isGet) {
-    getKeys = [...new Set([...req.query.keys()].filter((k) => !reservedParams.has(k)))];
-    const argNames = new Set(overloads.flatMap((fn) => fn.args.map((a) => a.name)));
-    getKeys = getKeys.filter((k) => argNames.has(k));
+    // As PostgREST: a parameter whose value has no operator (`a=1`, not `a=eq.1`) is an argument.
+    getKeys = [...new Set([...req.query.entries()].filter(([k, v]) => isArgumentParam(k, v)).map(([k]) => k))];
   }
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const rawBody = !isGet && Object.hasOwn(rawBodyTypes, contentType);
@@ -147,11 +170,11 @@ export function planRpc(
   }
   if (overloads.length === 0 && !rawBody) {
     const keys = getKeys ?? (typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : []);
-    throw notFound(schema, name, keys, []);
+    throw notFound(cache, schema, name, keys, [], !isGet);
   }
   const call = rawBody
     ? chooseRawBodyFunction(schema, name, overloads, req, contentType)
-    : chooseFunction(schema, name, overloads, body, getKeys);
+    : chooseFunction(cache, schema, name, overloads, body, getKeys);
   if (getKeys !== null) for (const key of Object.keys(call.args)) (call.args as Record<string, unknown>)[key] = req.query.get(key);
   const { fn } = call;
   // As PostgREST: the limit counts the rows a function returns, so one returning a single value

@@ -63,3 +63,31 @@ describe('ranges and counts of single values', () => {
     expect(empty.headers.get('content-range')).toBe('0-0/*');
   });
 });
+
+describe('not-found errors worded as PostgREST', () => {
+  it('suggests a close function name, and takes a GET parameter with an operator as a filter', async () => {
+    const { error, status } = await db.rpc('conf_ad', { a: 1 });
+    expect(status).toBe(404);
+    expect(error).toMatchObject({
+      message: 'Could not find the function public.conf_ad(a) in the schema cache',
+      hint: 'Perhaps you meant to call the function public.conf_add',
+    });
+    const viaGet = await rest('/rpc/conf_add?a=eq.1');
+    expect(await viaGet.json()).toMatchObject({
+      code: 'PGRST202',
+      message: 'Could not find the function public.conf_add without parameters in the schema cache',
+      details: 'Searched for the function public.conf_add without parameters, but no matches were found in the schema cache.',
+    });
+  });
+
+  it('suggests a close table name (PGRST205)', async () => {
+    const response = await rest('/conf_author');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      code: 'PGRST205',
+      message: "Could not find the table 'public.conf_author' in the schema cache",
+      details: null,
+      hint: "Perhaps you meant the table 'public.conf_authors'",
+    });
+  });
+});
