@@ -16,6 +16,8 @@ export interface StatementResult {
   inserted: string | null;
   response_headers: string | null;
   response_status: string | null;
+  /** The planner's estimate of the rows counted, when asked for. */
+  planned?: number | null;
 }
 
 export interface TransactionPlan {
@@ -26,6 +28,11 @@ export interface TransactionPlan {
   isAnon: boolean;
   /** The statement is an EXPLAIN: its lines, joined, are the body. */
   explain?: boolean;
+  /**
+   * `count=planned|estimated`: EXPLAIN of the rows counted, run after the main statement; the
+   * planner's row estimate is handed to `decide` and `respond` as `planned`.
+   */
+  estimate?: { text: string; values: unknown[] };
   /** Returns an error to answer with (after ROLLBACK), or whether to commit. */
   decide(row: StatementResult): ApiError | 'commit' | 'rollback';
 }
@@ -50,6 +57,17 @@ function toApiError(error: unknown, isAnon: boolean): unknown {
   return fromPgError(cause, isAnon);
 }
 
+/** "Plan Rows" of EXPLAIN (FORMAT JSON)'s top node, as PostgREST reads it. */
+function planRows(row: Record<string, string | null> | undefined): number | null {
+  try {
+    const plan = JSON.parse(row?.['QUERY PLAN'] ?? 'null') as Array<{ Plan?: { 'Plan Rows'?: number } }> | null;
+    const rows = plan?.[0]?.Plan?.['Plan Rows'];
+    return typeof rows === 'number' ? rows : null;
+  } catch {
+    return null;
+  }
+}
+
 /** PostgREST answers a plan as EXPLAIN's lines, each ended by a newline. */
 function explainResult(rows: Array<Record<string, string | null>>): StatementResult {
   const body = rows.map((row) => `${row['QUERY PLAN'] ?? ''}\n`).join('');
@@ -66,11 +84,16 @@ export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Prom
       settingsStatement(plan.settings),
       { text: plan.text, values: plan.values, describe: true },
     ];
+    if (plan.estimate) {
+      statements.push({ text: `EXPLAIN (FORMAT JSON) ${plan.estimate.text}`, values: plan.estimate.values, describe: true });
+    }
     if (plan.readOnly) statements.push({ text: 'COMMIT', values: [] });
     let row: StatementResult;
     try {
       const rows = await runPipeline(client, statements);
-      row = plan.explain ? explainResult(rows) : rows[0] as unknown as StatementResult;
+      const main = rows[2] ?? [];
+      row = plan.explain ? explainResult(main) : main[0] as unknown as StatementResult;
+      if (plan.estimate) row.planned = planRows(rows[3]?.[0]);
     } catch (error) {
       if (error instanceof PipelineError) await rollback();
       else broken = error as Error;

@@ -4,12 +4,13 @@
  * and reloaded on `NOTIFY pgrst, 'reload schema'` (sent by the bootstrap's DDL event triggers); the
  * in-database configuration (`pgrst.*` role settings, db-config.ts) on `NOTIFY pgrst, 'reload config'`.
  *
- * Aggregates are refused (400 PGRST123) unless `pgrst.db_aggregates_enabled` is set, as PostgREST.
- * Not supported, and answered rather than ignored: aggregates inside spreads; spreading a to-many embed, ordering by an embedded column, limit/offset on PATCH/DELETE
- * (400 PGRST100); PUT (405 PGRST117); embedding through views (400 PGRST200, no relationship found);
- * `.explain()` unless `pgrst.db_plan_enabled` and non-JSON request bodies (406/415 PGRST107); filters on scalar RPC results (400).
- * `count=planned` reads table statistics for unfiltered tables and counts exactly otherwise;
- * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
+ * Aggregates (400 PGRST123) and `.explain()` (406 PGRST107) are refused unless enabled by
+ * `pgrst.db_aggregates_enabled` / `pgrst.db_plan_enabled`, as PostgREST. Not supported, and answered
+ * rather than ignored: aggregates inside spreads, spreading a to-many embed, ordering by an embedded
+ * column, limit/offset on PATCH/DELETE (400 PGRST100); PUT (405 PGRST117); request bodies other than
+ * JSON, or text/xml/bytea for a single unnamed parameter (415 PGRST107); filters on scalar RPC results
+ * (400). `count=planned` is the planner's estimate (EXPLAIN), `count=estimated` exact up to max-rows,
+ * then the larger; `return=headers-only` answers like `return=minimal`.
  */
 import pg from 'pg';
 import { isConnectionError } from '../core/db-errors.ts';

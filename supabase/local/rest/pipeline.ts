@@ -1,7 +1,7 @@
 /**
  * Several statements in one round trip: Parse/Bind/Execute for each, then one Sync, sent through
  * node-postgres's documented extension point for custom queries (a "Submittable", as pg-cursor uses).
- * Every value stays a bound parameter. Only the statement marked `describe` returns its rows; the
+ * Every value stays a bound parameter. Only statements marked `describe` return their rows; the
  * index of the statement that failed tells setup errors (role) from the main statement's.
  */
 import type pg from 'pg';
@@ -60,13 +60,14 @@ type Row = Record<string, string | null>;
 class PipelinedQuery {
   private completed = 0;
   private fields: string[] = [];
-  private readonly rows: Row[] = [];
+  /** Rows of each described statement, by its index. */
+  private readonly rows: Row[][] = [];
   private settled = false;
   callback?: (error: Error | null) => void;
 
   constructor(
     private readonly statements: PipelinedStatement[],
-    private readonly resolve: (rows: Row[]) => void,
+    private readonly resolve: (rows: Row[][]) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
 
@@ -97,7 +98,7 @@ class PipelinedQuery {
     if (!this.describing()) return;
     const row: Row = {};
     this.fields.forEach((name, i) => (row[name] = message.fields[i] ?? null));
-    this.rows.push(row);
+    (this.rows[this.completed] ??= []).push(row);
   }
 
   handleCommandComplete(): void {
@@ -123,8 +124,8 @@ class PipelinedQuery {
   }
 }
 
-/** Runs the statements in one round trip; resolves with the described statement's rows. */
-export function runPipeline(client: pg.PoolClient, statements: PipelinedStatement[]): Promise<Row[]> {
+/** Runs the statements in one round trip; resolves with each described statement's rows, by index. */
+export function runPipeline(client: pg.PoolClient, statements: PipelinedStatement[]): Promise<Row[][]> {
   return new Promise((resolve, reject) => {
     const query = new PipelinedQuery(statements, resolve, reject);
     (client as unknown as { query(submittable: unknown): unknown }).query(query);

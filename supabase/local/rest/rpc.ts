@@ -15,7 +15,7 @@ import {
 import { bodyResponse, contentRange, maxAffectedError, pageTotal, rangeStatus, singularError } from './respond.ts';
 import type { DbFunction, SchemaCache, Table } from './schema-cache.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
-import { countExpr, type ReadPlan } from './table-read.ts';
+import { countExpr, estimateOf, reportedTotal, type ReadPlan } from './table-read.ts';
 import { checkJsonContentType, parseJsonBody } from './table-write.ts';
 
 const isJsonType = (type: string) => type === 'json' || type === 'jsonb';
@@ -192,6 +192,7 @@ export function planRpc(
   const applied = appliedHeader(prefs, { maxAffected: true });
   const head = req.method === 'HEAD' || (prefs.return === 'minimal' && !isGet);
   let text: string;
+  let estimate: ReturnType<typeof estimateOf>;
   let singular = false;
   let range = { offset: 0, limit: undefined as number | undefined };
   if (table) {
@@ -201,7 +202,8 @@ export function planRpc(
     range = fn.returnsSet ? topRange(req, root, options.maxRows, isGet) : range;
     const from = `${prefix}LATERAL ${invocation} AS ${ident(alias)}`;
     const source = sourceSelect(root, from, sql, range);
-    const total = countExpr(prefs, null, from, source.joins, source.where);
+    const total = countExpr(prefs, from, source.joins, source.where);
+    estimate = estimateOf(prefs, from, source.joins, source.where, sql.values);
     singular = !fn.returnsSet;
     const kind = singular && accepted.kind === 'json' ? { ...accepted, kind: 'object' as const } : accepted;
     text = finalStatement([`pgrst_source AS (${source.select})`], total, bodyExpr(kind));
@@ -225,10 +227,11 @@ export function planRpc(
       range = topRange(req, modifiers, options.maxRows, isGet);
       source = `SELECT pgrst_scalar FROM ${from}` +
         `${range.limit !== undefined ? ` LIMIT ${range.limit}` : ''}${range.offset > 0 ? ` OFFSET ${range.offset}` : ''}`;
-      if (prefs.count) total = `(SELECT pg_catalog.count(*) FROM ${from})`;
+      if (prefs.count && prefs.count !== 'planned') total = `(SELECT pg_catalog.count(*) FROM ${from})`;
+      estimate = estimateOf(prefs, from, '', '', sql.values);
     } else {
       source = `SELECT ${invocation} AS pgrst_scalar${prefix ? ` FROM ${prefix.slice(0, -2)}` : ''}`;
-      // As PostgREST, a single value counts as one row.
+      // As PostgREST, a single value counts as one row (the planner says so too).
       if (prefs.count) total = '(SELECT pg_catalog.count(*) FROM pgrst_source)';
     }
     text = finalStatement([`pgrst_source AS (${source})`], total, value);
@@ -238,6 +241,7 @@ export function planRpc(
       readOnly,
       text,
       values: sql.values,
+      estimate,
       // The function has run by now: too many rows returned rolls its writes back.
       decide: (row) =>
         (table && !singular ? singularError(accepted, row) : undefined) ??
@@ -247,7 +251,7 @@ export function planRpc(
     respond(row) {
       // As PostgREST, every call reports its range, a single value as one row (`0-0/*`).
       const rows = pageTotal(row);
-      const total = row.total === null ? null : Number(row.total);
+      const total = fn.returnsSet || table ? reportedTotal(prefs, row, options.maxRows) : row.total === null ? null : Number(row.total);
       const headers: Record<string, string> = { 'content-range': contentRange(range.offset, rows, total) };
       if (applied) headers['preference-applied'] = applied;
       if (fn.returnKind === 'void') return { status: 204, headers };

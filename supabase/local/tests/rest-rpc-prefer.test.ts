@@ -90,3 +90,36 @@ describe('Prefer: max-affected on table writes', () => {
     await sql('delete from public.conf_scratch where label = $1', [tag]);
   });
 });
+
+describe('Prefer: count=planned|estimated', () => {
+  const planRows = async (query: string) => {
+    const [row] = await sql<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) ${query}`);
+    return row!['QUERY PLAN'][0]!.Plan['Plan Rows'];
+  };
+
+  it('reports the planner’s estimate of the counted rows for count=planned, filtered or not', async () => {
+    const all = await db.from('conf_big').select('id', { count: 'planned', head: true });
+    expect(all.count).toBe(3000);
+    const filtered = await db.from('conf_big').select('id', { count: 'planned' }).lte('id', 10).eq('grp', 3);
+    expect(filtered.count).toBe(await planRows('select 1 from public.conf_big where id <= 10 and grp = 3'));
+    expect(filtered.data).toEqual([{ id: 3 }, { id: 10 }]);
+  });
+
+  it('counts exactly up to max-rows with count=estimated, then takes the larger of exact and planned', async () => {
+    const small = await db.from('conf_big').select('id', { count: 'estimated', head: true }).lte('id', 500);
+    expect(small.count).toBe(500);
+    const large = await db.from('conf_big').select('id', { count: 'estimated', head: true }).gt('grp', 0);
+    const planned = await planRows('select 1 from public.conf_big where grp > 0');
+    expect(large.count).toBe(Math.max(2572, planned));
+  });
+
+  it('uses a function’s declared ROWS for count=planned on rpc', async () => {
+    const rows = await db.rpc('conf_big_rows', {}, { count: 'planned', head: true });
+    expect(rows.count).toBe(123);
+    const scalars = await db.rpc('conf_series', { n: 3 }, { count: 'planned' });
+    expect(scalars.data).toEqual([1, 2, 3]);
+    expect(scalars.count).toBe(42);
+    const exact = await db.rpc('conf_series', { n: 3 }, { count: 'exact' });
+    expect(exact.count).toBe(3);
+  });
+});
