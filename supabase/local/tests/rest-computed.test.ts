@@ -52,3 +52,16 @@ describe('computed relationships', () => {
     expect(data).toEqual([{ name: 'Ursula', conf_long_books: [{ id: 2, pages: 304 }, { id: 1, pages: 387 }] }]);
   });
 });
+
+describe('computed fields in writes', () => {
+  it('returns them in the representation of an insert and an update, and filters an update by one', async () => {
+    const label = `computed-${process.pid}-${Date.now()}`;
+    const inserted = await db.from('conf_scratch').insert({ label, qty: 2 }).select('label, conf_tagline').single();
+    expect(inserted.error).toBeNull();
+    expect(inserted.data).toEqual({ label, conf_tagline: `${label} x2` });
+    const updated = await db.from('conf_scratch').update({ qty: 3 }).eq('conf_tagline', `${label} x2`).select('conf_tagline');
+    expect(updated.error).toBeNull();
+    expect(updated.data).toEqual([{ conf_tagline: `${label} x3` }]);
+    await db.from('conf_scratch').delete().eq('label', label);
+  });
+});
