@@ -6,6 +6,7 @@
 import { ApiError } from './errors.ts';
 import type { Condition, Filter, OrderTerm } from './parse-filters.ts';
 import type { FieldRef, SelectItem } from './parse-select.ts';
+import { levenshtein } from './fuzzy.ts';
 import { resolveRelationship, type Relationship } from './relationships.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
 import { ident, literal, qualified, type SqlParams } from './sql.ts';
@@ -77,8 +78,34 @@ export function findNode(root: ReadNode, path: string[]): ReadNode {
   return node;
 }
 
+/**
+ * Postgres' own 42703 for an unknown column, which PostgREST passes on, with Postgres' hint: the
+ * closest column at most 3 edits away and within half the name's length, or the two equally close
+ * (parse_relation.c, updateFuzzyAttrMatchState); more than two equally close give no hint.
+ */
 export function columnError(table: Table, name: string): ApiError {
-  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, null);
+  let best = 4;
+  let matches: string[] = [];
+  for (const column of table.columns.keys()) {
+    const distance = levenshtein(column, name);
+    if (distance > Math.floor(name.length / 2)) continue;
+    if (distance < best) {
+      best = distance;
+      matches = [column];
+    } else if (distance === best) {
+      if (matches.length === 2) {
+        best = distance - 1;
+        matches = [];
+      } else {
+        matches.push(column);
+      }
+    }
+  }
+  const ref = (column: string) => `"${table.name}.${column}"`;
+  const hint = matches.length === 1
+    ? `Perhaps you meant to reference the column ${ref(matches[0]!)}.`
+    : matches.length === 2 ? `Perhaps you meant to reference the column ${ref(matches[0]!)} or the column ${ref(matches[1]!)}.` : null;
+  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, hint);
 }
 
 /** `alias."col"->'a'->>'b'`, after checking that `col` exists (as a column or a computed field). */

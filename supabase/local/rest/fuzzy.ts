@@ -22,7 +22,7 @@ function grams(value: string, size: number): Map<string, number> {
 
 const norm = (counts: Map<string, number>) => Math.sqrt([...counts.values()].reduce((sum, n) => sum + n * n, 0));
 
-function levenshtein(a: string, b: string): number {
+export function levenshtein(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];

@@ -52,3 +52,26 @@ describe('duplicate embed aliases', () => {
     expect(data).toEqual({ id: 1, a: { name: 'Ursula', a: { website: 'https://ursula.example' } } });
   });
 });
+
+describe('unknown columns', () => {
+  /** What Postgres itself answers for the same reference, which PostgREST passes on. */
+  async function postgresError(column: string): Promise<{ message: string; hint: string | null }> {
+    try {
+      await sql(`select conf_books.${column} from public.conf_books`);
+    } catch (error) {
+      const { message, hint } = error as { message: string; hint?: string };
+      return { message, hint: hint ?? null };
+    }
+    throw new Error(`column ${column} exists`);
+  }
+
+  it('answer 400 42703 with Postgres’ message and “Perhaps you meant” hint', async () => {
+    expect((await postgresError('titl')).hint).toBe('Perhaps you meant to reference the column "conf_books.title".');
+    for (const column of ['titl', 'pagess', 'idd', 'tag', 'banana', 'ratings', 'x']) {
+      const response = await rest(`/conf_books?select=id,${column}`);
+      expect(response.status, column).toBe(400);
+      const body = await response.json();
+      expect({ code: body.code, message: body.message, hint: body.hint }, column).toEqual({ code: '42703', ...(await postgresError(column)) });
+    }
+  });
+});
