@@ -10,7 +10,7 @@
  * column, limit/offset on PATCH/DELETE (400 PGRST100); PUT (405 PGRST117); request bodies other than
  * JSON, or text/xml/bytea for a single unnamed parameter (415 PGRST107); filters on scalar RPC results
  * (400). `count=planned` is the planner's estimate (EXPLAIN), `count=estimated` exact up to max-rows,
- * then the larger; `return=headers-only` answers like `return=minimal`.
+ * then the larger; `return=headers-only` on an insert answers the new row's Location.
  */
 import pg from 'pg';
 import { isConnectionError } from '../core/db-errors.ts';

@@ -8,6 +8,7 @@ import {
 } from './read.ts';
 import { bodyResponse, contentRange, pageTotal, rangeStatus, singularError } from './respond.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
+import { queryEncode } from './table-write.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
 
 /**
@@ -41,6 +42,23 @@ export function reportedTotal(prefs: Preferences, row: StatementResult, maxRows:
     return Math.max(exact, planned);
   }
   return exact;
+}
+
+/**
+ * PostgREST's Content-Location on reads: the table and the query string, parameters sorted by name,
+ * repeated names joined by commas, encoded as Haskell's HTTP package encodes them.
+ */
+function contentLocation(tableName: string, query: URLSearchParams): string {
+  const pairs = [...query].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const encode = (text: string) => queryEncode(text).replace(/\+/g, '%20');
+  const parts: string[] = [];
+  for (let i = 0; i < pairs.length; i += 1) {
+    const [name, value] = pairs[i]!;
+    const values = [encode(value)];
+    while (i + 1 < pairs.length && pairs[i + 1]![0] === name) values.push(encode(pairs[++i]![1]));
+    parts.push(`${encode(name)}=${values.join(',')}`);
+  }
+  return `/${tableName}${parts.length > 0 ? `?${parts.join('&')}` : ''}`;
 }
 
 export interface ReadPlan {
@@ -78,7 +96,10 @@ export function planTableRead(
       const rows = pageTotal(row);
       const totalCount = reportedTotal(prefs, row, options.maxRows);
       const status = rangeStatus(range.offset, rows, totalCount);
-      const headers: Record<string, string> = { 'content-range': contentRange(range.offset, rows, totalCount) };
+      const headers: Record<string, string> = {
+        'content-range': contentRange(range.offset, rows, totalCount),
+        'content-location': contentLocation(table.name, req.query),
+      };
       const applied = appliedHeader(prefs, {});
       if (applied) headers['preference-applied'] = applied;
       return bodyResponse(status, accepted, row.body, headers, req.method === 'HEAD');

@@ -92,6 +92,30 @@ function recordSource(table: Table, columns: string[], param: string, missingDef
   return `json_to_recordset(${json}) AS pgrst_body(${definition})`;
 }
 
+/** `/table?id=eq.5`: the inserted row's primary key as filters, encoded as PostgREST encodes them. */
+function location(tableName: string, primaryKey: string[], json: string): string {
+  const row = JSON.parse(json) as Record<string, unknown>;
+  const query = primaryKey.map((column) => {
+    const value = row[column];
+    const filter = value === null || value === undefined ? 'is.null'
+      : `eq.${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    return `${queryEncode(column)}=${queryEncode(filter)}`;
+  });
+  return `/${tableName}?${query.join('&')}`;
+}
+
+/** http-types' `urlEncode True`: unreserved characters kept, space as `+`, everything else %XX. */
+export function queryEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.~]/.test(ch)) out += ch;
+    else if (ch === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /**
  * A WHERE term that is always true and counts, in the transaction's `pgrst.inserted`, the rows an
  * upsert tried to insert (`add`) less those that conflicted and were updated instead.
@@ -166,7 +190,10 @@ export function planTableWrite(
   // Without a representation nothing is read back, so only INSERT/UPDATE/DELETE privileges and
   // their policies apply, as in PostgREST: `RETURNING *` would also need SELECT and a SELECT policy
   // admitting the row, which breaks "anyone may submit, nobody may read" tables.
-  const returning = isSelect ? '' : representation ? ` RETURNING ${ident(alias)}.*` : ' RETURNING 1';
+  // An insert with return=headers-only reads back its primary key for the Location header, as PostgREST.
+  const locate = req.method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
+  const returning = isSelect ? '' : representation ? ` RETURNING ${ident(alias)}.*`
+    : locate ? ` RETURNING ${table.primaryKey.map((c) => `${ident(alias)}.${ident(c)}`).join(', ')}` : ' RETURNING 1';
   const ctes = [`pgrst_mutation AS (${mutation}${returning})`];
   // The root filters already chose the rows to change; only embed-level ones shape the representation.
   root.conditions = [];
@@ -176,7 +203,9 @@ export function planTableWrite(
   ctes.push(`pgrst_source AS (${source.select})`);
   const inserted = upsert ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL';
   const total = prefs.count ? '(SELECT pg_catalog.count(*) FROM pgrst_mutation)' : 'NULL';
-  const text = finalStatement(ctes, total, representation ? bodyExpr(accepted) : 'NULL', inserted);
+  const body = representation ? bodyExpr(accepted)
+    : locate ? `CASE WHEN pg_catalog.count(*) = 1 THEN (SELECT row_to_json(l) FROM pgrst_mutation l LIMIT 1)::text END` : 'NULL';
+  const text = finalStatement(ctes, total, body, inserted);
   return {
     plan: {
       readOnly: false,
@@ -203,6 +232,7 @@ export function planTableWrite(
       if (applied) headers['preference-applied'] = applied;
       let status = req.method === 'POST' ? 201 : representation ? 200 : 204;
       if (upsert && Number(row.inserted) === 0 && rows > 0) status = 200;
+      if (locate && row.body !== null) headers.location = location(table.name, table.primaryKey, row.body);
       if (!representation) return { status, headers };
       return bodyResponse(status, accepted, row.body, headers, false);
     },

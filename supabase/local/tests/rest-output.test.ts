@@ -75,3 +75,32 @@ describe('unknown columns', () => {
     }
   });
 });
+
+describe('Location headers', () => {
+  it('reads carry Content-Location: the query string sorted by name, as PostgREST canonicalizes it', async () => {
+    const response = await rest('/conf_tags?select=id,label&order=id&id=gt.0&label=like.a b*');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-location')).toBe('/conf_tags?id=gt.0&label=like.a%20b%2A&order=id&select=id%2Clabel');
+  });
+
+  it('an insert with return=headers-only answers 201 with the new row’s Location and no body', async () => {
+    const label = `located-${process.pid}-${Date.now()}`;
+    const response = await rest('/conf_scratch', {
+      method: 'POST',
+      body: JSON.stringify({ label }),
+      headers: { prefer: 'return=headers-only' },
+    });
+    expect(response.status).toBe(201);
+    const [{ id }] = (await sql<{ id: number }>('select id from public.conf_scratch where label = $1', [label])) as [{ id: number }];
+    expect(response.headers.get('location')).toBe(`/conf_scratch?id=eq.${id}`);
+    expect(await response.text()).toBe('');
+    const two = await rest('/conf_scratch', {
+      method: 'POST',
+      body: JSON.stringify([{ label }, { label }]),
+      headers: { prefer: 'return=headers-only' },
+    });
+    expect(two.status).toBe(201);
+    expect(two.headers.get('location')).toBeNull();
+    await sql('delete from public.conf_scratch where label = $1', [label]);
+  });
+});
