@@ -165,15 +165,44 @@ export function conditionSql(table: Table, alias: string, condition: Condition, 
   return condition.negate ? `NOT ${joined}` : joined;
 }
 
-export function orderSql(table: Table, alias: string, terms: OrderTerm[]): string {
+/**
+ * `ORDER BY …`; a related order (`embed(col)`) reads the column of the node's to-one embed through a
+ * scalar subquery over the same link, as PostgREST allows it on to-one relationships only.
+ */
+export function orderSql(node: ReadNode): string {
+  const terms = node.order;
   if (terms.length === 0) return '';
   const parts = terms.map((term) => {
-    let out = fieldSql(table, alias, term.field);
+    let out = term.relation === undefined ? fieldSql(node.table, node.alias, term.field) : relatedOrderSql(node, term);
     if (term.direction) out += term.direction === 'asc' ? ' ASC' : ' DESC';
     if (term.nulls) out += term.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
     return out;
   });
   return ` ORDER BY ${parts.join(', ')}`;
+}
+
+function relatedOrderSql(node: ReadNode, term: OrderTerm): string {
+  const child = node.children.find((c) => c.label === term.relation);
+  if (!child) {
+    throw new ApiError(400, 'PGRST108', `'${term.relation}' is not an embedded resource in this request`, null,
+      `Verify that '${term.relation}' is included in the 'select' query parameter.`);
+  }
+  if (!child.relationship.toOne) {
+    throw new ApiError(400, 'PGRST118', `A related order on '${term.relation}' is not possible`,
+      `'${node.table.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`);
+  }
+  const link = linkConditions(node, child);
+  const where = link.where.length > 0 ? ` WHERE ${link.where.join(' AND ')}` : '';
+  return `(SELECT ${fieldSql(child.table, child.alias, term.field)} FROM ${embedSource(node, child)} AS ${ident(child.alias)}` +
+    `${link.join}${where} LIMIT 1)`;
+}
+
+/** The table an embed reads, or the computed relationship's function called with the parent's row. */
+function embedSource(parent: ReadNode, child: EmbedNode): string {
+  const rel = child.relationship;
+  return rel.kind === 'computed'
+    ? `${qualified(rel.fn.schema, rel.fn.name)}(${ident(parent.alias)})`
+    : qualified(child.table.schema, child.table.name);
 }
 
 export interface RenderedNode {
@@ -267,13 +296,10 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
   const inner = renderNode(child, sql, false);
   const link = linkConditions(parent, child);
   const where = [...link.where, ...inner.where];
-  const rel = child.relationship;
-  const source = rel.kind === 'computed'
-    ? `${qualified(rel.fn.schema, rel.fn.name)}(${ident(parent.alias)})`
-    : qualified(child.table.schema, child.table.name);
+  const source = embedSource(parent, child);
   let sub = `SELECT ${inner.columns.join(', ')} FROM ${source} AS ${ident(child.alias)}` +
     `${link.join}${inner.joins.join('')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${groupBySql(inner)}` +
-    `${orderSql(child.table, child.alias, child.order)}`;
+    `${orderSql(child)}`;
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
   const lateral = ident(child.lateral);

@@ -127,3 +127,45 @@ describe('disambiguation errors', () => {
     });
   });
 });
+
+describe('ordering by a to-one embed', () => {
+  it('orders parents by a column of a many-to-one embed, with direction and nulls', async () => {
+    const { data, error } = await db
+      .from('conf_books')
+      .select('id, editor:conf_authors!editor_id(name)')
+      .in('id', [1, 2, 3])
+      .order('editor(name)', { ascending: true, nullsFirst: true })
+      .order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { id: 2, editor: null },
+      { id: 1, editor: { name: 'Stanislaw' } },
+      { id: 3, editor: { name: 'Ursula' } },
+    ]);
+  });
+
+  it('orders by a computed to-one relationship and inside embeds', async () => {
+    const { data, error } = await db
+      .from('conf_authors')
+      .select('id, conf_books!author_id(id, conf_author(name))')
+      .eq('id', 1)
+      .order('conf_author(name)', { referencedTable: 'conf_books', ascending: false })
+      .order('id', { referencedTable: 'conf_books', ascending: false });
+    expect(error).toBeNull();
+    expect(data?.[0]?.conf_books.map((b: { id: number }) => b.id)).toEqual([6, 2, 1]);
+  });
+
+  it('refuses a related order on a to-many embed (400 PGRST118) or one not selected (PGRST108)', async () => {
+    const toMany = await rest('/conf_authors?select=id,conf_books!author_id(id)&order=conf_books(id)');
+    expect(toMany.status).toBe(400);
+    expect(await toMany.json()).toEqual({
+      code: 'PGRST118',
+      message: "A related order on 'conf_books' is not possible",
+      details: "'conf_authors' and 'conf_books' do not form a many-to-one or one-to-one relationship",
+      hint: null,
+    });
+    const missing = await rest('/conf_books?select=id&order=conf_authors(name)');
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).code).toBe('PGRST108');
+  });
+});
