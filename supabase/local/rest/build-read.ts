@@ -50,9 +50,6 @@ export function planNode(
       throw new ApiError(400, '42712', `table name "${table.name}_${label}_${depth}" specified more than once`);
     }
     labels.add(label);
-    if (item.spread && !relationship.toOne) {
-      throw new ApiError(400, 'PGRST100', 'Spreading a to-many embed is not supported by the local REST service');
-    }
     const childAlias = sql.alias(item.name);
     const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql, depth + 1) as EmbedNode;
     child.label = item.alias ?? item.name;
@@ -303,6 +300,26 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
   const lateral = ident(child.lateral);
+  if (child.spread && !child.relationship.toOne) {
+    if (inner.groupBy.length > 0) {
+      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
+    }
+    // As PostgREST: each spread column of a to-many embed becomes an array of its values, [] when none.
+    const arrays = inner.keys.map((key) => `COALESCE(json_agg(pgrst_e.${ident(key)}), '[]') AS ${ident(key)}`);
+    out.joins.push(` LEFT JOIN LATERAL (SELECT json_agg(1) AS pgrst_j${arrays.map((a) => `, ${a}`).join('')} ` +
+      `FROM (${sub}) AS pgrst_e) AS ${lateral} ON TRUE`);
+    if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
+    for (const key of inner.keys) {
+      if (grouped) {
+        out.groupBy.push(`(${lateral}.${ident(key)})::text`);
+        out.columns.push(`((${lateral}.${ident(key)})::text)::json AS ${ident(key)}`);
+      } else {
+        out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
+      }
+      out.keys.push(key);
+    }
+    return;
+  }
   if (child.spread) {
     out.joins.push(` ${child.inner ? 'INNER' : 'LEFT'} JOIN LATERAL (${sub}) AS ${lateral} ON TRUE`);
     if (inner.groupBy.length > 0) {

@@ -169,3 +169,31 @@ describe('ordering by a to-one embed', () => {
     expect((await missing.json()).code).toBe('PGRST108');
   });
 });
+
+describe('spreading a to-many embed', () => {
+  it('turns each spread column into an array of its values, [] when there are none', async () => {
+    const { data, error } = await db
+      .from('conf_authors')
+      .select('name, ...conf_books!author_id(titles:title, pages)')
+      .order('id')
+      .order('id', { referencedTable: 'conf_books' });
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { name: 'Ursula', titles: ['The Dispossessed', 'The Left Hand of Darkness', 'A Wizard, (of) "Earthsea"'], pages: [387, 304, null] },
+      { name: 'Stanislaw', titles: ['Solaris', 'The Cyberiad'], pages: [204, 295] },
+      { name: 'Octavia', titles: ['Kindred'], pages: [264] },
+    ]);
+    const none = await db.from('conf_tags').select('label, ...conf_books(id)').eq('id', 3).single();
+    expect(none.data).toEqual({ label: 'unused', id: [] });
+  });
+
+  it('keeps only parents with rows under !inner', async () => {
+    const { data, error } = await db
+      .from('conf_tags')
+      .select('label, ...conf_books!inner(id)')
+      .order('id')
+      .order('id', { referencedTable: 'conf_books' });
+    expect(error).toBeNull();
+    expect(data).toEqual([{ label: 'classic', id: [1, 3] }, { label: 'award', id: [1, 6] }]);
+  });
+});
