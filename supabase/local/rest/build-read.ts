@@ -6,6 +6,7 @@
 import { ApiError } from './errors.ts';
 import type { Condition, Filter, OrderTerm } from './parse-filters.ts';
 import type { FieldRef, SelectItem } from './parse-select.ts';
+import { levenshtein } from './fuzzy.ts';
 import { resolveRelationship, type Relationship } from './relationships.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
 import { ident, literal, qualified, type SqlParams } from './sql.ts';
@@ -34,16 +35,23 @@ export interface EmbedNode extends ReadNode {
   lateral: string;
 }
 
-export function planNode(cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams): ReadNode {
+export function planNode(
+  cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams, depth = 1,
+): ReadNode {
   const node: ReadNode = { table, alias, items, children: [], conditions: [], embedNullChecks: [], order: [] };
+  const labels = new Set<string>();
   for (const item of items) {
     if (item.kind !== 'embed') continue;
+    // PostgREST names each embed's lateral join table_label_depth, so two embeds with one label are
+    // Postgres' "specified more than once" error; answer it the same way.
     const relationship = resolveRelationship(cache, table, schema, item.name, item.hint);
-    if (item.spread && !relationship.toOne) {
-      throw new ApiError(400, 'PGRST100', 'Spreading a to-many embed is not supported by the local REST service');
+    const label = item.alias ?? item.name;
+    if (labels.has(label)) {
+      throw new ApiError(400, '42712', `table name "${table.name}_${label}_${depth}" specified more than once`);
     }
+    labels.add(label);
     const childAlias = sql.alias(item.name);
-    const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql) as EmbedNode;
+    const child = planNode(cache, schema, relationship.target, childAlias, item.items, sql, depth + 1) as EmbedNode;
     child.label = item.alias ?? item.name;
     child.relationship = relationship;
     child.inner = item.join === 'inner';
@@ -67,14 +75,46 @@ export function findNode(root: ReadNode, path: string[]): ReadNode {
   return node;
 }
 
+/**
+ * Postgres' own 42703 for an unknown column, which PostgREST passes on, with Postgres' hint: the
+ * closest column at most 3 edits away and within half the name's length, or the two equally close
+ * (parse_relation.c, updateFuzzyAttrMatchState); more than two equally close give no hint.
+ */
 export function columnError(table: Table, name: string): ApiError {
-  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, null);
+  let best = 4;
+  let matches: string[] = [];
+  for (const column of table.columns.keys()) {
+    const distance = levenshtein(column, name);
+    if (distance > Math.floor(name.length / 2)) continue;
+    if (distance < best) {
+      best = distance;
+      matches = [column];
+    } else if (distance === best) {
+      if (matches.length === 2) {
+        best = distance - 1;
+        matches = [];
+      } else {
+        matches.push(column);
+      }
+    }
+  }
+  const ref = (column: string) => `"${table.name}.${column}"`;
+  const hint = matches.length === 1
+    ? `Perhaps you meant to reference the column ${ref(matches[0]!)}.`
+    : matches.length === 2 ? `Perhaps you meant to reference the column ${ref(matches[0]!)} or the column ${ref(matches[1]!)}.` : null;
+  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, hint);
 }
 
-/** `alias."col"->'a'->>'b'`, after checking that `col` exists. */
+/** `alias."col"->'a'->>'b'`, after checking that `col` exists (as a column or a computed field). */
 export function fieldSql(table: Table, alias: string, field: FieldRef): string {
-  if (!table.columns.has(field.name)) throw columnError(table, field.name);
-  let expr = `${ident(alias)}.${ident(field.name)}`;
+  let expr: string;
+  if (table.columns.has(field.name)) {
+    expr = `${ident(alias)}.${ident(field.name)}`;
+  } else {
+    const computed = table.computed?.get(field.name);
+    if (!computed) throw columnError(table, field.name);
+    expr = `${qualified(computed.schema, computed.name)}(${ident(alias)})`;
+  }
   for (const step of field.path) {
     expr += step.arrow + (/^-?\d+$/.test(step.key) ? step.key : literal(step.key));
   }
@@ -122,15 +162,44 @@ export function conditionSql(table: Table, alias: string, condition: Condition, 
   return condition.negate ? `NOT ${joined}` : joined;
 }
 
-export function orderSql(table: Table, alias: string, terms: OrderTerm[]): string {
+/**
+ * `ORDER BY …`; a related order (`embed(col)`) reads the column of the node's to-one embed through a
+ * scalar subquery over the same link, as PostgREST allows it on to-one relationships only.
+ */
+export function orderSql(node: ReadNode): string {
+  const terms = node.order;
   if (terms.length === 0) return '';
   const parts = terms.map((term) => {
-    let out = fieldSql(table, alias, term.field);
+    let out = term.relation === undefined ? fieldSql(node.table, node.alias, term.field) : relatedOrderSql(node, term);
     if (term.direction) out += term.direction === 'asc' ? ' ASC' : ' DESC';
     if (term.nulls) out += term.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
     return out;
   });
   return ` ORDER BY ${parts.join(', ')}`;
+}
+
+function relatedOrderSql(node: ReadNode, term: OrderTerm): string {
+  const child = node.children.find((c) => c.label === term.relation);
+  if (!child) {
+    throw new ApiError(400, 'PGRST108', `'${term.relation}' is not an embedded resource in this request`, null,
+      `Verify that '${term.relation}' is included in the 'select' query parameter.`);
+  }
+  if (!child.relationship.toOne) {
+    throw new ApiError(400, 'PGRST118', `A related order on '${term.relation}' is not possible`,
+      `'${node.table.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`);
+  }
+  const link = linkConditions(node, child);
+  const where = link.where.length > 0 ? ` WHERE ${link.where.join(' AND ')}` : '';
+  return `(SELECT ${fieldSql(child.table, child.alias, term.field)} FROM ${embedSource(node, child)} AS ${ident(child.alias)}` +
+    `${link.join}${where} LIMIT 1)`;
+}
+
+/** The table an embed reads, or the computed relationship's function called with the parent's row. */
+function embedSource(parent: ReadNode, child: EmbedNode): string {
+  const rel = child.relationship;
+  return rel.kind === 'computed'
+    ? `${qualified(rel.fn.schema, rel.fn.name)}(${ident(parent.alias)})`
+    : qualified(child.table.schema, child.table.name);
 }
 
 export interface RenderedNode {
@@ -139,18 +208,31 @@ export interface RenderedNode {
   keys: string[];
   joins: string[];
   where: string[];
+  /** With aggregates selected: the GROUP BY list, every other selected value (as PostgREST groups). */
+  groupBy: string[];
+}
+
+function hasAggregates(node: ReadNode): boolean {
+  return node.items.some((item) => item.kind === 'aggregate');
+}
+
+/** ` GROUP BY …` when the node aggregates, else nothing. */
+export function groupBySql(rendered: RenderedNode): string {
+  return rendered.groupBy.length > 0 ? ` GROUP BY ${rendered.groupBy.join(', ')}` : '';
 }
 
 /** The select list, lateral joins and WHERE terms of a node; the caller adds FROM, ORDER and LIMIT. */
 export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean): RenderedNode {
-  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [] };
+  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [], groupBy: [] };
   const items = node.items.length === 0 && defaultStar ? [{ kind: 'star' } as SelectItem] : node.items;
+  const grouped = hasAggregates(node);
   let childIndex = 0;
   for (const item of items) {
     if (item.kind === 'star') {
       for (const name of node.table.columns.keys()) {
         out.columns.push(`${ident(node.alias)}.${ident(name)} AS ${ident(name)}`);
         out.keys.push(name);
+        if (grouped) out.groupBy.push(`${ident(node.alias)}.${ident(name)}`);
       }
     } else if (item.kind === 'column') {
       let expr = fieldSql(node.table, node.alias, item.field);
@@ -158,9 +240,21 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean)
       const key = item.alias ?? (item.field.path.length > 0 ? item.field.path.at(-1)!.key : item.field.name);
       out.columns.push(`${expr} AS ${ident(key)}`);
       out.keys.push(key);
+      if (grouped) out.groupBy.push(expr);
+    } else if (item.kind === 'aggregate') {
+      let arg = '*';
+      if (item.field) {
+        arg = fieldSql(node.table, node.alias, item.field);
+        if (item.cast) arg = `CAST(${arg} AS ${item.cast})`;
+      }
+      let expr = `pg_catalog.${item.fn}(${arg})`;
+      if (item.resultCast) expr = `CAST(${expr} AS ${item.resultCast})`;
+      const key = item.alias ?? item.fn;
+      out.columns.push(`${expr} AS ${ident(key)}`);
+      out.keys.push(key);
     } else {
       const child = node.children[childIndex++]!;
-      renderEmbed(node, child, sql, out);
+      renderEmbed(node, child, sql, out, grouped);
     }
   }
   for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
@@ -183,6 +277,7 @@ function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; whe
       where: rel.viaParent.fromColumns.map((col, i) => `${jc(col)} = ${p(rel.viaParent.toColumns[i]!)}`),
     };
   }
+  if (rel.kind === 'computed') return { join: '', where: [] };
   const { fk } = rel;
   return {
     join: '',
@@ -192,22 +287,49 @@ function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; whe
   };
 }
 
-function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode): void {
+function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode, grouped: boolean): void {
   const isChecked = parent.embedNullChecks.some((check) => check.child === child);
   if (child.items.length === 0 && !child.inner && !isChecked) return;
   const inner = renderNode(child, sql, false);
   const link = linkConditions(parent, child);
   const where = [...link.where, ...inner.where];
-  let sub = `SELECT ${inner.columns.join(', ')} FROM ${qualified(child.table.schema, child.table.name)} AS ${ident(child.alias)}` +
-    `${link.join}${inner.joins.join('')} WHERE ${where.join(' AND ')}${orderSql(child.table, child.alias, child.order)}`;
+  const source = embedSource(parent, child);
+  let sub = `SELECT ${inner.columns.join(', ')} FROM ${source} AS ${ident(child.alias)}` +
+    `${link.join}${inner.joins.join('')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${groupBySql(inner)}` +
+    `${orderSql(child)}`;
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
   const lateral = ident(child.lateral);
+  if (child.spread && !child.relationship.toOne) {
+    if (inner.groupBy.length > 0) {
+      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
+    }
+    // As PostgREST: each spread column of a to-many embed becomes an array of its values, [] when none.
+    const arrays = inner.keys.map((key) => `COALESCE(json_agg(pgrst_e.${ident(key)}), '[]') AS ${ident(key)}`);
+    out.joins.push(` LEFT JOIN LATERAL (SELECT json_agg(1) AS pgrst_j${arrays.map((a) => `, ${a}`).join('')} ` +
+      `FROM (${sub}) AS pgrst_e) AS ${lateral} ON TRUE`);
+    if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
+    for (const key of inner.keys) {
+      if (grouped) {
+        out.groupBy.push(`(${lateral}.${ident(key)})::text`);
+        out.columns.push(`((${lateral}.${ident(key)})::text)::json AS ${ident(key)}`);
+      } else {
+        out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
+      }
+      out.keys.push(key);
+    }
+    return;
+  }
   if (child.spread) {
     out.joins.push(` ${child.inner ? 'INNER' : 'LEFT'} JOIN LATERAL (${sub}) AS ${lateral} ON TRUE`);
+    if (inner.groupBy.length > 0) {
+      // PostgREST hoists a to-one spread's aggregates into the parent; not done here.
+      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
+    }
     for (const key of inner.keys) {
       out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
       out.keys.push(key);
+      if (grouped) out.groupBy.push(`${lateral}.${ident(key)}`);
     }
     return;
   }
@@ -216,7 +338,13 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
   if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
   if (child.items.length > 0) {
     const value = child.relationship.toOne ? `${lateral}.pgrst_j` : `COALESCE(${lateral}.pgrst_j, '[]')`;
-    out.columns.push(`${value} AS ${ident(child.label)}`);
+    if (grouped) {
+      // json has no equality operator: group by its text, which the selected value is rebuilt from.
+      out.groupBy.push(`(${value})::text`);
+      out.columns.push(`((${value})::text)::json AS ${ident(child.label)}`);
+    } else {
+      out.columns.push(`${value} AS ${ident(child.label)}`);
+    }
     out.keys.push(child.label);
   }
 }

@@ -16,6 +16,8 @@ export interface StatementResult {
   inserted: string | null;
   response_headers: string | null;
   response_status: string | null;
+  /** The planner's estimate of the rows counted, when asked for. */
+  planned?: number | null;
 }
 
 export interface TransactionPlan {
@@ -24,6 +26,13 @@ export interface TransactionPlan {
   text: string;
   values: unknown[];
   isAnon: boolean;
+  /** The statement is an EXPLAIN: its lines, joined, are the body. */
+  explain?: boolean;
+  /**
+   * `count=planned|estimated`: EXPLAIN of the rows counted, run after the main statement; the
+   * planner's row estimate is handed to `decide` and `respond` as `planned`.
+   */
+  estimate?: { text: string; values: unknown[] };
   /** Returns an error to answer with (after ROLLBACK), or whether to commit. */
   decide(row: StatementResult): ApiError | 'commit' | 'rollback';
 }
@@ -48,6 +57,23 @@ function toApiError(error: unknown, isAnon: boolean): unknown {
   return fromPgError(cause, isAnon);
 }
 
+/** "Plan Rows" of EXPLAIN (FORMAT JSON)'s top node, as PostgREST reads it. */
+function planRows(row: Record<string, string | null> | undefined): number | null {
+  try {
+    const plan = JSON.parse(row?.['QUERY PLAN'] ?? 'null') as Array<{ Plan?: { 'Plan Rows'?: number } }> | null;
+    const rows = plan?.[0]?.Plan?.['Plan Rows'];
+    return typeof rows === 'number' ? rows : null;
+  } catch {
+    return null;
+  }
+}
+
+/** PostgREST answers a plan as EXPLAIN's lines, each ended by a newline. */
+function explainResult(rows: Array<Record<string, string | null>>): StatementResult {
+  const body = rows.map((row) => `${row['QUERY PLAN'] ?? ''}\n`).join('');
+  return { total: null, page_total: '0', body, inserted: null, response_headers: null, response_status: null };
+}
+
 export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Promise<StatementResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -58,10 +84,16 @@ export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Prom
       settingsStatement(plan.settings),
       { text: plan.text, values: plan.values, describe: true },
     ];
+    if (plan.estimate) {
+      statements.push({ text: `EXPLAIN (FORMAT JSON) ${plan.estimate.text}`, values: plan.estimate.values, describe: true });
+    }
     if (plan.readOnly) statements.push({ text: 'COMMIT', values: [] });
     let row: StatementResult;
     try {
-      row = (await runPipeline(client, statements)) as unknown as StatementResult;
+      const rows = await runPipeline(client, statements);
+      const main = rows[2] ?? [];
+      row = plan.explain ? explainResult(main) : main[0] as unknown as StatementResult;
+      if (plan.estimate) row.planned = planRows(rows[3]?.[0]);
     } catch (error) {
       if (error instanceof PipelineError) await rollback();
       else broken = error as Error;
@@ -77,9 +109,13 @@ export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Prom
       throw decision;
     }
     try {
+      // As PostgREST: deferred constraints are checked before a rollback, so a request that would
+      // fail on commit fails the same way when it is only tried.
+      if (decision === 'rollback') await client.query('SET CONSTRAINTS ALL IMMEDIATE');
       await client.query(decision === 'rollback' ? 'ROLLBACK' : 'COMMIT');
     } catch (error) {
       if (!isPgError(error)) broken = error as Error;
+      else await rollback();
       throw toApiError(error, plan.isAnon);
     }
     return row;

@@ -3,12 +3,15 @@
  * statement, run it in the request's transaction, answer as PostgREST would.
  */
 import type { ServiceContext, ServiceHandler, ServiceRequest, ServiceResponse } from '../core/service.ts';
+import type { DbConfig } from './db-config.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
+import { closest } from './fuzzy.ts';
 import { runTransaction } from './execute.ts';
-import { checkStrict, negotiate, parsePrefer } from './prefer.ts';
+import { checkStrict, contentTypeFor, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
 import { applyResponseGucs } from './respond.ts';
 import { planRpc } from './rpc.ts';
+import type { PlanOptions } from './read.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { planTableRead, type ReadPlan } from './table-read.ts';
 import { planTableWrite } from './table-write.ts';
@@ -30,6 +33,13 @@ function parsePath(path: string): Target {
   throw new ApiError(404, 'PGRST125', 'Invalid path specified in request URL');
 }
 
+/** PostgREST's PGRST205 hint: the closest table or view of the schema, at 0.75 similarity or better. */
+function tableHint(cache: SchemaCache, schema: string, name: string): string | null {
+  const names = [...cache.tables.values()].filter((table) => table.schema === schema).map((table) => table.name);
+  const suggestion = closest(name, names, 0.75);
+  return suggestion === null ? null : `Perhaps you meant the table '${schema}.${suggestion}'`;
+}
+
 function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
   const paths: Record<string, unknown> = { '/': {} };
   for (const table of cache.tables.values()) if (table.schema === schema) paths[`/${table.name}`] = {};
@@ -41,8 +51,12 @@ function rootDocument(cache: SchemaCache, schema: string): ServiceResponse {
   };
 }
 
-export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, timezones: ReadonlySet<string>): ServiceHandler {
-  const maxRows = ctx.config.api.maxRows;
+export function createHandler(
+  ctx: ServiceContext,
+  getCache: () => SchemaCache,
+  timezones: ReadonlySet<string>,
+  getDbConfig: () => DbConfig,
+): ServiceHandler {
 
   async function handle(req: ServiceRequest): Promise<ServiceResponse> {
     const target = parsePath(req.path);
@@ -54,22 +68,32 @@ export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, 
       if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       return rootDocument(cache, schema);
     }
-    const prefs = parsePrefer(req.headers.prefer, timezones);
+    const dbConfig = getDbConfig();
+    const prefs = parsePrefer(req.headers.prefer, timezones, dbConfig.txEnd);
     checkStrict(prefs);
+    const options: PlanOptions = {
+      maxRows: dbConfig.maxRows ?? ctx.config.api.maxRows,
+      aggregatesEnabled: dbConfig.aggregatesEnabled,
+    };
     const accepted = negotiate(req.headers.accept);
+    // As PostgREST: without pgrst.db_plan_enabled the plan media type is not offered at all.
+    if (accepted.plan && !dbConfig.planEnabled) {
+      throw new ApiError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept}`);
+    }
     let planned: ReadPlan;
     if (target.kind === 'rpc') {
       if (!['GET', 'HEAD', 'POST'].includes(method)) throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
-      planned = planRpc(req, cache, schema, target.name, prefs, accepted, maxRows);
+      planned = planRpc(req, cache, schema, target.name, prefs, accepted, options);
     } else {
       const table = cache.tables.get(`${schema}.${target.name}`);
       if (!table) {
-        throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`);
+        throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${target.name}' in the schema cache`, null,
+          tableHint(cache, schema, target.name));
       }
       if (method === 'GET' || method === 'HEAD') {
-        planned = planTableRead(req, cache, schema, table, prefs, accepted, maxRows);
+        planned = planTableRead(req, cache, schema, table, prefs, accepted, options);
       } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
-        planned = planTableWrite(req, cache, schema, table, prefs, accepted);
+        planned = planTableWrite(req, cache, schema, table, prefs, accepted, options);
       } else if (method === 'PUT') {
         throw new ApiError(405, 'PGRST117', 'PUT is not supported by the local REST service; use POST with Prefer: resolution=merge-duplicates');
       } else {
@@ -77,6 +101,18 @@ export function createHandler(ctx: ServiceContext, getCache: () => SchemaCache, 
       }
     }
     const settings = transactionSettings(req, ctx, cache, identity, schema, prefs.timezone);
+    if (accepted.plan) {
+      const { format, options } = accepted.plan;
+      const explained = await runTransaction(ctx.pools.authenticator, {
+        ...planned.plan,
+        text: `EXPLAIN (${[`FORMAT ${format.toUpperCase()}`, ...options.map((o) => o.toUpperCase())].join(', ')}) ${planned.plan.text}`,
+        settings,
+        isAnon: identity.role === ANON_ROLE,
+        explain: true,
+        decide: () => (prefs.rollback ? 'rollback' : 'commit'),
+      });
+      return { status: 200, headers: { 'content-type': contentTypeFor(accepted) }, body: explained.body ?? '' };
+    }
     const row = await runTransaction(ctx.pools.authenticator, {
       ...planned.plan,
       settings,

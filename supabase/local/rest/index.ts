@@ -1,24 +1,27 @@
 /**
  * The PostgREST-compatible REST service (`/rest/v1`): what supabase-js's query builder and `rpc` send,
  * answered with PostgREST v14's shapes, status codes and errors. The schema cache is kept in memory
- * and reloaded on `NOTIFY pgrst, 'reload schema'` (sent by the bootstrap's DDL event triggers).
+ * and reloaded on `NOTIFY pgrst, 'reload schema'` (sent by the bootstrap's DDL event triggers); the
+ * in-database configuration (`pgrst.*` role settings, db-config.ts) on `NOTIFY pgrst, 'reload config'`.
  *
- * Not supported, and answered rather than ignored: aggregates (400 PGRST123, as Supabase's default
- * config); spreading a to-many embed, ordering by an embedded column, limit/offset on PATCH/DELETE
- * (400 PGRST100); PUT (405 PGRST117); embedding through views (400 PGRST200, no relationship found);
- * `.explain()` and non-JSON request bodies (406/415 PGRST107); filters on scalar RPC results (400).
- * `count=planned` reads table statistics for unfiltered tables and counts exactly otherwise;
- * `count=estimated` counts exactly; `return=headers-only` answers like `return=minimal`.
+ * Aggregates (400 PGRST123) and `.explain()` (406 PGRST107) are refused unless enabled by
+ * `pgrst.db_aggregates_enabled` / `pgrst.db_plan_enabled`, as PostgREST. Not supported, and answered
+ * rather than ignored: aggregates inside spreads, limit/offset on PATCH/DELETE (400 PGRST100); PUT (405 PGRST117); request bodies other than
+ * JSON, or text/xml/bytea for a single unnamed parameter (415 PGRST107); filters on scalar RPC results
+ * (400). `count=planned` is the planner's estimate (EXPLAIN), `count=estimated` exact up to max-rows,
+ * then the larger; `return=headers-only` on an insert answers the new row's Location.
  */
 import pg from 'pg';
 import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler } from '../core/service.ts';
+import { defaultDbConfig, loadDbConfig, type DbConfig } from './db-config.ts';
 import { createHandler } from './handler.ts';
 import { loadSchemaCache, loadTimezoneNames, type SchemaCache } from './schema-cache.ts';
 
 export interface RestService {
   handle: ServiceHandler;
   reloadSchema(): Promise<void>;
+  reloadConfig(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,11 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
   const schemas = ctx.config.api.schemas;
   let cache: SchemaCache = await loadSchemaCache(ctx.pools.authenticator, schemas);
   const timezones = await loadTimezoneNames(ctx.pools.authenticator);
+  const warn = (message: string) => ctx.log.info('rest', `in-database configuration: ${message}`);
+  let dbConfig: DbConfig = await loadDbConfig(ctx.pools.authenticator, warn).catch((error: unknown) => {
+    ctx.log.error('rest', 'reading the in-database configuration failed', error);
+    return defaultDbConfig;
+  });
   let closed = false;
   let listener: pg.Client | undefined;
   let reloading: Promise<void> | undefined;
@@ -48,6 +56,11 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
       }
     })();
     return reloading;
+  }
+
+  /** As PostgREST: a configuration that cannot be read keeps the one in force. */
+  async function reloadConfig(): Promise<void> {
+    dbConfig = await loadDbConfig(ctx.pools.authenticator, warn);
   }
 
   let retryTimer: NodeJS.Timeout | undefined;
@@ -84,6 +97,8 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
       const payload = message.payload ?? '';
       if (payload === '' || payload === 'reload schema') {
         reloadSchema().catch((error) => ctx.log.error('rest', 'schema cache reload failed', error));
+      } else if (payload === 'reload config') {
+        reloadConfig().catch((error) => ctx.log.error('rest', 'in-database configuration reload failed', error));
       }
     });
     client.on('error', drop);
@@ -92,8 +107,9 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
       await client.query('LISTEN pgrst');
       if (dropped) return;
       listener = client;
-      // DDL may have happened while no one was listening.
+      // DDL or ALTER ROLE may have happened while no one was listening.
       await reloadSchema();
+      await reloadConfig().catch((error) => ctx.log.error('rest', 'in-database configuration reload failed', error));
       if (failures > 0) ctx.log.info('rest', 'schema listener reconnected');
       failures = 0;
     } catch (error) {
@@ -104,8 +120,9 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
   await listen();
 
   return {
-    handle: createHandler(ctx, () => cache, timezones),
+    handle: createHandler(ctx, () => cache, timezones, () => dbConfig),
     reloadSchema,
+    reloadConfig,
     async close() {
       closed = true;
       clearTimeout(retryTimer);

@@ -35,6 +35,8 @@ export type Condition = Filter | Logic;
 
 export interface OrderTerm {
   field: FieldRef;
+  /** `embed(col)`: order by a column of a to-one embed. */
+  relation?: string;
   direction?: 'asc' | 'desc';
   nulls?: 'first' | 'last';
 }
@@ -178,9 +180,15 @@ export function parseOrder(text: string): OrderTerm[] {
   const s = new Scanner(text, 'order');
   const terms: OrderTerm[] = [];
   do {
-    const field = s.field();
-    if (s.peek() === '(') s.fail('a column (ordering by an embedded resource is not supported)');
-    const term: OrderTerm = { field };
+    let field = s.field();
+    let relation: string | undefined;
+    if (s.peek() === '(' && field.path.length === 0) {
+      s.pos += 1;
+      relation = field.name;
+      field = s.field();
+      if (!s.eat(')')) s.fail('")"');
+    }
+    const term: OrderTerm = relation === undefined ? { field } : { field, relation };
     while (s.eat('.')) {
       if (s.eat('asc')) term.direction = 'asc';
       else if (s.eat('desc')) term.direction = 'desc';

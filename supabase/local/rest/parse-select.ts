@@ -1,8 +1,9 @@
 /**
  * PostgREST's `select=` grammar: columns, `*`, `alias:col`, `col::type`, JSON paths (`col->a->>b`),
- * embeds `alias:table!hint!inner(...)` and spreads `...table(...)`. Anything else is a PGRST100.
+ * aggregates (`col.sum()`, `count()`, casts before and after), embeds `alias:table!hint!inner(...)`
+ * and spreads `...table(...)`. Anything else is a PGRST100.
  */
-import { ApiError, parseError } from './errors.ts';
+import { parseError } from './errors.ts';
 
 export interface JsonStep {
   arrow: '->' | '->>';
@@ -14,9 +15,13 @@ export interface FieldRef {
   path: JsonStep[];
 }
 
+export type AggregateName = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
 export type SelectItem =
   | { kind: 'star' }
   | { kind: 'column'; field: FieldRef; alias?: string; cast?: string }
+  /** `alias:col::cast.sum()::cast`; `count()` has no field. */
+  | { kind: 'aggregate'; fn: AggregateName; field?: FieldRef; alias?: string; cast?: string; resultCast?: string }
   | { kind: 'embed'; name: string; alias?: string; hint?: string; join?: 'inner' | 'left'; spread: boolean; items: SelectItem[] };
 
 /** Characters of an unquoted identifier; `-` is allowed when it does not start `->`. */
@@ -121,25 +126,33 @@ function parseItem(s: Scanner, depth: number): SelectItem {
     if (s.eat('...')) s.fail('an embed or column (a spread cannot have an alias)');
     name = s.identifier();
   }
+  if (name === 'count' && s.eat('()')) {
+    return { kind: 'aggregate', fn: 'count', alias, resultCast: parseCast(s) };
+  }
   if (s.peek() === '(' || s.peek() === '!') {
-    if ((name === 'count' || name === 'sum' || name === 'avg' || name === 'min' || name === 'max') && s.startsWith('()')) {
-      throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
-    }
     const embed = parseEmbedTail(s, name, alias, depth);
     if (embed) return embed;
   }
   const field = fieldAfterName(s, name);
-  let cast: string | undefined;
-  if (s.eat('::')) {
-    const start = s.pos;
-    while (!s.done() && /[A-Za-z0-9_ [\]]/.test(s.peek())) s.pos += 1;
-    cast = s.text.slice(start, s.pos).trim();
-    if (!castPattern.test(cast)) s.fail('a type name');
-  }
-  if (s.peek() === '.') {
-    throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+  const cast = parseCast(s);
+  if (s.eat('.')) {
+    const fn = s.identifier();
+    if (!aggregates.has(fn) || !s.eat('()')) s.fail('an aggregate: count(), sum(), avg(), min() or max()');
+    return { kind: 'aggregate', fn: fn as AggregateName, field, alias, cast, resultCast: parseCast(s) };
   }
   return { kind: 'column', field, alias, cast };
+}
+
+const aggregates = new Set(['count', 'sum', 'avg', 'min', 'max']);
+
+/** `::type` (letters, digits, spaces, `[]`), or nothing. */
+function parseCast(s: Scanner): string | undefined {
+  if (!s.eat('::')) return undefined;
+  const start = s.pos;
+  while (!s.done() && /[A-Za-z0-9_ [\]]/.test(s.peek())) s.pos += 1;
+  const cast = s.text.slice(start, s.pos).trim();
+  if (!castPattern.test(cast)) s.fail('a type name');
+  return cast;
 }
 
 /** The scanner sits just past a column's name; read any JSON path after it. */

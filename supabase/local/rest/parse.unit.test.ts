@@ -35,7 +35,16 @@ describe('select grammar', () => {
     for (const text of ['id;drop table x', 'id)--', "x->>'a'", 'id::int;select', 'a:b:c', '"open']) {
       expect(refusal(() => parseSelect(text)), text).toEqual({ status: 400, code: 'PGRST100' });
     }
-    expect(refusal(() => parseSelect('count()'))).toEqual({ status: 400, code: 'PGRST123' });
+  });
+
+  it('reads aggregates with casts before and after (allowed or not is decided by the configuration)', () => {
+    expect(parseSelect('count()')).toEqual([{ kind: 'aggregate', fn: 'count', alias: undefined, resultCast: undefined }]);
+    expect(parseSelect('t:a->>b::numeric.sum()::int')).toEqual([{
+      kind: 'aggregate', fn: 'sum', alias: 't', field: { name: 'a', path: [{ arrow: '->>', key: 'b' }] }, cast: 'numeric', resultCast: 'int',
+    }]);
+    for (const text of ['a.median()', 'a.sum', 'a.sum();x', 'a.sum()::int;drop']) {
+      expect(refusal(() => parseSelect(text)), text).toEqual({ status: 400, code: 'PGRST100' });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Several statements in one round trip: Parse/Bind/Execute for each, then one Sync, sent through
  * node-postgres's documented extension point for custom queries (a "Submittable", as pg-cursor uses).
- * Every value stays a bound parameter. Only the statement marked `describe` returns its rows; the
+ * Every value stays a bound parameter. Only statements marked `describe` return their rows; the
  * index of the statement that failed tells setup errors (role) from the main statement's.
  */
 import type pg from 'pg';
@@ -9,7 +9,7 @@ import type pg from 'pg';
 export interface PipelinedStatement {
   text: string;
   values: unknown[];
-  /** Return this statement's first row. */
+  /** Return this statement's rows. */
   describe?: boolean;
 }
 
@@ -60,13 +60,14 @@ type Row = Record<string, string | null>;
 class PipelinedQuery {
   private completed = 0;
   private fields: string[] = [];
-  private row: Row | undefined;
+  /** Rows of each described statement, by its index. */
+  private readonly rows: Row[][] = [];
   private settled = false;
   callback?: (error: Error | null) => void;
 
   constructor(
     private readonly statements: PipelinedStatement[],
-    private readonly resolve: (row: Row | undefined) => void,
+    private readonly resolve: (rows: Row[][]) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
 
@@ -94,10 +95,10 @@ class PipelinedQuery {
   }
 
   handleDataRow(message: { fields: Array<string | null> }): void {
-    if (!this.describing() || this.row) return;
+    if (!this.describing()) return;
     const row: Row = {};
     this.fields.forEach((name, i) => (row[name] = message.fields[i] ?? null));
-    this.row = row;
+    (this.rows[this.completed] ??= []).push(row);
   }
 
   handleCommandComplete(): void {
@@ -119,12 +120,12 @@ class PipelinedQuery {
   handleReadyForQuery(): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve(this.row);
+    this.resolve(this.rows);
   }
 }
 
-/** Runs the statements in one round trip; resolves with the described statement's first row. */
-export function runPipeline(client: pg.PoolClient, statements: PipelinedStatement[]): Promise<Row | undefined> {
+/** Runs the statements in one round trip; resolves with each described statement's rows, by index. */
+export function runPipeline(client: pg.PoolClient, statements: PipelinedStatement[]): Promise<Row[][]> {
   return new Promise((resolve, reject) => {
     const query = new PipelinedQuery(statements, resolve, reject);
     (client as unknown as { query(submittable: unknown): unknown }).query(query);

@@ -1,4 +1,5 @@
 /** The `Prefer` and `Accept` headers, read as PostgREST reads them. */
+import type { TxEnd } from './db-config.ts';
 import { ApiError } from './errors.ts';
 
 export interface Preferences {
@@ -10,6 +11,8 @@ export interface Preferences {
   handling?: 'strict' | 'lenient';
   maxAffected?: number;
   timezone?: string;
+  /** End the transaction with ROLLBACK: `pgrst.db_tx_end`, or `tx=rollback` where it allows overriding. */
+  rollback: boolean;
   /** Every preference understood, in PostgREST's `Preference-Applied` wording. */
   applied: string[];
   invalid: string[];
@@ -29,8 +32,8 @@ const allowed: Record<string, string[]> = {
  * `timezone=` that is not one of Postgres' `pg_timezone_names` is an invalid preference: ignored, or
  * 400 PGRST122 with `handling=strict`, never handed to Postgres (which refused it mid-transaction).
  */
-export function parsePrefer(header: string | undefined, timezones: ReadonlySet<string>): Preferences {
-  const prefs: Preferences = { applied: [], invalid: [] };
+export function parsePrefer(header: string | undefined, timezones: ReadonlySet<string>, txEnd: TxEnd = 'commit'): Preferences {
+  const prefs: Preferences = { applied: [], invalid: [], rollback: txEnd.startsWith('rollback') };
   if (!header) return prefs;
   for (const raw of header.split(',')) {
     const item = raw.trim();
@@ -48,7 +51,33 @@ export function parsePrefer(header: string | undefined, timezones: ReadonlySet<s
       prefs.invalid.push(item);
     }
   }
+  // As PostgREST: `tx=` is a valid preference, but only honoured (and reported as applied) when
+  // pgrst.db_tx_end ends in -allow-override.
+  if (!txEnd.endsWith('-allow-override')) delete prefs.tx;
+  else if (prefs.tx) prefs.rollback = prefs.tx === 'rollback';
   return prefs;
+}
+
+/**
+ * `Preference-Applied`, in PostgREST's order; each request kind reports only what applies to it
+ * (resolution on upserts, missing on inserts and updates, return on writes, max-affected on updates,
+ * deletes and calls, the latter only with handling=strict).
+ */
+export function appliedHeader(
+  prefs: Preferences,
+  applies: { resolution?: boolean; missing?: boolean; representation?: boolean; maxAffected?: boolean },
+): string | undefined {
+  const values = [
+    applies.resolution && prefs.resolution ? `resolution=${prefs.resolution}` : '',
+    applies.missing && prefs.missing ? `missing=${prefs.missing}` : '',
+    applies.representation && prefs.return ? `return=${prefs.return}` : '',
+    prefs.count ? `count=${prefs.count}` : '',
+    prefs.tx ? `tx=${prefs.tx}` : '',
+    prefs.handling ? `handling=${prefs.handling}` : '',
+    prefs.timezone ? `timezone=${prefs.timezone}` : '',
+    applies.maxAffected && prefs.handling === 'strict' && prefs.maxAffected !== undefined ? `max-affected=${prefs.maxAffected}` : '',
+  ].filter(Boolean);
+  return values.length > 0 ? values.join(', ') : undefined;
 }
 
 export function checkStrict(prefs: Preferences): void {
@@ -63,7 +92,11 @@ export type MediaKind = 'json' | 'object' | 'csv';
 export interface Accepted {
   kind: MediaKind;
   stripNulls: boolean;
+  /** `application/vnd.pgrst.plan`: EXPLAIN the statement that would answer `kind` (the `for` type). */
+  plan?: { format: 'json' | 'text'; options: string[]; for: string };
 }
+
+const planOptions = ['analyze', 'verbose', 'settings', 'buffers', 'wal'];
 
 interface MediaRange {
   type: string;
@@ -92,6 +125,14 @@ export function negotiate(header: string | undefined): Accepted {
   if (!header || header.trim() === '') return { kind: 'json', stripNulls: false };
   for (const range of parseMediaRanges(header)) {
     const stripNulls = range.params.nulls === 'stripped';
+    const plan = /^application\/vnd\.pgrst\.plan(?:\+(json|text))?$/.exec(range.type);
+    if (plan) {
+      const target = range.params.for ?? 'application/json';
+      const inner = negotiate(target);
+      // Unknown options are ignored, as PostgREST's media-type parser drops them.
+      const options = (range.params.options ?? '').split('|').map((o) => o.trim().toLowerCase()).filter((o) => planOptions.includes(o));
+      return { ...inner, plan: { format: plan[1] === 'json' ? 'json' : 'text', options, for: target } };
+    }
     switch (range.type) {
       case '*/*':
       case 'application/*':
@@ -110,6 +151,11 @@ export function negotiate(header: string | undefined): Accepted {
 }
 
 export function contentTypeFor(accepted: Accepted): string {
+  if (accepted.plan) {
+    const { format, options } = accepted.plan;
+    return `application/vnd.pgrst.plan+${format}; for="${accepted.plan.for}"` +
+      `${options.length > 0 ? `; options=${options.join('|')}` : ''}; charset=utf-8`;
+  }
   if (accepted.kind === 'csv') return 'text/csv; charset=utf-8';
   const base = accepted.kind === 'object' ? 'application/vnd.pgrst.object+json' : 'application/json';
   return accepted.stripNulls ? `${base}; nulls=stripped; charset=utf-8` : `${base}; charset=utf-8`;

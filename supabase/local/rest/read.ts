@@ -5,7 +5,7 @@
  */
 import type { ServiceRequest } from '../core/service.ts';
 import { ApiError, parseError } from './errors.ts';
-import { findNode, orderSql, planNode, renderNode, type ReadNode } from './build-read.ts';
+import { findNode, groupBySql, orderSql, planNode, renderNode, type ReadNode } from './build-read.ts';
 import { parseFieldKey, parseLogic, parseNonNegative, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
 import { parseSelect, type SelectItem } from './parse-select.ts';
 import type { Accepted } from './prefer.ts';
@@ -15,9 +15,23 @@ import { ident, type SqlParams } from './sql.ts';
 /** Query parameters that are not filters. */
 export const reservedParams = new Set(['select', 'columns', 'on_conflict']);
 
-export function selectItems(req: ServiceRequest): SelectItem[] {
+/** What the in-database configuration decides for planning a request. */
+export interface PlanOptions {
+  maxRows: number;
+  aggregatesEnabled: boolean;
+}
+
+export function selectItems(req: ServiceRequest, options: PlanOptions): SelectItem[] {
   const select = req.query.get('select');
-  return select === null || select === '' ? [{ kind: 'star' }] : parseSelect(select);
+  const items: SelectItem[] = select === null || select === '' ? [{ kind: 'star' }] : parseSelect(select);
+  if (!options.aggregatesEnabled && hasAggregate(items)) {
+    throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+  }
+  return items;
+}
+
+function hasAggregate(items: SelectItem[]): boolean {
+  return items.some((item) => item.kind === 'aggregate' || (item.kind === 'embed' && hasAggregate(item.items)));
 }
 
 export function planTree(cache: SchemaCache, schema: string, table: Table, alias: string, items: SelectItem[], sql: SqlParams): ReadNode {
@@ -100,14 +114,27 @@ export function sourceSelect(root: ReadNode, from: string, sql: SqlParams, range
   const whereTerms = [...extraWhere, ...rendered.where];
   const where = whereTerms.length > 0 ? ` WHERE ${whereTerms.join(' AND ')}` : '';
   const joins = rendered.joins.join('');
-  let select = `SELECT ${rendered.columns.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${joins}${where}${orderSql(root.table, root.alias, root.order)}`;
+  let select = `SELECT ${rendered.columns.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${joins}${where}` +
+    `${groupBySql(rendered)}${orderSql(root)}`;
   if (range?.limit !== undefined) select += ` LIMIT ${range.limit}`;
   if (range && range.offset > 0) select += ` OFFSET ${range.offset}`;
   return { select, where, joins };
 }
 
+/**
+ * As PostgREST builds CSV: the first row's keys as header, then each row's record text without its
+ * parentheses, so values are quoted exactly as Postgres quotes record fields (commas, quotes,
+ * backslashes, parentheses, whitespace, empty strings) and booleans and arrays read as Postgres
+ * prints them.
+ */
+const csvExpr =
+  `(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM ` +
+  `(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || E'\\n' || ` +
+  `coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), E'\\n'), '')`;
+
 export function bodyExpr(accepted: Accepted | 'none'): string {
   if (accepted === 'none') return 'NULL';
+  if (accepted.kind === 'csv') return csvExpr;
   const row = accepted.stripNulls ? 'json_strip_nulls(row_to_json(_postgrest_t))' : '_postgrest_t';
   return accepted.kind === 'object'
     ? `coalesce(json_agg(${row})->0, 'null')::text`

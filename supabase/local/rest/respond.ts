@@ -1,7 +1,6 @@
 /** Turning a statement's result row into PostgREST's HTTP response: status, ranges, media type. */
 import type { ServiceResponse } from '../core/service.ts';
 import { ApiError } from './errors.ts';
-import { scalar } from './pipeline.ts';
 import type { StatementResult } from './execute.ts';
 import { contentTypeFor, type Accepted, type Preferences } from './prefer.ts';
 
@@ -66,21 +65,6 @@ export function applyResponseGucs(row: StatementResult, response: ServiceRespons
   return response;
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = scalar(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(json: string): string {
-  const rows = JSON.parse(json) as Array<Record<string, unknown>>;
-  if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]!);
-  const lines = [keys.map(csvCell).join(',')];
-  for (const row of rows) lines.push(keys.map((key) => csvCell(row[key])).join(','));
-  return lines.join('\n');
-}
-
 /** The body in the negotiated media type; HEAD drops it. */
 export function bodyResponse(
   status: number,
@@ -89,7 +73,7 @@ export function bodyResponse(
   headers: Record<string, string>,
   head: boolean,
 ): ServiceResponse {
-  const body = json === null ? '' : accepted.kind === 'csv' ? toCsv(json) : json;
+  const body = json ?? '';
   return {
     status,
     headers: { 'content-type': contentTypeFor(accepted), ...headers },

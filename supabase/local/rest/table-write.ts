@@ -7,9 +7,10 @@ import type { ServiceRequest } from '../core/service.ts';
 import { ApiError, unsupported } from './errors.ts';
 import { conditionSql } from './build-read.ts';
 import { Scanner } from './parse-select.ts';
-import type { Accepted, Preferences } from './prefer.ts';
+import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect,
+  type PlanOptions,
 } from './read.ts';
 import type { ReadPlan } from './table-read.ts';
 import { bodyResponse, contentRange, maxAffectedError, pageTotal, singularError } from './respond.ts';
@@ -91,6 +92,38 @@ function recordSource(table: Table, columns: string[], param: string, missingDef
   return `json_to_recordset(${json}) AS pgrst_body(${definition})`;
 }
 
+/** `/table?id=eq.5`: the inserted row's primary key as filters, encoded as PostgREST encodes them. */
+function location(tableName: string, primaryKey: string[], json: string): string {
+  const row = JSON.parse(json) as Record<string, unknown>;
+  const query = primaryKey.map((column) => {
+    const value = row[column];
+    const filter = value === null || value === undefined ? 'is.null'
+      : `eq.${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    return `${queryEncode(column)}=${queryEncode(filter)}`;
+  });
+  return `/${tableName}?${query.join('&')}`;
+}
+
+/** http-types' `urlEncode True`: unreserved characters kept, space as `+`, everything else %XX. */
+export function queryEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.~]/.test(ch)) out += ch;
+    else if (ch === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * A WHERE term that is always true and counts, in the transaction's `pgrst.inserted`, the rows an
+ * upsert tried to insert (`add`) less those that conflicted and were updated instead.
+ */
+function countInserted(add: boolean): string {
+  return `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${add ? '+' : '-'} 1)::text, true) <> '${add ? '0' : '-1'}'`;
+}
+
 export function planTableWrite(
   req: ServiceRequest,
   cache: SchemaCache,
@@ -98,14 +131,17 @@ export function planTableWrite(
   table: Table,
   prefs: Preferences,
   accepted: Accepted,
+  options: PlanOptions,
 ): ReadPlan {
   const sql = new SqlParams();
   const alias = rootAlias(table);
   const target = `${qualified(table.schema, table.name)} AS ${ident(alias)}`;
-  const root = planTree(cache, schema, table, alias, selectItems(req), sql);
+  const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
   applyParams(root, filterEntries(req));
   const representation = prefs.return === 'representation';
-  const upsert = req.method === 'POST' && prefs.resolution !== undefined;
+  // As PostgREST: without a primary key or on_conflict there is no conflict target, so a plain insert.
+  const upsert = req.method === 'POST' && prefs.resolution !== undefined &&
+    (table.primaryKey.length > 0 || req.query.get('on_conflict') !== null);
   let mutation: string;
   if (req.method === 'POST') {
     checkJsonContentType(req);
@@ -113,16 +149,19 @@ export function planTableWrite(
     const columns = payloadColumns(req, table, rows);
     const param = sql.add(JSON.stringify(rows));
     const list = columns.map(ident).join(', ');
+    // An upsert counts its insert attempts here and its updates below, as PostgREST does: telling
+    // inserted rows from updated ones by `xmax` would need SELECT on the table.
+    const counting = upsert ? ` WHERE ${countInserted(true)}` : '';
     mutation = columns.length > 0
-      ? `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${recordSource(table, columns, param, prefs.missing === 'default')}`
-      : `INSERT INTO ${target} SELECT FROM json_array_elements(${param}::json)`;
+      ? `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${recordSource(table, columns, param, prefs.missing === 'default')}${counting}`
+      : `INSERT INTO ${target} SELECT FROM json_array_elements(${param}::json)${counting}`;
     if (upsert) {
       const onConflictParam = req.query.get('on_conflict');
       const conflict = onConflictParam !== null ? parseColumnList(onConflictParam, 'on_conflict parameter') : table.primaryKey;
       for (const column of conflict) if (!table.columns.has(column)) throw missingColumn(table, column);
       const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
       mutation += ` ON CONFLICT (${conflict.map(ident).join(', ')}) ` +
-        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates}`);
+        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
     }
   } else {
     if (root.limit !== undefined || root.offset !== undefined) throw unsupported(`limit/offset on ${req.method}`);
@@ -137,7 +176,7 @@ export function planTableWrite(
       const columns = Object.keys(row!);
       for (const column of columns) if (!table.columns.has(column)) throw missingColumn(table, column);
       if (columns.length === 0) {
-        mutation = `SELECT ${ident(alias)}.* FROM ${target} WHERE false`;
+        mutation = `SELECT ${representation ? `${ident(alias)}.*` : 'NULL'} FROM ${target} WHERE false`;
       } else {
         const param = sql.add(JSON.stringify([row]));
         const sets = columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ');
@@ -148,7 +187,13 @@ export function planTableWrite(
     }
   }
   const isSelect = mutation.startsWith('SELECT');
-  const returning = isSelect ? '' : ` RETURNING ${ident(alias)}.*${upsert ? `, (${ident(alias)}.xmax = 0) AS pgrst_inserted` : ''}`;
+  // Without a representation nothing is read back, so only INSERT/UPDATE/DELETE privileges and
+  // their policies apply, as in PostgREST: `RETURNING *` would also need SELECT and a SELECT policy
+  // admitting the row, which breaks "anyone may submit, nobody may read" tables.
+  // An insert with return=headers-only reads back its primary key for the Location header, as PostgREST.
+  const locate = req.method === 'POST' && prefs.return === 'headers-only' && table.primaryKey.length > 0;
+  const returning = isSelect ? '' : representation ? ` RETURNING ${ident(alias)}.*`
+    : locate ? ` RETURNING ${table.primaryKey.map((c) => `${ident(alias)}.${ident(c)}`).join(', ')}` : ' RETURNING 1';
   const ctes = [`pgrst_mutation AS (${mutation}${returning})`];
   // The root filters already chose the rows to change; only embed-level ones shape the representation.
   root.conditions = [];
@@ -156,9 +201,11 @@ export function planTableWrite(
     ? sourceSelect(root, `pgrst_mutation AS ${ident(alias)}`, sql, undefined)
     : { select: 'SELECT 1 FROM pgrst_mutation' };
   ctes.push(`pgrst_source AS (${source.select})`);
-  const inserted = upsert ? '(SELECT pg_catalog.count(*) FILTER (WHERE pgrst_inserted) FROM pgrst_mutation)' : 'NULL';
+  const inserted = upsert ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL';
   const total = prefs.count ? '(SELECT pg_catalog.count(*) FROM pgrst_mutation)' : 'NULL';
-  const text = finalStatement(ctes, total, representation ? bodyExpr(accepted) : 'NULL', inserted);
+  const body = representation ? bodyExpr(accepted)
+    : locate ? `CASE WHEN pg_catalog.count(*) = 1 THEN (SELECT row_to_json(l) FROM pgrst_mutation l LIMIT 1)::text END` : 'NULL';
+  const text = finalStatement(ctes, total, body, inserted);
   return {
     plan: {
       readOnly: false,
@@ -166,8 +213,8 @@ export function planTableWrite(
       values: sql.values,
       decide: (row) =>
         (representation ? singularError(accepted, row) : undefined) ??
-        maxAffectedError(prefs, pageTotal(row)) ??
-        (prefs.tx === 'rollback' ? 'rollback' : 'commit'),
+        (req.method === 'POST' ? undefined : maxAffectedError(prefs, pageTotal(row))) ??
+        (prefs.rollback ? 'rollback' : 'commit'),
     },
     respond(row) {
       const rows = pageTotal(row);
@@ -176,18 +223,16 @@ export function planTableWrite(
       const headers: Record<string, string> = {
         'content-range': req.method === 'POST' ? contentRange(1, 0, total) : contentRange(0, rows, total),
       };
-      const applied = [
-        prefs.return ? `return=${prefs.return}` : '',
-        prefs.count ? `count=${prefs.count}` : '',
-        upsert ? `resolution=${prefs.resolution}` : '',
-        prefs.missing === 'default' && req.method === 'POST' ? 'missing=default' : '',
-        prefs.tx ? `tx=${prefs.tx}` : '',
-        prefs.handling ? `handling=${prefs.handling}` : '',
-        prefs.maxAffected !== undefined && prefs.handling === 'strict' ? `max-affected=${prefs.maxAffected}` : '',
-      ].filter(Boolean);
-      if (applied.length > 0) headers['preference-applied'] = applied.join(', ');
+      const applied = appliedHeader(prefs, {
+        resolution: upsert,
+        missing: req.method !== 'DELETE',
+        representation: true,
+        maxAffected: req.method !== 'POST',
+      });
+      if (applied) headers['preference-applied'] = applied;
       let status = req.method === 'POST' ? 201 : representation ? 200 : 204;
       if (upsert && Number(row.inserted) === 0 && rows > 0) status = 200;
+      if (locate && row.body !== null) headers.location = location(table.name, table.primaryKey, row.body);
       if (!representation) return { status, headers };
       return bodyResponse(status, accepted, row.body, headers, false);
     },

@@ -71,12 +71,18 @@ describe('rpc arguments and result shapes', () => {
     const missing = await db.rpc('conf_nothing_here');
     expect(missing.status).toBe(404);
     expect(missing.error?.code).toBe('PGRST202');
-    const wrongArgs = await db.rpc('conf_add', { x: 1 });
+    const wrongArgs = await db.rpc('conf_add', { x: 1, a: 1 });
     expect(wrongArgs.status).toBe(404);
     expect(wrongArgs.error).toMatchObject({
       code: 'PGRST202',
-      message: 'Could not find the function public.conf_add(x) in the schema cache',
+      message: 'Could not find the function public.conf_add(a, x) in the schema cache',
+      details: 'Searched for the function public.conf_add with parameters a, x or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
       hint: 'Perhaps you meant to call the function public.conf_add(a, b)',
+    });
+    // Nothing close enough: no hint, as PostgREST's fuzzy match finds none.
+    expect((await db.rpc('conf_add', { x: 1 })).error).toMatchObject({
+      details: 'Searched for the function public.conf_add with parameter x or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+      hint: null,
     });
   });
 
