@@ -275,7 +275,6 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
     const statements = [
       'begin isolation level repeatable read read only',
       `select array[${xids.map(committedInSnapshot).join(', ')}] as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
-      ...items.map(headStatement),
     ];
 
     const visible = new Set<string>();
@@ -283,7 +282,8 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
     try {
       let first: pg.QueryResult[];
       // The walsender may decode a commit a moment before other sessions see it; the rows' RLS checks
-      // need a snapshot that does, or a visible row would look invisible.
+      // need a snapshot that does, or a visible row would look invisible. Only this small statement is
+      // retried; the batch's work runs once, in the snapshot it took.
       for (let attempt = 0; ; attempt += 1) {
         first = (await db.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
         const committed = (first[1]!.rows[0] as { committed: boolean[] }).committed;
@@ -291,8 +291,7 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
         await db.query('rollback');
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
-      const privileged = (first[1]!.rows[0] as { privileged: boolean[] }).privileged;
-      heads = first.slice(2).map((result) => result.rows[0] as (typeof heads)[number]);
+      const privileged = (first![1]!.rows[0] as { privileged: boolean[] }).privileged;
 
       // Which of the batch's rows (by index) each distinct subscriber may see, table by table.
       const subscribers = new Map<string, { subscriber: Subscriber; rows: Map<TableInfo, number[]> }>();
@@ -335,13 +334,13 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
           'reset role',
         );
       }
-      if (checks.length > 0) {
-        const results = (await db.query(checks.join(';\n'))) as unknown as pg.QueryResult[];
-        const list = Array.isArray(results) ? results : [results];
-        asked.forEach((key, i) => {
-          for (const index of (list[i * 4 + 2]!.rows[0] as { visible: number[] }).visible) visible.add(`${key} ${index}`);
-        });
-      }
+      // One round trip: every change's record and filters, then the subscribers' lookups.
+      const results = (await db.query([...items.map(headStatement), ...checks].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const list = Array.isArray(results) ? results : [results];
+      heads = list.slice(0, items.length).map((result) => result.rows[0] as (typeof heads)[number]);
+      asked.forEach((key, i) => {
+        for (const index of (list[items.length + i * 4 + 2]!.rows[0] as { visible: number[] }).visible) visible.add(`${key} ${index}`);
+      });
       await db.query('rollback');
     } catch (error) {
       // Fails closed: a policy that raises, say, delivers to nobody.
