@@ -75,6 +75,8 @@ interface Topic {
 
 interface Connection {
   ws: WebSocket;
+  /** The TCP socket under `ws`, corked while a batch of changes is written to it. */
+  socket: Duplex;
   vsn: Vsn;
   claims: JwtClaims & { role: string; exp: number };
   headers: Record<string, string>;
@@ -183,6 +185,23 @@ export function createRealtimeService(options: {
   function sendFrame(conn: Connection, frame: Frame): void {
     if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
     conn.ws.send(encodeText(frame, conn.vsn));
+  }
+
+  /**
+   * Postgres Changes arrive in batches, delivered in one go: a socket that gets many frames at once has
+   * them written in one system call when the batch is done rather than one each.
+   */
+  const corked = new Set<Connection>();
+  function corkUntilNextTick(conn: Connection): void {
+    if (corked.has(conn)) return;
+    if (corked.size === 0) {
+      process.nextTick(() => {
+        for (const each of corked) each.socket.uncork();
+        corked.clear();
+      });
+    }
+    corked.add(conn);
+    conn.socket.cork();
   }
 
   /** A change goes to every subscriber that may see it as the same object; its JSON is made once. */
@@ -444,6 +463,7 @@ export function createRealtimeService(options: {
         const subscription = await service.subscribe({ role: claims.role, claims }, subs, (ids, data) => {
           if (channel.left || conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
           const payload = `{"ids":${JSON.stringify(ids)},"data":${changeJson(data)}}`;
+          corkUntilNextTick(conn);
           conn.ws.send(encodeTextAround({ joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes' }, payload, conn.vsn));
         });
         channel.changes = { unsubscribe: subscription.unsubscribe, handle: subscription };
@@ -544,8 +564,8 @@ export function createRealtimeService(options: {
     }
   }
 
-  function onConnection(ws: WebSocket, vsn: Vsn, claims: Connection['claims'], headers: Record<string, string>): void {
-    const conn: Connection = { ws, vsn, claims, headers, channels: new Map(), pending: new Set(), closed: false };
+  function onConnection(ws: WebSocket, socket: Duplex, vsn: Vsn, claims: Connection['claims'], headers: Record<string, string>): void {
+    const conn: Connection = { ws, socket, vsn, claims, headers, channels: new Map(), pending: new Set(), closed: false };
     connections.add(conn);
     const resetIdle = () => {
       clearTimeout(conn.idle);
@@ -655,7 +675,7 @@ export function createRealtimeService(options: {
         const vsn: Vsn = url.searchParams.get('vsn') === '2.0.0' ? '2.0.0' : '1.0.0';
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, vsn, check.claims, headers));
+        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, vsn, check.claims, headers));
       })().catch((error: unknown) => {
         log.error('realtime', 'upgrade failed', error);
         socket.destroy();
