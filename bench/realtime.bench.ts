@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +44,12 @@ const MB = 1024 * 1024;
 const progress = (what: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${what} (load ${loadavg()[0]!.toFixed(2)})\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 const load = () => loadavg().map((value) => round(value, 2));
 
 function stats(samples: number[]) {
@@ -376,6 +382,7 @@ async function postgresChanges(server: Server) {
     const loadAt = load();
     const committedAt = new Map<number, number>();
     const ids: number[] = [];
+    const cpuBefore = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
     const started = performance.now();
     if (kind === 'one-row transactions') {
       let next = 0;
@@ -405,6 +412,13 @@ async function postgresChanges(server: Server) {
     const committed = performance.now() - started;
     await waitFor(`every subscriber to get ${CHANGES} changes (${kind})`, everyoneHas(ids), 300_000);
     const elapsed = last - started;
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    // Where the time went: the stack's process (Realtime, without Postgres) and this one (the clients).
+    const cpu = {
+      stackSeconds: round(cpuSeconds(server.pid) - cpuBefore.server, 2),
+      clientsSeconds: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+      wallSeconds: round((performance.now() - started) / 1000, 2),
+    };
     const lag = stats(ids.map((id) => arrivals.get(id)! - committedAt.get(id)!));
     return {
       kind,
@@ -414,6 +428,7 @@ async function postgresChanges(server: Server) {
       deliveredPerSecond: round(CHANGES / (elapsed / 1000)),
       deliveriesPerSecond: round((CHANGES * CHANGE_SUBSCRIBERS) / (elapsed / 1000)),
       elapsedMs: round(elapsed),
+      cpu,
       commitToLastSubscriber: lag,
     };
   }
@@ -467,7 +482,7 @@ try {
   );
   for (const run of [c.single, c.batched]) {
     console.log(
-      `| Postgres Changes with RLS to ${c.subscribers} subscribers, ${run.changes} inserts as ${run.kind}: first insert → last delivery | **${run.deliveredPerSecond} changes/s** (${run.deliveriesPerSecond} messages/s; commits ${run.commitPerSecond}/s; commit → last subscriber p50 ${run.commitToLastSubscriber.p50} ms, p99 ${run.commitToLastSubscriber.p99} ms) | ${run.load[0]} | ≥ 1,000/s ${ok(run.deliveredPerSecond >= 1000)} |`,
+      `| Postgres Changes with RLS to ${c.subscribers} subscribers, ${run.changes} inserts as ${run.kind}: first insert → last delivery | **${run.deliveredPerSecond} changes/s** (${run.deliveriesPerSecond} messages/s; commits ${run.commitPerSecond}/s; commit → last subscriber p50 ${run.commitToLastSubscriber.p50} ms, p99 ${run.commitToLastSubscriber.p99} ms; CPU in ${run.cpu.wallSeconds} s: stack ${run.cpu.stackSeconds} s, clients ${run.cpu.clientsSeconds} s) | ${run.load[0]} | ≥ 1,000/s ${ok(run.deliveredPerSecond >= 1000)} |`,
     );
   }
   console.log(
