@@ -130,12 +130,16 @@ const VISIBILITY_ATTEMPTS = 500;
 /** Changes checked in one transaction at most: bounds the statements' size and a batch's delay. */
 const MAX_BATCH = 500;
 
-/** Whether the current snapshot sees transaction `xid` (32 bits, as pgoutput gives it) as committed. */
-function committedInSnapshot(xid: number): string {
-  const xmax = 'pg_snapshot_xmax(pg_current_snapshot())::text::bigint';
+/**
+ * Whether the current snapshot sees every transaction of `xids` (32 bits, as pgoutput gives them) as
+ * committed: one snapshot read for all of them, however many a batch holds.
+ */
+function allCommittedInSnapshot(xids: number[]): string {
   // The full 64-bit id: the snapshot's epoch, or the one before when the 32-bit id wrapped since.
-  const full = `(case when (${xmax} & ~4294967295) + ${xid} > ${xmax} then (${xmax} & ~4294967295) - 4294967296 + ${xid} else (${xmax} & ~4294967295) + ${xid} end)`;
-  return `pg_visible_in_snapshot(${full}::text::xid8, pg_current_snapshot())`;
+  const full = `(case when (m.xmax & ~4294967295) + x.xid > m.xmax then (m.xmax & ~4294967295) - 4294967296 + x.xid else (m.xmax & ~4294967295) + x.xid end)`;
+  return `(select coalesce(bool_and(pg_visible_in_snapshot(${full}::text::xid8, m.snapshot)), true)
+             from (select s, pg_snapshot_xmax(s)::text::bigint from pg_current_snapshot() s) m(snapshot, xmax),
+                  unnest(array[${xids.join(', ')}]::bigint[]) x(xid))`;
 }
 
 const ident = (name: string) => pg.Client.prototype.escapeIdentifier(name);
@@ -274,7 +278,7 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
     );
     const statements = [
       'begin isolation level repeatable read read only',
-      `select array[${xids.map(committedInSnapshot).join(', ')}] as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
+      `select ${allCommittedInSnapshot(xids)} as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
     ];
 
     const visible = new Set<string>();
@@ -286,8 +290,8 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       // retried; the batch's work runs once, in the snapshot it took.
       for (let attempt = 0; ; attempt += 1) {
         first = (await db.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
-        const committed = (first[1]!.rows[0] as { committed: boolean[] }).committed;
-        if (committed.every(Boolean) || attempt >= VISIBILITY_ATTEMPTS) break;
+        const committed = (first[1]!.rows[0] as { committed: boolean }).committed;
+        if (committed || attempt >= VISIBILITY_ATTEMPTS) break;
         await db.query('rollback');
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
