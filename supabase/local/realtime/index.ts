@@ -16,7 +16,7 @@ import type { StackKeys } from '../core/keys.ts';
 import type { Logger } from '../core/logger.ts';
 import { checkToken, readAccess, writeAccess, type Extension } from './auth.ts';
 import { listenForMessages } from './db-broadcast.ts';
-import { decodeBinary, decodeText, encodeBinaryBroadcast, encodeText, type Frame, type Vsn } from './protocol.ts';
+import { decodeBinary, decodeText, encodeBinaryBroadcast, encodeText, encodeTextAround, type Frame, type Vsn } from './protocol.ts';
 
 /** Realtime's defaults (tenant settings and Phoenix's); tests may tighten them. */
 export interface RealtimeLimits {
@@ -75,6 +75,8 @@ interface Topic {
 
 interface Connection {
   ws: WebSocket;
+  /** The TCP socket under `ws`, corked while a batch of changes is written to it. */
+  socket: Duplex;
   vsn: Vsn;
   claims: JwtClaims & { role: string; exp: number };
   headers: Record<string, string>;
@@ -185,31 +187,65 @@ export function createRealtimeService(options: {
     conn.ws.send(encodeText(frame, conn.vsn));
   }
 
+  /**
+   * Postgres Changes arrive in batches, delivered in one go: a socket that gets many frames at once has
+   * them written in one system call when the batch is done rather than one each.
+   */
+  const corked = new Set<Connection>();
+  function corkUntilNextTick(conn: Connection): void {
+    if (corked.has(conn)) return;
+    if (corked.size === 0) {
+      process.nextTick(() => {
+        for (const each of corked) each.socket.uncork();
+        corked.clear();
+      });
+    }
+    corked.add(conn);
+    conn.socket.cork();
+  }
+
+  /** A change goes to every subscriber that may see it as the same object; its JSON is made once. */
+  const changeJsonCache = new WeakMap<object, string>();
+  function changeJson(data: unknown): string {
+    if (!isObject(data)) return JSON.stringify(data ?? null);
+    let json = changeJsonCache.get(data);
+    if (json === undefined) {
+      json = JSON.stringify(data);
+      changeJsonCache.set(data, json);
+    }
+    return json;
+  }
+
   function reply(conn: Connection, frame: Frame, status: 'ok' | 'error', response: unknown): void {
     sendFrame(conn, { joinRef: frame.joinRef, ref: frame.ref, topic: frame.topic, event: 'phx_reply', payload: { status, response } });
   }
 
-  function deliver(channel: Channel, message: Message): void {
-    const { conn } = channel;
-    if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+  /** The broadcast frame as a socket of `vsn` gets it; undefined when that socket cannot take it. */
+  function broadcastFrame(topic: string, vsn: Vsn, message: Message): { data: Buffer; binary: boolean } | undefined {
     if (message.binary) {
-      const frame = conn.vsn === '2.0.0' ? encodeBinaryBroadcast(channel.topic, message.event, message.meta, message.payload as Buffer) : undefined;
       // A v1 socket has no binary frames; Realtime drops binary payloads for it.
-      if (frame) conn.ws.send(frame);
-      return;
+      const frame = vsn === '2.0.0' ? encodeBinaryBroadcast(topic, message.event, message.meta, message.payload as Buffer) : undefined;
+      return frame && { data: frame, binary: true };
     }
     const payload: Record<string, unknown> = { type: 'broadcast', event: message.event, payload: message.payload };
     if (message.meta) payload.meta = message.meta;
-    sendFrame(conn, { joinRef: null, ref: null, topic: channel.topic, event: 'broadcast', payload });
+    return { data: Buffer.from(encodeText({ joinRef: null, ref: null, topic, event: 'broadcast', payload }, vsn)), binary: false };
   }
 
   function fanOut(name: string, message: Message, from?: Channel): void {
     const topic = topics.get(name);
     if (!topic) return;
+    // Every channel of a topic has the same topic name, so each receives the same bytes: encoded once per
+    // protocol version for the whole topic, not once per subscriber.
+    const frames = new Map<Vsn, { data: Buffer; binary: boolean } | undefined>();
     for (const channel of topic.channels) {
       if (channel === from && !channel.self) continue;
       if (channel.private && !channel.read.has('broadcast')) continue;
-      deliver(channel, message);
+      const { conn } = channel;
+      if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) continue;
+      if (!frames.has(conn.vsn)) frames.set(conn.vsn, broadcastFrame(channel.topic, conn.vsn, message));
+      const frame = frames.get(conn.vsn);
+      if (frame) conn.ws.send(frame.data, { binary: frame.binary });
     }
   }
 
@@ -425,7 +461,10 @@ export function createRealtimeService(options: {
       }
       try {
         const subscription = await service.subscribe({ role: claims.role, claims }, subs, (ids, data) => {
-          if (!channel.left) sendFrame(conn, { joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes', payload: { ids, data } });
+          if (channel.left || conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+          const payload = `{"ids":${JSON.stringify(ids)},"data":${changeJson(data)}}`;
+          corkUntilNextTick(conn);
+          conn.ws.send(encodeTextAround({ joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes' }, payload, conn.vsn));
         });
         channel.changes = { unsubscribe: subscription.unsubscribe, handle: subscription };
         echoed = subs.map((params, index) => ({ ...params, id: subscription.ids[index] }));
@@ -525,8 +564,8 @@ export function createRealtimeService(options: {
     }
   }
 
-  function onConnection(ws: WebSocket, vsn: Vsn, claims: Connection['claims'], headers: Record<string, string>): void {
-    const conn: Connection = { ws, vsn, claims, headers, channels: new Map(), pending: new Set(), closed: false };
+  function onConnection(ws: WebSocket, socket: Duplex, vsn: Vsn, claims: Connection['claims'], headers: Record<string, string>): void {
+    const conn: Connection = { ws, socket, vsn, claims, headers, channels: new Map(), pending: new Set(), closed: false };
     connections.add(conn);
     const resetIdle = () => {
       clearTimeout(conn.idle);
@@ -636,7 +675,7 @@ export function createRealtimeService(options: {
         const vsn: Vsn = url.searchParams.get('vsn') === '2.0.0' ? '2.0.0' : '1.0.0';
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, vsn, check.claims, headers));
+        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, vsn, check.claims, headers));
       })().catch((error: unknown) => {
         log.error('realtime', 'upgrade failed', error);
         socket.destroy();

@@ -6,8 +6,9 @@
  *
  * Each change goes to the subscriptions whose event, schema, table and filters match, and then only to
  * subscribers who could SELECT that row: as Realtime's `apply_rls`, the row is looked up by primary key
- * under the subscriber's role and `request.jwt.claims`, in a read-only transaction. One round trip per
- * change checks every distinct subscriber at once. DELETE is not RLS-checked (the row is gone), and on
+ * under the subscriber's role and `request.jwt.claims`, in a read-only transaction. Changes that are
+ * waiting when the previous check ends are checked together, in commit order: one statement per distinct
+ * subscriber (role and claims) asks which of the batch's rows it can see. DELETE is not RLS-checked (the row is gone), and on
  * an RLS table its `old_record` keeps only the primary key, as Realtime does.
  */
 import pg from 'pg';
@@ -126,13 +127,19 @@ function unableToSubscribe(sub: ChangeSubscription): PostgresChangesError {
 
 /** Snapshots taken before a change's transaction shows as committed are retried this often (2 ms apart). */
 const VISIBILITY_ATTEMPTS = 500;
+/** Changes checked in one transaction at most: bounds the statements' size and a batch's delay. */
+const MAX_BATCH = 500;
 
-/** Whether the current snapshot sees transaction `xid` (32 bits, as pgoutput gives it) as committed. */
-function committedInSnapshot(xid: number): string {
-  const xmax = 'pg_snapshot_xmax(pg_current_snapshot())::text::bigint';
+/**
+ * Whether the current snapshot sees every transaction of `xids` (32 bits, as pgoutput gives them) as
+ * committed: one snapshot read for all of them, however many a batch holds.
+ */
+function allCommittedInSnapshot(xids: number[]): string {
   // The full 64-bit id: the snapshot's epoch, or the one before when the 32-bit id wrapped since.
-  const full = `(case when (${xmax} & ~4294967295) + ${xid} > ${xmax} then (${xmax} & ~4294967295) - 4294967296 + ${xid} else (${xmax} & ~4294967295) + ${xid} end)`;
-  return `pg_visible_in_snapshot(${full}::text::xid8, pg_current_snapshot())`;
+  const full = `(case when (m.xmax & ~4294967295) + x.xid > m.xmax then (m.xmax & ~4294967295) - 4294967296 + x.xid else (m.xmax & ~4294967295) + x.xid end)`;
+  return `(select coalesce(bool_and(pg_visible_in_snapshot(${full}::text::xid8, m.snapshot)), true)
+             from (select s, pg_snapshot_xmax(s)::text::bigint from pg_current_snapshot() s) m(snapshot, xmax),
+                  unnest(array[${xids.join(', ')}]::bigint[]) x(xid))`;
 }
 
 const ident = (name: string) => pg.Client.prototype.escapeIdentifier(name);
@@ -155,7 +162,6 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
   let service: LogicalReplicationService | undefined;
   let pending: Change[] = [];
   let xid = 0;
-  let chain: Promise<void> = Promise.resolve();
   const slotName = `realtime_changes_${process.pid}_${Date.now().toString(36)}`;
 
   const tableInfo = async (schema: string, table: string): Promise<TableInfo | undefined> => {
@@ -191,28 +197,47 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
     return !!values && binding.filters.every((filter) => filter.column in values);
   };
 
-  /**
-   * One round trip: the record and old record as `to_jsonb` makes them, each filter's verdict, and
-   * for each distinct subscriber whether the row is visible to it. Filters and visibility are computed
-   * by Postgres on values cast to the column types, as Realtime does.
-   */
-  const process_ = async (change: Change, commitTimestamp: string): Promise<void> => {
+  /** A change waiting for its turn, with what it needs from Postgres to be sent. */
+  interface Pending {
+    change: Change;
+    commitTimestamp: string;
+    info: TableInfo;
+    candidates: Array<{ listener: Listener; bindings: Binding[] }>;
+    filterIndex: Map<Filter, number>;
+    oldValues: Record<string, string | null> | null;
+    checkRls: boolean;
+  }
+
+  const subscriberKey = (subscriber: Subscriber) => JSON.stringify([subscriber.role, subscriber.claims]);
+
+  const prepare = async (change: Change, commitTimestamp: string): Promise<Pending | undefined> => {
     const { schema, name: table } = change.relation;
     const info = await tableInfo(schema, table);
-    if (!info) return;
+    if (!info) return undefined;
     const filterValues = change.type === 'DELETE' ? change.old : change.record;
-    const candidates: Array<{ listener: Listener; bindings: Binding[] }> = [];
+    const candidates: Pending['candidates'] = [];
     for (const listener of listeners) {
       const bindings = listener.bindings.filter((binding) => matches(binding, change, filterValues));
       if (bindings.length > 0) candidates.push({ listener, bindings });
     }
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return undefined;
+    // Without REPLICA IDENTITY FULL an UPDATE that keeps the key carries no old tuple: the key is the new one's.
+    const oldValues =
+      change.old ?? (change.type === 'UPDATE' && change.record ? Object.fromEntries(info.primaryKey.map((c) => [c, change.record![c] ?? null])) : null);
+    // RLS tables only, and never for DELETE (the row is gone).
+    return { change, commitTimestamp, info, candidates, filterIndex: new Map(), oldValues, checkRls: info.rls && change.type !== 'DELETE' };
+  };
 
-    const rowType = `${ident(schema)}.${ident(table)}`;
+  /**
+   * The record and old record as `to_jsonb` makes them and each filter's verdict, computed by Postgres
+   * on values cast to the column types, as Realtime does.
+   */
+  const headStatement = (item: Pending): string => {
+    const { change, info, candidates, filterIndex } = item;
+    const rowType = `${ident(info.schema)}.${ident(info.table)}`;
     const populate = (values: Record<string, string | null> | null) =>
       values ? `jsonb_populate_record(null::${rowType}, ${literal(JSON.stringify(values))}::jsonb)` : null;
     const filterExprs: string[] = [];
-    const filterIndex = new Map<Filter, number>();
     for (const { bindings } of candidates) {
       for (const binding of bindings) {
         for (const filter of binding.filters) {
@@ -222,111 +247,169 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       }
     }
     const record = populate(change.record);
-    // Without REPLICA IDENTITY FULL an UPDATE that keeps the key carries no old tuple: the key is the new one's.
-    const oldValues =
-      change.old ?? (change.type === 'UPDATE' && change.record ? Object.fromEntries(info.primaryKey.map((c) => [c, change.record![c] ?? null])) : null);
-    const old = populate(oldValues);
+    const old = populate(item.oldValues);
+    const filterValues = change.type === 'DELETE' ? change.old : change.record;
+    return `select ${record ? `(select to_jsonb(r) from ${record} r)` : 'null'} as record,
+              ${old ? `(select to_jsonb(o) from ${old} o)` : 'null'} as old,
+              ${filterExprs.length ? `(select array[${filterExprs.join(', ')}] from ${populate(filterValues) ?? `(select null::${rowType}) x`} f)` : 'null'} as filters`;
+  };
+
+  /**
+   * Changes in commit order, checked together: one read-only transaction, one round trip for every
+   * change's record and filters, and one statement per distinct subscriber (role and claims) that asks
+   * which of the batch's rows that subscriber can SELECT. Per change and subscriber, this would be a
+   * statement each: with 50 subscribers, 50 statements for every row.
+   */
+  const processBatch = async (items: Pending[]): Promise<void> => {
+    const tablesOf = new Map<string, TableInfo>();
+    for (const item of items) if (item.checkRls) tablesOf.set(`${item.info.schema}.${item.info.table}`, item.info);
+    const xids = [...new Set(items.map((item) => item.change.xid))];
+    const roleSet = new Set<string>();
+    for (const item of items) if (item.checkRls) for (const { listener } of item.candidates) roleSet.add(listener.subscriber.role);
+    const roles = [...roleSet];
+    const tableList = [...tablesOf.values()];
+    const tableIndex = new Map([...tablesOf.keys()].map((key, index) => [key, index]));
+    const rowTypeOf = (info: TableInfo) => `${ident(info.schema)}.${ident(info.table)}`;
+    // A role without SELECT on a table would fail the whole batch; it sees nothing there (Realtime's 401).
+    const privilegeExprs = tableList.flatMap((info) =>
+      roles.map(
+        (role) => `exists (select 1 from pg_roles where rolname = ${literal(role)}) and has_table_privilege(${literal(role)}, ${literal(rowTypeOf(info))}, 'select')`,
+      ),
+    );
     const statements = [
       'begin isolation level repeatable read read only',
-      `select ${record ? `(select to_jsonb(r) from ${record} r)` : 'null'} as record,
-              ${old ? `(select to_jsonb(o) from ${old} o)` : 'null'} as old,
-              ${filterExprs.length ? `(select array[${filterExprs.join(', ')}] from ${populate(filterValues) ?? `(select null::${rowType}) x`} f)` : 'null'} as filters,
-              ${committedInSnapshot(change.xid)} as committed`,
+      `select ${allCommittedInSnapshot(xids)} as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
     ];
 
-    // Which subscribers must be asked: RLS tables only, and never for DELETE (the row is gone).
-    const checkRls = info.rls && change.type !== 'DELETE';
-    const visibilityKeys: string[] = [];
-    const visibilityRoles: Subscriber[] = [];
-    if (checkRls) {
-      for (const { listener } of candidates) {
-        const key = JSON.stringify([listener.subscriber.role, listener.subscriber.claims]);
-        if (visibilityKeys.includes(key)) continue;
-        visibilityKeys.push(key);
-        visibilityRoles.push(listener.subscriber);
-      }
-      // A role without SELECT on the table would fail the whole batch; it sees nothing (Realtime's 401).
-      const roles = [...new Set(visibilityRoles.map((s) => s.role))];
-      statements[1] += `, array[${roles
-        .map((role) => `exists (select 1 from pg_roles where rolname = ${literal(role)}) and has_table_privilege(${literal(role)}, ${literal(rowType)}, 'select')`)
-        .join(', ')}] as privileged, array[${roles.map(literal).join(', ')}]::text[] as roles`;
-    }
-
-    const visible = new Map<string, boolean>();
-    let head: { record: Record<string, unknown> | null; old: Record<string, unknown> | null; filters: boolean[] | null };
+    const visible = new Set<string>();
+    let heads: Array<{ record: Record<string, unknown> | null; old: Record<string, unknown> | null; filters: boolean[] | null }>;
     try {
-      let row: typeof head & { privileged?: boolean[]; roles?: string[]; committed: boolean };
-      // The walsender may decode a commit a moment before other sessions see it; the row's RLS check
-      // needs a snapshot that does, or a visible row would look invisible.
+      let first: pg.QueryResult[];
+      // The walsender may decode a commit a moment before other sessions see it; the rows' RLS checks
+      // need a snapshot that does, or a visible row would look invisible. Only this small statement is
+      // retried; the batch's work runs once, in the snapshot it took.
       for (let attempt = 0; ; attempt += 1) {
-        const first = (await db.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
-        row = first[1]!.rows[0] as typeof row;
-        if (row.committed || attempt >= VISIBILITY_ATTEMPTS) break;
+        first = (await db.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
+        const committed = (first[1]!.rows[0] as { committed: boolean }).committed;
+        if (committed || attempt >= VISIBILITY_ATTEMPTS) break;
         await db.query('rollback');
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
-      head = row;
-      if (checkRls) {
-        const allowed = new Set((row.roles ?? []).filter((_, i) => row.privileged?.[i]));
-        const where = info.primaryKey.length
-          ? info.primaryKey.map((column) => {
-              const value = change.record?.[column];
-              return value == null ? 'false' : `${ident(column)} = ${literal(value)}`;
-            })
-          : ['false'];
-        const checks: string[] = [];
-        const asked: string[] = [];
-        visibilityRoles.forEach((subscriber, i) => {
-          if (!allowed.has(subscriber.role)) return;
-          asked.push(visibilityKeys[i]!);
-          checks.push(
-            `set local role ${ident(subscriber.role)}`,
-            `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
-                    set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
-            `select exists (select 1 from ${rowType} where ${where.join(' and ')}) as visible`,
-            'reset role',
-          );
-        });
-        if (checks.length > 0) {
-          const results = (await db.query(checks.join(';\n'))) as unknown as pg.QueryResult[];
-          const list = Array.isArray(results) ? results : [results];
-          asked.forEach((key, i) => visible.set(key, (list[i * 4 + 2]!.rows[0] as { visible: boolean }).visible));
+      const privileged = (first![1]!.rows[0] as { privileged: boolean[] }).privileged;
+
+      // Which of the batch's rows (by index) each distinct subscriber may see, table by table.
+      const subscribers = new Map<string, { subscriber: Subscriber; rows: Map<TableInfo, number[]> }>();
+      items.forEach((item, index) => {
+        if (!item.checkRls) return;
+        for (const { listener } of item.candidates) {
+          const { subscriber } = listener;
+          if (!privileged[tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length + roles.indexOf(subscriber.role)]) continue;
+          const key = subscriberKey(subscriber);
+          let entry = subscribers.get(key);
+          if (!entry) subscribers.set(key, (entry = { subscriber, rows: new Map() }));
+          const rows = entry.rows.get(item.info) ?? [];
+          if (rows.at(-1) !== index) rows.push(index);
+          entry.rows.set(item.info, rows);
         }
+      });
+      const checks: string[] = [];
+      const asked: string[] = [];
+      for (const [key, { subscriber, rows }] of subscribers) {
+        // The key values typed by the table's own row type, then looked up under the subscriber's policies.
+        const lookups = [...rows].map(([info, indexes]) => {
+          if (info.primaryKey.length === 0) return `array[]::int[]`;
+          const values = indexes
+            .map((index) => {
+              const record = items[index]!.change.record ?? {};
+              const keyValues = Object.fromEntries(info.primaryKey.map((column) => [column, record[column] ?? null]));
+              return `(${index}, ${literal(JSON.stringify(keyValues))}::jsonb)`;
+            })
+            .join(', ');
+          const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${ident(column)}`).join(' and ');
+          return `array(select v.i from (values ${values}) v(i, j) cross join lateral jsonb_populate_record(null::${rowTypeOf(info)}, v.j) k
+                         where exists (select 1 from ${rowTypeOf(info)} x where ${same}))`;
+        });
+        asked.push(key);
+        checks.push(
+          `set local role ${ident(subscriber.role)}`,
+          `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
+                  set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
+          `select array[]::int[]${lookups.map((lookup) => ` || ${lookup}`).join('')} as visible`,
+          'reset role',
+        );
       }
+      // One round trip: every change's record and filters, then the subscribers' lookups.
+      const results = (await db.query([...items.map(headStatement), ...checks].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const list = Array.isArray(results) ? results : [results];
+      heads = list.slice(0, items.length).map((result) => result.rows[0] as (typeof heads)[number]);
+      asked.forEach((key, i) => {
+        for (const index of (list[items.length + i * 4 + 2]!.rows[0] as { visible: number[] }).visible) visible.add(`${key} ${index}`);
+      });
       await db.query('rollback');
     } catch (error) {
       // Fails closed: a policy that raises, say, delivers to nobody.
       await db.query('rollback').catch(() => undefined);
-      log.error('realtime', `postgres_changes: could not check ${schema}.${table} for its subscribers`, error);
+      log.error('realtime', `postgres_changes: could not check ${items.length} change(s) for their subscribers`, error);
       return;
     }
 
-    const carried = head.old ?? {};
-    let oldRecord: Record<string, unknown> = Object.fromEntries(Object.keys(oldValues ?? {}).map((c) => [c, carried[c]]));
-    if (change.type !== 'INSERT' && info.rls) {
-      oldRecord = Object.fromEntries(info.primaryKey.filter((column) => column in oldRecord).map((column) => [column, oldRecord[column]]));
-    }
-    const message: ChangeMessage = {
-      schema,
-      table,
-      commit_timestamp: commitTimestamp,
-      type: change.type,
-      columns: info.columns,
-      record: change.type === 'DELETE' ? {} : (head.record ?? {}),
-      old_record: change.type === 'INSERT' ? {} : oldRecord,
-      errors: null,
-    };
-    for (const { listener, bindings } of candidates) {
-      if (checkRls && !visible.get(JSON.stringify([listener.subscriber.role, listener.subscriber.claims]))) continue;
-      const ids = bindings
-        .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
-        .map((binding) => binding.id);
-      if (ids.length === 0) continue;
-      try {
-        listener.deliver([...new Set(ids)], message);
-      } catch (error) {
-        log.error('realtime', 'postgres_changes: a subscriber failed to take a change', error);
+    items.forEach((item, index) => {
+      const { change, info, candidates, filterIndex } = item;
+      const head = heads[index]!;
+      const carried = head.old ?? {};
+      let oldRecord: Record<string, unknown> = Object.fromEntries(Object.keys(item.oldValues ?? {}).map((c) => [c, carried[c]]));
+      if (change.type !== 'INSERT' && info.rls) {
+        oldRecord = Object.fromEntries(info.primaryKey.filter((column) => column in oldRecord).map((column) => [column, oldRecord[column]]));
       }
+      const message: ChangeMessage = {
+        schema: info.schema,
+        table: info.table,
+        commit_timestamp: item.commitTimestamp,
+        type: change.type,
+        columns: info.columns,
+        record: change.type === 'DELETE' ? {} : (head.record ?? {}),
+        old_record: change.type === 'INSERT' ? {} : oldRecord,
+        errors: null,
+      };
+      for (const { listener, bindings } of candidates) {
+        if (item.checkRls && !visible.has(`${subscriberKey(listener.subscriber)} ${index}`)) continue;
+        const ids = bindings
+          .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
+          .map((binding) => binding.id);
+        if (ids.length === 0) continue;
+        try {
+          listener.deliver([...new Set(ids)], message);
+        } catch (error) {
+          log.error('realtime', 'postgres_changes: a subscriber failed to take a change', error);
+        }
+      }
+    });
+  };
+
+  /** Committed changes not yet sent, oldest first; one drain at a time keeps commit order. */
+  const backlog: Array<{ change: Change; commitTimestamp: string }> = [];
+  let draining: Promise<void> | undefined;
+  const kick = (): void => {
+    if (draining) return;
+    draining = drain().finally(() => {
+      draining = undefined;
+      // A commit that arrived as the loop ended.
+      if (backlog.length > 0 && !closed) kick();
+    });
+  };
+  const drain = async (): Promise<void> => {
+    while (backlog.length > 0 && !closed) {
+      const taken = backlog.splice(0, MAX_BATCH);
+      if (listeners.size === 0) continue;
+      const items: Pending[] = [];
+      for (const { change, commitTimestamp } of taken) {
+        const item = await prepare(change, commitTimestamp).catch((error: unknown) => {
+          log.error('realtime', 'postgres_changes failed', error);
+          return undefined;
+        });
+        if (item) items.push(item);
+      }
+      if (items.length > 0) await processBatch(items).catch((error: unknown) => log.error('realtime', 'postgres_changes failed', error));
     }
   };
 
@@ -353,13 +436,8 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
         pending = [];
         const millis = Number((message.commitTime as bigint) / 1000n);
         const commitTimestamp = new Date(millis).toISOString();
-        // One change after the other, transaction after transaction: commit order.
-        chain = chain.then(async () => {
-          for (const change of changes) {
-            if (listeners.size === 0) return;
-            await process_(change, commitTimestamp).catch((error: unknown) => log.error('realtime', 'postgres_changes failed', error));
-          }
-        });
+        for (const change of changes) backlog.push({ change, commitTimestamp });
+        kick();
         return;
       }
       default:
@@ -446,7 +524,7 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       closed = true;
       listeners.clear();
       await service?.destroy().catch(() => undefined);
-      await chain.catch(() => undefined);
+      await draining?.catch(() => undefined);
       await db.end().catch(() => undefined);
       await meta.end().catch(() => undefined);
     },

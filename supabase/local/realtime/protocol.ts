@@ -89,6 +89,16 @@ export function encodeText(frame: Frame, vsn: Vsn): string {
   return JSON.stringify({ topic: frame.topic, event: frame.event, payload: frame.payload, ref: frame.ref });
 }
 
+/**
+ * The text `encodeText` makes, around a payload that is JSON already: a frame that goes to many sockets
+ * has its payload encoded once rather than once per socket.
+ */
+export function encodeTextAround(frame: Omit<Frame, 'payload'>, payloadJson: string, vsn: Vsn): string {
+  const { joinRef, ref, topic, event } = frame;
+  if (vsn === '2.0.0') return `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},${JSON.stringify(event)},${payloadJson}]`;
+  return `{"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":${payloadJson},"ref":${JSON.stringify(ref)}}`;
+}
+
 /** Kind 4, the only binary frame realtime-js decodes; used for payloads that are bytes. */
 export function encodeBinaryBroadcast(topic: string, event: string, meta: unknown, payload: Buffer): Buffer | undefined {
   const topicBytes = Buffer.from(topic);

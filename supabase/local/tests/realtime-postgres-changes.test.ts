@@ -252,6 +252,33 @@ describe('row-level security per subscriber', () => {
     expect(a.received).toHaveLength(60);
   }, 120_000);
 
+  it('checks many subscribers and rows together, each still getting exactly the rows its policy admits, in commit order', async () => {
+    // Changes that arrive together are checked together (one lookup per distinct subscriber for a
+    // whole batch): the batch mixes owners, an RLS-free table and two transactions.
+    const users = Array.from({ length: 12 }, () => randomUUID());
+    const subs: ChangeSubscription[] = [{ event: 'INSERT', schema: 'public', table: 'rt_notes', filter: 'body=eq.crowd' }];
+    const listeners = await Promise.all(users.map((user) => listen(asUser(user), subs)));
+    const full = await listen(asUser(alice), [{ event: 'INSERT', schema: 'public', table: 'rt_full' }]);
+    const owners = `array[${users.map((user) => `'${user}'::uuid`).join(', ')}]`;
+    await sql(`begin;
+      insert into public.rt_notes select 97000 + g, (${owners})[1 + g % ${users.length}], 'crowd' from generate_series(0, 119) g;
+      insert into public.rt_full values (97500, 'between', now());
+      insert into public.rt_notes values (97600, '${users[0]}', 'crowd');
+      commit;`);
+    await sql(`insert into public.rt_notes values (97601, $1, 'crowd')`, [users[1]]);
+    const expected = users.map((_, i) => [
+      ...Array.from({ length: 120 / users.length }, (__, k) => 97000 + i + k * users.length),
+      ...(i === 0 ? [97600] : []),
+      ...(i === 1 ? [97601] : []),
+    ]);
+    const got = await Promise.all(listeners.map((listener, i) => listener.until(expected[i]!.length)));
+    await full.until(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const listener of [...listeners, full]) listener.handle.unsubscribe();
+    got.forEach((received, i) => expect(received.map((r) => r.change.record.id)).toEqual(expected[i]));
+    expect(full.received.map((r) => r.change.record.id)).toEqual([97500]);
+  }, 60_000);
+
   it('sends DELETE unchecked but reduced to the primary key on an RLS table', async () => {
     await sql(`insert into public.rt_notes values (70, $1, 'secret')`, [alice]);
     const b = await listen(asUser(bob), [{ event: 'DELETE', schema: 'public', table: 'rt_notes' }]);

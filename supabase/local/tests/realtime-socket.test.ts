@@ -76,9 +76,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let topicCount = 0;
 const topic = (name: string) => `${name}-${++topicCount}`;
 
-/** A raw v2 socket, for what supabase-js never sends. */
-async function rawSocket(apikey = running.keys.anonKey): Promise<{ ws: WebSocket; frames: unknown[]; send(frame: unknown): void }> {
-  const ws = new WebSocket(`${running.apiUrl.replace('http', 'ws')}/realtime/v1/websocket?apikey=${apikey}&vsn=2.0.0`);
+/** A raw socket (v2 unless asked), for what supabase-js never sends. */
+async function rawSocket(apikey = running.keys.anonKey, vsn = '2.0.0'): Promise<{ ws: WebSocket; frames: unknown[]; send(frame: unknown): void }> {
+  const ws = new WebSocket(`${running.apiUrl.replace('http', 'ws')}/realtime/v1/websocket?apikey=${apikey}&vsn=${vsn}`);
   const frames: unknown[] = [];
   ws.addEventListener('message', (event) => {
     if (typeof event.data === 'string') frames.push(JSON.parse(event.data));
@@ -218,6 +218,25 @@ describe('broadcast', () => {
     await pause(200);
     // Without self the quiet client never hears itself.
     expect(toQuiet).toEqual([{ text: 'hello wörld' }]);
+  });
+
+  it('sends one broadcast to v1 and v2 sockets of a topic, each in its own serializer', async () => {
+    // The frame is encoded once per serializer for the whole topic: a v1 socket must never get v2 bytes.
+    const name = topic('mixed');
+    const config = { config: { broadcast: { self: false }, presence: { key: '' }, postgres_changes: [], private: false } };
+    const v2 = [await rawSocket(), await rawSocket()];
+    const v1 = [await rawSocket(undefined, '1.0.0'), await rawSocket(undefined, '1.0.0')];
+    for (const socket of v2) socket.send(['1', '1', `realtime:${name}`, 'phx_join', config]);
+    for (const socket of v1) socket.send({ join_ref: '1', ref: '1', topic: `realtime:${name}`, event: 'phx_join', payload: config });
+    await until(() => [...v1, ...v2].every((socket) => socket.frames.length === 1));
+    const sender = client().channel(name);
+    expect((await subscribe(sender)).status).toBe('SUBSCRIBED');
+    expect(await sender.send({ type: 'broadcast', event: 'msg', payload: { n: 1 } })).toBe('ok');
+    await until(() => [...v1, ...v2].every((socket) => socket.frames.length === 2));
+    const payload = { type: 'broadcast', event: 'msg', payload: { n: 1 } };
+    for (const socket of v2) expect(socket.frames[1]).toEqual([null, null, `realtime:${name}`, 'broadcast', payload]);
+    for (const socket of v1) expect(socket.frames[1]).toEqual({ topic: `realtime:${name}`, event: 'broadcast', payload, ref: null });
+    for (const socket of [...v1, ...v2]) socket.ws.close();
   });
 
   it('keeps public and private channels of one name apart', async () => {
