@@ -3,17 +3,13 @@
  * `postgres` sets `pgrst.*` on `authenticator`, `NOTIFY pgrst, 'reload config'` applies it.
  * Aggregates (db-aggregates-enabled), explain() (db-plan-enabled), db-tx-end and db-max-rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack as project } from './helpers.ts';
-import { freePort } from '../core/ports.ts';
-import { startStack, type RunningStack } from '../stack.ts';
+import type { RunningStack } from '../stack.ts';
+import { startThrowawayStack } from '../tooling/throwaway-stack.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'pro-portal-rest-config-'));
 let running: RunningStack;
 let db: pg.Pool;
 let client: SupabaseClient;
@@ -46,15 +42,7 @@ async function configure(name: string, value: string | null): Promise<void> {
 }
 
 beforeAll(async () => {
-  running = await startStack({
-    supabaseDir: project.supabaseDir,
-    port: await freePort(),
-    dbPort: await freePort(),
-    mailPort: await freePort(),
-    smtpPort: await freePort(),
-    dataDir,
-    quiet: true,
-  });
+  running = await startThrowawayStack({ supabaseDir: project.supabaseDir, label: 'rest-config' });
   db = new pg.Pool({ connectionString: running.dbUrl, max: 2 });
   client = createClient(running.apiUrl, running.keys.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
   await sql(`
@@ -81,7 +69,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await running?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('in-database configuration', () => {
