@@ -18,6 +18,8 @@
  * When upgrading supabase-js, check `SupabaseClient`'s constructor and `_handleTokenChanged` again
  * (e2e/auth.spec.ts and the sign-in journeys exercise both; e2e/live.spec.ts the loaded client).
  */
+import { forwardOnceLoaded } from './forward-once-loaded';
+
 export const REALTIME_NOT_LOADED = 'Realtime is not loaded';
 
 type RealtimeClientClass = new (...args: never[]) => object;
@@ -33,20 +35,7 @@ const notLoaded = (member: string) =>
 
 export class RealtimeClient {
   constructor(...args: [endPoint: string, options?: object]) {
-    let real: object | undefined;
-    return new Proxy(this, {
-      get(target, property, receiver) {
-        if (typeof property === 'symbol' || property === 'constructor') return Reflect.get(target, property, receiver) as unknown;
-        if (RealClient) {
-          real ??= new RealClient(...(args as unknown as never[]));
-          const value = Reflect.get(real, property) as unknown;
-          return typeof value === 'function' ? (value as (...rest: unknown[]) => unknown).bind(real) : value;
-        }
-        if (property in target) return Reflect.get(target, property, receiver) as unknown;
-        if (property === 'then' || property === 'toJSON') return undefined;
-        throw notLoaded(property);
-      },
-    });
+    return forwardOnceLoaded(this, args, () => RealClient, notLoaded);
   }
 
   /** SupabaseClient hands every new access token over; until the real client exists there is no socket to authorise. */

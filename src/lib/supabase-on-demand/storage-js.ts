@@ -9,6 +9,8 @@
  * demand); from then on every property is the real client's, built with the same URL, headers and
  * authenticating fetch. Used before that, every property throws a clear error.
  */
+import { forwardOnceLoaded } from './forward-once-loaded';
+
 export class StorageApiError extends Error {
   override name = 'StorageApiError';
 }
@@ -23,20 +25,8 @@ export function installStorageClient(Real: StorageClientClass): void {
 
 export class StorageClient {
   constructor(...args: [url: string, headers?: object, fetch?: unknown, options?: object]) {
-    let real: object | undefined;
-    return new Proxy(this, {
-      get(target, property, receiver) {
-        if (typeof property === 'symbol' || property === 'constructor') return Reflect.get(target, property, receiver) as unknown;
-        if (RealClient) {
-          real ??= new RealClient(...(args as unknown as never[]));
-          const value = Reflect.get(real, property) as unknown;
-          return typeof value === 'function' ? (value as (...rest: unknown[]) => unknown).bind(real) : value;
-        }
-        if (property === 'then' || property === 'toJSON') return undefined;
-        throw new Error(
-          `Storage is not loaded: supabase.storage.${property} is available after loadStorage() (see src/lib/storage-loader.ts).`,
-        );
-      },
-    });
+    return forwardOnceLoaded(this, args, () => RealClient, (member) =>
+      new Error(`Storage is not loaded: supabase.storage.${member} is available after loadStorage() (see src/lib/storage-loader.ts).`),
+    );
   }
 }
