@@ -281,7 +281,8 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       `select ${allCommittedInSnapshot(xids)} as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
     ];
 
-    const visible = new Set<string>();
+    const visible = new Map<string, Set<number>>();
+    const visibleTo = new Map<Listener, Set<number>>();
     let heads: Array<{ record: Record<string, unknown> | null; old: Record<string, unknown> | null; filters: boolean[] | null }>;
     try {
       let first: pg.QueryResult[];
@@ -297,14 +298,22 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       }
       const privileged = (first![1]!.rows[0] as { privileged: boolean[] }).privileged;
 
-      // Which of the batch's rows (by index) each distinct subscriber may see, table by table.
+      // Which of the batch's rows (by index) each distinct subscriber may see, table by table. A
+      // subscriber's key is made once per listener and batch, not once per row.
+      const keyOf = new Map<Listener, string>();
       const subscribers = new Map<string, { subscriber: Subscriber; rows: Map<TableInfo, number[]> }>();
+      const tableRows = new Map<TableInfo, number[]>();
       items.forEach((item, index) => {
         if (!item.checkRls) return;
+        const all = tableRows.get(item.info) ?? [];
+        all.push(index);
+        tableRows.set(item.info, all);
+        const table = tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length;
         for (const { listener } of item.candidates) {
           const { subscriber } = listener;
-          if (!privileged[tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length + roles.indexOf(subscriber.role)]) continue;
-          const key = subscriberKey(subscriber);
+          if (!privileged[table + roles.indexOf(subscriber.role)]) continue;
+          let key = keyOf.get(listener);
+          if (key === undefined) keyOf.set(listener, (key = subscriberKey(subscriber)));
           let entry = subscribers.get(key);
           if (!entry) subscribers.set(key, (entry = { subscriber, rows: new Map() }));
           const rows = entry.rows.get(item.info) ?? [];
@@ -312,39 +321,49 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
           entry.rows.set(item.info, rows);
         }
       });
+      // Each table's keys go into the transaction once, as JSON in a transaction-local setting, so every
+      // subscriber's lookup is a short statement rather than hundreds of literal rows to parse and plan.
       const checks: string[] = [];
-      const asked: string[] = [];
-      for (const [key, { subscriber, rows }] of subscribers) {
+      const keySetting = new Map<TableInfo, string>();
+      for (const [info, indexes] of tableRows) {
+        if (info.primaryKey.length === 0) continue;
+        const name = `realtime.pc_keys_${keySetting.size}`;
+        keySetting.set(info, name);
+        const keys = indexes.map((index) => {
+          const record = items[index]!.change.record ?? {};
+          return { i: index, k: Object.fromEntries(info.primaryKey.map((column) => [column, record[column] ?? null])) };
+        });
+        checks.push(`select set_config(${literal(name)}, ${literal(JSON.stringify(keys))}, true)`);
+      }
+      const asked: Array<{ key: string; at: number }> = [];
+      let role: string | undefined;
+      for (const [key, { subscriber, rows }] of [...subscribers].sort(([, a], [, b]) => (a.subscriber.role < b.subscriber.role ? -1 : 1))) {
         // The key values typed by the table's own row type, then looked up under the subscriber's policies.
         const lookups = [...rows].map(([info, indexes]) => {
-          if (info.primaryKey.length === 0) return `array[]::int[]`;
-          const values = indexes
-            .map((index) => {
-              const record = items[index]!.change.record ?? {};
-              const keyValues = Object.fromEntries(info.primaryKey.map((column) => [column, record[column] ?? null]));
-              return `(${index}, ${literal(JSON.stringify(keyValues))}::jsonb)`;
-            })
-            .join(', ');
+          const setting = keySetting.get(info);
+          if (setting === undefined) return `array[]::int[]`;
           const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${ident(column)}`).join(' and ');
-          return `array(select v.i from (values ${values}) v(i, j) cross join lateral jsonb_populate_record(null::${rowTypeOf(info)}, v.j) k
-                         where exists (select 1 from ${rowTypeOf(info)} x where ${same}))`;
+          // Only the rows this subscriber is a candidate for, when that is not all of the table's.
+          const only = indexes.length === tableRows.get(info)!.length ? '' : ` and (e->>'i')::int = any('{${indexes.join(',')}}'::int[])`;
+          return `array(select (e->>'i')::int from jsonb_array_elements(current_setting(${literal(setting)})::jsonb) e
+                          cross join lateral jsonb_populate_record(null::${rowTypeOf(info)}, e->'k') k
+                         where exists (select 1 from ${rowTypeOf(info)} x where ${same})${only})`;
         });
-        asked.push(key);
+        if (subscriber.role !== role) checks.push(`set local role ${ident((role = subscriber.role))}`);
         checks.push(
-          `set local role ${ident(subscriber.role)}`,
           `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
                   set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
-          `select array[]::int[]${lookups.map((lookup) => ` || ${lookup}`).join('')} as visible`,
-          'reset role',
         );
+        asked.push({ key, at: checks.length });
+        checks.push(`select array[]::int[]${lookups.map((lookup) => ` || ${lookup}`).join('')} as visible`);
       }
+      if (role !== undefined) checks.push('reset role');
       // One round trip: every change's record and filters, then the subscribers' lookups.
       const results = (await db.query([...items.map(headStatement), ...checks].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
       const list = Array.isArray(results) ? results : [results];
       heads = list.slice(0, items.length).map((result) => result.rows[0] as (typeof heads)[number]);
-      asked.forEach((key, i) => {
-        for (const index of (list[items.length + i * 4 + 2]!.rows[0] as { visible: number[] }).visible) visible.add(`${key} ${index}`);
-      });
+      for (const { key, at } of asked) visible.set(key, new Set((list[items.length + at]!.rows[0] as { visible: number[] }).visible));
+      for (const [listener, key] of keyOf) visibleTo.set(listener, visible.get(key)!);
       await db.query('rollback');
     } catch (error) {
       // Fails closed: a policy that raises, say, delivers to nobody.
@@ -372,7 +391,7 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
         errors: null,
       };
       for (const { listener, bindings } of candidates) {
-        if (item.checkRls && !visible.has(`${subscriberKey(listener.subscriber)} ${index}`)) continue;
+        if (item.checkRls && !visibleTo.get(listener)?.has(index)) continue;
         const ids = bindings
           .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
           .map((binding) => binding.id);
