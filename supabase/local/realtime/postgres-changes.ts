@@ -145,6 +145,30 @@ function allCommittedInSnapshot(xids: number[]): string {
 const ident = (name: string) => pg.Client.prototype.escapeIdentifier(name);
 const literal = (value: string) => pg.Client.prototype.escapeLiteral(value);
 
+/** Postgres's text form of a composite or array element: quoted, with `"` and `\` escaped. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+/** A row of the table's type with only its key columns set (the others NULL), in Postgres's text form. */
+function rowLiteral(info: TableInfo, record: Record<string, string | null>): string {
+  return `(${info.columns.map(({ name }) => (info.primaryKey.includes(name) && record[name] != null ? quoted(record[name]) : '')).join(',')})`;
+}
+const arrayLiteral = (elements: string[]) => `{${elements.map(quoted).join(',')}}`;
+
+/**
+ * Which of the keys in the table's setting (0-based positions; `$1`, when not null, limits it to those
+ * positions) the current role and claims can SELECT: each key typed by the table's own row type, so any
+ * primary key works, and looked up under the table's policies.
+ */
+function lookupStatement(info: TableInfo, setting: string): string {
+  const rowType = `${ident(info.schema)}.${ident(info.table)}`;
+  // The keys' columns are renamed by position, so no column of the table can clash with the ordinality.
+  const alias = (column: string) => `c${info.columns.findIndex(({ name }) => name === column)}`;
+  const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${alias(column)}`).join(' and ');
+  return `select array(select k.i::int - 1
+                         from unnest(current_setting(${literal(setting)})::${rowType}[]) with ordinality k(${info.columns.map((_, i) => `c${i}`).join(', ')}, i)
+                        where ($1 is null or k.i::int - 1 = any($1))
+                          and exists (select 1 from ${rowType} x where ${same})) as visible`;
+}
+
 export async function startPostgresChanges(options: { superuserUrl: string; log: Logger }): Promise<PostgresChanges> {
   const { log } = options;
   // The RLS checks, one change after the other on one connection; a change's check spans two round
@@ -254,6 +278,10 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
               ${filterExprs.length ? `(select array[${filterExprs.join(', ')}] from ${populate(filterValues) ?? `(select null::${rowType}) x`} f)` : 'null'} as filters`;
   };
 
+  /** The lookup statements prepared on `db`, by table; a table whose relation changed gets a new one. */
+  const prepared = new Map<TableInfo, string>();
+  let statementCount = 0;
+
   /**
    * Changes in commit order, checked together: one read-only transaction, one round trip for every
    * change's record and filters, and one statement per distinct subscriber (role and claims) that asks
@@ -303,9 +331,12 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       const keyOf = new Map<Listener, string>();
       const subscribers = new Map<string, { subscriber: Subscriber; rows: Map<TableInfo, number[]> }>();
       const tableRows = new Map<TableInfo, number[]>();
+      /** A row's position among its table's rows of the batch. */
+      const positions = new Map<number, number>();
       items.forEach((item, index) => {
         if (!item.checkRls) return;
         const all = tableRows.get(item.info) ?? [];
+        positions.set(index, all.length);
         all.push(index);
         tableRows.set(item.info, all);
         const table = tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length;
@@ -321,48 +352,66 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
           entry.rows.set(item.info, rows);
         }
       });
-      // Each table's keys go into the transaction once, as JSON in a transaction-local setting, so every
-      // subscriber's lookup is a short statement rather than hundreds of literal rows to parse and plan.
+      // Each table's keys go into the transaction once, as an array of its row type (only the key
+      // columns set) in a transaction-local setting; every subscriber's lookup is then one execution of a
+      // statement prepared once per table on this connection, rather than hundreds of literal rows to
+      // parse and plan per subscriber.
       const checks: string[] = [];
-      const keySetting = new Map<TableInfo, string>();
+      const preparing: Array<[TableInfo, string]> = [];
+      for (const [info, name] of prepared) {
+        // The table's relation changed since (a new TableInfo): its statement goes.
+        if (tables.get(`${info.schema}.${info.table}`) !== info) {
+          prepared.delete(info);
+          checks.push(`deallocate ${name}`);
+        }
+      }
       for (const [info, indexes] of tableRows) {
         if (info.primaryKey.length === 0) continue;
-        const name = `realtime.pc_keys_${keySetting.size}`;
-        keySetting.set(info, name);
-        const keys = indexes.map((index) => {
-          const record = items[index]!.change.record ?? {};
-          return { i: index, k: Object.fromEntries(info.primaryKey.map((column) => [column, record[column] ?? null])) };
-        });
-        checks.push(`select set_config(${literal(name)}, ${literal(JSON.stringify(keys))}, true)`);
+        let name = prepared.get(info);
+        if (name === undefined) {
+          name = `realtime_pc_lookup_${(statementCount += 1)}`;
+          preparing.push([info, name]);
+          checks.push(`prepare ${name}(int[]) as ${lookupStatement(info, `realtime.${name}`)}`);
+        }
+        const keys = indexes.map((index) => rowLiteral(info, items[index]!.change.record ?? {}));
+        checks.push(`select set_config(${literal(`realtime.${name}`)}, ${literal(arrayLiteral(keys))}, true)`);
       }
-      const asked: Array<{ key: string; at: number }> = [];
+      const statementOf = new Map([...prepared, ...preparing]);
+      const asked: Array<{ key: string; at: number; tables: TableInfo[] }> = [];
       let role: string | undefined;
       for (const [key, { subscriber, rows }] of [...subscribers].sort(([, a], [, b]) => (a.subscriber.role < b.subscriber.role ? -1 : 1))) {
-        // The key values typed by the table's own row type, then looked up under the subscriber's policies.
-        const lookups = [...rows].map(([info, indexes]) => {
-          const setting = keySetting.get(info);
-          if (setting === undefined) return `array[]::int[]`;
-          const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${ident(column)}`).join(' and ');
-          // Only the rows this subscriber is a candidate for, when that is not all of the table's.
-          const only = indexes.length === tableRows.get(info)!.length ? '' : ` and (e->>'i')::int = any('{${indexes.join(',')}}'::int[])`;
-          return `array(select (e->>'i')::int from jsonb_array_elements(current_setting(${literal(setting)})::jsonb) e
-                          cross join lateral jsonb_populate_record(null::${rowTypeOf(info)}, e->'k') k
-                         where exists (select 1 from ${rowTypeOf(info)} x where ${same})${only})`;
-        });
         if (subscriber.role !== role) checks.push(`set local role ${ident((role = subscriber.role))}`);
         checks.push(
           `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
                   set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
         );
-        asked.push({ key, at: checks.length });
-        checks.push(`select array[]::int[]${lookups.map((lookup) => ` || ${lookup}`).join('')} as visible`);
+        const tables: TableInfo[] = [];
+        for (const [info, indexes] of rows) {
+          const name = statementOf.get(info);
+          if (name === undefined) continue;
+          tables.push(info);
+          // Only the rows this subscriber is a candidate for, when that is not all of the table's: the
+          // table's position of each (the setting holds the table's rows in batch order).
+          const all = tableRows.get(info)!;
+          const only = indexes.length === all.length ? 'null' : `'{${indexes.map((index) => positions.get(index)).join(',')}}'`;
+          checks.push(`execute ${name}(${only})`);
+        }
+        asked.push({ key, at: checks.length - tables.length, tables });
       }
       if (role !== undefined) checks.push('reset role');
       // One round trip: every change's record and filters, then the subscribers' lookups.
       const results = (await db.query([...items.map(headStatement), ...checks].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+      for (const [info, name] of preparing) prepared.set(info, name);
       const list = Array.isArray(results) ? results : [results];
       heads = list.slice(0, items.length).map((result) => result.rows[0] as (typeof heads)[number]);
-      for (const { key, at } of asked) visible.set(key, new Set((list[items.length + at]!.rows[0] as { visible: number[] }).visible));
+      for (const { key, at, tables } of asked) {
+        const seen = new Set<number>();
+        tables.forEach((info, t) => {
+          const all = tableRows.get(info)!;
+          for (const position of (list[items.length + at + t]!.rows[0] as { visible: number[] }).visible) seen.add(all[position]!);
+        });
+        visible.set(key, seen);
+      }
       for (const [listener, key] of keyOf) visibleTo.set(listener, visible.get(key)!);
       await db.query('rollback');
     } catch (error) {
