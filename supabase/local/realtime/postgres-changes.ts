@@ -441,12 +441,13 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       };
       for (const { listener, bindings } of candidates) {
         if (item.checkRls && !visibleTo.get(listener)?.has(index)) continue;
-        const ids = bindings
-          .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
-          .map((binding) => binding.id);
+        const passes = (binding: Binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true);
+        // One binding, the usual case, without the arrays and set made for several.
+        const ids =
+          bindings.length === 1 ? (passes(bindings[0]!) ? [bindings[0]!.id] : []) : [...new Set(bindings.filter(passes).map((binding) => binding.id))];
         if (ids.length === 0) continue;
         try {
-          listener.deliver([...new Set(ids)], message);
+          listener.deliver(ids, message);
         } catch (error) {
           log.error('realtime', 'postgres_changes: a subscriber failed to take a change', error);
         }
