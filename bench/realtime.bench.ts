@@ -38,6 +38,8 @@ const DB_MESSAGES = env('BENCH_RT_DB_MESSAGES', 100);
 const CHANGE_SUBSCRIBERS = 50;
 const CHANGES = env('BENCH_RT_CHANGES', 5000);
 const WRITERS = 10;
+/** `BENCH_RT_ONLY=changes`: only the Postgres Changes part, to compare changes to it quickly. */
+const ONLY_CHANGES = process.env.BENCH_RT_ONLY === 'changes';
 const repoRoot = join(import.meta.dirname, '..');
 const MB = 1024 * 1024;
 
@@ -451,47 +453,58 @@ const loadBefore = load();
 let server: Server | undefined;
 try {
   server = await startServer(join(workdir, 'supabase'), dataDir);
-  progress('stack started; memory per idle socket');
-  const memory = await idleMemory(server, heartbeats);
-  progress('broadcast fan-out');
-  const broadcast = await fanOut(server, heartbeats);
-  progress('Postgres Changes');
-  const changes = await postgresChanges(server);
-  const result = {
-    date: new Date().toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    load: { before: loadBefore, after: load() },
-    memory,
-    broadcast,
-    changes,
-  };
-  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-  writeFileSync(join(import.meta.dirname, 'results', 'realtime.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (ONLY_CHANGES) {
+    progress('stack started; Postgres Changes only');
+    const c = await postgresChanges(server);
+    for (const run of [c.single, c.batched]) {
+      console.log(
+        `${run.kind}: ${run.deliveredPerSecond} changes/s (commits ${run.commitPerSecond}/s; commit → last subscriber p50 ${run.commitToLastSubscriber.p50} ms, p99 ${run.commitToLastSubscriber.p99} ms; CPU in ${run.cpu.wallSeconds} s: stack ${run.cpu.stackSeconds} s, clients ${run.cpu.clientsSeconds} s; load ${run.load[0]})`,
+      );
+    }
+    console.log(`non-member / missing / duplicated: ${c.outsiderReceived} / ${c.missing} / ${c.duplicates}`);
+  } else {
+    progress('stack started; memory per idle socket');
+    const memory = await idleMemory(server, heartbeats);
+    progress('broadcast fan-out');
+    const broadcast = await fanOut(server, heartbeats);
+    progress('Postgres Changes');
+    const changes = await postgresChanges(server);
+    const result = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      load: { before: loadBefore, after: load() },
+      memory,
+      broadcast,
+      changes,
+    };
+    mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+    writeFileSync(join(import.meta.dirname, 'results', 'realtime.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-  const ok = (pass: boolean) => (pass ? '✅' : '❌');
-  const b = broadcast;
-  const c = changes;
-  console.log(`Machine: ${result.machine}; load average (1/5/15 min) before ${loadBefore.join(' ')}, after ${result.load.after.join(' ')}\n`);
-  console.log('| measure | result | load at start (1 min) | goal |\n|---|---|---|---|');
-  console.log(
-    `| broadcast to ${b.subscribers} subscribers of one topic, ${b.messages} messages at ${b.ratePerSecond}/s: send → each receipt, p50 / p95 / p99 / max | ${b.socket.p50} / ${b.socket.p95} / **${b.socket.p99}** / ${b.socket.max} ms (${b.socket.n} receipts) | ${b.load[0]} | p99 ≤ 100 ms ${ok(b.socket.p99 <= 100)} |`,
-  );
-  console.log(`| … send → the last of the ${b.subscribers} receipts, p50 / p99 | ${b.socketToAll.p50} / ${b.socketToAll.p99} ms | | |`);
-  console.log(
-    `| from the database, ${b.database.messages} \`realtime.send\` statements at ${Math.min(RATE, 10)}/s: statement sent → each receipt, p50 / p95 / p99 / max | ${b.database.p50} / ${b.database.p95} / ${b.database.p99} / ${b.database.max} ms (statement itself p50 ${b.databaseStatement.p50} ms) | | — |`,
-  );
-  for (const run of [c.single, c.batched]) {
+    const ok = (pass: boolean) => (pass ? '✅' : '❌');
+    const b = broadcast;
+    const c = changes;
+    console.log(`Machine: ${result.machine}; load average (1/5/15 min) before ${loadBefore.join(' ')}, after ${result.load.after.join(' ')}\n`);
+    console.log('| measure | result | load at start (1 min) | goal |\n|---|---|---|---|');
     console.log(
-      `| Postgres Changes with RLS to ${c.subscribers} subscribers, ${run.changes} inserts as ${run.kind}: first insert → last delivery | **${run.deliveredPerSecond} changes/s** (${run.deliveriesPerSecond} messages/s; commits ${run.commitPerSecond}/s; commit → last subscriber p50 ${run.commitToLastSubscriber.p50} ms, p99 ${run.commitToLastSubscriber.p99} ms; CPU in ${run.cpu.wallSeconds} s: stack ${run.cpu.stackSeconds} s, clients ${run.cpu.clientsSeconds} s) | ${run.load[0]} | ≥ 1,000/s ${ok(run.deliveredPerSecond >= 1000)} |`,
+      `| broadcast to ${b.subscribers} subscribers of one topic, ${b.messages} messages at ${b.ratePerSecond}/s: send → each receipt, p50 / p95 / p99 / max | ${b.socket.p50} / ${b.socket.p95} / **${b.socket.p99}** / ${b.socket.max} ms (${b.socket.n} receipts) | ${b.load[0]} | p99 ≤ 100 ms ${ok(b.socket.p99 <= 100)} |`,
+    );
+    console.log(`| … send → the last of the ${b.subscribers} receipts, p50 / p99 | ${b.socketToAll.p50} / ${b.socketToAll.p99} ms | | |`);
+    console.log(
+      `| from the database, ${b.database.messages} \`realtime.send\` statements at ${Math.min(RATE, 10)}/s: statement sent → each receipt, p50 / p95 / p99 / max | ${b.database.p50} / ${b.database.p95} / ${b.database.p99} / ${b.database.max} ms (statement itself p50 ${b.databaseStatement.p50} ms) | | — |`,
+    );
+    for (const run of [c.single, c.batched]) {
+      console.log(
+        `| Postgres Changes with RLS to ${c.subscribers} subscribers, ${run.changes} inserts as ${run.kind}: first insert → last delivery | **${run.deliveredPerSecond} changes/s** (${run.deliveriesPerSecond} messages/s; commits ${run.commitPerSecond}/s; commit → last subscriber p50 ${run.commitToLastSubscriber.p50} ms, p99 ${run.commitToLastSubscriber.p99} ms; CPU in ${run.cpu.wallSeconds} s: stack ${run.cpu.stackSeconds} s, clients ${run.cpu.clientsSeconds} s) | ${run.load[0]} | ≥ 1,000/s ${ok(run.deliveredPerSecond >= 1000)} |`,
+      );
+    }
+    console.log(
+      `| … changes at a non-member's subscription (RLS) / missing / duplicated at the members | ${c.outsiderReceived} / ${c.missing} / ${c.duplicates} | | 0 / 0 / 0 ${ok(c.outsiderReceived === 0 && c.missing === 0 && c.duplicates === 0)} |`,
+    );
+    const m = memory;
+    console.log(
+      `| memory per idle socket (${m.sockets} sockets, each joined to a topic of its own; after a full GC; the goal is for the larger of RSS and heap + external) | RSS **${m.rssPerSocketKB} KB**, heap ${m.heapPerSocketKB} KB, external ${m.externalPerSocketKB} KB (RSS ${m.rssBeforeMB} → ${m.rssWithMB} MB, heap ${m.heapBeforeMB} → ${m.heapWithMB} MB; after closing them: RSS ${m.rssAfterCloseMB}, heap ${m.heapAfterCloseMB} MB) | ${m.load[0]} | ≤ 50 KB ${ok(Math.max(m.rssPerSocketKB, m.heapPerSocketKB + m.externalPerSocketKB) <= 50)} |`,
     );
   }
-  console.log(
-    `| … changes at a non-member's subscription (RLS) / missing / duplicated at the members | ${c.outsiderReceived} / ${c.missing} / ${c.duplicates} | | 0 / 0 / 0 ${ok(c.outsiderReceived === 0 && c.missing === 0 && c.duplicates === 0)} |`,
-  );
-  const m = memory;
-  console.log(
-    `| memory per idle socket (${m.sockets} sockets, each joined to a topic of its own; after a full GC; the goal is for the larger of RSS and heap + external) | RSS **${m.rssPerSocketKB} KB**, heap ${m.heapPerSocketKB} KB, external ${m.externalPerSocketKB} KB (RSS ${m.rssBeforeMB} → ${m.rssWithMB} MB, heap ${m.heapBeforeMB} → ${m.heapWithMB} MB; after closing them: RSS ${m.rssAfterCloseMB}, heap ${m.heapAfterCloseMB} MB) | ${m.load[0]} | ≤ 50 KB ${ok(Math.max(m.rssPerSocketKB, m.heapPerSocketKB + m.externalPerSocketKB) <= 50)} |`,
-  );
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nThe stack's log:\n${server?.log().slice(-5000) ?? ''}\n`);
   process.exitCode = 1;

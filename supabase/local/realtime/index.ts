@@ -460,11 +460,12 @@ export function createRealtimeService(options: {
         return joinError(conn, frame, 'Unable to subscribe to changes with given parameters: Postgres Changes are not available in this stack');
       }
       try {
+        // The frame's text around its payload is the same for every change: made once per subscription.
+        const [before, after] = encodeTextAround({ joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes' }, '\u0000', conn.vsn).split('\u0000');
         const subscription = await service.subscribe({ role: claims.role, claims }, subs, (ids, data) => {
           if (channel.left || conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
-          const payload = `{"ids":${JSON.stringify(ids)},"data":${changeJson(data)}}`;
           corkUntilNextTick(conn);
-          conn.ws.send(encodeTextAround({ joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes' }, payload, conn.vsn));
+          conn.ws.send(`${before!}{"ids":${JSON.stringify(ids)},"data":${changeJson(data)}}${after!}`);
         });
         channel.changes = { unsubscribe: subscription.unsubscribe, handle: subscription };
         echoed = subs.map((params, index) => ({ ...params, id: subscription.ids[index] }));

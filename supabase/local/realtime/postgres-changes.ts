@@ -145,6 +145,30 @@ function allCommittedInSnapshot(xids: number[]): string {
 const ident = (name: string) => pg.Client.prototype.escapeIdentifier(name);
 const literal = (value: string) => pg.Client.prototype.escapeLiteral(value);
 
+/** Postgres's text form of a composite or array element: quoted, with `"` and `\` escaped. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+/** A row of the table's type with only its key columns set (the others NULL), in Postgres's text form. */
+function rowLiteral(info: TableInfo, record: Record<string, string | null>): string {
+  return `(${info.columns.map(({ name }) => (info.primaryKey.includes(name) && record[name] != null ? quoted(record[name]) : '')).join(',')})`;
+}
+const arrayLiteral = (elements: string[]) => `{${elements.map(quoted).join(',')}}`;
+
+/**
+ * Which of the keys in the table's setting (0-based positions; `$1`, when not null, limits it to those
+ * positions) the current role and claims can SELECT: each key typed by the table's own row type, so any
+ * primary key works, and looked up under the table's policies.
+ */
+function lookupStatement(info: TableInfo, setting: string): string {
+  const rowType = `${ident(info.schema)}.${ident(info.table)}`;
+  // The keys' columns are renamed by position, so no column of the table can clash with the ordinality.
+  const alias = (column: string) => `c${info.columns.findIndex(({ name }) => name === column)}`;
+  const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${alias(column)}`).join(' and ');
+  return `select array(select k.i::int - 1
+                         from unnest(current_setting(${literal(setting)})::${rowType}[]) with ordinality k(${info.columns.map((_, i) => `c${i}`).join(', ')}, i)
+                        where ($1 is null or k.i::int - 1 = any($1))
+                          and exists (select 1 from ${rowType} x where ${same})) as visible`;
+}
+
 export async function startPostgresChanges(options: { superuserUrl: string; log: Logger }): Promise<PostgresChanges> {
   const { log } = options;
   // The RLS checks, one change after the other on one connection; a change's check spans two round
@@ -254,6 +278,10 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
               ${filterExprs.length ? `(select array[${filterExprs.join(', ')}] from ${populate(filterValues) ?? `(select null::${rowType}) x`} f)` : 'null'} as filters`;
   };
 
+  /** The lookup statements prepared on `db`, by table; a table whose relation changed gets a new one. */
+  const prepared = new Map<TableInfo, string>();
+  let statementCount = 0;
+
   /**
    * Changes in commit order, checked together: one read-only transaction, one round trip for every
    * change's record and filters, and one statement per distinct subscriber (role and claims) that asks
@@ -281,7 +309,8 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       `select ${allCommittedInSnapshot(xids)} as committed, array[${privilegeExprs.join(', ') || 'true'}]::boolean[] as privileged`,
     ];
 
-    const visible = new Set<string>();
+    const visible = new Map<string, Set<number>>();
+    const visibleTo = new Map<Listener, Set<number>>();
     let heads: Array<{ record: Record<string, unknown> | null; old: Record<string, unknown> | null; filters: boolean[] | null }>;
     try {
       let first: pg.QueryResult[];
@@ -297,14 +326,25 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
       }
       const privileged = (first![1]!.rows[0] as { privileged: boolean[] }).privileged;
 
-      // Which of the batch's rows (by index) each distinct subscriber may see, table by table.
+      // Which of the batch's rows (by index) each distinct subscriber may see, table by table. A
+      // subscriber's key is made once per listener and batch, not once per row.
+      const keyOf = new Map<Listener, string>();
       const subscribers = new Map<string, { subscriber: Subscriber; rows: Map<TableInfo, number[]> }>();
+      const tableRows = new Map<TableInfo, number[]>();
+      /** A row's position among its table's rows of the batch. */
+      const positions = new Map<number, number>();
       items.forEach((item, index) => {
         if (!item.checkRls) return;
+        const all = tableRows.get(item.info) ?? [];
+        positions.set(index, all.length);
+        all.push(index);
+        tableRows.set(item.info, all);
+        const table = tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length;
         for (const { listener } of item.candidates) {
           const { subscriber } = listener;
-          if (!privileged[tableIndex.get(`${item.info.schema}.${item.info.table}`)! * roles.length + roles.indexOf(subscriber.role)]) continue;
-          const key = subscriberKey(subscriber);
+          if (!privileged[table + roles.indexOf(subscriber.role)]) continue;
+          let key = keyOf.get(listener);
+          if (key === undefined) keyOf.set(listener, (key = subscriberKey(subscriber)));
           let entry = subscribers.get(key);
           if (!entry) subscribers.set(key, (entry = { subscriber, rows: new Map() }));
           const rows = entry.rows.get(item.info) ?? [];
@@ -312,39 +352,67 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
           entry.rows.set(item.info, rows);
         }
       });
+      // Each table's keys go into the transaction once, as an array of its row type (only the key
+      // columns set) in a transaction-local setting; every subscriber's lookup is then one execution of a
+      // statement prepared once per table on this connection, rather than hundreds of literal rows to
+      // parse and plan per subscriber.
       const checks: string[] = [];
-      const asked: string[] = [];
-      for (const [key, { subscriber, rows }] of subscribers) {
-        // The key values typed by the table's own row type, then looked up under the subscriber's policies.
-        const lookups = [...rows].map(([info, indexes]) => {
-          if (info.primaryKey.length === 0) return `array[]::int[]`;
-          const values = indexes
-            .map((index) => {
-              const record = items[index]!.change.record ?? {};
-              const keyValues = Object.fromEntries(info.primaryKey.map((column) => [column, record[column] ?? null]));
-              return `(${index}, ${literal(JSON.stringify(keyValues))}::jsonb)`;
-            })
-            .join(', ');
-          const same = info.primaryKey.map((column) => `x.${ident(column)} = k.${ident(column)}`).join(' and ');
-          return `array(select v.i from (values ${values}) v(i, j) cross join lateral jsonb_populate_record(null::${rowTypeOf(info)}, v.j) k
-                         where exists (select 1 from ${rowTypeOf(info)} x where ${same}))`;
-        });
-        asked.push(key);
+      const preparing: Array<[TableInfo, string]> = [];
+      for (const [info, name] of prepared) {
+        // The table's relation changed since (a new TableInfo): its statement goes.
+        if (tables.get(`${info.schema}.${info.table}`) !== info) {
+          prepared.delete(info);
+          checks.push(`deallocate ${name}`);
+        }
+      }
+      for (const [info, indexes] of tableRows) {
+        if (info.primaryKey.length === 0) continue;
+        let name = prepared.get(info);
+        if (name === undefined) {
+          name = `realtime_pc_lookup_${(statementCount += 1)}`;
+          preparing.push([info, name]);
+          checks.push(`prepare ${name}(int[]) as ${lookupStatement(info, `realtime.${name}`)}`);
+        }
+        const keys = indexes.map((index) => rowLiteral(info, items[index]!.change.record ?? {}));
+        checks.push(`select set_config(${literal(`realtime.${name}`)}, ${literal(arrayLiteral(keys))}, true)`);
+      }
+      const statementOf = new Map([...prepared, ...preparing]);
+      const asked: Array<{ key: string; at: number; tables: TableInfo[] }> = [];
+      let role: string | undefined;
+      for (const [key, { subscriber, rows }] of [...subscribers].sort(([, a], [, b]) => (a.subscriber.role < b.subscriber.role ? -1 : 1))) {
+        if (subscriber.role !== role) checks.push(`set local role ${ident((role = subscriber.role))}`);
         checks.push(
-          `set local role ${ident(subscriber.role)}`,
           `select set_config('request.jwt.claims', ${literal(JSON.stringify(subscriber.claims))}, true),
                   set_config('request.jwt.claim.role', ${literal(subscriber.role)}, true)`,
-          `select array[]::int[]${lookups.map((lookup) => ` || ${lookup}`).join('')} as visible`,
-          'reset role',
         );
+        const tables: TableInfo[] = [];
+        for (const [info, indexes] of rows) {
+          const name = statementOf.get(info);
+          if (name === undefined) continue;
+          tables.push(info);
+          // Only the rows this subscriber is a candidate for, when that is not all of the table's: the
+          // table's position of each (the setting holds the table's rows in batch order).
+          const all = tableRows.get(info)!;
+          const only = indexes.length === all.length ? 'null' : `'{${indexes.map((index) => positions.get(index)).join(',')}}'`;
+          checks.push(`execute ${name}(${only})`);
+        }
+        asked.push({ key, at: checks.length - tables.length, tables });
       }
+      if (role !== undefined) checks.push('reset role');
       // One round trip: every change's record and filters, then the subscribers' lookups.
       const results = (await db.query([...items.map(headStatement), ...checks].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+      for (const [info, name] of preparing) prepared.set(info, name);
       const list = Array.isArray(results) ? results : [results];
       heads = list.slice(0, items.length).map((result) => result.rows[0] as (typeof heads)[number]);
-      asked.forEach((key, i) => {
-        for (const index of (list[items.length + i * 4 + 2]!.rows[0] as { visible: number[] }).visible) visible.add(`${key} ${index}`);
-      });
+      for (const { key, at, tables } of asked) {
+        const seen = new Set<number>();
+        tables.forEach((info, t) => {
+          const all = tableRows.get(info)!;
+          for (const position of (list[items.length + at + t]!.rows[0] as { visible: number[] }).visible) seen.add(all[position]!);
+        });
+        visible.set(key, seen);
+      }
+      for (const [listener, key] of keyOf) visibleTo.set(listener, visible.get(key)!);
       await db.query('rollback');
     } catch (error) {
       // Fails closed: a policy that raises, say, delivers to nobody.
@@ -372,13 +440,14 @@ export async function startPostgresChanges(options: { superuserUrl: string; log:
         errors: null,
       };
       for (const { listener, bindings } of candidates) {
-        if (item.checkRls && !visible.has(`${subscriberKey(listener.subscriber)} ${index}`)) continue;
-        const ids = bindings
-          .filter((binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true))
-          .map((binding) => binding.id);
+        if (item.checkRls && !visibleTo.get(listener)?.has(index)) continue;
+        const passes = (binding: Binding) => binding.filters.every((filter) => head.filters?.[filterIndex.get(filter)!] === true);
+        // One binding, the usual case, without the arrays and set made for several.
+        const ids =
+          bindings.length === 1 ? (passes(bindings[0]!) ? [bindings[0]!.id] : []) : [...new Set(bindings.filter(passes).map((binding) => binding.id))];
         if (ids.length === 0) continue;
         try {
-          listener.deliver([...new Set(ids)], message);
+          listener.deliver(ids, message);
         } catch (error) {
           log.error('realtime', 'postgres_changes: a subscriber failed to take a change', error);
         }

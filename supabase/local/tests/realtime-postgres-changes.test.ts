@@ -279,6 +279,53 @@ describe('row-level security per subscriber', () => {
     expect(full.received.map((r) => r.change.record.id)).toEqual([97500]);
   }, 60_000);
 
+  it('looks rows up by any primary key, for subscribers of different events in one batch, and after the table changes', async () => {
+    // The lookup types each key by the table's own row type (columns renamed by position), so a
+    // two-column text key with the characters of Postgres's composite and array syntax, a column
+    // named like the ordinality and a dropped column must all still find exactly the right rows.
+    await sql(`
+      create table public.rt_keyed (gone int, room text, "ordinality" text, owner uuid not null, primary key (room, "ordinality"));
+      alter table public.rt_keyed drop column gone;
+      alter table public.rt_keyed enable row level security;
+      create policy rt_keyed_own on public.rt_keyed for select to authenticated using (owner = auth.uid());
+      grant select on public.rt_keyed to authenticated;
+      alter publication supabase_realtime add table public.rt_keyed;
+    `);
+    const carol = randomUUID();
+    const dave = randomUUID();
+    // Carol hears only INSERTs, Dave everything: in one batch they are asked about different rows.
+    const c = await listen(asUser(carol), [{ event: 'INSERT', schema: 'public', table: 'rt_keyed' }]);
+    const d = await listen(asUser(dave), [{ event: '*', schema: 'public', table: 'rt_keyed' }]);
+    const odd = ['a"b', 'c,d', 'e\\f', '(g)', '{h}', ' i ', ''];
+    const writer = await db.connect();
+    try {
+      await writer.query('begin');
+      const insert = `insert into public.rt_keyed (room, "ordinality", owner) select r, $1, $2 from unnest($3::text[]) r`;
+      await writer.query(insert, ['x', carol, odd]);
+      await writer.query(insert, ['y', dave, odd]);
+      await writer.query(`update public.rt_keyed set owner = owner where room = 'a"b' and "ordinality" = 'y'`);
+      await writer.query('commit');
+    } finally {
+      writer.release();
+    }
+    const key = (r: Received) => `${r.change.type} ${String(r.change.record.room)}|${String(r.change.record.ordinality)}`;
+    expect((await c.until(odd.length)).map(key)).toEqual(odd.map((room) => `INSERT ${room}|x`));
+    expect((await d.until(odd.length + 1)).map(key)).toEqual([...odd.map((room) => `INSERT ${room}|y`), 'UPDATE a"b|y']);
+
+    // A new column: a new relation from the WAL, so the lookup is made again for the table's new shape.
+    await sql(`alter table public.rt_keyed add column note text`);
+    await sql(`insert into public.rt_keyed (room, "ordinality", owner, note) values ('z', 'x', $1, 'n'), ('z', 'y', $2, 'n')`, [carol, dave]);
+    expect((await c.until(odd.length + 1)).map(key).at(-1)).toBe('INSERT z|x');
+    expect((await d.until(odd.length + 2)).map(key).at(-1)).toBe('INSERT z|y');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    c.handle.unsubscribe();
+    d.handle.unsubscribe();
+    expect(c.received).toHaveLength(odd.length + 1);
+    expect(d.received).toHaveLength(odd.length + 2);
+    // The restart test below expects the publication as the setup left it.
+    await sql(`drop table public.rt_keyed`);
+  }, 60_000);
+
   it('sends DELETE unchecked but reduced to the primary key on an RLS table', async () => {
     await sql(`insert into public.rt_notes values (70, $1, 'secret')`, [alice]);
     const b = await listen(asUser(bob), [{ event: 'DELETE', schema: 'public', table: 'rt_notes' }]);
