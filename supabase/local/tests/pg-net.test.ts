@@ -44,6 +44,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A response normally lands within a second (a notification wakes the worker; it also polls every second);
+ * the wait allows 20 s because a fresh-clone CI run at a load of 10 once took longer than 10 s.
+ */
 async function response(id: string) {
   return waitFor(`the response to request ${id}`, async () => {
     const rows = await sql<{
@@ -55,7 +59,7 @@ async function response(id: string) {
       error_msg: string | null;
     }>('select status_code, content_type, headers, content, timed_out, error_msg from net._http_response where id = $1', [id]);
     return rows[0];
-  });
+  }, 20_000);
 }
 
 beforeAll(async () => {
