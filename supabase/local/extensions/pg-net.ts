@@ -283,12 +283,15 @@ export function startPgNetWorker(url: string, log: Logger, options: PgNetOptions
       again = true;
       return;
     }
+    // Prune first: a wake-up that arrives while the last step of a round runs is seen only if that step
+    // is a drain (which `again` repeats). With the prune last, one arriving during it was lost until the
+    // next poll.
     draining = (async () => {
+      await prune();
       do {
         again = false;
         await drainOnce();
       } while (again && !closed && inflight < concurrency);
-      await prune();
     })().finally(() => (draining = undefined));
   }
 

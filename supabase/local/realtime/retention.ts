@@ -5,6 +5,7 @@
  * column is a `timestamp` filled with `now()`, so the cut-off is computed the same way.
  */
 import type pg from 'pg';
+import { isConnectionError } from '../core/db-errors.ts';
 import type { Logger } from '../core/logger.ts';
 
 export const RETENTION_HOURS = 72;
@@ -27,8 +28,8 @@ export function startMessageRetention(options: { pool: pg.Pool; log: Logger; eve
   };
   const run = () =>
     void sweep().catch((error: unknown) => {
-      // Postgres restarting, most likely: the next sweep catches up.
-      log.error('realtime', 'removing broadcasts older than 72 hours failed', error);
+      // Postgres restarting (the stack says so itself): the next sweep catches up.
+      if (!isConnectionError(error)) log.error('realtime', 'removing broadcasts older than 72 hours failed', error);
     });
   const first = setTimeout(run, 1000);
   const timer = setInterval(run, options.everyMs ?? SWEEP_EVERY_MS);

@@ -245,6 +245,26 @@ describe('pg_net stand-in', () => {
     expect(await sql('select 1 from net._http_response where id = -2')).toHaveLength(1);
   });
 
+  it('does not lose a wake-up that arrives while it deletes expired responses', async () => {
+    // An expired response held by another transaction stalls the worker's delete of expired responses;
+    // a request queued meanwhile wakes it mid-round, and the slowed poll (a minute) cannot cover for a
+    // lost wake-up.
+    await sql(`insert into net._http_response (id, status_code, created) values (-3, 200, now() - interval '2 minutes')`);
+    const holder = await db.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from net._http_response where id = -3 for update');
+      await sql('select net.http_get($1)', [`${base}/during-prune-1`]);
+      await sleep(300);
+      await sql('select net.http_get($1)', [`${base}/during-prune-2`]);
+      await sleep(300);
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      holder.release();
+    }
+    await waitFor('both requests', () => (received.some((r) => r.url === '/during-prune-1') && received.some((r) => r.url === '/during-prune-2') ? true : undefined));
+  });
+
   it('listens again after Postgres died and came back', async () => {
     const started = async () => (await sql<{ at: Date }>('select pg_postmaster_start_time() as at'))[0]!.at.getTime();
     const before = await started();
