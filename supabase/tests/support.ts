@@ -7,9 +7,10 @@
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, expect } from 'vitest';
 import { anonClient, serviceClient, sql, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
-import { totpCode } from '@pro-portal/supabase-local/testing/totp';
+import { enrolTotp } from './staff-factor.ts';
 
 export { anonClient, serviceClient, sql, stack, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
+export { enrolTotp } from './staff-factor.ts';
 
 export type Role = 'customer' | 'engineer' | 'admin';
 
@@ -53,18 +54,6 @@ export async function createPerson(role: Role = 'customer', fullName = `Test ${r
     [userId],
   );
   return { client, userId, email, accountId: membership.account_id, role, totpSecret };
-}
-
-/** Enrols and verifies a TOTP factor on the client's session (now `aal2`); returns the factor's secret. */
-export async function enrolTotp(client: SupabaseClient): Promise<string> {
-  const enrolled = await client.auth.mfa.enroll({ factorType: 'totp' });
-  if (enrolled.error) throw new Error(`TOTP enrolment failed: ${enrolled.error.message}`);
-  const verified = await client.auth.mfa.challengeAndVerify({
-    factorId: enrolled.data.id,
-    code: totpCode(enrolled.data.totp.secret),
-  });
-  if (verified.error) throw new Error(`TOTP verification failed: ${verified.error.message}`);
-  return enrolled.data.totp.secret;
 }
 
 /** A new client signed in as `person` with the password alone: `aal1`, even when they have a factor. */
