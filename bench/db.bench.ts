@@ -148,7 +148,8 @@ class Queues {
 
 /** What PostgREST sends for POST /rpc/assess_ticket, as one simple-protocol transaction (pgbench's `\;`). */
 function assessScript(queue: string, engineerId: string): string {
-  const claims = JSON.stringify({ sub: engineerId, role: 'authenticated', aud: 'authenticated' });
+  // aal2: staff rights need a second factor.
+  const claims = JSON.stringify({ sub: engineerId, role: 'authenticated', aud: 'authenticated', aal: 'aal2' });
   return `\\set i :i + 1
 select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '${claims}', true) \\; select status from public.assess_ticket((select ticket_id from bench.queue where queue = '${queue}' and client = :client_id and n = :i), 'question');
 `;

@@ -31,7 +31,8 @@ type Query = { name: string; text: string; values: unknown[] };
 async function asUser(client: pg.Client, userId: string, text: string, values: unknown[]) {
   await client.query('begin');
   await client.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-    JSON.stringify({ sub: userId, role: 'authenticated', aud: 'authenticated' }),
+    // The engineer with a second factor: staff rights need aal2.
+    JSON.stringify({ sub: userId, role: 'authenticated', aud: 'authenticated', aal: 'aal2' }),
   ]);
   const result = await client.query(text, values);
   await client.query('commit');

@@ -6,7 +6,7 @@ import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { createPerson, deletePerson, expect, storageKey, test, type Person } from './customer-fixtures';
+import { createPerson, deletePerson, expect, makeStaff, storageKey, test, type Person } from './customer-fixtures';
 import { sql } from './staff-helpers';
 
 // A 2×2 red PNG: small, and a real image the thumbnail and the lightbox can show.
@@ -271,7 +271,7 @@ test('an engineer marks a file internal and the customer no longer sees it', asy
 
   const engineer = await createPerson(uniqueEmail('attachments-engineer'), 'Ines Engineer');
   try {
-    await sql("update public.profiles set role = 'engineer' where id = $1", [engineer.id]);
+    await makeStaff(engineer);
     const staff = await signedInPage(browser, engineer);
     await staff.page.goto(`/staff/tickets/${ticket.number}`);
     const secret = staff.page.getByRole('listitem', { name: 'secret.log' });
@@ -292,7 +292,7 @@ test('an engineer’s file sent with a reply reaches the customer; one sent with
   const ticket = await openTicket(customer, 'Staff files');
   const engineer = await createPerson(uniqueEmail('attachments-engineer'), 'Ines Engineer');
   try {
-    await sql("update public.profiles set role = 'engineer' where id = $1", [engineer.id]);
+    await makeStaff(engineer);
     const staff = await signedInPage(browser, engineer);
     await staff.page.goto(`/staff/tickets/${ticket.number}`);
     // The staff composer is a form without a name (no landmark), so it is found by its field.

@@ -8,6 +8,7 @@ import { createClient, type Session, type SupabaseClient } from '@supabase/supab
 import pg from 'pg';
 import type { Database } from '../src/lib/database.types';
 import { expect, test as base, TEST_PASSWORD, uniqueEmail } from './fixtures';
+import { enrolTotp } from './mfa';
 
 type Client = SupabaseClient<Database>;
 
@@ -60,6 +61,18 @@ export async function buyCredits(person: Pick<Person, 'id'>, credits: number) {
   return order.id;
 }
 
+/**
+ * Makes the person staff as the console does, then enrols their second factor (staff rights need aal2):
+ * `person.client` and `person.session` become aal2.
+ */
+export async function makeStaff(person: Person, role: 'engineer' | 'admin' = 'engineer') {
+  await setRole(person.id, role);
+  await enrolTotp(person.client, person.email);
+  const { data } = await person.client.auth.getSession();
+  if (!data.session) throw new Error('no session after the second factor');
+  person.session = data.session;
+}
+
 export async function setRole(userId: string, role: 'engineer' | 'admin') {
   const db = new pg.Client({ connectionString: env('E2E_DB_URL') });
   await db.connect();
@@ -86,7 +99,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   engineer: [
     async ({}, use, workerInfo) => {
       const person = await createPerson(uniqueEmail(workerInfo, 'engineer'), 'Eve Engineer');
-      await setRole(person.id, 'engineer');
+      await makeStaff(person);
       await use(person);
       await deletePerson(person);
     },

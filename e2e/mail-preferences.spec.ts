@@ -6,6 +6,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './customer-fixtures';
+import { enterSecondFactor, totpSecretOf } from './mfa';
 import { AXE_TAGS, sql } from './staff-helpers';
 
 async function unsubscribeToken(userId: string) {
@@ -110,6 +111,7 @@ test("an engineer's notice of a new ticket opens the staff ticket page; their e-
   await page.getByLabel('Email', { exact: true }).fill(engineer.email);
   await page.getByLabel('Password', { exact: true }).fill(engineer.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await enterSecondFactor(page, totpSecretOf(engineer.email)!);
   const link = page.getByRole('link', { name: `Open ticket #${ticket.number} in the queue` });
   await expect(link).toBeVisible();
   await link.click();

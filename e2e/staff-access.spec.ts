@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { enterSecondFactor, totpSecretOf } from './mfa';
 import { createUser, signIn } from './staff-helpers';
 
 /** Data requests the staff and admin pages make; someone without the role must trigger none of them. */
@@ -35,6 +36,7 @@ test('a visitor who is not signed in is sent to sign in and comes back', async (
   await page.getByLabel('Email', { exact: true }).fill(engineer.email);
   await page.getByLabel('Password', { exact: true }).fill('Pro-portal-e2e-2026!');
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await enterSecondFactor(page, totpSecretOf(engineer.email)!);
   await expect(page.getByRole('heading', { level: 1, name: 'Support queue' })).toBeVisible();
 });
 

@@ -8,6 +8,7 @@ import { expect, type Page } from '@playwright/test';
 import pg from 'pg';
 import type { Database } from '../src/lib/database.types';
 import { TEST_PASSWORD } from './fixtures';
+import { enrolTotp, enterSecondFactor, totpSecretOf } from './mfa';
 
 type Role = 'customer' | 'engineer' | 'admin';
 export type Client = SupabaseClient<Database>;
@@ -33,7 +34,11 @@ const newClient = (key: string): Client =>
 
 export type SeededUser = { id: string; email: string; accountId: string; client: Client };
 
-/** A user with a role, signed in through supabase-js (for API steps the customer would take). */
+/**
+ * A user with a role, signed in through supabase-js (for API steps the customer would take). Staff enrol
+ * a TOTP factor and verify it, so their client is aal2 (staff rights need it) and `signIn` can pass the
+ * browser's second-factor step.
+ */
 export async function createUser(email: string, role: Role = 'customer'): Promise<SeededUser> {
   const admin = newClient(env('E2E_SERVICE_ROLE_KEY'));
   const { data, error } = await admin.auth.admin.createUser({ email, password: TEST_PASSWORD, email_confirm: true });
@@ -47,6 +52,7 @@ export async function createUser(email: string, role: Role = 'customer'): Promis
   const client = newClient(env('E2E_ANON_KEY'));
   const signIn = await client.auth.signInWithPassword({ email, password: TEST_PASSWORD });
   if (signIn.error) throw signIn.error;
+  if (role !== 'customer') await enrolTotp(client, email);
   return { id, email, accountId: member!.account_id, client };
 }
 
@@ -57,8 +63,9 @@ export async function giveCredits(accountId: string, amount: number) {
   try {
     await client.query('begin');
     await client.query(
+      // aal2: the admin's rights need a second factor, as the API would have it after a TOTP code.
       `select set_config('request.jwt.claims',
-         json_build_object('sub', (select id from public.profiles where email = 'admin@example.com'), 'role', 'authenticated')::text, true)`,
+         json_build_object('sub', (select id from public.profiles where email = 'admin@example.com'), 'role', 'authenticated', 'aal', 'aal2')::text, true)`,
     );
     await client.query("select public.adjust_credits($1, $2, 'e2e credits', gen_random_uuid()::text)", [accountId, amount]);
     await client.query('commit');
@@ -95,12 +102,14 @@ export async function ticketRow(number: number) {
   return row!;
 }
 
-/** Signs in through the login page and lands on `next`. */
+/** Signs in through the login page (and, for staff, the second-factor step) and lands on `next`. */
 export async function signIn(page: Page, email: string, next: string) {
   await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const secret = totpSecretOf(email);
+  if (secret) await enterSecondFactor(page, secret);
   await expect(page.getByRole('banner').getByText(email)).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, (c) => `\\${c}`)}`));
 }

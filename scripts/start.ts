@@ -45,6 +45,7 @@ process.stdout.write(
     '',
     `Demo logins (password: ${DEMO_PASSWORD}):`,
     ...DEMO_LOGINS.map((email) => `  ${email}`),
+    'Staff (engineer, admin) enrol an authenticator app on first sign-in.',
     '',
     'Data persists under supabase/.local/. Press Ctrl-C to stop.',
     '',

@@ -1,5 +1,7 @@
 -- Demo data for local development (`npm start`, `npm run stack -- --reset`); hosted projects never run it.
 -- Demo logins: customer@example.com, engineer@example.com, admin@example.com — password `password123`.
+-- The engineer and admin have no second factor yet: staff rights need one, so they enrol an authenticator
+-- app on their first sign-in (README, "Demo logins").
 
 insert into auth.users (
   instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -64,7 +66,8 @@ from unnest(array[
 
 -- A lived-in customer: one paid purchase (through the real payment function), tickets in every
 -- interesting state, a conversation, and a review. The functions check auth.uid(), so the seed acts as
--- each demo user by setting request.jwt.claims for this transaction, as PostgREST would.
+-- each demo user by setting request.jwt.claims for this transaction, as PostgREST would (the engineer with a
+-- second factor, `aal2`, as staff rights need).
 do $$
 declare
   v_customer constant uuid := '00000000-0000-4000-8000-000000000001';
@@ -83,7 +86,7 @@ begin
   perform set_config('request.jwt.claims', json_build_object('sub', v_customer, 'role', 'authenticated')::text, true);
   v_ticket := public.create_ticket('How do I export invoices to CSV?',
     'Our accountant needs last quarter''s invoices as a CSV file. Is there a built-in export?', false);
-  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
+  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated', 'aal', 'aal2')::text, true);
   perform public.assess_ticket(v_ticket.id, 'question');
   perform public.post_message(v_ticket.id, E'Yes: open **Invoices**, filter by date, then choose **Export → CSV** in the toolbar.\n\nThe file uses your account''s date format.');
   perform public.resolve_ticket(v_ticket.id);
@@ -92,7 +95,7 @@ begin
   perform set_config('request.jwt.claims', json_build_object('sub', v_customer, 'role', 'authenticated')::text, true);
   v_ticket := public.create_ticket('Password reset emails never arrive',
     E'Since we moved to our own mail server, users who click "Forgot password" get nothing.\n\nSMTP host: mail.example.com, port 587.', true);
-  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
+  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated', 'aal', 'aal2')::text, true);
   perform public.assess_ticket(v_ticket.id, 'configuration', null, 'SMTP settings');
   perform public.post_message(v_ticket.id, 'Customer''s server rejects AUTH PLAIN without STARTTLS; check their TLS setting first.', true);
   perform public.post_message(v_ticket.id, E'Thanks — this looks like a TLS setting. In **Settings → Email**, is *Use STARTTLS* switched on?');
@@ -102,7 +105,7 @@ begin
   -- #1003 cost first, level 3: the quote waits for the customer's confirmation.
   v_ticket := public.create_ticket('Reports are very slow after importing last year''s data',
     'The monthly sales report used to take seconds; since the import it takes several minutes.', false);
-  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
+  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated', 'aal', 'aal2')::text, true);
   perform public.assess_ticket(v_ticket.id, 'investigation', null, 'Needs a look at the imported data and indexes.');
 
   -- #1004 pre-approved upgrade 4.3.1 → 4.3.9 (50 credits, within the customer's raised ceiling of 60)
@@ -110,7 +113,7 @@ begin
   perform set_config('request.jwt.claims', json_build_object('sub', v_customer, 'role', 'authenticated')::text, true);
   v_ticket := public.create_ticket('Upgrade from 4.3.1 to 4.3.9',
     'Please upgrade our installation to the latest 4.3 release.', true, '4.3.1', '4.3.9', null, 60);
-  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated')::text, true);
+  perform set_config('request.jwt.claims', json_build_object('sub', v_engineer, 'role', 'authenticated', 'aal', 'aal2')::text, true);
   perform public.assess_ticket(v_ticket.id, 'upgrade');
 
   -- #1005 new, not assessed yet.

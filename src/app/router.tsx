@@ -44,6 +44,8 @@ export const router = createBrowserRouter([
               { path: paths.auth.login.path, lazy: lazyRoute(() => import('./routes/auth/login')) },
               { path: paths.auth.signup.path, lazy: lazyRoute(() => import('./routes/auth/signup')) },
               { path: paths.auth.resetPassword.path, lazy: lazyRoute(() => import('./routes/auth/reset-password')) },
+              // Lazy like every page: only staff ever open it, and its code stays out of `/`'s first load.
+              { path: paths.auth.secondFactor.path, lazy: lazyRoute(() => import('./routes/auth/second-factor')) },
               // No session needed: a mail's unsubscribe link must work in any browser (the token says whose mail).
               { path: paths.unsubscribe.path, lazy: lazyRoute(() => import('./routes/public/unsubscribe')) },
               {

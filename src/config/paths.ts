@@ -14,6 +14,8 @@ export const paths = {
     login: { path: '/login', getHref: (next?: string) => withQuery('/login', { next }) },
     signup: { path: '/signup', getHref: (next?: string) => withQuery('/signup', { next }) },
     resetPassword: { path: '/reset-password', getHref: () => '/reset-password' },
+    /** Staff's second factor (TOTP): enrolment the first time, then the code at each sign-in. */
+    secondFactor: { path: '/second-factor', getHref: (next?: string) => withQuery('/second-factor', { next }) },
   },
 
   portal: {

@@ -20,6 +20,9 @@ describe('apiErrorMessage', () => {
     );
     expect(apiErrorMessage(rpcError('not_found', 'There is no such ticket.', 'PT404'))).toMatch(/^There is no such ticket\. It may have been removed/);
     expect(apiErrorMessage(rpcError('forbidden', '', '42501'))).toMatch(/^You are not allowed to do this/);
+    expect(
+      apiErrorMessage(rpcError('mfa_required', 'Staff actions need a second factor: sign in again and enter the code from your authenticator app.', '42501')),
+    ).toBe('Staff actions need a second factor: sign in again and enter the code from your authenticator app.');
     expect(apiErrorMessage(rpcError('purchase_required', 'Only customers who have bought a credit package can review Pro Portal.', 'PT403'))).toBe(
       'Only customers who have bought a credit package can review Pro Portal. Buy a package first.',
     );

@@ -25,6 +25,8 @@ export function apiErrorMessage(error: unknown): string {
       return said
         ? `${said} If you think you should be allowed, sign out and in again.`
         : 'You are not allowed to do this. Sign out and in again, or contact support if it keeps happening.';
+    case 'mfa_required':
+      return said || 'Staff actions need a second factor: sign out, sign in again and enter the code from your authenticator app.';
     case 'not_found':
       return `${said || 'We could not find it.'} It may have been removed, or belong to another account.`;
     case 'invalid_state':

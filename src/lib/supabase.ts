@@ -19,4 +19,11 @@ export const supabase = createClient<Database>(supabaseUrl, supabaseAnonKey, {
 
 export type AppSupabaseClient = typeof supabase;
 
+// supabase-js hands Realtime a new access token on sign-in and refresh but not after a second factor is
+// verified, so a socket opened at aal1 would keep asking with that token and staff channels (the queue,
+// presence) would refuse it until the next refresh. The aal2 token goes to Realtime here.
+supabase.auth.onAuthStateChange((event, session) => {
+  if (event === 'MFA_CHALLENGE_VERIFIED' && session) void supabase.realtime.setAuth(session.access_token);
+});
+
 announceClient(supabase);

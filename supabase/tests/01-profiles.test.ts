@@ -10,6 +10,7 @@ import {
   createCast,
   createPerson,
   defined,
+  enrolTotp,
   expectError,
   ok,
   type Person,
@@ -159,11 +160,14 @@ describe('roles', () => {
     );
   });
 
-  it('a promoted engineer gains staff reads at once; a demoted one loses them', async () => {
+  it('a promoted engineer gains staff reads once they add a second factor, in the same session; a demoted one loses them', async () => {
     const person = await createPerson('customer');
     let rows = ok(await person.client.from('profiles').select('id').eq('id', customer.userId), 'customer reads another');
     expect(rows, 'not visible as a customer').toEqual([]);
     ok(await admin.client.rpc('set_user_role', { p_user_id: person.userId, p_role: 'engineer' }), 'promote');
+    rows = ok(await person.client.from('profiles').select('id').eq('id', customer.userId), 'engineer at aal1 reads another');
+    expect(rows, 'staff rights wait for the second factor').toEqual([]);
+    await enrolTotp(person.client);
     rows = ok(await person.client.from('profiles').select('id').eq('id', customer.userId), 'engineer reads another');
     expect(rows, 'visible as staff, same session').toEqual([{ id: customer.userId }]);
     ok(await admin.client.rpc('set_user_role', { p_user_id: person.userId, p_role: 'customer' }), 'demote');

@@ -1,10 +1,12 @@
 /**
  * The access matrix: every exposed table and function × {anon, customer, another customer, engineer,
- * admin, service role} × {select, insert, update, delete, execute}, generated into tests from the two
- * tables below. To extend it, add a row (the coverage test fails until every exposed table and function
+ * admin, the same engineer and admin signed in with their password alone (aal1: no second factor), service
+ * role} × {select, insert, update, delete, execute}, generated into tests from the two tables below. To extend it, add a row (the coverage test fails until every exposed table and function
  * has one) and, for a new table or function, its fixture in `tableSpecs` / `functionSpecs`.
  *
- * The rows act on data owned by "customer", so "other" is another customer looking at it.
+ * The rows act on data owned by "customer", so "other" is another customer looking at it. Staff rights need
+ * aal2, so "eng_aal1" and "admin_aal1" are customers of their own personal accounts: their cells are
+ * "other"'s.
  * ✓ = allowed: select returns the row, a write changes exactly that row, a function succeeds.
  * · = denied: 42501 (no privilege or refused by the function), PT404 (not visible), or — for RLS-filtered
  *     select/update/delete — zero rows, with the row unchanged.
@@ -28,6 +30,7 @@ import {
   packageWith,
   type Person,
   serviceClient,
+  signInWithPasswordOnly,
   sql,
   sqlRow,
 } from './support.ts';
@@ -36,134 +39,134 @@ checkInvariantsAfterAll();
 
 // prettier-ignore
 const TABLES = `
-  table                     | op     | anon | customer | other | engineer | admin | service
-  profiles                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  profiles                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  profiles                  | update |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  profiles                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  accounts                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  accounts                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  accounts                  | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  accounts                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  account_members           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  account_members           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  account_members           | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  account_members           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_packages           | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  credit_packages           | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  credit_packages           | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  credit_packages           | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  ticket_categories         | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  ticket_categories         | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  ticket_categories         | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  ticket_categories         | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  product_releases          | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  product_releases          | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  product_releases          | update |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  product_releases          | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  orders                    | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  orders                    | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  orders                    | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  orders                    | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_transfers          | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  credit_transfers          | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_transfers          | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_transfers          | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_entries            | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  credit_entries            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_entries            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  credit_entries            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  tickets                   | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  tickets                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  tickets                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  tickets                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_messages           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_messages:internal  | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_messages           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_messages           | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_messages           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_events             | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_events:internal    | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_events             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_events             | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_events             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notifications             | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
-  notifications             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notifications             | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notifications             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  reviews                   | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  reviews                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  reviews                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  reviews                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  payment_events            | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
-  payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  payment_events            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notification_preferences  | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
-  notification_preferences  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notification_preferences  | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  notification_preferences  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_attachments        | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_attachments:internal | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ✓
-  ticket_attachments:pending | select |  ·   |    ✓     |   ·   |    ·     |   ·   |    ✓
-  ticket_attachments        | insert |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_attachments        | update |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
-  ticket_attachments        | delete |  ·   |    ·     |   ·   |    ·     |   ·   |    ·
+  table                     | op     | anon | customer | other | engineer | admin | eng_aal1 | admin_aal1 | service
+  profiles                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  profiles                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  profiles                  | update |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  profiles                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  accounts                  | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  accounts                  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  accounts                  | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  accounts                  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  account_members           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  account_members           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  account_members           | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  account_members           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_packages           | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  credit_packages           | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  credit_packages           | update |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  credit_packages           | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  ticket_categories         | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  ticket_categories         | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  ticket_categories         | update |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  ticket_categories         | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  product_releases          | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  product_releases          | insert |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  product_releases          | update |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  product_releases          | delete |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  orders                    | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  orders                    | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  orders                    | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  orders                    | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_transfers          | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  credit_transfers          | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_transfers          | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_transfers          | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_entries            | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  credit_entries            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_entries            | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  credit_entries            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  tickets                   | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  tickets                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  tickets                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  tickets                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_messages           | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_messages:internal  | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_messages           | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_messages           | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_messages           | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_events             | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_events:internal    | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_events             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_events             | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_events             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notifications             | select |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  notifications             | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notifications             | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notifications             | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  reviews                   | select |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  reviews                   | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  reviews                   | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  reviews                   | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  payment_events            | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  payment_events            | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  payment_events            | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  payment_events            | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notification_preferences  | select |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  notification_preferences  | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notification_preferences  | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  notification_preferences  | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_attachments        | select |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_attachments:internal | select |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ✓
+  ticket_attachments:pending | select |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  ticket_attachments        | insert |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_attachments        | update |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  ticket_attachments        | delete |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
 `;
 
 // prettier-ignore
 const FUNCTIONS = `
-  function                  | anon | customer | other | engineer | admin | service
-  upgrade_cost              |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  default_pre_approval_ceiling |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  create_ticket             |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  confirm_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  decline_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  cancel_ticket             |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  post_message              |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ·
-  submit_review             |  ·   |    ✓     | PT403 |  PT403   | PT403 |    ·
-  mark_notifications_read   |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  assess_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  reassess_ticket           |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  split_ticket              |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  resolve_ticket            |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  preview_quote             |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  staff_queue               |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  staff_queue_counts        |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  admin_resolve_payment_event |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_open_order   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_settle_test_order |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_attach_checkout_session |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  record_payment_event      |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  my_notification_preferences |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  set_notification_preference |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  unsubscribe_by_token      |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |    ✓
-  admin_mail_failures       |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  admin_retry_mail          |  ·   |    ·     |   ·   |    ·     |   ✓   |    ·
-  service_role_claim_mail   |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_mail_sent    |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_mail_failed  |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_build_digests |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_reply_by_email |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  attachment_limits         |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |    ·
-  begin_attachment          |  ·   |    ✓     |   ·   |    ✓     |   ✓   |    ·
-  complete_attachment       |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  attach_to_message         |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  set_attachment_internal   |  ·   |    ·     |   ·   |    ✓     |   ✓   |    ·
-  discard_attachment        |  ·   |    ✓     |   ·   |    ·     |   ·   |    ·
-  service_role_stale_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
-  service_role_forget_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |    ✓
+  function                  | anon | customer | other | engineer | admin | eng_aal1 | admin_aal1 | service
+  upgrade_cost              |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  default_pre_approval_ceiling |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  create_ticket             |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  confirm_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  decline_quote             |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  cancel_ticket             |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  post_message              |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  submit_review             |  ·   |    ✓     | PT403 |  PT403   | PT403 |   PT403  |   PT403   |    ·
+  mark_notifications_read   |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  assess_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  reassess_ticket           |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  split_ticket              |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  resolve_ticket            |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  assign_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  refund_ticket             |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  preview_quote             |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  staff_queue               |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  staff_queue_counts        |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  adjust_credits            |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  admin_mark_order_refunded |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  admin_resolve_payment_event |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  set_user_role             |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  move_release              |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  service_role_fulfil_order |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_fail_order   |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_open_order   |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_settle_test_order |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_attach_checkout_session |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  record_payment_event      |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  my_notification_preferences |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  set_notification_preference |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  unsubscribe_by_token      |  ✓   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ✓
+  admin_mail_failures       |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  admin_retry_mail          |  ·   |    ·     |   ·   |    ·     |   ✓   |   ·      |   ·       |    ·
+  service_role_claim_mail   |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_mail_sent    |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_mail_failed  |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_build_digests |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_reply_by_email |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  attachment_limits         |  ·   |    ✓     |   ✓   |    ✓     |   ✓   |   ✓      |   ✓       |    ·
+  begin_attachment          |  ·   |    ✓     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  complete_attachment       |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  attach_to_message         |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  set_attachment_internal   |  ·   |    ·     |   ·   |    ✓     |   ✓   |   ·      |   ·       |    ·
+  discard_attachment        |  ·   |    ✓     |   ·   |    ·     |   ·   |   ·      |   ·       |    ·
+  service_role_stale_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
+  service_role_forget_attachments |  ·   |    ·     |   ·   |    ·     |   ·   |   ·      |   ·       |    ✓
 `;
 
-const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'service'] as const;
+const ACTORS = ['anon', 'customer', 'other', 'engineer', 'admin', 'eng_aal1', 'admin_aal1', 'service'] as const;
 type Actor = (typeof ACTORS)[number];
 type Op = 'select' | 'insert' | 'update' | 'delete';
 /** 'allow', 'deny', or the SQLSTATE a call is refused with. */
@@ -198,6 +201,9 @@ let customer: Person;
 let other: Person;
 let engineer: Person;
 let admin: Person;
+/** The same engineer and admin signed in with their password alone (aal1), as a stolen password would. */
+let engineerAal1: SupabaseClient;
+let adminAal1: SupabaseClient;
 let reviewTarget: Person;
 const ids = {} as Record<
   | 'order'
@@ -233,12 +239,17 @@ function client(actor: Actor): SupabaseClient {
       return engineer.client;
     case 'admin':
       return admin.client;
+    case 'eng_aal1':
+      return engineerAal1;
+    case 'admin_aal1':
+      return adminAal1;
   }
 }
 
 beforeAll(async () => {
   ({ customer, engineer, admin } = await createCast());
   [other, reviewTarget] = await Promise.all([createPerson(), createPerson()]);
+  [engineerAal1, adminAal1] = await Promise.all([signInWithPasswordOnly(engineer), signInWithPasswordOnly(admin)]);
   ids.order = await buyCredits(customer, 25);
   await adjustCredits(admin, customer.accountId, 1000);
   ids.pendingOrder = (await createOrder(customer, 25)).id;
@@ -622,9 +633,10 @@ const functionSpecs: Record<string, (actor: Actor) => Promise<Args>> = {
   // An event of a type nobody acts on: allowed means recorded, so a fresh id for each call.
   record_payment_event: async () => ({ p_event: { id: `evt_matrix_${randomUUID()}`, type: 'customer.created', data: { object: {} } } }),
   my_notification_preferences: async () => ({}),
-  // A kind of each caller's own audience (staff choose staff mails), so allowed means stored.
+  // A kind of each caller's own audience (staff choose staff mails), so allowed means stored. Choosing how
+  // one's own mail arrives is no staff right, so staff at aal1 may do it too.
   set_notification_preference: async (actor) => ({
-    p_kind: actor === 'engineer' || actor === 'admin' ? 'new_ticket' : 'answered',
+    p_kind: ['engineer', 'admin', 'eng_aal1', 'admin_aal1'].includes(actor) ? 'new_ticket' : 'answered',
     p_delivery: 'daily',
   }),
   unsubscribe_by_token: async () => ({ p_token: await mailToken('unsubscribe'), p_kind: 'resolved' }),

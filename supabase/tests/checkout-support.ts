@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { startThrowawayStack, type RunningStack } from '@pro-portal/supabase-local';
+import { enrolTotp } from './staff-factor.ts';
 
 export const SITE_URL = 'http://app.pro-portal.test';
 const PASSWORD = 'correct-horse-battery';
@@ -85,6 +86,8 @@ export async function createUser(stack: PaymentStack, role: 'customer' | 'engine
   const client = stack.anonClient();
   const signedIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
   if (signedIn.error) throw new Error(`sign-in failed: ${signedIn.error.message}`);
+  // Staff rights need a second factor.
+  if (role !== 'customer') await enrolTotp(client);
   const [membership] = await stack.sql<{ account_id: string }>(
     "select account_id from public.account_members where user_id = $1 and role = 'owner'",
     [userId],

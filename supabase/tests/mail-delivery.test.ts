@@ -22,6 +22,7 @@ import { freePort } from '../local/core/ports.ts';
 import { LOCAL_INBOUND_EMAIL_DOMAIN, localMailDefaults } from '../local/functions/env.ts';
 import { startMailService, type MailService } from '../local/mail/index.ts';
 import { startThrowawayStack } from '../local/tooling/throwaway-stack.ts';
+import { enrolTotp } from './staff-factor.ts';
 
 const SITE_URL = 'http://app.pro-portal.test';
 const PASSWORD = 'correct-horse-battery';
@@ -63,6 +64,8 @@ async function person(role: 'customer' | 'engineer' | 'admin'): Promise<Person> 
   const client = createClient(stack.apiUrl, stack.keys.anonKey, noPersistence);
   const signedIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
   if (signedIn.error) throw signedIn.error;
+  // Staff rights need a second factor.
+  if (role !== 'customer') await enrolTotp(client);
   const [membership] = await sql<{ account_id: string }>("select account_id from public.account_members where user_id = $1 and role = 'owner'", [userId]);
   return { client, userId, email, accountId: membership!.account_id };
 }

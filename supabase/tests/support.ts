@@ -7,8 +7,10 @@
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, expect } from 'vitest';
 import { anonClient, serviceClient, sql, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
+import { enrolTotp } from './staff-factor.ts';
 
 export { anonClient, serviceClient, sql, stack, uniqueEmail } from '@pro-portal/supabase-local/testing/helpers';
+export { enrolTotp } from './staff-factor.ts';
 
 export type Role = 'customer' | 'engineer' | 'admin';
 
@@ -19,6 +21,8 @@ export interface Person {
   /** The personal credit account made at sign-up. */
   accountId: string;
   role: Role;
+  /** Staff only: the secret of their verified TOTP factor, for a test that signs them in again. */
+  totpSecret?: string;
 }
 
 export const PASSWORD = 'correct-horse-battery';
@@ -26,6 +30,9 @@ export const PASSWORD = 'correct-horse-battery';
 /**
  * A person as the app's admin tooling makes one: created through the Auth admin API (confirmed), then —
  * for staff — promoted the way the console does it, then signed in with a password like a browser.
+ * Staff then enrol a TOTP factor and verify a code, as the portal makes them, so their session is `aal2`
+ * and the tests exercise staff rights; `signInWithPasswordOnly` gives the `aal1` session a stolen
+ * password would.
  */
 export async function createPerson(role: Role = 'customer', fullName = `Test ${role}`): Promise<Person> {
   const email = uniqueEmail(role);
@@ -41,11 +48,20 @@ export async function createPerson(role: Role = 'customer', fullName = `Test ${r
   const client = anonClient();
   const signedIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
   if (signedIn.error) throw new Error(`sign-in failed: ${signedIn.error.message}`);
+  const totpSecret = role === 'customer' ? undefined : await enrolTotp(client);
   const membership = await sqlRow<{ account_id: string }>(
     "select account_id from public.account_members where user_id = $1 and role = 'owner'",
     [userId],
   );
-  return { client, userId, email, accountId: membership.account_id, role };
+  return { client, userId, email, accountId: membership.account_id, role, totpSecret };
+}
+
+/** A new client signed in as `person` with the password alone: `aal1`, even when they have a factor. */
+export async function signInWithPasswordOnly(person: Person): Promise<SupabaseClient> {
+  const client = anonClient();
+  const signedIn = await client.auth.signInWithPassword({ email: person.email, password: PASSWORD });
+  if (signedIn.error) throw new Error(`sign-in failed: ${signedIn.error.message}`);
+  return client;
 }
 
 /** One customer, one engineer and one admin: the cast of most tests. */

@@ -4,7 +4,7 @@ import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { PageSpinner } from '../../components/ui/spinner';
 import { paths } from '../../config/paths';
 import { useAuthSession } from '../../lib/auth-session';
-import { currentRoleQueryOptions, isAdminRole, isStaffRole, type CurrentRole } from '../../lib/current-role';
+import { currentRoleQueryOptions, isAdminRole, isStaffRole, needsSecondFactor, type CurrentRole } from '../../lib/current-role';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { NotAllowed } from './not-allowed';
 
@@ -43,5 +43,20 @@ export function RequireRole({ area }: { area: Area }) {
 
 function RoleGate({ area }: { area: Area }) {
   const { data: role } = useSuspenseQuery(currentRoleQueryOptions());
+  const location = useLocation();
+  if (needsSecondFactor(role)) return <SecondFactorRedirect from={`${location.pathname}${location.search}`} />;
   return allows(area, role) ? <Outlet context={role} /> : <NotAllowed area={area} />;
+}
+
+/** Staff at aal1 see nothing but the second-factor step, which sends them back to `from` after. */
+export function SecondFactorRedirect({ from }: { from: string }) {
+  return <Navigate to={paths.auth.secondFactor.getHref(from)} replace />;
+}
+
+/** For signed-in pages open to everyone (the portal): staff must pass the second factor first. */
+export function SecondFactorGate() {
+  const { data: role } = useSuspenseQuery(currentRoleQueryOptions());
+  const location = useLocation();
+  if (needsSecondFactor(role)) return <SecondFactorRedirect from={`${location.pathname}${location.search}`} />;
+  return <Outlet />;
 }

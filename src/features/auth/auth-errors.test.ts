@@ -30,6 +30,15 @@ describe('authErrorMessage', () => {
     expect(authErrorMessage(error, 'sign-up')).toBe('Choose a stronger password (Password should be at least 8 characters).');
   });
 
+  it('says a wrong second-factor code is wrong, and what to enter instead', () => {
+    expect(authErrorMessage(authError({ code: 'mfa_verification_failed', status: 422, message: 'Invalid TOTP code entered' }), 'second-factor')).toBe(
+      'That code is not right. Enter the 6-digit code your authenticator app shows now (it changes every 30 seconds).',
+    );
+    expect(authErrorMessage(authError({ code: 'over_request_rate_limit', status: 429 }), 'second-factor')).toBe(
+      'Too many sign-in attempts. Wait a minute, then try again.',
+    );
+  });
+
   it('asks to wait when rate limited', () => {
     expect(authErrorMessage(authError({ code: 'over_request_rate_limit', status: 429 }), 'sign-in')).toBe(
       'Too many sign-in attempts. Wait a minute, then try again.',

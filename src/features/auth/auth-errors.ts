@@ -2,7 +2,7 @@
  * Auth errors in words. supabase-js's error classes are not imported (that would pull the client into
  * the first load): errors are recognised by the `code`, `status` and `name` fields every AuthError has.
  */
-export type AuthAction = 'sign-in' | 'sign-up' | 'sign-out' | 'reset-request' | 'new-password' | 'resend';
+export type AuthAction = 'sign-in' | 'sign-up' | 'sign-out' | 'reset-request' | 'new-password' | 'resend' | 'second-factor';
 
 type AuthErrorLike = { name?: unknown; code?: unknown; status?: unknown; message?: unknown; reasons?: unknown };
 
@@ -55,7 +55,7 @@ export function authErrorMessage(error: unknown, action: AuthAction): string {
       return 'Too many emails were sent to this address. Wait a few minutes, then ask again.';
     }
     case 'over_request_rate_limit':
-      return action === 'sign-in'
+      return action === 'sign-in' || action === 'second-factor'
         ? 'Too many sign-in attempts. Wait a minute, then try again.'
         : 'Too many requests. Wait a minute, then try again.';
     case 'session_not_found':
@@ -66,7 +66,18 @@ export function authErrorMessage(error: unknown, action: AuthAction): string {
         ? 'This password reset link has expired or was already used. Ask for a new one.'
         : 'Your session has ended. Sign in again.';
     case 'validation_failed':
-      return 'Check the email address and password, then try again.';
+      return action === 'second-factor'
+        ? 'Enter the 6-digit code your authenticator app shows.'
+        : 'Check the email address and password, then try again.';
+    case 'mfa_verification_failed':
+      return 'That code is not right. Enter the 6-digit code your authenticator app shows now (it changes every 30 seconds).';
+    case 'mfa_challenge_expired':
+      return 'That took too long. Enter the code your authenticator app shows now.';
+    case 'mfa_totp_enroll_not_enabled':
+    case 'mfa_totp_verify_not_enabled':
+      return 'Authenticator apps are switched off for this portal, so staff cannot sign in. Ask an administrator.';
+    case 'too_many_enrolled_mfa_factors':
+      return 'This account has too many unfinished authenticator set-ups. Ask an administrator to remove them.';
   }
 
   if (typeof status === 'number' && status === 429) return 'Too many requests. Wait a minute, then try again.';

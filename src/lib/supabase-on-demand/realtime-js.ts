@@ -10,7 +10,8 @@
  * key, `accessToken` callback and fetch.
  *
  * Before that, supabase-js calls only `setAuth(token)` (on INITIAL_SESSION, SIGNED_IN, TOKEN_REFRESHED
- * and SIGNED_OUT, `_handleTokenChanged`) and, through the app, `getChannels()`: there is no socket to
+ * and SIGNED_OUT, `_handleTokenChanged`; the app adds MFA_CHALLENGE_VERIFIED in ../supabase.ts) and,
+ * through the app, `getChannels()`: there is no socket to
  * authorise and no channel yet, so both are answered here. Nothing is lost by not replaying a token: the
  * real client asks supabase-js's `accessToken` callback for the session's token whenever it connects and
  * on every heartbeat. Any other use before loading throws a clear error.

@@ -119,10 +119,10 @@ const ROUTES: Record<string, Partial<Record<string, Endpoint>>> = {
   '/authorize': { GET: authorize },
 };
 
-export async function createAuthService(ctx: ServiceContext): Promise<AuthService> {
+export async function createAuthService(ctx: ServiceContext, options: { mfaRequestsPerMinute?: number } = {}): Promise<AuthService> {
   const env: AuthEnv = {
     ctx,
-    limits: new AuthLimits(ctx.config.auth.rateLimit, ctx.config.auth.emailSentPerHour),
+    limits: new AuthLimits(ctx.config.auth.rateLimit, ctx.config.auth.emailSentPerHour, Date.now, options.mfaRequestsPerMinute),
     mailer: new AuthMailer(ctx),
   };
 

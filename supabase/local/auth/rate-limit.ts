@@ -156,15 +156,20 @@ export class AuthLimits {
   private readonly emails: IntervalLimiter;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(limits: RateLimits, emailSentPerHour: number, now: () => number = Date.now) {
+  constructor(
+    limits: RateLimits,
+    emailSentPerHour: number,
+    now: () => number = Date.now,
+    mfaRequestsPerMinute: number = MFA_REQUESTS_PER_MINUTE,
+  ) {
     this.perIp = {
       signInSignUps: new TokenBuckets(limits.signInSignUps, FIVE_MINUTES_MS, undefined, now),
       tokenVerifications: new TokenBuckets(limits.tokenVerifications, FIVE_MINUTES_MS, undefined, now),
       tokenRefresh: new TokenBuckets(limits.tokenRefresh, FIVE_MINUTES_MS, undefined, now),
       // `anonymous_users` is per hour, with a burst of all of them (GoTrue's SetBurst(N)).
       anonymousSignIns: new TokenBuckets(limits.anonymousUsers, HOUR_MS, limits.anonymousUsers, now),
-      factorChallenge: new TokenBuckets(MFA_REQUESTS_PER_MINUTE, 60_000, MAX_BURST, now),
-      factorVerify: new TokenBuckets(MFA_REQUESTS_PER_MINUTE, 60_000, MAX_BURST, now),
+      factorChallenge: new TokenBuckets(mfaRequestsPerMinute, 60_000, MAX_BURST, now),
+      factorVerify: new TokenBuckets(mfaRequestsPerMinute, 60_000, MAX_BURST, now),
     };
     this.emails = new IntervalLimiter(emailSentPerHour, HOUR_MS, now);
     this.signInFailures = new SignInFailures(Math.min(SIGN_IN_FAILURES_PER_ADDRESS, limits.signInSignUps), FIVE_MINUTES_MS, now);

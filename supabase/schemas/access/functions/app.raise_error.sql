@@ -10,6 +10,7 @@ begin
       when 'invalid_input' then '22023'
       when 'invalid_unsubscribe_token' then '22023'
       when 'forbidden' then '42501'
+      when 'mfa_required' then '42501'
       when 'not_found' then 'PT404'
       when 'invalid_state' then 'PT409'
       when 'insufficient_credits' then 'PT402'
@@ -20,7 +21,7 @@ begin
     detail = p_detail;
 end $function$;
 
-comment on function app.raise_error(text,text) is 'Raise a docs/design.md §5 error: invalid_input 22023, invalid_unsubscribe_token 22023, forbidden 42501, not_found PT404, invalid_state PT409, insufficient_credits PT402, purchase_required PT403.';
+comment on function app.raise_error(text,text) is 'Raise a docs/design.md §5 error: invalid_input 22023, invalid_unsubscribe_token 22023, forbidden 42501, mfa_required 42501, not_found PT404, invalid_state PT409, insufficient_credits PT402, purchase_required PT403.';
 
 revoke all on function app.raise_error(text,text) from public, anon, authenticated, service_role;
 

@@ -9,7 +9,12 @@ returns public.ticket_messages language plpgsql security definer set search_path
 as $function$
 declare
   v_uid uuid := p_user_id;
-  v_staff boolean := coalesce((select p.role in ('engineer', 'admin') from public.profiles p where p.id = p_user_id), false);
+  -- The signed-in caller is staff only with a second factor (app.is_staff); a reply by e-mail, where the
+  -- service role names the person, is proved by the reply address in their mailbox instead.
+  v_staff boolean := case
+    when p_user_id = (select auth.uid()) then app.is_staff()
+    else coalesce((select p.role in ('engineer', 'admin') from public.profiles p where p.id = p_user_id), false)
+  end;
   v_body text := app.clean_body(p_body);
   v_ticket public.tickets;
   v_message public.ticket_messages;
