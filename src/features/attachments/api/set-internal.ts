@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { supabase, type AppSupabaseClient } from '../../../lib/supabase';
 import { attachmentKeys } from './keys';
 
@@ -11,6 +11,24 @@ export function useSetAttachmentInternal(ticketId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { id: string; internal: boolean }) => setAttachmentInternal(supabase, input),
+    mutationKey: attachmentKeys.setInternal(ticketId),
     onSettled: () => queryClient.invalidateQueries({ queryKey: attachmentKeys.ticket(ticketId) }),
   });
+}
+
+/**
+ * The visibility a pending change will give an attachment, or undefined when none is pending. Read from the
+ * mutation cache, so a toggle that remounts mid-change (a live refetch re-rendering the thread) still shows
+ * the person's click instead of springing back.
+ */
+export function usePendingInternal(ticketId: string, attachmentId: string): boolean | undefined {
+  const pending = useMutationState({
+    filters: {
+      mutationKey: attachmentKeys.setInternal(ticketId),
+      status: 'pending',
+      predicate: (mutation) => (mutation.state.variables as { id?: string } | undefined)?.id === attachmentId,
+    },
+    select: (mutation) => (mutation.state.variables as { internal: boolean }).internal,
+  });
+  return pending.at(-1);
 }

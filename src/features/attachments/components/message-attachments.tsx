@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { apiErrorMessage } from '../../../lib/api-errors';
 import { supabase } from '../../../lib/supabase';
 import { useTicketAttachments, type Attachment } from '../api/get-attachments';
-import { useSetAttachmentInternal } from '../api/set-internal';
+import { usePendingInternal, useSetAttachmentInternal } from '../api/set-internal';
 import { signedUrl, useViewUrl } from '../api/signed-urls';
 import { fileKind, formatBytes } from '../file-name';
 import { FileIcon, FileName } from './file-icon';
@@ -142,7 +142,8 @@ function Thumbnail({ attachment, onOpen }: { attachment: Attachment; onOpen: () 
 
 function InternalToggle({ attachment, ticketId }: { attachment: Attachment; ticketId: string }) {
   const setInternal = useSetAttachmentInternal(ticketId);
-  const shown = setInternal.isPending ? setInternal.variables.internal : attachment.internal;
+  const pending = usePendingInternal(ticketId, attachment.id);
+  const shown = pending ?? attachment.internal;
   return (
     <div className="mt-2 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-2">
       <label className="flex items-center gap-2 text-slate-800">
@@ -150,7 +151,7 @@ function InternalToggle({ attachment, ticketId }: { attachment: Attachment; tick
           type="checkbox"
           className="size-4 accent-amber-700"
           checked={shown}
-          disabled={setInternal.isPending}
+          disabled={pending !== undefined}
           onChange={(event) => setInternal.mutate({ id: attachment.id, internal: event.target.checked })}
         />
         Internal: hidden from the customer
