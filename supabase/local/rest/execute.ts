@@ -2,12 +2,15 @@
  * One transaction per request on the `authenticator` pool, as PostgREST runs it: BEGIN with the access
  * mode, one `select set_config(...)` list, the main statement, then COMMIT, or ROLLBACK when the
  * statement failed or the response must not keep its effects (singular violation, `tx=rollback`).
- * Reads send all four in one round trip (a read-only transaction has nothing to undo); writes send
- * BEGIN, settings and statement together, then COMMIT or ROLLBACK once the result is judged.
+ * All of it goes in one round trip unless a write's result must be judged first (a singular response,
+ * `max-affected`): then BEGIN, settings and statement go together, and COMMIT or ROLLBACK once judged.
+ * A read-only transaction has nothing to undo, so reads always end in the same round trip. Every
+ * statement but an EXPLAIN is kept prepared on its connection (pipeline.ts).
  */
 import type pg from 'pg';
 import { ApiError, fromPgError, isPgError } from './errors.ts';
-import { PipelineError, runPipeline, type PipelinedStatement } from './pipeline.ts';
+import type { ResultCheck } from './respond.ts';
+import { PipelineError, runPipeline, type PipelinedStatement, type PreparedStatements } from './pipeline.ts';
 
 export interface StatementResult {
   total: string | null;
@@ -30,11 +33,25 @@ export interface TransactionPlan {
   explain?: boolean;
   /**
    * `count=planned|estimated`: EXPLAIN of the rows counted, run after the main statement; the
-   * planner's row estimate is handed to `decide` and `respond` as `planned`.
+   * planner's row estimate is handed to `check` and `respond` as `planned`.
    */
   estimate?: { text: string; values: unknown[] };
-  /** Returns an error to answer with (after ROLLBACK), or whether to commit. */
-  decide(row: StatementResult): ApiError | 'commit' | 'rollback';
+  /** How the transaction ends when the statement succeeds and `check` finds nothing (`Prefer: tx`). */
+  end: 'commit' | 'rollback';
+  /** Judges the result before the transaction ends; without one, the end goes with the statement. */
+  check: ResultCheck | undefined;
+}
+
+/** How many statements of the request's pipeline come before the main one: BEGIN and the settings. */
+const SETUP_STATEMENTS = 2;
+
+/**
+ * As PostgREST: deferred constraints are checked before a rollback, so a request that would fail on
+ * commit fails the same way when it is only tried.
+ */
+function endStatements(end: 'commit' | 'rollback'): PipelinedStatement[] {
+  if (end === 'commit') return [{ text: 'COMMIT', values: [], prepare: true }];
+  return [{ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [], prepare: true }, { text: 'ROLLBACK', values: [], prepare: true }];
 }
 
 function settingsStatement(settings: Array<[string, string]>): PipelinedStatement {
@@ -43,15 +60,18 @@ function settingsStatement(settings: Array<[string, string]>): PipelinedStatemen
     values.push(name, value);
     return `set_config($${values.length - 1}, $${values.length}, true)`;
   });
-  return { text: `SELECT ${calls.join(', ')}`, values };
+  return { text: `SELECT ${calls.join(', ')}`, values, prepare: true };
 }
 
-/** Errors raised while switching role (unknown or ungranted role) are authentication failures. */
-function toApiError(error: unknown, isAnon: boolean): unknown {
+/**
+ * Errors raised while switching role (unknown or ungranted role) are authentication failures: those
+ * of the first `setup` statements of a pipeline.
+ */
+function toApiError(error: unknown, isAnon: boolean, setup: number): unknown {
   if (!(error instanceof PipelineError)) return isPgError(error) ? fromPgError(error, isAnon) : error;
   const cause = error.pgError;
   if (!isPgError(cause)) return cause;
-  if (error.statementIndex <= 1 && (cause.code === '22023' || cause.code === '42501')) {
+  if (error.statementIndex < setup && (cause.code === '22023' || cause.code === '42501')) {
     return new ApiError(401, cause.code, cause.message, cause.detail ?? null, cause.hint ?? null);
   }
   return fromPgError(cause, isAnon);
@@ -74,49 +94,48 @@ function explainResult(rows: Array<Record<string, string | null>>): StatementRes
   return { total: null, page_total: '0', body, inserted: null, response_headers: null, response_status: null };
 }
 
-export async function runTransaction(pool: pg.Pool, plan: TransactionPlan): Promise<StatementResult> {
+export async function runTransaction(pool: pg.Pool, plan: TransactionPlan, prepared?: PreparedStatements): Promise<StatementResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const rollback = () => client.query('ROLLBACK').then(() => undefined, (e: Error) => void (broken = e));
   try {
     const statements: PipelinedStatement[] = [
-      { text: `BEGIN ISOLATION LEVEL READ COMMITTED ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`, values: [] },
+      { text: `BEGIN ISOLATION LEVEL READ COMMITTED ${plan.readOnly ? 'READ ONLY' : 'READ WRITE'}`, values: [], prepare: true },
       settingsStatement(plan.settings),
-      { text: plan.text, values: plan.values, describe: true },
+      // A plan's lines are not a statement's rows: EXPLAIN is parsed anew, as PostgREST does.
+      { text: plan.text, values: plan.values, describe: true, prepare: !plan.explain },
     ];
     if (plan.estimate) {
       statements.push({ text: `EXPLAIN (FORMAT JSON) ${plan.estimate.text}`, values: plan.estimate.values, describe: true });
     }
-    if (plan.readOnly) statements.push({ text: 'COMMIT', values: [] });
+    const endsTogether = plan.readOnly || plan.check === undefined;
+    if (endsTogether) statements.push(...endStatements(plan.end));
     let row: StatementResult;
     try {
-      const rows = await runPipeline(client, statements);
-      const main = rows[2] ?? [];
+      const rows = await runPipeline(client, statements, prepared);
+      const main = rows[SETUP_STATEMENTS] ?? [];
       row = plan.explain ? explainResult(main) : main[0] as unknown as StatementResult;
-      if (plan.estimate) row.planned = planRows(rows[3]?.[0]);
+      if (plan.estimate) row.planned = planRows(rows[SETUP_STATEMENTS + 1]?.[0]);
     } catch (error) {
       if (error instanceof PipelineError) await rollback();
       else broken = error as Error;
-      throw toApiError(error, plan.isAnon);
+      throw toApiError(error, plan.isAnon, SETUP_STATEMENTS);
     }
-    const decision = plan.decide(row);
-    if (plan.readOnly) {
-      if (decision instanceof ApiError) throw decision;
+    const refusal = plan.check?.(row);
+    if (endsTogether) {
+      if (refusal) throw refusal;
       return row;
     }
-    if (decision instanceof ApiError) {
+    if (refusal) {
       await rollback();
-      throw decision;
+      throw refusal;
     }
     try {
-      // As PostgREST: deferred constraints are checked before a rollback, so a request that would
-      // fail on commit fails the same way when it is only tried.
-      if (decision === 'rollback') await client.query('SET CONSTRAINTS ALL IMMEDIATE');
-      await client.query(decision === 'rollback' ? 'ROLLBACK' : 'COMMIT');
+      await runPipeline(client, endStatements(plan.end), prepared);
     } catch (error) {
-      if (!isPgError(error)) broken = error as Error;
-      else await rollback();
-      throw toApiError(error, plan.isAnon);
+      if (error instanceof PipelineError) await rollback();
+      else broken = error as Error;
+      throw toApiError(error, plan.isAnon, 0);
     }
     return row;
   } finally {

@@ -7,6 +7,7 @@ import type { DbConfig } from './db-config.ts';
 import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { closest } from './fuzzy.ts';
 import { runTransaction } from './execute.ts';
+import type { PreparedStatements } from './pipeline.ts';
 import { checkStrict, contentTypeFor, negotiate, parsePrefer } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
 import { applyResponseGucs } from './respond.ts';
@@ -56,6 +57,7 @@ export function createHandler(
   getCache: () => SchemaCache,
   timezones: ReadonlySet<string>,
   getDbConfig: () => DbConfig,
+  prepared: PreparedStatements,
 ): ServiceHandler {
 
   async function handle(req: ServiceRequest): Promise<ServiceResponse> {
@@ -109,15 +111,16 @@ export function createHandler(
         settings,
         isAnon: identity.role === ANON_ROLE,
         explain: true,
-        decide: () => (prefs.rollback ? 'rollback' : 'commit'),
-      });
+        check: undefined,
+        end: prefs.rollback ? 'rollback' : 'commit',
+      }, prepared);
       return { status: 200, headers: { 'content-type': contentTypeFor(accepted) }, body: explained.body ?? '' };
     }
     const row = await runTransaction(ctx.pools.authenticator, {
       ...planned.plan,
       settings,
       isAnon: identity.role === ANON_ROLE,
-    });
+    }, prepared);
     return applyResponseGucs(row, planned.respond(row));
   }
 

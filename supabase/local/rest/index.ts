@@ -16,6 +16,7 @@ import { isConnectionError } from '../core/db-errors.ts';
 import type { ServiceContext, ServiceHandler } from '../core/service.ts';
 import { defaultDbConfig, loadDbConfig, type DbConfig } from './db-config.ts';
 import { createHandler } from './handler.ts';
+import { PreparedStatements } from './pipeline.ts';
 import { loadSchemaCache, loadTimezoneNames, type SchemaCache } from './schema-cache.ts';
 
 export interface RestService {
@@ -38,6 +39,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
   let listener: pg.Client | undefined;
   let reloading: Promise<void> | undefined;
   let again = false;
+  const prepared = new PreparedStatements();
 
   /** Reloads now; a reload asked for while one runs triggers exactly one more afterwards. */
   function reloadSchema(): Promise<void> {
@@ -50,6 +52,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
         do {
           again = false;
           cache = await loadSchemaCache(ctx.pools.authenticator, schemas);
+          prepared.invalidate();
         } while (again && !closed);
       } finally {
         reloading = undefined;
@@ -120,7 +123,7 @@ export async function createRestService(ctx: ServiceContext): Promise<RestServic
   await listen();
 
   return {
-    handle: createHandler(ctx, () => cache, timezones, () => dbConfig),
+    handle: createHandler(ctx, () => cache, timezones, () => dbConfig, prepared),
     reloadSchema,
     reloadConfig,
     async close() {

@@ -8,19 +8,46 @@ export function pageTotal(row: StatementResult): number {
   return Number(row.page_total);
 }
 
-/** Singular responses must hold exactly one row; anything else is 406 PGRST116 (and a ROLLBACK). */
-export function singularError(accepted: Accepted | undefined, row: StatementResult): ApiError | undefined {
+/** A judgement of a statement's result before its transaction ends: an error to answer with, after ROLLBACK. */
+export type ResultCheck = (row: StatementResult) => ApiError | undefined;
+
+/**
+ * Singular responses must hold exactly one row; anything else is 406 PGRST116 (and a ROLLBACK).
+ * Undefined when the response is not singular.
+ */
+export function singularCheck(accepted: Accepted | undefined): ResultCheck | undefined {
   if (accepted?.kind !== 'object') return undefined;
-  const rows = pageTotal(row);
-  if (rows === 1) return undefined;
-  return new ApiError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object',
-    `The result contains ${rows} rows`);
+  return (row) => {
+    const rows = pageTotal(row);
+    if (rows === 1) return undefined;
+    return new ApiError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object',
+      `The result contains ${rows} rows`);
+  };
 }
 
-export function maxAffectedError(prefs: Preferences, affected: number): ApiError | undefined {
-  if (prefs.handling !== 'strict' || prefs.maxAffected === undefined || affected <= prefs.maxAffected) return undefined;
-  return new ApiError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint',
-    `The query affects ${affected} rows`);
+/** `Prefer: handling=strict, max-affected=n`: more rows affected is 400 PGRST124 (and a ROLLBACK). */
+export function maxAffectedCheck(prefs: Preferences): ResultCheck | undefined {
+  const limit = prefs.maxAffected;
+  if (prefs.handling !== 'strict' || limit === undefined) return undefined;
+  return (row) => {
+    const affected = pageTotal(row);
+    if (affected <= limit) return undefined;
+    return new ApiError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint',
+      `The query affects ${affected} rows`);
+  };
+}
+
+/** The checks that apply, in order; undefined when none does (the transaction's end needs no result). */
+export function allChecks(...checks: Array<ResultCheck | undefined>): ResultCheck | undefined {
+  const present = checks.filter((check) => check !== undefined);
+  if (present.length === 0) return undefined;
+  return (row) => {
+    for (const check of present) {
+      const error = check(row);
+      if (error) return error;
+    }
+    return undefined;
+  };
 }
 
 export function contentRange(lower: number, rows: number, total: number | null): string {

@@ -12,7 +12,7 @@ import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
   type PlanOptions,
 } from './read.ts';
-import { bodyResponse, contentRange, maxAffectedError, pageTotal, rangeStatus, singularError } from './respond.ts';
+import { allChecks, bodyResponse, contentRange, maxAffectedCheck, pageTotal, rangeStatus, singularCheck } from './respond.ts';
 import type { DbFunction, SchemaCache, Table } from './schema-cache.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
 import { countExpr, estimateOf, reportedTotal, type ReadPlan } from './table-read.ts';
@@ -243,10 +243,8 @@ export function planRpc(
       values: sql.values,
       estimate,
       // The function has run by now: too many rows returned rolls its writes back.
-      decide: (row) =>
-        (table && !singular ? singularError(accepted, row) : undefined) ??
-        maxAffectedError(prefs, pageTotal(row)) ??
-        (prefs.rollback ? 'rollback' : 'commit'),
+      check: allChecks(table && !singular ? singularCheck(accepted) : undefined, maxAffectedCheck(prefs)),
+      end: prefs.rollback ? 'rollback' : 'commit',
     },
     respond(row) {
       // As PostgREST, every call reports its range, a single value as one row (`0-0/*`).

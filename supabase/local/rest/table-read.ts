@@ -6,7 +6,7 @@ import {
   applyParams, bodyExpr, filterEntries, finalStatement, planTree, rootAlias, selectItems, sourceSelect, topRange,
   type PlanOptions, type TopRange,
 } from './read.ts';
-import { bodyResponse, contentRange, pageTotal, rangeStatus, singularError } from './respond.ts';
+import { bodyResponse, contentRange, pageTotal, rangeStatus, singularCheck } from './respond.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
 import { queryEncode } from './table-write.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
@@ -90,7 +90,8 @@ export function planTableRead(
       text,
       values: sql.values,
       estimate: estimateOf(prefs, from, source.joins, source.where, sql.values),
-      decide: (row) => singularError(accepted, row) ?? (prefs.rollback ? 'rollback' : 'commit'),
+      check: singularCheck(accepted),
+      end: prefs.rollback ? 'rollback' : 'commit',
     },
     respond(row) {
       const rows = pageTotal(row);

@@ -13,7 +13,7 @@ import {
   type PlanOptions,
 } from './read.ts';
 import type { ReadPlan } from './table-read.ts';
-import { bodyResponse, contentRange, maxAffectedError, pageTotal, singularError } from './respond.ts';
+import { allChecks, bodyResponse, contentRange, maxAffectedCheck, pageTotal, singularCheck } from './respond.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
 
@@ -211,10 +211,11 @@ export function planTableWrite(
       readOnly: false,
       text,
       values: sql.values,
-      decide: (row) =>
-        (representation ? singularError(accepted, row) : undefined) ??
-        (req.method === 'POST' ? undefined : maxAffectedError(prefs, pageTotal(row))) ??
-        (prefs.rollback ? 'rollback' : 'commit'),
+      check: allChecks(
+        representation ? singularCheck(accepted) : undefined,
+        req.method === 'POST' ? undefined : maxAffectedCheck(prefs),
+      ),
+      end: prefs.rollback ? 'rollback' : 'commit',
     },
     respond(row) {
       const rows = pageTotal(row);
