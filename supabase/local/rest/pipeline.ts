@@ -25,6 +25,7 @@ export const PREPARED_PER_CONNECTION = 200;
 
 interface ConnectionStatements {
   generation: number;
+  limit: number;
   /** Statement text → its name on this connection, least recently used first. */
   names: Map<string, string>;
   /** Names to close at the start of the next pipeline (evicted, or of unknown fate after an error). */
@@ -43,6 +44,8 @@ export class PreparedStatements {
   private generation = 0;
   private readonly byClient = new WeakMap<object, ConnectionStatements>();
 
+  constructor(readonly perConnection = PREPARED_PER_CONNECTION) {}
+
   invalidate(): void {
     this.generation += 1;
   }
@@ -51,7 +54,7 @@ export class PreparedStatements {
   forClient(client: object): ConnectionStatements {
     let entry = this.byClient.get(client);
     if (!entry) {
-      entry = { generation: this.generation, names: new Map(), closing: [], next: 0 };
+      entry = { generation: this.generation, limit: this.perConnection, names: new Map(), closing: [], next: 0 };
       this.byClient.set(client, entry);
     } else if (entry.generation !== this.generation) {
       entry.closing.push(...entry.names.values());
@@ -172,7 +175,7 @@ class PipelinedQuery {
       if (failedAt === undefined || index < failedAt) prepared.names.set(text, name);
       else if (index === failedAt) prepared.closing.push(name);
     }
-    while (prepared.names.size > PREPARED_PER_CONNECTION) {
+    while (prepared.names.size > prepared.limit) {
       const [oldest, name] = prepared.names.entries().next().value!;
       prepared.names.delete(oldest);
       prepared.closing.push(name);
