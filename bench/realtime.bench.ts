@@ -2,7 +2,7 @@
  * Realtime in the local stack (issue 16). Run with `npm run bench:realtime` (also part of `npm run bench`);
  * writes bench/results/realtime.json and prints Markdown rows for bench/README.md.
  *
- * The stack runs in a process of its own (bench/realtime-stack.ts, with Realtime's tenant limits raised
+ * The stack runs in a process of its own (bench/stack-host.ts, with Realtime's tenant limits raised
  * for the load), so the clients here do not share its event loop and its memory is its own.
  *  1. Memory per idle socket: the stack's RSS and heap (after a full GC) with N idle sockets, each joined
  *     to a topic of its own (as `user:<id>`), against none.
@@ -17,17 +17,15 @@
  * transport realtime-js itself uses in Node — without realtime-js's channel layer, so that 1,500 clients
  * in this one process measure the server rather than the harness; 3 uses supabase-js as the app does.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient, type REALTIME_SUBSCRIBE_STATES, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { signJwt } from '../supabase/local/core/jwt.ts';
-import { freePort } from '../supabase/local/core/ports.ts';
 import { configOnlyProject, removeDir } from '../supabase/local/tests/stack-process.ts';
+import { cpuSeconds, startServer, type Server } from './stack-process.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const IDLE_SOCKETS = env('BENCH_RT_IDLE', 1000);
@@ -40,18 +38,11 @@ const CHANGES = env('BENCH_RT_CHANGES', 5000);
 const WRITERS = 10;
 /** `BENCH_RT_ONLY=changes`: only the Postgres Changes part, to compare changes to it quickly. */
 const ONLY_CHANGES = process.env.BENCH_RT_ONLY === 'changes';
-const repoRoot = join(import.meta.dirname, '..');
 const MB = 1024 * 1024;
 
 const progress = (what: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${what} (load ${loadavg()[0]!.toFixed(2)})\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 const load = () => loadavg().map((value) => round(value, 2));
 
 function stats(samples: number[]) {
@@ -66,60 +57,6 @@ async function waitFor(what: string, done: () => boolean, timeoutMs: number): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
-}
-
-interface Server {
-  apiUrl: string;
-  dbUrl: string;
-  anonKey: string;
-  jwtSecret: string;
-  pid: number;
-  /** What the stack wrote to stderr. */
-  log(): string;
-  memory(): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean }>;
-  stop(): Promise<void>;
-}
-
-async function startServer(supabaseDir: string, dataDir: string): Promise<Server> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'realtime-stack.ts'), supabaseDir, dataDir, String(await freePort()), String(await freePort())],
-    { cwd: repoRoot, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SUPABASE_JWT_SECRET: '' } },
-  );
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const waiting: Array<(line: string) => void> = [];
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const next = waiting.shift();
-    if (next) next(line);
-    else lines.push(line);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const nextLine = () =>
-    new Promise<string>((resolve, reject) => {
-      const line = lines.shift();
-      if (line !== undefined) return resolve(line);
-      waiting.push(resolve);
-      void exited.then(() => reject(new Error(`the stack exited:\n${log}`)));
-    });
-  const ready = JSON.parse(await nextLine()) as Omit<Server, 'pid' | 'log' | 'memory' | 'stop'>;
-  return {
-    ...ready,
-    pid: child.pid!,
-    log: () => log,
-    async memory() {
-      child.stdin!.write('mem\n');
-      return JSON.parse(await nextLine()) as Awaited<ReturnType<Server['memory']>>;
-    },
-    async stop() {
-      child.stdin!.end();
-      // A clean stop normally; the process group if it does not come (its Postgres with it).
-      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 type Receipt = (payload: Record<string, unknown>, at: number) => void;

@@ -1,8 +1,9 @@
 /**
- * The stack for bench/realtime.bench.ts, in a process of its own so that the benchmark's hundreds of
- * clients do not share an event loop with the server they measure, and so that this process's memory is
- * the server's alone. `npm run stack` cannot raise Realtime's limits, which the benchmark needs (500 and
- * 1,000 sockets against the default 200), hence this small host. Run with `--expose-gc`.
+ * The stack for the benchmarks (bench/stack-process.ts starts it), in a process of its own so that a
+ * benchmark's clients do not share an event loop with the server they measure, and so that this
+ * process's memory is the server's alone. `npm run stack` cannot raise Realtime's limits, which the
+ * Realtime benchmark needs (500 and 1,000 sockets against the default 200), hence this small host.
+ * Run with `--expose-gc`.
  *
  * Arguments: <supabase dir> <data dir> <api port> <db port>. Prints one JSON line when ready; then
  * answers each `mem` line on stdin with one JSON line of memory figures taken after a full GC.
@@ -12,7 +13,7 @@ import { startStack } from '@pro-portal/supabase-local';
 import { freePort } from '../supabase/local/core/ports.ts';
 
 const [supabaseDir, dataDir, port, dbPort] = process.argv.slice(2);
-if (!supabaseDir || !dataDir || !port || !dbPort) throw new Error('usage: realtime-stack.ts <supabase dir> <data dir> <api port> <db port>');
+if (!supabaseDir || !dataDir || !port || !dbPort) throw new Error('usage: stack-host.ts <supabase dir> <data dir> <api port> <db port>');
 
 const stack = await startStack({
   supabaseDir,

@@ -2,8 +2,8 @@
  * Benchmarks of the local stack (issue: foundation). Run with `npm run bench`; writes bench/results/stack.json
  * and prints a Markdown table for bench/README.md.
  *  1. `npm run stack` → GET /auth/v1/health 200, on a fresh data dir and on an existing one.
- *  2. REST read of 100 rows through the gateway (supabase-js) vs the same SQL over a direct `pg` pool.
- *  3. RPC calls per second from 20 concurrent clients.
+ *  2. RPC calls per second from 20 concurrent clients.
+ * REST against direct SQL (reads, writes, 1 and 50 clients, CPU and memory) is bench/rest.bench.ts.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,35 +98,13 @@ async function benchRequests() {
   const pool = new pg.Pool({ connectionString: stack.dbUrl, max: 20 });
   try {
     await pool.query(`
-      create table public.bench_items (id int primary key, name text not null, price_cents int not null, created_at timestamptz not null default now());
-      insert into public.bench_items (id, name, price_cents) select g, 'item ' || g, g * 100 from generate_series(1, 100) g;
-      grant select on public.bench_items to anon;
-      alter table public.bench_items enable row level security;
-      create policy bench_items_read on public.bench_items for select to anon using (true);
       create function public.bench_add(a int, b int) returns int language sql immutable as $$ select a + b $$;
       grant execute on function public.bench_add(int, int) to anon;`);
-    // The DDL above reloads the REST schema cache through NOTIFY pgrst; wait until the table answers.
+    // The DDL above reloads the REST schema cache through NOTIFY pgrst; wait until the function answers.
     const client = createClient(stack.apiUrl, DEMO_ANON_KEY, { auth: { persistSession: false } });
-    for (let tries = 0; (await client.from('bench_items').select('id').limit(1)).error; tries += 1) {
-      if (tries > 100) throw new Error('bench_items never became visible through REST');
+    for (let tries = 0; (await client.rpc('bench_add', { a: 1, b: 2 })).error; tries += 1) {
+      if (tries > 100) throw new Error('bench_add never became visible through REST');
       await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-
-    const rounds = 400;
-    const viaRest: number[] = [];
-    const viaSql: number[] = [];
-    for (let i = 0; i < 50; i += 1) {
-      await client.from('bench_items').select('*').throwOnError();
-      await pool.query('select * from public.bench_items');
-    }
-    for (let i = 0; i < rounds; i += 1) {
-      let t = performance.now();
-      const { data } = await client.from('bench_items').select('*').throwOnError();
-      viaRest.push(performance.now() - t);
-      if (data.length !== 100) throw new Error(`expected 100 rows, got ${data.length}`);
-      t = performance.now();
-      await pool.query('select * from public.bench_items');
-      viaSql.push(performance.now() - t);
     }
 
     const concurrency = 20;
@@ -152,9 +130,6 @@ async function benchRequests() {
     );
     const elapsed = (performance.now() - started) / 1000;
     return {
-      rest: stats(viaRest),
-      sql: stats(viaSql),
-      ratio: stats(viaRest).median / stats(viaSql).median,
       rpc: { perSecond: calls / elapsed, failures, latency: stats(rpcLatency), concurrency },
     };
   } finally {
@@ -175,7 +150,4 @@ console.log(`Machine: ${machine}; ${result.date.slice(0, 10)}\n`);
 console.log('| measure | result | target |\n|---|---|---|');
 console.log(`| \`npm run stack\` → healthy, existing data dir (median of 3) | ${ms(startup.existing.median)} | ≤ 5 s |`);
 console.log(`| \`npm run stack\` → healthy, fresh data dir (median of 3) | ${ms(startup.fresh.median)} | — |`);
-console.log(`| REST read of 100 rows via gateway, median / p95 | ${ms(requests.rest.median)} / ${ms(requests.rest.p95)} | — |`);
-console.log(`| same SQL over direct pg, median / p95 | ${ms(requests.sql.median)} / ${ms(requests.sql.p95)} | — |`);
-console.log(`| ratio REST / direct SQL (medians) | ${requests.ratio.toFixed(2)}× | ≤ 2× |`);
 console.log(`| RPC calls/s, ${requests.rpc.concurrency} concurrent clients (5 s) | ${Math.round(requests.rpc.perSecond)}/s, p95 ${ms(requests.rpc.latency.p95)}, ${requests.rpc.failures} failures | — |`);
