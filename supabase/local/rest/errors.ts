@@ -81,7 +81,9 @@ export function statusForSqlState(code: string, message: string, isAnon: boolean
     case 'P0001':
       return 400;
     case '21000':
-      return /requires a WHERE clause$/.test(message) ? 400 : 500;
+      // PostgREST answers 500 for an upsert whose body names one key twice ("ON CONFLICT DO UPDATE
+      // command cannot affect row a second time"), but only the body can cause it: a client error.
+      return /requires a WHERE clause$|^ON CONFLICT DO UPDATE command cannot affect row a second time$/.test(message) ? 400 : 500;
     case '42501':
       return isAnon ? 401 : 403;
     case '22023':

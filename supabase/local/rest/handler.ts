@@ -94,10 +94,8 @@ export function createHandler(
       }
       if (method === 'GET' || method === 'HEAD') {
         planned = planTableRead(req, cache, schema, table, prefs, accepted, options);
-      } else if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
+      } else if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') {
         planned = planTableWrite(req, cache, schema, table, prefs, accepted, options);
-      } else if (method === 'PUT') {
-        throw new ApiError(405, 'PGRST117', 'PUT is not supported by the local REST service; use POST with Prefer: resolution=merge-duplicates');
       } else {
         throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       }

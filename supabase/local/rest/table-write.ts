@@ -1,11 +1,12 @@
 /**
- * POST (insert/upsert), PATCH and DELETE: the data-modifying CTE, then the representation selected
- * from its RETURNING rows, with embeds, exactly like a read.
+ * POST (insert/upsert), PUT (single-row upsert), PATCH and DELETE: the data-modifying CTE, then the
+ * representation selected from its RETURNING rows, with embeds, exactly like a read.
  */
 import { jsonDepth, MAX_JSON_DEPTH } from '../core/json.ts';
 import type { ServiceRequest } from '../core/service.ts';
-import { ApiError, unsupported } from './errors.ts';
-import { conditionSql } from './build-read.ts';
+import { ApiError } from './errors.ts';
+import { conditionSql, type ReadNode } from './build-read.ts';
+import type { Filter } from './parse-filters.ts';
 import { Scanner } from './parse-select.ts';
 import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import {
@@ -13,6 +14,7 @@ import {
   type PlanOptions,
 } from './read.ts';
 import type { ReadPlan } from './table-read.ts';
+import type { StatementResult } from './execute.ts';
 import { allChecks, bodyResponse, contentRange, maxAffectedCheck, pageTotal, singularCheck } from './respond.ts';
 import type { SchemaCache, Table } from './schema-cache.ts';
 import { ident, qualified, SqlParams } from './sql.ts';
@@ -124,6 +126,64 @@ function countInserted(add: boolean): string {
   return `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${add ? '+' : '-'} 1)::text, true) <> '${add ? '0' : '-1'}'`;
 }
 
+/**
+ * As PostgREST since v13: limit and offset do not bound a write, at the top or in an embed; they are
+ * read (so a malformed one is still refused) and then ignored, the representation too is unbounded.
+ */
+function dropRanges(node: ReadNode): void {
+  delete node.limit;
+  delete node.offset;
+  for (const child of node.children) dropRanges(child);
+}
+
+/**
+ * A PUT body as PostgREST reads it: an object is one row; an array must hold objects with the same
+ * keys; anything else (a scalar, `null`) counts as no row at all, which then matches no key.
+ */
+function putRows(body: unknown): Array<Record<string, unknown>> {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(body)) return [body];
+  if (!Array.isArray(body)) return [];
+  if (body.length === 0) return [];
+  const first = body[0] as unknown;
+  const keys = isObject(first) ? Object.keys(first).sort().join('\u0000') : undefined;
+  if (keys === undefined || !body.every((row) => isObject(row) && Object.keys(row).sort().join('\u0000') === keys)) {
+    throw new ApiError(400, 'PGRST102', 'All object keys must match');
+  }
+  return body as Array<Record<string, unknown>>;
+}
+
+function hasEmbedFilters(node: ReadNode): boolean {
+  return node.children.some((child) => child.conditions.length > 0 || child.embedNullChecks.length > 0 || hasEmbedFilters(child));
+}
+
+/**
+ * PUT names exactly one row: one `eq` filter on each primary-key column and nothing else (no other
+ * filter, no `or`/`and`, none on an embed), else 405 PGRST105, as PostgREST. A table without a
+ * primary key (or a view whose key cannot be traced to its base table) has no row to name.
+ */
+function putKeyFilters(table: Table, root: ReadNode): Filter[] {
+  const refuse = () => new ApiError(405, 'PGRST105', "Filters must include all and only primary key columns with 'eq' operators");
+  if (table.primaryKey.length === 0 || root.embedNullChecks.length > 0 || hasEmbedFilters(root)) throw refuse();
+  const filters: Filter[] = [];
+  for (const condition of root.conditions) {
+    if (condition.kind !== 'filter' || condition.negate || condition.op !== 'eq' || condition.quantifier !== undefined ||
+      condition.field.path.length > 0 || !table.primaryKey.includes(condition.field.name)) throw refuse();
+    filters.push(condition);
+  }
+  if (!table.primaryKey.every((column) => filters.some((filter) => filter.field.name === column))) throw refuse();
+  return filters;
+}
+
+/**
+ * The body's key must be the URL's: PUT inserts only body rows matching the key filters, so anything
+ * but exactly one row written means they differed (400 PGRST115, and a ROLLBACK).
+ */
+function putCheck(row: StatementResult): ApiError | undefined {
+  if (pageTotal(row) === 1) return undefined;
+  return new ApiError(400, 'PGRST115', 'Payload values do not match URL in primary key column(s)');
+}
+
 export function planTableWrite(
   req: ServiceRequest,
   cache: SchemaCache,
@@ -138,12 +198,37 @@ export function planTableWrite(
   const target = `${qualified(table.schema, table.name)} AS ${ident(alias)}`;
   const root = planTree(cache, schema, table, alias, selectItems(req, options), sql);
   applyParams(root, filterEntries(req));
+  const put = req.method === 'PUT';
+  // offset=0 asks for every row, which PostgREST lets through.
+  if (put && (root.limit !== undefined || (root.offset ?? 0) > 0)) {
+    throw new ApiError(400, 'PGRST114', 'limit/offset querystring parameters are not allowed for PUT');
+  }
+  dropRanges(root);
   const representation = prefs.return === 'representation';
   // As PostgREST: without a primary key or on_conflict there is no conflict target, so a plain insert.
   const upsert = req.method === 'POST' && prefs.resolution !== undefined &&
     (table.primaryKey.length > 0 || req.query.get('on_conflict') !== null);
   let mutation: string;
-  if (req.method === 'POST') {
+  if (put) {
+    checkJsonContentType(req);
+    const rows = putRows(parseJsonBody(req));
+    const keyFilters = putKeyFilters(table, root);
+    // `columns` and `on_conflict` do not apply to PUT: the body's keys are the columns, the primary key the target.
+    const columns = Object.keys(rows[0] ?? {});
+    for (const column of columns) if (!table.columns.has(column)) throw missingColumn(table, column);
+    const param = sql.add(JSON.stringify(rows));
+    // A body without a key column leaves `pgrst_body.<key>` undefined: Postgres' own 400 (42703) names it.
+    const source = columns.length > 0
+      ? recordSource(table, columns, param, false)
+      : `(SELECT FROM json_array_elements(${param}::json)) AS pgrst_body`;
+    const matches = keyFilters.map((filter) => conditionSql(table, 'pgrst_body', filter, sql));
+    const list = columns.length > 0 ? ` (${columns.map(ident).join(', ')})` : '';
+    const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
+    mutation = `INSERT INTO ${target}${list} SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${source}` +
+      ` WHERE ${countInserted(true)} AND ${matches.join(' AND ')}` +
+      ` ON CONFLICT (${table.primaryKey.map(ident).join(', ')}) ` +
+      (updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
+  } else if (req.method === 'POST') {
     checkJsonContentType(req);
     const rows = bodyRows(parseJsonBody(req), true);
     const columns = payloadColumns(req, table, rows);
@@ -164,7 +249,6 @@ export function planTableWrite(
         (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
     }
   } else {
-    if (root.limit !== undefined || root.offset !== undefined) throw unsupported(`limit/offset on ${req.method}`);
     const terms = root.conditions.map((condition) => conditionSql(table, alias, condition, sql));
     const where = terms.length > 0 ? ` WHERE ${terms.join(' AND ')}` : '';
     if (where === '') {
@@ -201,7 +285,7 @@ export function planTableWrite(
     ? sourceSelect(root, `pgrst_mutation AS ${ident(alias)}`, sql, undefined)
     : { select: 'SELECT 1 FROM pgrst_mutation' };
   ctes.push(`pgrst_source AS (${source.select})`);
-  const inserted = upsert ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL';
+  const inserted = upsert || put ? `nullif(current_setting('pgrst.inserted', true), '')::int` : 'NULL';
   const total = prefs.count ? '(SELECT pg_catalog.count(*) FROM pgrst_mutation)' : 'NULL';
   const body = representation ? bodyExpr(accepted)
     : locate ? `CASE WHEN pg_catalog.count(*) = 1 THEN (SELECT row_to_json(l) FROM pgrst_mutation l LIMIT 1)::text END` : 'NULL';
@@ -211,18 +295,27 @@ export function planTableWrite(
       readOnly: false,
       text,
       values: sql.values,
-      check: allChecks(
+      // PUT is judged by its key match alone; max-affected does not apply to inserts.
+      check: put ? putCheck : allChecks(
         representation ? singularCheck(accepted) : undefined,
         req.method === 'POST' ? undefined : maxAffectedCheck(prefs),
       ),
       end: prefs.rollback ? 'rollback' : 'commit',
     },
     respond(row) {
+      if (put) {
+        // As PostgREST: no Content-Range; 201 when the row was new, 200 when it replaced one, 204 without a body.
+        const headers: Record<string, string> = {};
+        const applied = appliedHeader(prefs, { representation: true });
+        if (applied) headers['preference-applied'] = applied;
+        if (!representation) return { status: 204, headers };
+        return bodyResponse(Number(row.inserted) > 0 ? 201 : 200, accepted, row.body, headers, false);
+      }
       const rows = pageTotal(row);
       const total = row.total === null ? null : Number(row.total);
-      // As PostgREST: an insert reports no range (`*/total`), an update or delete `0-(n-1)/total`.
+      // As PostgREST: an insert or delete reports no range (`*/total`), an update `0-(n-1)/total`.
       const headers: Record<string, string> = {
-        'content-range': req.method === 'POST' ? contentRange(1, 0, total) : contentRange(0, rows, total),
+        'content-range': req.method === 'PATCH' ? contentRange(0, rows, total) : contentRange(1, 0, total),
       };
       const applied = appliedHeader(prefs, {
         resolution: upsert,
