@@ -23,11 +23,6 @@ export function parseError(message: string, details: string | null = null): ApiE
   return new ApiError(400, 'PGRST100', message, details);
 }
 
-/** Syntax PostgREST accepts that this local stand-in does not: a 400 that says so, never ignored. */
-export function unsupported(what: string): ApiError {
-  return new ApiError(400, 'PGRST100', `${what} is not supported by the local REST service`);
-}
-
 /**
  * Postgres out of reach, as PostgREST answers it (hasql's connection and client errors): PGRST000
  * when no connection could be opened, PGRST001 when one broke under the request; the driver's own
