@@ -14,7 +14,8 @@
  * interleaved; median and p95 latency) and at 50 concurrent clients (a closed loop for a fixed time;
  * requests/s). Ratios compare REST with direct SQL: latency at 1 client, throughput at 50.
  * During each 50-client phase: CPU time per request of the stack's process, of its Postgres (server and
- * backends) and of this process (the clients), from /proc; the stack's resident memory at rest and at its
+ * backends) and of this process (the clients), from /proc; the JavaScript heap the stack allocated per
+ * request (from its collections, node:v8's GCProfiler); the stack's resident memory at rest and at its
  * peak under load, from /proc.
  * Then the schema cache: from the commit of a table's DDL (whose event trigger sends `NOTIFY pgrst,
  * 'reload schema'`, as Supabase's does) until REST answers the table.
@@ -139,6 +140,7 @@ async function concurrent(server: Server, call: Call) {
   const rssAtRest = rssBytes(server.pid);
   let rssPeak = rssAtRest;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(server.pid))), 50);
+  const allocation = await server.allocation();
   const before = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(postgres, 'postgres'), clients: process.cpuUsage() };
   let requests = 0;
   const latency: number[] = [];
@@ -153,19 +155,22 @@ async function concurrent(server: Server, call: Call) {
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
-  clearInterval(sampler);
   const clients = process.cpuUsage(before.clients);
+  const after = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(postgres, 'postgres') };
+  clearInterval(sampler);
+  const allocated = await allocation.stop();
   const perRequest = (seconds: number) => round((seconds * 1e6) / requests, 0);
   return {
     perSecond: round(requests / elapsed, 0),
     latency: stats(latency),
     cpuMicrosPerRequest: {
-      stack: perRequest(cpuSeconds(server.pid) - before.stack),
-      postgres: perRequest(cpuSecondsOf(postgres, 'postgres') - before.postgres),
+      stack: perRequest(after.stack - before.stack),
+      postgres: perRequest(after.postgres - before.postgres),
       clients: perRequest((clients.user + clients.system) / 1e6),
     },
     stackRssMiB: { atRest: round(rssAtRest / 2 ** 20, 1), peak: round(rssPeak / 2 ** 20, 1) },
     stackKiBPerRequestInFlight: round((rssPeak - rssAtRest) / 1024 / CONCURRENCY, 1),
+    stackHeapKiBAllocatedPerRequest: round(allocated.allocated / 1024 / requests, 1),
   };
 }
 
@@ -269,8 +274,8 @@ try {
   writeFileSync(join(import.meta.dirname, 'results', 'rest.json'), `${JSON.stringify(output, null, 2)}\n`);
 
   console.log(`Machine: ${machine}; ${output.date.slice(0, 10)}; load ${output.load.map((l) => l.toFixed(2)).join(' ')}\n`);
-  console.log('| workload | way | 1 client: p50 / p95 | ratio to SQL (p50) | 50 clients: requests/s | ratio to SQL | CPU µs per request: stack / Postgres / clients | stack RSS at rest → peak |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| workload | way | 1 client: p50 / p95 | ratio to SQL (p50) | 50 clients: requests/s | ratio to SQL | CPU µs per request: stack / Postgres / clients | stack heap allocated per request | stack RSS at rest → peak |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [name, value] of Object.entries(results) as Array<[string, { one: Record<Way, ReturnType<typeof stats>>; many: Record<Way, Awaited<ReturnType<typeof concurrent>>> }]>) {
     for (const way of WAYS) {
       const one = value.one[way];
@@ -278,7 +283,7 @@ try {
       const sql = { one: value.one['direct SQL'], many: value.many['direct SQL'] };
       const cpu = many.cpuMicrosPerRequest;
       const ratio = (x: number) => (way === 'direct SQL' ? '—' : `${x.toFixed(2)}×`);
-      console.log(`| ${name} | ${way} | ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} ms | ${ratio(one.p50 / sql.one.p50)} | ${many.perSecond} | ${ratio(sql.many.perSecond / many.perSecond)} | ${way === 'direct SQL' ? '—' : cpu.stack} / ${cpu.postgres} / ${cpu.clients} | ${way === 'direct SQL' ? '—' : `${many.stackRssMiB.atRest} → ${many.stackRssMiB.peak} MiB`} |`);
+      console.log(`| ${name} | ${way} | ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} ms | ${ratio(one.p50 / sql.one.p50)} | ${many.perSecond} | ${ratio(sql.many.perSecond / many.perSecond)} | ${way === 'direct SQL' ? '—' : cpu.stack} / ${cpu.postgres} / ${cpu.clients} | ${way === 'direct SQL' ? '—' : `${many.stackHeapKiBAllocatedPerRequest} KiB`} | ${way === 'direct SQL' ? '—' : `${many.stackRssMiB.atRest} → ${many.stackRssMiB.peak} MiB`} |`);
     }
   }
   console.log(`\nSchema cache (${reload.publicSchema.tables} tables and views, ${reload.publicSchema.functions} functions in public), DDL commit → REST answers the new table, ${RELOADS} each:`);

@@ -6,9 +6,11 @@
  * Run with `--expose-gc`.
  *
  * Arguments: <supabase dir> <data dir> <api port> <db port>. Prints one JSON line when ready; then
- * answers each `mem` line on stdin with one JSON line of memory figures taken after a full GC.
+ * answers each `mem` line on stdin with one JSON line of memory figures taken after a full GC, and
+ * `alloc-start` / `alloc-stop` with the bytes of JavaScript heap allocated in between.
  */
 import { createInterface } from 'node:readline';
+import { GCProfiler } from 'node:v8';
 import { startStack } from '@pro-portal/supabase-local';
 import { freePort } from '../supabase/local/core/ports.ts';
 
@@ -38,9 +40,37 @@ function memory() {
   return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, gc: !!gc };
 }
 
+/**
+ * JavaScript heap allocated between `alloc-start` and `alloc-stop`: what each collection found in use
+ * before it, less what the previous one left, plus the growth since the last one.
+ */
+let profiler: GCProfiler | undefined;
+let allocationStart = 0;
+function startAllocation() {
+  profiler = new GCProfiler();
+  allocationStart = process.memoryUsage().heapUsed;
+  profiler.start();
+  return { started: true };
+}
+function stopAllocation() {
+  const collections = profiler?.stop()?.statistics ?? [];
+  profiler = undefined;
+  let allocated = 0;
+  let inUse = allocationStart;
+  for (const collection of collections) {
+    allocated += collection.beforeGC.heapStatistics.usedHeapSize - inUse;
+    inUse = collection.afterGC.heapStatistics.usedHeapSize;
+  }
+  allocated += process.memoryUsage().heapUsed - inUse;
+  return { allocated, collections: collections.length };
+}
+
 process.stdout.write(`${JSON.stringify({ apiUrl: stack.apiUrl, dbUrl: stack.dbUrl, anonKey: stack.keys.anonKey, jwtSecret: stack.keys.jwtSecret })}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === 'mem') process.stdout.write(`${JSON.stringify(memory())}\n`);
+  const command = line.trim();
+  if (command === 'mem') process.stdout.write(`${JSON.stringify(memory())}\n`);
+  else if (command === 'alloc-start') process.stdout.write(`${JSON.stringify(startAllocation())}\n`);
+  else if (command === 'alloc-stop') process.stdout.write(`${JSON.stringify(stopAllocation())}\n`);
 });
 let stopping = false;
 const stop = () => {

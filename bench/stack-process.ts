@@ -69,6 +69,8 @@ export interface Server {
   /** What the stack wrote to stderr. */
   log(): string;
   memory(): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean }>;
+  /** Starts counting the JavaScript heap the stack allocates; `stop` answers the bytes since. */
+  allocation(): Promise<{ stop(): Promise<{ allocated: number; collections: number }> }>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,16 @@ export async function startServer(supabaseDir: string, dataDir: string): Promise
     async memory() {
       child.stdin!.write('mem\n');
       return JSON.parse(await nextLine()) as Awaited<ReturnType<Server['memory']>>;
+    },
+    async allocation() {
+      child.stdin!.write('alloc-start\n');
+      await nextLine();
+      return {
+        async stop() {
+          child.stdin!.write('alloc-stop\n');
+          return JSON.parse(await nextLine()) as { allocated: number; collections: number };
+        },
+      };
     },
     async stop() {
       child.stdin!.end();
