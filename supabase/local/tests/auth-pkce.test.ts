@@ -183,14 +183,15 @@ describe('PKCE e-mail flows through supabase-js', () => {
   it('magic link: signInWithOtp mails a pkce_ link whose code signs the user in', async () => {
     const { email, id } = await confirmedUser();
     const { client } = pkceClient();
-    expect((await client.auth.signInWithOtp({ email, options: { emailRedirectTo: `${SITE}/portal` } })).error).toBeNull();
+    expect((await client.auth.signInWithOtp({ email, options: { emailRedirectTo: `${SITE}/portal?next=%2Forders` } })).error).toBeNull();
     const [flow] = await flowStates(id);
     expect(flow).toMatchObject({ provider_type: 'magiclink', authentication_method: 'magiclink' });
 
     const link = firstLink(await latestMail(mailUrl, email));
     expect(link).toMatch(/token=pkce_[0-9a-f]{56}&type=magiclink&/);
     const location = await openLink(link);
-    expect(location.searchParams.get('code')).toBe(flow!.auth_code);
+    // redirect_to keeps its own query; the code joins it (keys sorted, as Go writes a query).
+    expect(location.href).toBe(`${SITE}/portal?code=${flow!.auth_code}&next=%2Forders`);
     const [issued] = await flowStates(id);
     expect(issued!.auth_code_issued_at).not.toBeNull();
 
@@ -217,6 +218,24 @@ describe('PKCE e-mail flows through supabase-js', () => {
     expect(error).toBeNull();
     expect(data.user?.email).toBe(email);
     expect(data.user?.email_confirmed_at).toBeTruthy();
+  });
+
+  it('resend of a sign-up confirmation starts a new PKCE flow, recorded as GoTrue records it', async () => {
+    const email = uniqueEmail('resend');
+    const first = pkceClient();
+    const { data } = await first.client.auth.signUp({ email, password: PASSWORD });
+    const userId = data.user!.id;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // max_frequency
+    const second = pkceClient();
+    expect((await second.client.auth.resend({ type: 'signup', email })).error).toBeNull();
+    expect((await flowStates(userId)).map((flow) => flow.provider_type)).toEqual(['email', 'email/signup']);
+
+    const code = (await openLink(firstLink(await latestMail(mailUrl, email, { count: 2 })))).searchParams.get('code')!;
+    // The newest flow state is the one the link hands out, so only the resending client can use it.
+    expect((await first.client.auth.exchangeCodeForSession(code)).error).toMatchObject({ code: 'bad_code_verifier' });
+    const { data: exchanged, error } = await second.client.auth.exchangeCodeForSession(code);
+    expect(error).toBeNull();
+    expect(exchanged.user?.id).toBe(userId);
   });
 
   it('recovery: the code signs in as PASSWORD_RECOVERY, after which the password can be changed', async () => {
