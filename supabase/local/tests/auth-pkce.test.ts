@@ -297,6 +297,10 @@ describe('PKCE e-mail flows through supabase-js', () => {
     const location = await openLink(link);
     expect(location.search).toBe('');
     expect(new URLSearchParams(location.hash.slice(1)).get('access_token')).toBeTruthy();
+    // A used link's error stays in the fragment only, marked as Supabase Auth's (`sb`) as GoTrue marks it.
+    const again = await openLink(link);
+    expect(again.search).toBe('');
+    expect(again.hash).toBe('#error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired&sb=');
   });
 });
 
