@@ -99,11 +99,9 @@ export const SINGLE_CONFIRMATION_ACCEPTED =
 
 type Verified = { session: Json } | { authCode: string } | { singleConfirmation: true };
 
-/**
- * How a verification ends. `session`: signed in at once (the implicit flow, and every POST /verify).
- * `pkce`: a followed `pkce_` link, which hands out its flow state's auth code instead.
- */
+/** How a verification is asked for; by default it ends signed in (the implicit flow, every POST /verify). */
 interface VerifyMode {
+  /** A followed `pkce_` link, which hands out its flow state's auth code instead of a session. */
   pkce?: boolean;
   /** A typed code may belong to a PKCE flow too, whose stored hash carries the prefix (`isOtpValid`). */
   codeMayBePrefixed?: boolean;
@@ -116,7 +114,7 @@ function pkceFlowMethod(type: VerifyType, column: string): FlowMethod | 'invite'
   return type;
 }
 
-/** Finds the user the token belongs to, consumes the token and opens a session. */
+/** Finds the user the token belongs to, consumes the token and opens a session (or, as PKCE, issues the code). */
 async function verifyToken(
   env: AuthEnv,
   req: ServiceRequest,
