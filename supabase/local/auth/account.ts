@@ -5,6 +5,7 @@ import { AuthError, badRequest, EMAIL_EXISTS, forbidden, unprocessable } from '.
 import type { AuthEnv, Endpoint } from './env.ts';
 import { requireUser, userClaims } from './guard.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
+import { createFlowState, pkceParams, withFlowPrefix, type Pkce } from './pkce.ts';
 import { applyEmailChange, sendNotification } from './recovery.ts';
 import { checkPasswordStrength, optionalObject, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
 import { endSessions, type LogoutScope } from './sessions.ts';
@@ -47,6 +48,8 @@ export const updateUser: Endpoint = async (env, req) => {
   if (optionalString(body, 'phone')) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (password) checkPasswordStrength(password, ctx.config.auth);
   const email = rawEmail ? validateEmail(rawEmail) : undefined;
+  // GoTrue reads these without checking them and fails storing a bad pair (a 500); checked up front here.
+  const pkce = pkceParams(body);
   const passwordHash = password ? await hashPassword(password) : undefined;
 
   return withMail(env, async (db, queue) => {
@@ -99,7 +102,7 @@ export const updateUser: Endpoint = async (env, req) => {
       await db.query(`update auth.users set email_change = $2 where id = $1`, [id, email]);
       await applyEmailChange(env, db, req, queue, (await loadUser(db, id))!);
     } else if (changingEmail) {
-      await sendEmailChange(env, db, req, queue, (await loadUser(db, id))!, email);
+      await sendEmailChange(env, db, req, queue, (await loadUser(db, id))!, email, pkce);
     }
     await audit(db, req, { id, email: user.row.email }, 'user_modified');
     return json(200, userJson((await loadUser(db, id))!));
@@ -158,6 +161,7 @@ export async function sendEmailChange(
   queue: MailQueue,
   user: LoadedUser,
   newEmail: string,
+  pkce?: Pkce,
 ): Promise<void> {
   const id = user.row.id as string;
   const current = typeof user.row.email === 'string' ? user.row.email : '';
@@ -166,12 +170,13 @@ export async function sendEmailChange(
   const { otpLength } = env.ctx.config.auth.email;
   const tokenNew = newOneTimeToken(newEmail, otpLength);
   const tokenCurrent = env.ctx.config.auth.email.doubleConfirmChanges && current ? newOneTimeToken(current, otpLength) : undefined;
+  if (pkce) await createFlowState(db, id, 'email_change', 'email_change', pkce);
   await db.query(
     `update auth.users
         set email_change = $2, email_change_token_new = $3, email_change_token_current = $4,
             email_change_sent_at = now(), email_change_confirm_status = 0, updated_at = now()
       where id = $1`,
-    [id, newEmail, tokenNew.tokenHash, tokenCurrent?.tokenHash ?? ''],
+    [id, newEmail, withFlowPrefix(tokenNew.tokenHash, pkce), tokenCurrent ? withFlowPrefix(tokenCurrent.tokenHash, pkce) : ''],
   );
   await env.mailer.send(db, req, queue, {
     action: 'email_change',

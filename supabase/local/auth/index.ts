@@ -2,8 +2,9 @@
  * The local stack's Supabase Auth (GoTrue v2.189) for what supabase-js 2.x calls: e-mail and password
  * sign-up and sign-in, anonymous sign-ins, rotating refresh tokens, signing keys and their JWKS, the
  * user's own record, sign-out, password recovery, magic links and e-mail codes, invites, e-mail changes,
- * reauthentication, multi-factor authentication (mfa.ts), identity unlinking, the admin users API, the
- * mails of all of these (see mail.ts), and GoTrue's answers for the features left off (disabled.ts).
+ * reauthentication, the PKCE flow of the e-mail links (pkce.ts), multi-factor authentication (mfa.ts),
+ * identity unlinking, the admin users API, the mails of all of these (see mail.ts), and GoTrue's answers
+ * for the features left off (disabled.ts).
  * State lives in the real `auth.*` tables, so triggers, seeds and RLS see GoTrue's rows.
  */
 import { isConnectionError } from '../core/db-errors.ts';

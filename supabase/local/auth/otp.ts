@@ -9,6 +9,7 @@ import { AuthError, badRequest, unprocessable } from './errors.ts';
 import type { Endpoint } from './env.ts';
 import { requireUser, userClaims } from './guard.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, withMail } from './mail.ts';
+import { pkceParams } from './pkce.ts';
 import { sendRecoveryToken } from './recovery.ts';
 import { optionalObject, optionalString, rateLimitKey, readJson, validateEmail } from './request.ts';
 import { sendConfirmation, signUpUser } from './sign-in.ts';
@@ -28,6 +29,7 @@ export const otp: Endpoint = async (env, req) => {
   const phone = optionalString(body, 'phone');
   if (rawEmail && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
   if (rawEmail && optionalString(body, 'channel')) throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP');
+  const pkce = pkceParams(body);
   if (!rawEmail && phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
   if (!rawEmail) throw badRequest('validation_failed', 'One of email or phone must be set');
   if (body.create_user !== undefined && typeof body.create_user !== 'boolean') {
@@ -46,14 +48,14 @@ export const otp: Endpoint = async (env, req) => {
   }
   if (!existing || !isConfirmed(existing)) {
     const password = randomBytes(33).toString('base64url');
-    await signUpUser(env, req, { email, password, data });
+    await signUpUser(env, req, { email, password, data, pkce });
     // With confirmations on, the confirmation mail already signs the user in.
     if (ctx.config.auth.enableConfirmations) return json(200, {});
   }
   await withMail(env, async (db, queue) => {
     const id = (await findUserIdByEmail(db, email))!;
     await audit(db, req, { id, email }, 'user_recovery_requested');
-    await sendRecoveryToken(env, db, req, queue, id, 'magiclink');
+    await sendRecoveryToken(env, db, req, queue, id, 'magiclink', pkce);
   });
   return json(200, {});
 };
@@ -73,6 +75,7 @@ export const resend: Endpoint = async (env, req) => {
   if (rawEmail && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided.');
   if (phone) throw badRequest('phone_provider_disabled', 'Phone logins are disabled');
   if (!rawEmail) throw badRequest('validation_failed', 'Missing email address or phone number');
+  const pkce = pkceParams(body);
   const email = validateEmail(rawEmail);
 
   await withMail(env, async (db, queue) => {
@@ -82,11 +85,11 @@ export const resend: Endpoint = async (env, req) => {
     if (type === 'signup') {
       if (isConfirmed(user)) return;
       await audit(db, req, { id, email }, 'user_confirmation_requested');
-      await sendConfirmation(env, db, req, queue, id);
+      await sendConfirmation(env, db, req, queue, id, pkce, 'email/signup');
     } else {
       const newEmail = user.row.email_change;
       if (typeof newEmail !== 'string' || newEmail === '') return;
-      await sendEmailChange(env, db, req, queue, user, newEmail);
+      await sendEmailChange(env, db, req, queue, user, newEmail, pkce);
     }
   });
   return json(200, {});

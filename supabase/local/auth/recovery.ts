@@ -1,7 +1,8 @@
 /**
- * `POST /recover` and `GET|POST /verify` (`internal/api/{recover,verify}.go`), implicit flow: the mailed
+ * `POST /recover` and `GET|POST /verify` (`internal/api/{recover,verify}.go`). Implicit flow: the mailed
  * link verifies the token and redirects with the session in the URL fragment, which supabase-js picks up
- * (`detectSessionInUrl`), e.g. as a PASSWORD_RECOVERY sign-in.
+ * (`detectSessionInUrl`), e.g. as a PASSWORD_RECOVERY sign-in. PKCE flow (a `pkce_` token, pkce.ts): the
+ * link redirects with `?code=` for the client to exchange with its verifier.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
@@ -10,18 +11,21 @@ import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
 import { optionalString, rateLimitKey, readJson, validateEmail, validatePhone, type Json } from './request.ts';
+import { createFlowState, issueAuthCode, PKCE_PREFIX, pkceParams, withFlowPrefix, type FlowMethod, type Pkce } from './pkce.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, hashPassword, isBanned, loadUser, type LoadedUser } from './users.ts';
 
 /** Always `{}`: whether the address has an account is not the caller's business. */
 export const recover: Endpoint = async (env, req) => {
   env.limits.request('signInSignUps', rateLimitKey(req));
-  const email = validateEmail(optionalString(readJson(req), 'email'));
+  const body = readJson(req);
+  const email = validateEmail(optionalString(body, 'email'));
+  const pkce = pkceParams(body);
   await withMail(env, async (db, queue) => {
     const id = await findUserIdByEmail(db, email);
     if (!id) return;
     await audit(db, req, { id, email }, 'user_recovery_requested');
-    await sendRecoveryToken(env, db, req, queue, id, 'recovery');
+    await sendRecoveryToken(env, db, req, queue, id, 'recovery', pkce);
   });
   return json(200, {});
 };
@@ -37,6 +41,7 @@ export async function sendRecoveryToken(
   queue: MailQueue,
   id: string,
   action: 'recovery' | 'magiclink',
+  pkce?: Pkce,
 ): Promise<void> {
   const { rows } = await db.query<{ email: string; sent_at: Date | null }>(
     `select email, recovery_sent_at as sent_at from auth.users where id = $1 for update`,
@@ -44,8 +49,13 @@ export async function sendRecoveryToken(
   );
   const row = rows[0]!;
   allowEmail(env, row.sent_at);
+  // GoTrue names the flow state's provider after the flow itself for both.
+  if (pkce) await createFlowState(db, id, action, action, pkce);
   const token = newOneTimeToken(row.email, env.ctx.config.auth.email.otpLength);
-  await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [id, token.tokenHash]);
+  await db.query(`update auth.users set recovery_token = $2, recovery_sent_at = now() where id = $1`, [
+    id,
+    withFlowPrefix(token.tokenHash, pkce),
+  ]);
   await env.mailer.send(db, req, queue, {
     action,
     user: (await loadUser(db, id))!,
@@ -87,15 +97,31 @@ const expired = () => new AuthError(403, 'otp_expired', 'Email link is invalid o
 export const SINGLE_CONFIRMATION_ACCEPTED =
   'Confirmation link accepted. Please proceed to confirm link sent to the other email';
 
-type Verified = { session: Json } | { singleConfirmation: true };
+type Verified = { session: Json } | { authCode: string } | { singleConfirmation: true };
 
-/** Finds the user the token belongs to, consumes the token and opens a session. */
+/** How a verification is asked for; by default it ends signed in (the implicit flow, every POST /verify). */
+interface VerifyMode {
+  /** A followed `pkce_` link, which hands out its flow state's auth code instead of a session. */
+  pkce?: boolean;
+  /** A typed code may belong to a PKCE flow too, whose stored hash carries the prefix (`isOtpValid`). */
+  codeMayBePrefixed?: boolean;
+}
+
+/** The flow state a followed PKCE link looks for (`ParseAuthenticationMethod(type)`). */
+function pkceFlowMethod(type: VerifyType, column: string): FlowMethod | 'invite' {
+  if (type === 'signup' || (type === 'email' && column === 'confirmation_token')) return 'email/signup';
+  if (type === 'email') return 'magiclink';
+  return type;
+}
+
+/** Finds the user the token belongs to, consumes the token and opens a session (or, as PKCE, issues the code). */
 async function verifyToken(
   env: AuthEnv,
   req: ServiceRequest,
   type: VerifyType,
   hash: string,
   notFound: () => AuthError = expired,
+  mode: VerifyMode = {},
 ): Promise<Verified> {
   const { ctx } = env;
   const columns = TOKEN_COLUMNS.get(type)!;
@@ -104,8 +130,9 @@ async function verifyToken(
     for (const column of columns) {
       const { rows } = await db.query<{ id: string; fresh: boolean }>(
         `select id, ${column.sentAt} + make_interval(secs => $2) > now() as fresh
-           from auth.users where ${column.token} = $1 and ${column.token} <> '' for update`,
-        [hash, ctx.config.auth.email.otpExpirySeconds],
+           from auth.users where (${column.token} = $1 or ($3 and ${column.token} = $4 || $1)) and ${column.token} <> ''
+            for update`,
+        [hash, ctx.config.auth.email.otpExpirySeconds, mode.codeMayBePrefixed === true, PKCE_PREFIX],
       );
       if (rows[0]) {
         found = { ...rows[0], column: column.token };
@@ -139,6 +166,12 @@ async function verifyToken(
     const recovery = type === 'recovery' || (type === 'email' && found.column === 'recovery_token');
     if (type !== 'email_change') {
       await audit(db, req, { id: found.id, email }, recovery || type === 'magiclink' ? 'login' : 'user_signedup');
+    }
+    if (mode.pkce) {
+      const method = pkceFlowMethod(type, found.column);
+      // An invite is never mailed as PKCE, so a `pkce_` invite link has no flow state to find.
+      if (method === 'invite') throw badRequest('flow_state_not_found', 'No associated flow state found. 422: No valid flow state found for user.');
+      return { authCode: await issueAuthCode(db, found.id, method) };
     }
     const { session, refreshToken } = await startSession(db, req, found.id, type === 'recovery' ? 'recovery' : 'otp');
     const fresh = (await loadUser(db, found.id))!;
@@ -250,9 +283,7 @@ export const verifyPost: Endpoint = async (env, req) => {
     if (email || phone || optionalString(body, 'redirect_to')) {
       throw badRequest('validation_failed', 'Only the token_hash and type should be provided');
     }
-    const verified = await verifyToken(env, req, verifyType(rawType), hashed);
-    if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
-    return json(200, verified.session);
+    return verifiedResponse(await verifyToken(env, req, verifyType(rawType), hashed));
   }
   if (phone && !email) {
     validatePhone(phone);
@@ -268,23 +299,38 @@ export const verifyPost: Endpoint = async (env, req) => {
   }
   // A type with no e-mail code finds no user by that address's code.
   if (!TOKEN_COLUMNS.has(rawType as VerifyType)) throw invalidCode();
-  const verified = await verifyToken(env, req, rawType as VerifyType, tokenHash(address, otp!), invalidCode);
-  if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
-  return json(200, verified.session);
+  const verified = await verifyToken(env, req, rawType as VerifyType, tokenHash(address, otp!), invalidCode, { codeMayBePrefixed: true });
+  return verifiedResponse(verified);
 };
 
-/** The e-mail link: redirects to `redirect_to` with the session (or the error) in the fragment. */
+function verifiedResponse(verified: Verified): ServiceResponse {
+  if ('singleConfirmation' in verified) return json(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' });
+  if ('session' in verified) return json(200, verified.session);
+  throw new Error('a POST /verify never runs as PKCE');
+}
+
+/**
+ * The e-mail link: redirects to `redirect_to` with the session (or the error) in the fragment; a
+ * `pkce_` link with `?code=` instead, and its error or message in the query as well, where a PKCE
+ * client looks for them (`prepPKCERedirectURL`, `prepErrorRedirectURL`, `prepRedirectURL`).
+ */
 export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> => {
   env.limits.request('tokenVerifications', rateLimitKey(req));
   const redirect = allowedRedirect(env.ctx, req.query.get('redirect_to'));
   const type = verifyType(req.query.get('type') ?? undefined);
-  if (!req.query.get('token')) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
+  const token = req.query.get('token') ?? '';
+  if (!token) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
+  const pkce = token.startsWith(PKCE_PREFIX);
   const fragment = new URLSearchParams();
+  const query = new URLSearchParams();
   try {
-    const verified = await verifyToken(env, req, type, req.query.get('token') ?? '');
+    const verified = await verifyToken(env, req, type, token, expired, { pkce });
     if ('singleConfirmation' in verified) {
       fragment.set('message', SINGLE_CONFIRMATION_ACCEPTED);
       fragment.set('sb', '');
+      if (pkce) query.set('message', SINGLE_CONFIRMATION_ACCEPTED);
+    } else if ('authCode' in verified) {
+      query.set('code', verified.authCode);
     } else {
       for (const key of ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']) {
         fragment.set(key, String(verified.session[key]));
@@ -293,9 +339,38 @@ export const verifyGet: Endpoint = async (env, req): Promise<ServiceResponse> =>
     }
   } catch (error) {
     if (!(error instanceof AuthError) || error.status >= 500) throw error;
-    fragment.set('error', 'access_denied');
-    fragment.set('error_code', error.code);
-    fragment.set('error_description', error.message);
+    // Both flows get the error in the fragment, marked as Supabase Auth's (`sb`); a PKCE client reads
+    // the query, so there it is too.
+    for (const params of pkce ? [fragment, query] : [fragment]) {
+      const oauthError = OAUTH_ERRORS[error.status];
+      if (oauthError) params.set('error', oauthError);
+      params.set('error_code', error.code);
+      params.set('error_description', error.message);
+    }
+    fragment.set('sb', '');
   }
-  return { status: 303, headers: { location: `${redirect}#${fragment.toString()}` } };
+  return { status: 303, headers: { location: redirectUrl(redirect, query, fragment) } };
 };
+
+/** GoTrue's `oauthErrorMap`, for the `error` of a failed link's redirect. */
+const OAUTH_ERRORS: Record<number, string> = { 400: 'invalid_request', 401: 'unauthorized_client', 403: 'access_denied' };
+
+/**
+ * `redirect_to` with `query` merged into its own query (sorted by key, as Go's `url.Values.Encode`
+ * writes it) and `fragment`, if any, in place of its fragment.
+ */
+function redirectUrl(redirect: string, query: URLSearchParams, fragment: URLSearchParams): string {
+  const hashAt = redirect.indexOf('#');
+  const withoutHash = hashAt === -1 ? redirect : redirect.slice(0, hashAt);
+  const ownFragment = hashAt === -1 ? '' : redirect.slice(hashAt);
+  let base = withoutHash;
+  if ([...query.keys()].length > 0) {
+    const queryAt = withoutHash.indexOf('?');
+    const merged = new URLSearchParams(queryAt === -1 ? '' : withoutHash.slice(queryAt + 1));
+    for (const [key, value] of query) merged.set(key, value);
+    merged.sort();
+    base = `${queryAt === -1 ? withoutHash : withoutHash.slice(0, queryAt)}?${merged.toString()}`;
+  }
+  const fragmentText = fragment.toString();
+  return fragmentText ? `${base}#${fragmentText}` : `${base}${ownFragment}`;
+}

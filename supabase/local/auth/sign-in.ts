@@ -16,6 +16,7 @@ import {
   validateEmail,
   type Json,
 } from './request.ts';
+import { createFlowState, pkceGrant, pkceParams, withFlowPrefix, type Pkce } from './pkce.ts';
 import { refreshSession, sessionResponse, startSession } from './sessions.ts';
 import {
   audit,
@@ -53,11 +54,14 @@ export const signup: Endpoint = async (env, req) => {
   if (rawEmail && phone) {
     throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.');
   }
+  // Phone sign-ups answer with the session itself, so a code challenge has nothing to protect there.
+  if (phone && optionalString(body, 'code_challenge')) throw badRequest('validation_failed', 'PKCE not supported for phone signups');
+  const pkce = pkceParams(body);
   if (!rawEmail && phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
   if (!rawEmail) throw badRequest('validation_failed', 'To signup, please provide your email');
   const email = validateEmail(rawEmail);
   const data = optionalObject(body, 'data') ?? {};
-  return json(200, await signUpUser(env, req, { email, password, data }));
+  return json(200, await signUpUser(env, req, { email, password, data, pkce }));
 };
 
 /**
@@ -68,7 +72,7 @@ export const signup: Endpoint = async (env, req) => {
 export async function signUpUser(
   env: AuthEnv,
   req: ServiceRequest,
-  input: { email: string; password: string; data: Json },
+  input: { email: string; password: string; data: Json; pkce?: Pkce },
 ): Promise<Json> {
   const { ctx } = env;
   const { email, data } = input;
@@ -91,14 +95,14 @@ export async function signUpUser(
         }
         // Not confirmed yet: a new link, within the e-mail limits (GoTrue's `sendConfirmation`).
         await audit(db, req, { id: existingId, email }, 'user_confirmation_requested', { provider: 'email' });
-        await sendConfirmation(env, db, req, queue, existingId);
+        await sendConfirmation(env, db, req, queue, existingId, input.pkce);
         return userJson((await loadUser(db, existingId))!);
       }
       const id = await insertUser(db, { email, passwordHash, userMetadata: data, confirmed: autoconfirm });
       const actor = { id, email };
       if (!autoconfirm) {
         await audit(db, req, actor, 'user_confirmation_requested', { provider: 'email' });
-        await sendConfirmation(env, db, req, queue, id);
+        await sendConfirmation(env, db, req, queue, id, input.pkce);
         return userJson((await loadUser(db, id))!);
       }
       await audit(db, req, actor, 'user_signedup', { provider: 'email' });
@@ -139,16 +143,32 @@ async function signUpAnonymously(env: AuthEnv, req: ServiceRequest, data: Json):
   }
 }
 
-/** GoTrue's `sendConfirmation`: a new code and link unless one went out within `max_frequency`. */
-export async function sendConfirmation(env: AuthEnv, db: Db, req: ServiceRequest, queue: MailQueue, id: string): Promise<void> {
+/**
+ * GoTrue's `sendConfirmation`: a new code and link unless one went out within `max_frequency`; with a
+ * code challenge, a flow state for the link to hand its auth code out of (`providerType` is what
+ * GoTrue records there: `email` from a sign-up, `email/signup` from a resend).
+ */
+export async function sendConfirmation(
+  env: AuthEnv,
+  db: Db,
+  req: ServiceRequest,
+  queue: MailQueue,
+  id: string,
+  pkce?: Pkce,
+  providerType = 'email',
+): Promise<void> {
   const { rows } = await db.query<{ email: string; sent_at: Date | null }>(
     `select email, confirmation_sent_at as sent_at from auth.users where id = $1 for update`,
     [id],
   );
   const row = rows[0]!;
   allowEmail(env, row.sent_at);
+  if (pkce) await createFlowState(db, id, providerType, 'email/signup', pkce);
   const token = newOneTimeToken(row.email, env.ctx.config.auth.email.otpLength);
-  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`, [id, token.tokenHash]);
+  await db.query(`update auth.users set confirmation_token = $2, confirmation_sent_at = now() where id = $1`, [
+    id,
+    withFlowPrefix(token.tokenHash, pkce),
+  ]);
   await env.mailer.send(db, req, queue, {
     action: 'signup',
     user: (await loadUser(db, id))!,
@@ -185,7 +205,7 @@ function obfuscatedUser(existing: LoadedUser, data: Json): Json {
 
 export const token: Endpoint = async (env, req) => {
   const grantType = req.query.get('grant_type') ?? '';
-  if (!['password', 'refresh_token', 'id_token', 'web3'].includes(grantType)) {
+  if (!['password', 'refresh_token', 'id_token', 'pkce', 'web3'].includes(grantType)) {
     throw badRequest('invalid_credentials', 'unsupported_grant_type');
   }
   // Web3 has its own limit (`[auth.rate_limit] web3`), not kept here since the grant is always refused.
@@ -194,6 +214,7 @@ export const token: Endpoint = async (env, req) => {
   env.limits.request('tokenRefresh', rateLimitKey(req));
   if (grantType === 'password') return passwordGrant(env, req);
   if (grantType === 'id_token') return idTokenGrant(env, req);
+  if (grantType === 'pkce') return pkceGrant(env, req);
   const refreshToken = optionalString(readJson(req), 'refresh_token');
   if (!refreshToken) throw new OAuthError('invalid_request', 'refresh_token required');
   const body = await transaction(env.ctx.pools.auth, (db) => refreshSession(env.ctx, db, req, refreshToken));

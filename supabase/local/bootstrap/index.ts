@@ -30,7 +30,7 @@ export async function bootstrap(server: PostgresServer): Promise<void> {
 
 /**
  * What Supabase's image has beside the project's migrations and the stack adds on every start, as it
- * may be missing from a database made by an older stack: Auth's multi-factor tables, Vault, Database Webhooks' schema, the
+ * may be missing from a database made by an older stack: Auth's multi-factor and flow-state tables, Vault, Database Webhooks' schema, the
  * `storage` schema, the `realtime` schema and `postgres`'s admin option on `authenticator`.
  */
 export async function prepareDatabase(server: PostgresServer): Promise<void> {
@@ -38,6 +38,7 @@ export async function prepareDatabase(server: PostgresServer): Promise<void> {
     await client.query('begin');
     await client.query(readFileSync(join(import.meta.dirname, '..', 'extensions', 'prepare.sql'), 'utf8'));
     await client.query(readFileSync(join(import.meta.dirname, 'auth-mfa.sql'), 'utf8'));
+    await client.query(readFileSync(join(import.meta.dirname, 'auth-flow-state.sql'), 'utf8'));
     await client.query(readFileSync(join(import.meta.dirname, 'storage.sql'), 'utf8'));
     await client.query(readFileSync(join(import.meta.dirname, 'realtime.sql'), 'utf8'));
     await client.query(readFileSync(join(import.meta.dirname, 'realtime-publication.sql'), 'utf8'));
