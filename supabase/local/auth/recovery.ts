@@ -8,7 +8,16 @@ import { json, type ServiceRequest, type ServiceResponse } from '../core/service
 import type { Db } from './db.ts';
 import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue, type MailRequest, type NoticeAction } from './mail.ts';
+import {
+  allowEmail,
+  allowedRedirect,
+  newOneTimeToken,
+  tokenHash,
+  withMail,
+  type MailQueue,
+  type MailRequest,
+  type NoticeAction,
+} from './mail.ts';
 import { optionalString, rateLimitKey, readJson, validateEmail, validatePhone, type Json } from './request.ts';
 import { sessionResponse, startSession } from './sessions.ts';
 import { audit, confirmEmail, findUserIdByEmail, hashPassword, isBanned, loadUser, type LoadedUser } from './users.ts';

@@ -63,7 +63,9 @@ async function ownStack(label: string, configOverlay: TomlTable): Promise<TestSt
 /** A confirmed user (made with the admin API, which mails nothing), signed in at aal1. */
 async function signedInUser(stack: TestStack, prefix: string) {
   const email = uniqueEmail(prefix);
-  const created = await stack.admin().auth.admin.createUser({ email, password: PASSWORD, email_confirm: true, user_metadata: { name: 'Ada' } });
+  const created = await stack
+    .admin()
+    .auth.admin.createUser({ email, password: PASSWORD, email_confirm: true, user_metadata: { name: 'Ada' } });
   if (created.error || !created.data.user) throw new Error(`createUser failed: ${created.error?.message}`);
   const client = stack.client();
   const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
@@ -98,7 +100,10 @@ async function addGithubIdentity(stack: TestStack, userId: string, email?: strin
      values ($2, $1, $3, 'github', now(), now())`,
     [userId, `gh-${userId}`, { sub: `gh-${userId}`, ...(email ? { email } : {}) }],
   );
-  await stack.sql(`update auth.users set raw_app_meta_data = '{"provider": "email", "providers": ["email", "github"]}' where id = $1`, [userId]);
+  await stack.sql(
+    `update auth.users set raw_app_meta_data = '{"provider": "email", "providers": ["email", "github"]}' where id = $1`,
+    [userId],
+  );
 }
 
 describe('MFA and identity notices through the catcher', () => {
@@ -127,7 +132,7 @@ describe('MFA and identity notices through the catcher', () => {
     rmSync(templateDir, { recursive: true, force: true });
   });
 
-  it('mails mfa_factor_enrolled when a factor is first verified, not when it is used again, and mfa_factor_unenrolled on unenrol', async () => {
+  it('mails mfa_factor_enrolled on a factor\'s first verification only, and mfa_factor_unenrolled on unenrol', async () => {
     const { client, email } = await signedInUser(stack, 'enrolled');
     const factor = await enrol(client);
     // Enrolling alone makes no usable factor, so no notice yet: the first mail is the verification's.
