@@ -1,16 +1,17 @@
 /**
  * Identity linking (`internal/api/identity.go`) and the OAuth entry point (`external.go`). The local
  * stack has no OAuth providers, so every provider answers as one that is not enabled; unlinking works
- * on the identities a user has (e-mail, and any a seed inserted).
+ * on the identities a user has (e-mail, and any a seed inserted), with the `identity_unlinked` notice.
  */
 import { json, type ServiceRequest, type ServiceResponse } from '../core/service.ts';
 import { percentDecode } from '../core/url.ts';
-import { isUniqueViolation, transaction } from './db.ts';
+import { isUniqueViolation } from './db.ts';
 import { AuthError, badRequest, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
 import { isUuid, requireUser } from './guard.ts';
-import { updateProviders } from './recovery.ts';
-import { audit } from './users.ts';
+import { withMail } from './mail.ts';
+import { sendNotification, updateProviders } from './recovery.ts';
+import { audit, loadUser } from './users.ts';
 
 /** The providers GoTrue knows by name (`api.Provider`); others "could not be found". */
 const KNOWN_PROVIDERS = new Set([
@@ -39,7 +40,7 @@ export async function identities(env: AuthEnv, req: ServiceRequest): Promise<Ser
   const isAuthorize = match[1] === 'authorize';
   if (req.method !== (isAuthorize ? 'GET' : 'DELETE')) return undefined;
   const { ctx } = env;
-  return transaction(ctx.pools.auth, async (db) => {
+  return withMail(env, async (db, queue) => {
     // requireAuthentication runs before the linking switch, as GoTrue's router nests them.
     const { user, claims } = await requireUser(ctx, db, req);
     if (!ctx.config.auth.enableManualLinking) throw manualLinkingDisabled();
@@ -79,6 +80,16 @@ export async function identities(env: AuthEnv, req: ServiceRequest): Promise<Ser
       }
     }
     await updateProviders(db, userId);
+    // To the address the account had before: the identity may have taken it away.
+    const recipientEmail = typeof user.row.email === 'string' ? user.row.email : '';
+    if (ctx.config.auth.email.notifications.identity_unlinked && recipientEmail) {
+      await sendNotification(env, db, req, queue, {
+        action: 'identity_unlinked_notification',
+        user: (await loadUser(db, userId))!,
+        provider: String(identity.provider),
+        recipientEmail,
+      });
+    }
     return json(200, {});
   });
 }

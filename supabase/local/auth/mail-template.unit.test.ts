@@ -63,6 +63,9 @@ describe('AuthMailer', () => {
     expect(() => new AuthMailer(withTemplates({ password_changed: { subject: '{{ if .Email }}' } }))).toThrow(
       'config.toml: [auth.email.notification.password_changed] subject: {{ if }} without {{ end }}',
     );
+    expect(() => new AuthMailer(withTemplates({ mfa_factor_enrolled: { content: '{{ if .FactorType }}' } }))).toThrow(
+      'config.toml: [auth.email.notification.mfa_factor_enrolled] content_path: {{ if }} without {{ end }}',
+    );
     expect(() => new AuthMailer(withTemplates({ recovery: { subject: 'Reset for {{ .Email }}' } }))).not.toThrow();
   });
 });

@@ -5,7 +5,7 @@
  * project's hook instead. Each mail is also logged with its link and code.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { AuthMailTemplate, SmtpSettings } from '../core/project-config.ts';
+import { AUTH_MAIL_NOTIFICATIONS, type AuthMailTemplate, type SmtpSettings } from '../core/project-config.ts';
 import type { ServiceContext, ServiceRequest } from '../core/service.ts';
 import { createSmtpSender, type OutgoingMail, type SmtpSender } from '../mail/send.ts';
 import { transaction, type Db } from './db.ts';
@@ -76,8 +76,19 @@ export type MailAction =
   | 'recovery'
   | 'email_change'
   | 'reauthentication'
+  | NoticeAction;
+
+/**
+ * The security notices the local stack has occasion to send. GoTrue also has `phone_changed` (after a
+ * phone change is verified by SMS) and `identity_linked` (after an OAuth or ID-token sign-in links an
+ * identity, or a phone is verified): neither flow exists here, so neither notice is ever due.
+ */
+export type NoticeAction =
   | 'password_changed_notification'
-  | 'email_changed_notification';
+  | 'email_changed_notification'
+  | 'identity_unlinked_notification'
+  | 'mfa_factor_enrolled_notification'
+  | 'mfa_factor_unenrolled_notification';
 
 const TEMPLATE_OF: Record<MailAction, AuthMailTemplate> = {
   signup: 'confirmation',
@@ -88,6 +99,9 @@ const TEMPLATE_OF: Record<MailAction, AuthMailTemplate> = {
   reauthentication: 'reauthentication',
   password_changed_notification: 'password_changed',
   email_changed_notification: 'email_changed',
+  identity_unlinked_notification: 'identity_unlinked',
+  mfa_factor_enrolled_notification: 'mfa_factor_enrolled',
+  mfa_factor_unenrolled_notification: 'mfa_factor_unenrolled',
 };
 
 /** GoTrue's message for a failed send, per kind (`internal/api/mail.go`). */
@@ -100,6 +114,9 @@ const FAILURE: Record<MailAction, string> = {
   reauthentication: 'Error sending reauthentication email',
   password_changed_notification: 'Error sending password changed notification email',
   email_changed_notification: 'Error sending email changed notification email',
+  identity_unlinked_notification: 'Error sending identity unlinked notification email',
+  mfa_factor_enrolled_notification: 'Error sending MFA factor enrolled notification email',
+  mfa_factor_unenrolled_notification: 'Error sending MFA factor unenrolled notification email',
 };
 
 /** GoTrue's default subjects and bodies (`internal/mailer/templatemailer/templatemailer.go`). */
@@ -112,6 +129,11 @@ export const DEFAULT_SUBJECTS: Record<AuthMailTemplate, string> = {
   reauthentication: '{{ .Token }} is your verification code',
   password_changed: 'Your password was changed',
   email_changed: 'Your email address was changed',
+  phone_changed: 'Your phone number was changed',
+  identity_linked: 'A new sign-in method was linked to your account',
+  identity_unlinked: 'A sign-in method was removed from your account',
+  mfa_factor_enrolled: 'A new verification method was added to your account',
+  mfa_factor_unenrolled: 'A verification method was removed from your account',
 };
 
 export const DEFAULT_BODIES: Record<AuthMailTemplate, string> = {
@@ -150,6 +172,31 @@ export const DEFAULT_BODIES: Record<AuthMailTemplate, string> = {
 
 <p>The email address for your account was changed from {{ .OldEmail }} to {{ .Email }}.</p>
 <p>If you didn't make this change, contact support immediately.</p>`,
+  phone_changed: `<h2>Your phone number was changed</h2>
+
+<p>The phone number for your account was changed from {{ .OldPhone }} to {{ .Phone }}.</p>
+<p>If you didn't make this change, contact support immediately.</p>
+`,
+  identity_linked: `<h2>A new sign-in method was linked</h2>
+
+<p>Your {{ .Provider }} account was linked as a new sign-in method for {{ .Email }}.</p>
+<p>If you didn't make this change, contact support immediately.</p>
+`,
+  identity_unlinked: `<h2>A sign-in method was removed</h2>
+
+<p>Your {{ .Provider }} account was removed as a sign-in method for {{ .Email }}.</p>
+<p>If you didn't make this change, contact support immediately.</p>
+`,
+  mfa_factor_enrolled: `<h2>A new verification method was added</h2>
+
+<p>Sign-in verification method {{ .FactorType }} was added to your account.</p>
+<p>If you didn't make this change, contact support immediately.</p>
+`,
+  mfa_factor_unenrolled: `<h2>A verification method was removed</h2>
+
+<p>Sign-in verification method {{ .FactorType }} was removed from your account.</p>
+<p>If you didn't make this change, contact support immediately.</p>
+`,
 };
 
 /**
@@ -178,6 +225,15 @@ export interface MailRequest {
   otpNew?: string;
   /** E-mail changed notification: the address the account had before. */
   oldEmail?: string;
+  /** Identity unlinked notification: the unlinked identity's provider. */
+  provider?: string;
+  /**
+   * Identity unlinked notification: the address the account had before the unlinking, which may have
+   * taken the account's address with it; the notice goes there.
+   */
+  recipientEmail?: string;
+  /** MFA factor notifications: the factor's type (`totp`, `phone`). */
+  factorType?: string;
   redirectTo: string;
 }
 
@@ -200,7 +256,7 @@ export class AuthMailer {
           parseTemplate(source);
         } catch (error) {
           if (!(error instanceof TemplateError)) throw error;
-          const section = kind === 'password_changed' || kind === 'email_changed' ? 'notification' : 'template';
+          const section = (AUTH_MAIL_NOTIFICATIONS as readonly string[]).includes(kind) ? 'notification' : 'template';
           throw new Error(`config.toml: [auth.email.${section}.${kind}] ${part}: ${error.message}`, { cause: error });
         }
       }
@@ -251,8 +307,8 @@ export class AuthMailer {
       token_hash_new: '',
       old_email: request.oldEmail ?? '',
       old_phone: '',
-      provider: '',
-      factor_type: '',
+      provider: request.provider ?? '',
+      factor_type: request.factorType ?? '',
     };
     switch (request.action) {
       case 'signup':
@@ -337,6 +393,15 @@ export class AuthMailer {
         break;
       case 'email_changed_notification':
         mails.push({ to: request.oldEmail ?? '', data: { SiteURL: base.SiteURL, Email: email, OldEmail: request.oldEmail, Data: base.Data } });
+        break;
+      case 'identity_unlinked_notification': {
+        const to = request.recipientEmail ?? email;
+        mails.push({ to, data: { SiteURL: base.SiteURL, Email: to, Provider: request.provider, Data: base.Data } });
+        break;
+      }
+      case 'mfa_factor_enrolled_notification':
+      case 'mfa_factor_unenrolled_notification':
+        mails.push({ to: email, data: { SiteURL: base.SiteURL, Email: email, FactorType: request.factorType, Data: base.Data } });
         break;
     }
     const template = TEMPLATE_OF[request.action];

@@ -10,7 +10,9 @@ import { CommitThenThrow, transaction, type Db } from './db.ts';
 import { AuthError, badRequest, forbidden, notFound, unprocessable } from './errors.ts';
 import type { AuthEnv } from './env.ts';
 import { isUuid, requireAdmin, requireUser, type Caller } from './guard.ts';
+import { withMail, type MailQueue } from './mail.ts';
 import { qrCodeSvg } from './qr.ts';
+import { sendNotification } from './recovery.ts';
 import { clientIp, optionalString, rateLimitKey, readJson, type Json } from './request.ts';
 import { addAmrClaim, rotateRefreshToken, sessionResponse, type SessionRow } from './sessions.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
@@ -44,7 +46,7 @@ export async function factors(env: AuthEnv, req: ServiceRequest): Promise<Servic
   const [, rawId, action] = match;
   const method = !rawId ? 'POST' : action ? 'POST' : 'DELETE';
   if (req.method !== method) return undefined;
-  return transaction(env.ctx.pools.auth, async (db) => {
+  return withMail(env, async (db, queue) => {
     const caller = await requireUser(env.ctx, db, req);
     // After authentication, as GoTrue's router orders them: strangers do not use up a user's allowance.
     if (action === 'challenge') env.limits.request('factorChallenge', rateLimitKey(req));
@@ -58,8 +60,8 @@ export async function factors(env: AuthEnv, req: ServiceRequest): Promise<Servic
     if (!rawId) return enroll(env, db, req, caller);
     const factor = await loadFactor(db, caller.user.row.id as string, rawId);
     if (action === 'challenge') return challenge(env, db, req, caller, factor);
-    if (action === 'verify') return verify(env, db, req, caller, factor);
-    return unenroll(db, req, caller, factor);
+    if (action === 'verify') return verify(env, db, req, queue, caller, factor);
+    return unenroll(env, db, req, queue, caller, factor);
   });
 }
 
@@ -270,7 +272,14 @@ interface ChallengeRow {
   expired: boolean;
 }
 
-async function verify(env: AuthEnv, db: Db, req: ServiceRequest, caller: Caller, factor: FactorRow): Promise<ServiceResponse> {
+async function verify(
+  env: AuthEnv,
+  db: Db,
+  req: ServiceRequest,
+  queue: MailQueue,
+  caller: Caller,
+  factor: FactorRow,
+): Promise<ServiceResponse> {
   const body = readJson(req);
   const challengeId = body.challenge_id;
   // GoTrue decodes challenge_id into a UUID, so anything else fails the body's parsing.
@@ -332,10 +341,21 @@ async function verify(env: AuthEnv, db: Db, req: ServiceRequest, caller: Caller,
     factor.factor_type,
   ]);
   const user = (await loadUser(db, userId))!;
+  // Only the verification that makes the factor usable is news to the owner; later sign-ins with it are not.
+  if (factor.status !== 'verified' && env.ctx.config.auth.email.notifications.mfa_factor_enrolled && user.row.email) {
+    await sendNotification(env, db, req, queue, { action: 'mfa_factor_enrolled_notification', user, factorType: factor.factor_type });
+  }
   return json(200, await sessionResponse(env.ctx, db, user, sessions.rows[0]!, refreshToken));
 }
 
-async function unenroll(db: Db, req: ServiceRequest, caller: Caller, factor: FactorRow): Promise<ServiceResponse> {
+async function unenroll(
+  env: AuthEnv,
+  db: Db,
+  req: ServiceRequest,
+  queue: MailQueue,
+  caller: Caller,
+  factor: FactorRow,
+): Promise<ServiceResponse> {
   if (factor.status === 'verified' && (await sessionAal(db, caller.sessionId!)) !== 'aal2') {
     throw unprocessable('insufficient_aal', 'AAL2 required to unenroll verified factor');
   }
@@ -345,6 +365,14 @@ async function unenroll(db: Db, req: ServiceRequest, caller: Caller, factor: Fac
     factor_status: factor.status,
     session_id: caller.sessionId,
   });
+  // Sent for an unverified factor too, as GoTrue does. The admin API's factor delete sends none.
+  if (env.ctx.config.auth.email.notifications.mfa_factor_unenrolled && caller.user.row.email) {
+    await sendNotification(env, db, req, queue, {
+      action: 'mfa_factor_unenrolled_notification',
+      user: caller.user,
+      factorType: factor.factor_type,
+    });
+  }
   return json(200, { id: factor.id });
 }
 

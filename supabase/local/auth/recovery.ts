@@ -9,7 +9,16 @@ import { json, type ServiceRequest, type ServiceResponse } from '../core/service
 import type { Db } from './db.ts';
 import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import type { AuthEnv, Endpoint } from './env.ts';
-import { allowEmail, allowedRedirect, newOneTimeToken, tokenHash, withMail, type MailQueue } from './mail.ts';
+import {
+  allowEmail,
+  allowedRedirect,
+  newOneTimeToken,
+  tokenHash,
+  withMail,
+  type MailQueue,
+  type MailRequest,
+  type NoticeAction,
+} from './mail.ts';
 import { optionalString, rateLimitKey, readJson, validateEmail, validatePhone, type Json } from './request.ts';
 import { createFlowState, issueAuthCode, PKCE_PREFIX, pkceParams, withFlowPrefix, type FlowMethod, type Pkce } from './pkce.ts';
 import { sessionResponse, startSession } from './sessions.ts';
@@ -233,15 +242,15 @@ export async function updateProviders(db: Db, id: string): Promise<void> {
 }
 
 /**
- * A security notice (`password_changed`, `email_changed`): GoTrue logs a failure to send one and lets
- * the request succeed, because the change itself has been made.
+ * A security notice (`password_changed`, `email_changed`, `identity_unlinked`, `mfa_factor_*`): GoTrue
+ * logs a failure to send one and lets the request succeed, because the change itself has been made.
  */
 export async function sendNotification(
   env: AuthEnv,
   db: Db,
   req: ServiceRequest,
   queue: MailQueue,
-  request: { action: 'password_changed_notification' | 'email_changed_notification'; user: LoadedUser; oldEmail?: string },
+  request: Omit<MailRequest, 'action' | 'redirectTo' | 'otp' | 'otpNew'> & { action: NoticeAction },
 ): Promise<void> {
   await db.query('savepoint notification');
   try {
@@ -251,7 +260,8 @@ export async function sendNotification(
   } catch (error) {
     // A pg-functions hook that failed has aborted the transaction; the savepoint keeps the change.
     await db.query('rollback to savepoint notification');
-    env.ctx.log.info('auth', `${request.action} for ${String(request.user.row.email)} not sent: ${(error as Error).message}`);
+    const to = request.recipientEmail ?? String(request.user.row.email);
+    env.ctx.log.info('auth', `${request.action} for ${to} not sent: ${(error as Error).message}`);
   }
 }
 

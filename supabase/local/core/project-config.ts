@@ -78,8 +78,17 @@ export interface ProjectConfig {
 
 /** The auth mails that `[auth.email.template.<kind>]` and `[auth.email.notification.<kind>]` name. */
 export const AUTH_MAIL_TEMPLATES = ['invite', 'confirmation', 'recovery', 'magic_link', 'email_change', 'reauthentication'] as const;
-export const AUTH_MAIL_NOTIFICATIONS = ['password_changed', 'email_changed'] as const;
-export type AuthMailTemplate = (typeof AUTH_MAIL_TEMPLATES)[number] | (typeof AUTH_MAIL_NOTIFICATIONS)[number];
+export const AUTH_MAIL_NOTIFICATIONS = [
+  'password_changed',
+  'email_changed',
+  'phone_changed',
+  'identity_linked',
+  'identity_unlinked',
+  'mfa_factor_enrolled',
+  'mfa_factor_unenrolled',
+] as const;
+export type AuthMailNotification = (typeof AUTH_MAIL_NOTIFICATIONS)[number];
+export type AuthMailTemplate = (typeof AUTH_MAIL_TEMPLATES)[number] | AuthMailNotification;
 
 export interface SmtpSettings {
   host: string;
@@ -104,7 +113,7 @@ export interface AuthEmailConfig {
   /** Custom subjects and bodies (the file `content_path` names, already read); GoTrue's defaults fill the rest. */
   templates: Partial<Record<AuthMailTemplate, { subject?: string; content?: string }>>;
   /** `[auth.email.notification.<kind>] enabled`: GoTrue sends these security notices only when asked to. */
-  notifications: Record<(typeof AUTH_MAIL_NOTIFICATIONS)[number], boolean>;
+  notifications: Record<AuthMailNotification, boolean>;
 }
 
 /** `[auth.mfa]`, with the CLI's defaults: TOTP on, phone and WebAuthn off, ten factors per user. */
@@ -318,7 +327,7 @@ function emailSettings(email: TomlTable, localSmtp: TomlTable, projectDir: strin
     }
   }
   const notificationTable = table(email.notification);
-  const notifications = { password_changed: false, email_changed: false };
+  const notifications = {} as Record<AuthMailNotification, boolean>;
   for (const kind of AUTH_MAIL_NOTIFICATIONS) {
     const settings = table(notificationTable[kind]);
     notifications[kind] = bool(settings.enabled, false);

@@ -69,7 +69,15 @@ describe('[auth.email] mail settings', () => {
       smtp: undefined,
       localSender: { name: 'Admin', address: 'admin@email.com' },
       templates: {},
-      notifications: { password_changed: false, email_changed: false },
+      notifications: {
+        password_changed: false,
+        email_changed: false,
+        phone_changed: false,
+        identity_linked: false,
+        identity_unlinked: false,
+        mfa_factor_enrolled: false,
+        mfa_factor_unenrolled: false,
+      },
     });
     expect(sendEmailHook).toBeUndefined();
   });
@@ -84,12 +92,18 @@ describe('[auth.email] mail settings', () => {
     process.env.TEST_SMTP_PASS = 'from-the-environment';
     try {
       writeFileSync(join(dir, 'invite.html'), '<a href="{{ .ConfirmationURL }}">Join</a>');
+      writeFileSync(join(dir, 'enrolled.html'), '<p>{{ .FactorType }} added</p>');
       const { email } = readProjectConfig(CONFIG, {
         auth: {
           email: {
             smtp: { enabled: true, host: 'smtp.example.com', port: 465, user: 'apikey', pass: 'env(TEST_SMTP_PASS)', admin_email: 'a@example.com', sender_name: 'Desk' },
             template: { invite: { subject: 'Join us', content_path: join(dir, 'invite.html') }, recovery: { subject: 'Reset' } },
-            notification: { password_changed: { enabled: true, subject: 'Changed' } },
+            notification: {
+              password_changed: { enabled: true, subject: 'Changed' },
+              mfa_factor_enrolled: { enabled: true, content_path: join(dir, 'enrolled.html') },
+              // Off: its template is left out, as for every notice that is not sent.
+              identity_unlinked: { enabled: false, subject: 'Unused' },
+            },
           },
         },
       }).auth;
@@ -98,8 +112,17 @@ describe('[auth.email] mail settings', () => {
         invite: { subject: 'Join us', content: '<a href="{{ .ConfirmationURL }}">Join</a>' },
         recovery: { subject: 'Reset' },
         password_changed: { subject: 'Changed' },
+        mfa_factor_enrolled: { content: '<p>{{ .FactorType }} added</p>' },
       });
-      expect(email.notifications).toEqual({ password_changed: true, email_changed: false });
+      expect(email.notifications).toEqual({
+        password_changed: true,
+        email_changed: false,
+        phone_changed: false,
+        identity_linked: false,
+        identity_unlinked: false,
+        mfa_factor_enrolled: true,
+        mfa_factor_unenrolled: false,
+      });
     } finally {
       delete process.env.TEST_SMTP_PASS;
       rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,10 @@ function context(keys: StackKeys, functions: ServiceContext['config']['functions
         email: {
           doubleConfirmChanges: true, securePasswordChange: false, otpLength: 6, otpExpirySeconds: 3600, templates: {},
           localSender: { name: 'Admin', address: 'admin@email.com' },
-          notifications: { password_changed: false, email_changed: false },
+          notifications: {
+            password_changed: false, email_changed: false, phone_changed: false, identity_linked: false,
+            identity_unlinked: false, mfa_factor_enrolled: false, mfa_factor_unenrolled: false,
+          },
         },
         enableAnonymousSignIns: false,
         enableManualLinking: false,
