@@ -18,7 +18,8 @@
  * request (from its collections, node:v8's GCProfiler); the stack's resident memory at rest and at its
  * peak under load, from /proc.
  * Then the schema cache: from the commit of a table's DDL (whose event trigger sends `NOTIFY pgrst,
- * 'reload schema'`, as Supabase's does) until REST answers the table.
+ * 'reload schema'`, as Supabase's does) until REST answers the table, with this project's schema and
+ * again after adding 300 tables (with foreign keys) and 300 functions.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -36,6 +37,8 @@ const CONCURRENCY = 50;
 const SECONDS = env('BENCH_REST_SECONDS', 5);
 const RELOADS = env('BENCH_REST_RELOADS', 20);
 const POOL_SIZE = 20;
+/** Tables (and functions) added for the second schema reload measurement. */
+const BIG_SCHEMA = env('BENCH_REST_BIG_SCHEMA', 300);
 
 const progress = (what: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${what} (load ${loadavg()[0]!.toFixed(2)})\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -200,20 +203,34 @@ async function schemaReloads(server: Server, pool: pg.Pool) {
       client.release();
     }
   };
-  const byEventTrigger: number[] = [];
-  for (let i = 0; i < RELOADS; i += 1) {
-    byEventTrigger.push(await time(`bench_reload_${i}`, [
-      `begin`,
-      `create table public.bench_reload_${i} (id int primary key)`,
-      `grant select on public.bench_reload_${i} to anon`,
-      `commit`,
-    ]));
-  }
-  const schema = await pool.query<{ tables: number; functions: number }>(`
-    select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'p', 'f'))::int as tables,
-           (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public')::int as functions`);
-  return { byEventTrigger: stats(byEventTrigger), publicSchema: schema.rows[0]! };
+  const measure = async (prefix: string) => {
+    const samples: number[] = [];
+    for (let i = 0; i < RELOADS; i += 1) {
+      samples.push(await time(`${prefix}_${i}`, [
+        `begin`,
+        `create table public.${prefix}_${i} (id int primary key)`,
+        `grant select on public.${prefix}_${i} to anon`,
+        `commit`,
+      ]));
+    }
+    const schema = await pool.query<{ tables: number; functions: number; keys: number }>(`
+      select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'p', 'f'))::int as tables,
+             (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public')::int as functions,
+             (select count(*) from pg_constraint k join pg_namespace n on n.oid = k.connamespace
+               where n.nspname = 'public' and k.contype = 'f')::int as keys`);
+    return { ...stats(samples), schema: schema.rows[0]! };
+  };
+  const product = await measure('bench_reload');
+  // Then a schema ten times the size: tables each referencing the one before, and a function per table.
+  await pool.query(`do $$ begin
+    for i in 1..${BIG_SCHEMA} loop
+      execute format('create table public.bench_big_%s (id int primary key, parent int references public.bench_big_%s (id), note text)', i, greatest(i - 1, 1));
+      execute format('create function public.bench_big_fn_%s(p int) returns setof public.bench_big_%s language sql stable as ''select * from public.bench_big_%s where id = p''', i, i, i);
+    end loop;
+  end $$`);
+  const big = await measure('bench_reload_big');
+  return { product, big };
 }
 
 async function setUp(pool: pg.Pool, server: Server) {
@@ -286,8 +303,10 @@ try {
       console.log(`| ${name} | ${way} | ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} ms | ${ratio(one.p50 / sql.one.p50)} | ${many.perSecond} | ${ratio(sql.many.perSecond / many.perSecond)} | ${way === 'direct SQL' ? '—' : cpu.stack} / ${cpu.postgres} / ${cpu.clients} | ${way === 'direct SQL' ? '—' : `${many.stackHeapKiBAllocatedPerRequest} KiB`} | ${way === 'direct SQL' ? '—' : `${many.stackRssMiB.atRest} → ${many.stackRssMiB.peak} MiB`} |`);
     }
   }
-  console.log(`\nSchema cache (${reload.publicSchema.tables} tables and views, ${reload.publicSchema.functions} functions in public), DDL commit → REST answers the new table, ${RELOADS} each:`);
-  console.log(`- p50 ${reload.byEventTrigger.p50.toFixed(1)} ms, p95 ${reload.byEventTrigger.p95.toFixed(1)} ms, max ${reload.byEventTrigger.max.toFixed(1)} ms`);
+  for (const [label, measured] of [['this project', reload.product], [`${BIG_SCHEMA} more tables and functions`, reload.big]] as const) {
+    const { tables, functions, keys } = measured.schema;
+    console.log(`- schema cache, ${label} (${tables} tables and views, ${functions} functions, ${keys} foreign keys in public): DDL commit → REST answers the new table, p50 ${measured.p50.toFixed(1)} ms, p95 ${measured.p95.toFixed(1)} ms, max ${measured.max.toFixed(1)} ms (${measured.n} reloads)`);
+  }
 } finally {
   await pool?.end();
   await server?.stop();
