@@ -101,8 +101,7 @@ export function createHandler(
       if (method === 'GET' || method === 'HEAD') {
         planned = planTableRead(req, cache, schema, table, prefs, acceptFor(table.key), options);
       } else if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') {
-        // Writes answer only the handlers for any relation: a table's own handlers are for reads.
-        planned = planTableWrite(req, cache, schema, table, prefs, acceptFor(undefined), options);
+        planned = planTableWrite(req, cache, schema, table, prefs, acceptFor(table.key), options);
       } else {
         throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       }

@@ -124,6 +124,7 @@ describe('headers', () => {
     expect(negotiate('application/vnd.pgrst.object+json;nulls=stripped')).toEqual({ kind: 'object', stripNulls: true });
     expect(negotiate('text/csv')).toEqual({ kind: 'csv', stripNulls: false });
     expect(refusal(() => negotiate('application/xml'))).toEqual({ status: 406, code: 'PGRST107' });
+    expect(refusal(() => negotiate('application/*'))).toEqual({ status: 406, code: 'PGRST107' });
   });
 
   it('negotiates the database\'s media type handlers in PostgREST\'s order', () => {

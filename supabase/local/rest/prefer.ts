@@ -171,8 +171,8 @@ export function negotiate(header: string | undefined, lookup?: HandlerLookup): A
     const handler = lookup?.(range.type.startsWith('application/vnd.pgrst.array') ? 'application/json' : range.type);
     if (handler) return { kind: 'custom', stripNulls: false, handler };
     switch (range.type) {
+      // As PostgREST, `application/*` and the like are no wildcards: only `*/*` is.
       case '*/*':
-      case 'application/*':
       case 'application/json':
       case 'application/vnd.pgrst.array+json':
       case 'application/vnd.pgrst.array':

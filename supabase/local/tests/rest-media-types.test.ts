@@ -142,6 +142,23 @@ describe('aggregates returning a media type domain', () => {
     expect(await one.text()).toBe('2:two, with a comma\n');
   });
 
+  it('answer a write\'s representation, and change nothing when refused', async () => {
+    const written = await rest('/conf_media_lines', {
+      method: 'POST', body: JSON.stringify({ id: 3, name: 'three' }),
+      headers: { prefer: 'return=representation', accept: 'application/vnd.conf-lines' },
+    });
+    expect(written.status).toBe(201);
+    expect(written.headers.get('content-type')).toBe('application/vnd.conf-lines');
+    expect(await written.text()).toBe('3:three\n');
+    const refused = await rest('/conf_media_lines', {
+      method: 'POST', body: JSON.stringify({ id: 4, name: 'four' }),
+      headers: { prefer: 'return=representation', accept: 'text/html' },
+    });
+    expect(refused.status).toBe(406);
+    expect(await sql('select id from public.conf_media_lines where id in (3, 4) order by id')).toEqual([{ id: 3 }]);
+    await sql('delete from public.conf_media_lines where id = 3');
+  });
+
   it('answer a function returning rows of that table', async () => {
     const response = await get('/rpc/conf_media_all_lines?order=id', 'text/tab-separated-values');
     expect(response.status).toBe(200);
