@@ -8,7 +8,7 @@ import { ApiError, databaseUnavailable, errorResponse } from './errors.ts';
 import { closest } from './fuzzy.ts';
 import { runTransaction } from './execute.ts';
 import type { PreparedStatements } from './pipeline.ts';
-import { checkStrict, contentTypeFor, negotiate, parsePrefer } from './prefer.ts';
+import { checkStrict, contentTypeFor, handlerLookup, hasDefaultSelect, negotiate, parsePrefer, type Accepted } from './prefer.ts';
 import { ANON_ROLE, chooseSchema, identify, transactionSettings } from './request-context.ts';
 import { applyResponseGucs } from './respond.ts';
 import { planRpc } from './rpc.ts';
@@ -77,15 +77,21 @@ export function createHandler(
       maxRows: dbConfig.maxRows ?? ctx.config.api.maxRows,
       aggregatesEnabled: dbConfig.aggregatesEnabled,
     };
-    const accepted = negotiate(req.headers.accept);
-    // As PostgREST: without pgrst.db_plan_enabled the plan media type is not offered at all.
-    if (accepted.plan && !dbConfig.planEnabled) {
-      throw new ApiError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept}`);
-    }
+    // As PostgREST, negotiated once the target is known: the database's media type handlers are
+    // per table or function; without pgrst.db_plan_enabled the plan media type is not offered at all.
+    let accepted: Accepted | undefined;
+    const defaultSelect = hasDefaultSelect(req.query);
+    const acceptFor = (target: string | undefined): Accepted => {
+      accepted = negotiate(req.headers.accept, handlerLookup(cache, target, defaultSelect));
+      if (accepted.plan && !dbConfig.planEnabled) {
+        throw new ApiError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept}`);
+      }
+      return accepted;
+    };
     let planned: ReadPlan;
     if (target.kind === 'rpc') {
       if (!['GET', 'HEAD', 'POST'].includes(method)) throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
-      planned = planRpc(req, cache, schema, target.name, prefs, accepted, options);
+      planned = planRpc(req, cache, schema, target.name, prefs, acceptFor, options);
     } else {
       const table = cache.tables.get(`${schema}.${target.name}`);
       if (!table) {
@@ -93,13 +99,14 @@ export function createHandler(
           tableHint(cache, schema, target.name));
       }
       if (method === 'GET' || method === 'HEAD') {
-        planned = planTableRead(req, cache, schema, table, prefs, accepted, options);
+        planned = planTableRead(req, cache, schema, table, prefs, acceptFor(table.key), options);
       } else if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') {
-        planned = planTableWrite(req, cache, schema, table, prefs, accepted, options);
+        planned = planTableWrite(req, cache, schema, table, prefs, acceptFor(table.key), options);
       } else {
         throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
       }
     }
+    accepted ??= acceptFor(undefined);
     const settings = transactionSettings(req, ctx, cache, identity, schema, prefs.timezone);
     if (accepted.plan) {
       const { format, options } = accepted.plan;

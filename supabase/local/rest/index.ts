@@ -4,6 +4,9 @@
  * and reloaded on `NOTIFY pgrst, 'reload schema'` (sent by the bootstrap's DDL event triggers); the
  * in-database configuration (`pgrst.*` role settings, db-config.ts) on `NOTIFY pgrst, 'reload config'`.
  *
+ * Media types beyond JSON and CSV come from the database, as PostgREST's media type handlers: a
+ * function returning a domain named like a media type (`"text/html"`) answers it raw, an aggregate
+ * returning one answers a table's rows in it (schema-cache.ts finds them, prefer.ts negotiates).
  * Aggregates (400 PGRST123) and `.explain()` (406 PGRST107) are refused unless enabled by
  * `pgrst.db_aggregates_enabled` / `pgrst.db_plan_enabled`, as PostgREST. PUT is PostgREST's
  * single-row upsert; limit/offset on writes are read and ignored, as PostgREST v13+ (table-write.ts).

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
 import { MAX_LOGIC_DEPTH, parseLogic, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
 import { parseSelect } from './parse-select.ts';
-import { negotiate, parsePrefer } from './prefer.ts';
+import { handlerLookup, hasDefaultSelect, negotiate, parsePrefer } from './prefer.ts';
+import { ANY_ELEMENT, type MediaHandler, type SchemaCache } from './schema-cache.ts';
 
 function refusal(run: () => unknown): { status: number; code: string } {
   try {
@@ -123,5 +124,38 @@ describe('headers', () => {
     expect(negotiate('application/vnd.pgrst.object+json;nulls=stripped')).toEqual({ kind: 'object', stripNulls: true });
     expect(negotiate('text/csv')).toEqual({ kind: 'csv', stripNulls: false });
     expect(refusal(() => negotiate('application/xml'))).toEqual({ status: 406, code: 'PGRST107' });
+    expect(refusal(() => negotiate('application/*'))).toEqual({ status: 406, code: 'PGRST107' });
+  });
+
+  it('negotiates the database\'s media type handlers in PostgREST\'s order', () => {
+    const handler = (contentType: string): MediaHandler => ({ kind: 'aggregate', sql: 'x', target: null, contentType, binary: false });
+    const html = handler('text/html');
+    const any = handler('application/octet-stream');
+    const anyCsv = handler('text/csv; charset=utf-8');
+    const json = handler('application/json; charset=utf-8');
+    const cache = {
+      mediaHandlers: new Map([
+        ['s.page', new Map([['text/html', html]])],
+        ['s.blob', new Map([['*/*', any]])],
+        [ANY_ELEMENT, new Map([['text/csv', anyCsv]])],
+        ['s.json', new Map([['application/json', json]])],
+      ]),
+    } as unknown as SchemaCache;
+    const page = handlerLookup(cache, 's.page', true);
+    expect(negotiate('text/html', page)).toMatchObject({ kind: 'custom', handler: html });
+    // `*/*` (and no Accept) finds the built-in JSON unless the target's own handler is `*/*`.
+    expect(negotiate('*/*', page)).toEqual({ kind: 'json', stripNulls: false });
+    expect(negotiate(undefined, handlerLookup(cache, 's.blob', true))).toMatchObject({ kind: 'custom', handler: any });
+    expect(negotiate('image/png', handlerLookup(cache, 's.blob', true))).toMatchObject({ kind: 'custom', handler: any });
+    // Vendored media types are never overridden.
+    expect(negotiate('application/vnd.pgrst.object', handlerLookup(cache, 's.blob', true))).toMatchObject({ kind: 'object' });
+    // A target's own handlers need the default select; those for any relation do not.
+    expect(refusal(() => negotiate('text/html', handlerLookup(cache, 's.page', false)))).toEqual({ status: 406, code: 'PGRST107' });
+    expect(negotiate('text/csv', handlerLookup(cache, 's.page', false))).toMatchObject({ kind: 'custom', handler: anyCsv });
+    // A handler for application/json overrides the built-in one, also for the array media type.
+    expect(negotiate('application/vnd.pgrst.array+json', handlerLookup(cache, 's.json', true))).toMatchObject({ handler: json });
+    expect(hasDefaultSelect(new URLSearchParams(''))).toBe(true);
+    expect(hasDefaultSelect(new URLSearchParams('select=*'))).toBe(true);
+    expect(hasDefaultSelect(new URLSearchParams('select=id'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /** The `Prefer` and `Accept` headers, read as PostgREST reads them. */
 import type { TxEnd } from './db-config.ts';
 import { ApiError } from './errors.ts';
+import { ANY_ELEMENT, type MediaHandler, type SchemaCache } from './schema-cache.ts';
 
 export interface Preferences {
   return?: 'minimal' | 'representation' | 'headers-only';
@@ -87,11 +88,13 @@ export function checkStrict(prefs: Preferences): void {
   }
 }
 
-export type MediaKind = 'json' | 'object' | 'csv';
+export type MediaKind = 'json' | 'object' | 'csv' | 'custom';
 
 export interface Accepted {
   kind: MediaKind;
   stripNulls: boolean;
+  /** For `custom`: the database's handler (a media type domain or aggregate) that writes the body. */
+  handler?: MediaHandler;
   /** `application/vnd.pgrst.plan`: EXPLAIN the statement that would answer `kind` (the `for` type). */
   plan?: { format: 'json' | 'text'; options: string[]; for: string };
 }
@@ -120,29 +123,60 @@ function parseMediaRanges(header: string): MediaRange[] {
     .sort((a, b) => b.q - a.q);
 }
 
-/** The response media type: first acceptable one wins; none → 406 PGRST107. */
-export function negotiate(header: string | undefined): Accepted {
-  if (!header || header.trim() === '') return { kind: 'json', stripNulls: false };
-  for (const range of parseMediaRanges(header)) {
+/** The media type handlers of the database that may answer a request for one media type. */
+export type HandlerLookup = (mediaType: string) => MediaHandler | undefined;
+
+/**
+ * PostgREST's lookup, in its order: with the default `select` (none, or `*`), the target's own
+ * handlers (a `*\/*` one answering every media type), then those for any relation (`anyelement`).
+ * The target is the table, or the function (the table it returns rows of, if it does).
+ */
+export function handlerLookup(cache: SchemaCache, target: string | undefined, defaultSelect: boolean): HandlerLookup {
+  const own = target !== undefined && defaultSelect ? cache.mediaHandlers.get(target) : undefined;
+  const any = cache.mediaHandlers.get(ANY_ELEMENT);
+  return (mediaType) => own?.get('*/*') ?? own?.get(mediaType) ?? any?.get(mediaType);
+}
+
+/** Whether the request selects the default columns, on which a target's own handlers depend. */
+export function hasDefaultSelect(query: URLSearchParams): boolean {
+  const select = query.get('select');
+  return select === null || select.trim() === '*';
+}
+
+/**
+ * The response media type: the first acceptable one wins (no Accept is `*\/*`); none → 406 PGRST107.
+ * As PostgREST, the vendored types (object, stripped nulls, plan) are answered by the service itself;
+ * the database's handlers come next and may override JSON and CSV.
+ */
+export function negotiate(header: string | undefined, lookup?: HandlerLookup): Accepted {
+  const ranges = !header || header.trim() === '' ? parseMediaRanges('*/*') : parseMediaRanges(header);
+  for (const range of ranges) {
     const stripNulls = range.params.nulls === 'stripped';
     const plan = /^application\/vnd\.pgrst\.plan(?:\+(json|text))?$/.exec(range.type);
     if (plan) {
       const target = range.params.for ?? 'application/json';
-      const inner = negotiate(target);
+      const inner = negotiate(target, lookup);
       // Unknown options are ignored, as PostgREST's media-type parser drops them.
       const options = (range.params.options ?? '').split('|').map((o) => o.trim().toLowerCase()).filter((o) => planOptions.includes(o));
       return { ...inner, plan: { format: plan[1] === 'json' ? 'json' : 'text', options, for: target } };
     }
     switch (range.type) {
-      case '*/*':
-      case 'application/*':
-      case 'application/json':
-        return { kind: 'json', stripNulls: false };
-      case 'application/vnd.pgrst.array+json':
-        return { kind: 'json', stripNulls };
       case 'application/vnd.pgrst.object+json':
       case 'application/vnd.pgrst.object':
         return { kind: 'object', stripNulls };
+      case 'application/vnd.pgrst.array+json':
+      case 'application/vnd.pgrst.array':
+        if (stripNulls) return { kind: 'json', stripNulls };
+    }
+    const handler = lookup?.(range.type.startsWith('application/vnd.pgrst.array') ? 'application/json' : range.type);
+    if (handler) return { kind: 'custom', stripNulls: false, handler };
+    switch (range.type) {
+      // As PostgREST, `application/*` and the like are no wildcards: only `*/*` is.
+      case '*/*':
+      case 'application/json':
+      case 'application/vnd.pgrst.array+json':
+      case 'application/vnd.pgrst.array':
+        return { kind: 'json', stripNulls: false };
       case 'text/csv':
         return { kind: 'csv', stripNulls: false };
     }
@@ -156,6 +190,7 @@ export function contentTypeFor(accepted: Accepted): string {
     return `application/vnd.pgrst.plan+${format}; for="${accepted.plan.for}"` +
       `${options.length > 0 ? `; options=${options.join('|')}` : ''}; charset=utf-8`;
   }
+  if (accepted.kind === 'custom') return accepted.handler!.contentType;
   if (accepted.kind === 'csv') return 'text/csv; charset=utf-8';
   const base = accepted.kind === 'object' ? 'application/vnd.pgrst.object+json' : 'application/json';
   return accepted.stripNulls ? `${base}; nulls=stripped; charset=utf-8` : `${base}; charset=utf-8`;

@@ -9,7 +9,7 @@ import { findNode, groupBySql, orderSql, planNode, renderNode, type ReadNode } f
 import { parseFieldKey, parseLogic, parseNonNegative, parseOperation, parseOrder, splitKey } from './parse-filters.ts';
 import { parseSelect, type SelectItem } from './parse-select.ts';
 import type { Accepted } from './prefer.ts';
-import type { SchemaCache, Table } from './schema-cache.ts';
+import type { MediaHandler, SchemaCache, Table } from './schema-cache.ts';
 import { ident, type SqlParams } from './sql.ts';
 
 /** Query parameters that are not filters. */
@@ -132,8 +132,22 @@ const csvExpr =
   `(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) || E'\\n' || ` +
   `coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), E'\\n'), '')`;
 
+/**
+ * A media type handler's body as text: bytea in base64 (respond.ts decodes it), any other base type
+ * in its text form. `value` is one row (`_postgrest_t`) or one scalar (`_postgrest_t.pgrst_scalar`):
+ * an aggregate takes the rows, cast to the relation's row type when it is for one relation, as
+ * PostgREST calls it; a domain is the function's value itself.
+ */
+export function handlerExpr(handler: MediaHandler, value: string): string {
+  const result = handler.kind === 'aggregate'
+    ? `${handler.sql}(${handler.target && value === '_postgrest_t' ? `${value}::${handler.target}` : value})`
+    : `(pg_catalog.array_agg(${value}))[1]::${handler.sql}`;
+  return handler.binary ? `pg_catalog.encode(${result}::bytea, 'base64')` : `${result}::text`;
+}
+
 export function bodyExpr(accepted: Accepted | 'none'): string {
   if (accepted === 'none') return 'NULL';
+  if (accepted.kind === 'custom') return handlerExpr(accepted.handler!, '_postgrest_t');
   if (accepted.kind === 'csv') return csvExpr;
   const row = accepted.stripNulls ? 'json_strip_nulls(row_to_json(_postgrest_t))' : '_postgrest_t';
   return accepted.kind === 'object'

@@ -100,7 +100,8 @@ export function bodyResponse(
   headers: Record<string, string>,
   head: boolean,
 ): ServiceResponse {
-  const body = json ?? '';
+  // A handler's bytes travel as base64 (read.ts); a NULL value is an empty body, as PostgREST.
+  const body = accepted.kind === 'custom' && accepted.handler!.binary ? Buffer.from(json ?? '', 'base64') : json ?? '';
   return {
     status,
     headers: { 'content-type': contentTypeFor(accepted), ...headers },

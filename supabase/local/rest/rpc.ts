@@ -9,7 +9,7 @@ import { closest } from './fuzzy.ts';
 import { appliedHeader, type Accepted, type Preferences } from './prefer.ts';
 import { operators, parseNonNegative } from './parse-filters.ts';
 import {
-  applyParams, bodyExpr, filterEntries, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
+  applyParams, bodyExpr, filterEntries, handlerExpr, finalStatement, planTree, reservedParams, selectItems, sourceSelect, topRange,
   type PlanOptions,
 } from './read.ts';
 import { allChecks, bodyResponse, contentRange, maxAffectedCheck, pageTotal, rangeStatus, singularCheck } from './respond.ts';
@@ -151,7 +151,7 @@ export function planRpc(
   schema: string,
   name: string,
   prefs: Preferences,
-  accepted: Accepted,
+  acceptFor: (target: string) => Accepted,
   options: PlanOptions,
 ): ReadPlan {
   const overloads = cache.functions.get(`${schema}.${name}`) ?? [];
@@ -177,6 +177,10 @@ export function planRpc(
     : chooseFunction(cache, schema, name, overloads, body, getKeys);
   if (getKeys !== null) for (const key of Object.keys(call.args)) (call.args as Record<string, unknown>)[key] = req.query.get(key);
   const { fn } = call;
+  // As PostgREST, negotiated once the function is known: its handlers are those of the table it
+  // returns rows of, else its own (a media type domain it returns).
+  const returned = fn.returnKind === 'composite' ? cache.tables.get(fn.returnTable!) : undefined;
+  const accepted = acceptFor(`${fn.schema}.${returned ? returned.name : fn.name}`);
   // As PostgREST: the limit counts the rows a function returns, so one returning a single value
   // cannot be held to it; refusing beats running a write whose reach cannot be checked.
   const strictMaxAffected = prefs.handling === 'strict' && prefs.maxAffected !== undefined;
@@ -219,6 +223,7 @@ export function planRpc(
     }
     const value = fn.returnKind === 'void'
       ? 'NULL'
+      : accepted.kind === 'custom' ? handlerExpr(accepted.handler!, '_postgrest_t.pgrst_scalar')
       : fn.returnsSet ? `coalesce(json_agg(_postgrest_t.pgrst_scalar), '[]')::text` : `coalesce(to_json((pg_catalog.array_agg(_postgrest_t.pgrst_scalar))[1])::text, 'null')`;
     let source: string;
     let total = 'NULL';

@@ -75,7 +75,32 @@ export interface DbFunction {
   singleRow: boolean;
 }
 
+/**
+ * A media type handler, as PostgREST discovers them: a domain named like a media type (`text/html`,
+ * `*\/*`) returned by a non-set function answers that function's calls with the raw value; an
+ * aggregate over a table's row type (or `anyelement`) returning such a domain turns rows into it.
+ */
+export interface MediaHandler {
+  kind: 'aggregate' | 'domain';
+  /** The aggregate's qualified name, or the domain's printed type. */
+  sql: string;
+  /** The row type an aggregate takes (qualified SQL); null for `anyelement` and for domains. */
+  target: string | null;
+  /** The Content-Type answered: the domain's name (`*\/*` answers application/octet-stream). */
+  contentType: string;
+  /** A domain over bytea: the body is bytes, not text. */
+  binary: boolean;
+}
+
+/** The key of handlers that apply to every relation (PostgREST's `anyelement` target). */
+export const ANY_ELEMENT = '*';
+
 export interface SchemaCache {
+  /**
+   * target (`schema.table`, `schema.function`, or ANY_ELEMENT) → lower-cased media type → handler;
+   * the built-in JSON and CSV answers are not in it (prefer.ts).
+   */
+  mediaHandlers: Map<string, Map<string, MediaHandler>>;
   tables: Map<string, Table>;
   foreignKeys: ForeignKey[];
   functions: Map<string, DbFunction[]>;
@@ -133,6 +158,62 @@ left join pg_class rc on rc.oid = rt.typrelid
 left join pg_namespace rcn on rcn.oid = rc.relnamespace
 where n.nspname = any($1) and p.prokind = 'f'`;
 
+/**
+ * PostgREST's media handlers query: domains whose name looks like a media type, returned by
+ * aggregates over a relation's row type or `anyelement` (one argument), or by non-set functions.
+ */
+const mediaHandlersSql = `
+with media_types as (
+  select t.oid, lower(t.typname) as media_type,
+    case t.typname when '*/*' then 'application/octet-stream' else lower(t.typname) end as resolved,
+    format_type(t.oid, null) as type_sql,
+    format_type(pg_basetype(t.oid), null) as base
+  from pg_type t
+  where t.typbasetype <> 0 and (t.typname ~* '^[A-Za-z0-9.-]+/[A-Za-z0-9.\\+-]+$' or t.typname = '*/*')
+)
+select 'aggregate' as kind, format('%I.%I', pn.nspname, p.proname) as sql,
+  case when at.typname = 'anyelement' and atn.nspname = 'pg_catalog' then null else atn.nspname || '.' || at.typname end as target_key,
+  case when at.typname = 'anyelement' and atn.nspname = 'pg_catalog' then null else format_type(at.oid, null) end as target,
+  m.media_type, m.resolved, m.base
+from media_types m
+join pg_proc p on p.prorettype = m.oid
+join pg_namespace pn on pn.oid = p.pronamespace
+join pg_aggregate a on a.aggfnoid = p.oid
+join pg_type at on at.oid = p.proargtypes[0]
+join pg_namespace atn on atn.oid = at.typnamespace
+where pn.nspname = any($1) and p.pronargs = 1
+  and ((at.typname = 'anyelement' and atn.nspname = 'pg_catalog')
+    or at.oid in (select reltype from pg_class where relkind in ('v', 'r', 'm', 'f', 'p')))
+union all
+select 'domain', m.type_sql, pn.nspname || '.' || p.proname, null, m.media_type, m.resolved, m.base
+from pg_proc p
+join pg_namespace pn on pn.oid = p.pronamespace
+join media_types m on m.oid = p.prorettype
+where pn.nspname = any($1) and not p.proretset and p.prokind = 'f'`;
+
+/** PostgREST adds a charset to the media types it knows as text, and to none other. */
+const withCharset = new Set([
+  'application/json', 'application/geo+json', 'text/csv', 'text/plain', 'text/xml', 'application/openapi+json',
+  'application/x-www-form-urlencoded',
+]);
+
+function toMediaHandlers(rows: Array<Record<string, any>>): SchemaCache['mediaHandlers'] {
+  const handlers: SchemaCache['mediaHandlers'] = new Map();
+  for (const row of rows) {
+    const key = row.target_key ?? ANY_ELEMENT;
+    const byType = handlers.get(key) ?? new Map<string, MediaHandler>();
+    byType.set(row.media_type, {
+      kind: row.kind,
+      sql: row.sql,
+      target: row.target,
+      contentType: withCharset.has(row.resolved) ? `${row.resolved}; charset=utf-8` : row.resolved,
+      binary: row.base === 'bytea',
+    });
+    handlers.set(key, byType);
+  }
+  return handlers;
+}
+
 /** Each view's definition, to trace its columns to the base tables' (PostgREST's view key dependencies). */
 const viewsSql = `
 select c.oid::int8 as oid, r.ev_action::text as definition
@@ -166,8 +247,10 @@ export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise
     const functionRows = (await client.query(functionsSql, [schemas])).rows;
     const viewRows = (await client.query<{ oid: string; definition: string }>(viewsSql, [schemas])).rows;
     const settingRows = (await client.query(roleSettingsSql)).rows;
+    const handlerRows = (await client.query(mediaHandlersSql, [schemas])).rows;
     await client.query('commit');
     const cache = assemble(tableRows, constraintRows, functionRows, settingRows);
+    cache.mediaHandlers = toMediaHandlers(handlerRows);
     addViewRelationships(cache, tableRows, viewRows);
     return cache;
   } catch (error) {
@@ -239,7 +322,7 @@ function assemble(
     }
     roleSettings.set(row.role, list);
   }
-  return { tables, foreignKeys, functions, computedRelationships, roleSettings };
+  return { mediaHandlers: new Map(), tables, foreignKeys, functions, computedRelationships, roleSettings };
 }
 
 function toFunction(row: Record<string, any>, tables: Map<string, Table>, byOid: Map<string, Table>): DbFunction {
