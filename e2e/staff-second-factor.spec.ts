@@ -7,6 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { mailCount, mailTo } from './mail';
 import { codeFor } from './mfa';
 import { AXE_TAGS, createUser, signIn, sql } from './staff-helpers';
 
@@ -57,6 +58,9 @@ test('an engineer without a factor sets one up after the password, then gets in 
   await page.getByRole('button', { name: 'Turn on and continue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Support queue' })).toBeVisible();
   await expect(page).toHaveURL(/\/staff$/);
+  // A factor added to a staff account is what a takeover looks like: its owner is told, once.
+  const notice = await mailTo(engineer.email, /verification method was added/);
+  expect(notice.Subject).toBe('A new verification method was added to your account');
 
   // The next sign-in asks only for the code.
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
@@ -79,6 +83,7 @@ test('an engineer without a factor sets one up after the password, then gets in 
   await page.getByLabel('6-digit code').fill(codeFor(secret));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(/\/staff\/tickets\/1001$/);
+  expect(await mailCount(engineer.email), 'signing in with the factor sends no further notice').toBe(1);
 });
 
 test('staff at the second-factor step may sign out instead', async ({ page, uniqueEmail }) => {

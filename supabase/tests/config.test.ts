@@ -19,5 +19,14 @@ it("keeps the CLI's default limits in the project's config.toml", () => {
 it('makes new accounts confirm their address, e-mail changes confirm from both inboxes, and sends the security notices', () => {
   expect(auth.enableConfirmations).toBe(true);
   expect(auth.email.doubleConfirmChanges).toBe(true);
-  expect(auth.email.notifications).toEqual({ password_changed: true, email_changed: true });
+  expect(auth.email.notifications).toEqual({
+    password_changed: true,
+    email_changed: true,
+    mfa_factor_enrolled: true,
+    mfa_factor_unenrolled: true,
+    // Sent by flows the product does not use (OAuth linking, SMS).
+    identity_linked: false,
+    identity_unlinked: false,
+    phone_changed: false,
+  });
 });
