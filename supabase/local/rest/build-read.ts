@@ -316,7 +316,12 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean,
   }
   for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
   for (const check of node.embedNullChecks) {
-    out.where.push(`${ident(check.child.lateral)}.pgrst_j IS ${check.isNull ? '' : 'NOT '}NULL`);
+    const lateral = ident(check.child.lateral);
+    // A to-one spread's lateral is the embed's row itself: PostgREST tests the whole row, which is
+    // NULL only where no row joined (`IS NULL` on a row would also hold for a row of NULLs).
+    out.where.push(check.child.spread && check.child.relationship.toOne
+      ? `${lateral} IS ${check.isNull ? 'NOT ' : ''}DISTINCT FROM NULL`
+      : `${lateral}.pgrst_j IS ${check.isNull ? '' : 'NOT '}NULL`);
   }
   return out;
 }

@@ -185,6 +185,23 @@ describe('count=exact with an inner to-one spread', () => {
   });
 });
 
+describe('is.null on a to-one spread', () => {
+  it('keeps the rows without (or with) an embedded row, and counts them alike', async () => {
+    const missing = await rest('/agg_projects?select=id,...agg_categories(name)&agg_categories=is.null', { prefer: 'count=exact' });
+    expect(missing.status).toBe(200);
+    expect(missing.headers.get('content-range')).toBe('0-0/1');
+    expect(await missing.json()).toEqual([{ id: 4, name: null }]);
+    const { data, count, error } = await client
+      .from('agg_projects')
+      .select('id, ...agg_categories(name)', { count: 'exact' })
+      .not('agg_categories', 'is', null)
+      .order('id');
+    expect(error).toBeNull();
+    expect(count).toBe(4);
+    expect(data?.map((row) => row.id)).toEqual([1, 2, 3, 5]);
+  });
+});
+
 describe('ordering by a to-one embed\'s column', () => {
   it('applies the embed\'s filters: an embed they exclude orders as NULL', async () => {
     // Projects 2 and 3 are Build, filtered out of the embed; project 4 has no category.
