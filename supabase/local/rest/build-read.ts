@@ -277,6 +277,9 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean,
   const out: RenderedNode = { columns: [], keys: [], joins: [], where: [], groupBy: [], orderOutputs: new Map(), hoisted: new Map() };
   const items = node.items.length === 0 && defaultStar ? [{ kind: 'star' } as SelectItem] : node.items;
   const grouped = !hoisting && (hasAggregates(node) || node.children.some(hoistsAggregates));
+  // PostgREST selects a resource's own values first and its embeds' after them, wherever they stand
+  // in `select` (what CSV headers and JSON key order show).
+  const embedded: RenderedNode = { ...out, columns: [], keys: [] };
   let childIndex = 0;
   for (const item of items) {
     if (item.kind === 'star') {
@@ -311,9 +314,11 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean,
       out.keys.push(key);
     } else {
       const child = node.children[childIndex++]!;
-      renderEmbed(node, child, sql, out, grouped, hoisting);
+      renderEmbed(node, child, sql, embedded, grouped, hoisting);
     }
   }
+  out.columns.push(...embedded.columns);
+  out.keys.push(...embedded.keys);
   for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
   for (const check of node.embedNullChecks) {
     const lateral = ident(check.child.lateral);

@@ -185,6 +185,16 @@ describe('count=exact with an inner to-one spread', () => {
   });
 });
 
+describe('column order', () => {
+  it('puts a resource\'s own columns before its embeds\' and spreads\', as PostgREST selects them', async () => {
+    const path = '/agg_projects?select=agg_categories(name),id,...agg_clients(client:name)&id=eq.1';
+    const csv = await rest(path, { accept: 'text/csv' });
+    expect(await csv.text()).toBe('id,agg_categories,client\n1,"{""name"":""Design""}",Ann');
+    const { data } = await client.from('agg_projects').select('agg_categories(name), id, ...agg_clients(client:name)').eq('id', 1);
+    expect(Object.keys(data![0]!)).toEqual(['id', 'agg_categories', 'client']);
+  });
+});
+
 describe('is.null on a to-one spread', () => {
   it('keeps the rows without (or with) an embedded row, and counts them alike', async () => {
     const missing = await rest('/agg_projects?select=id,...agg_categories(name)&agg_categories=is.null', { prefer: 'count=exact' });
