@@ -33,6 +33,8 @@ export interface EmbedNode extends ReadNode {
   spread: boolean;
   /** The lateral subquery's alias. */
   lateral: string;
+  /** 1 for the root's embeds: PostgREST names the lateral join `<parent>_<label>_<depth>`. */
+  depth: number;
 }
 
 export function planNode(
@@ -57,6 +59,7 @@ export function planNode(
     child.inner = item.join === 'inner';
     child.spread = item.spread;
     child.lateral = `${childAlias}_j`;
+    child.depth = depth;
     node.children.push(child);
   }
   return node;
@@ -80,10 +83,14 @@ export function findNode(root: ReadNode, path: string[]): ReadNode {
  * closest column at most 3 edits away and within half the name's length, or the two equally close
  * (parse_relation.c, updateFuzzyAttrMatchState); more than two equally close give no hint.
  */
-export function columnError(table: Table, name: string): ApiError {
+export function columnError(table: Pick<Table, 'name' | 'columns'>, name: string): ApiError {
+  return missingColumn(table.name, table.columns.keys(), name);
+}
+
+function missingColumn(relation: string, columns: Iterable<string>, name: string): ApiError {
   let best = 4;
   let matches: string[] = [];
-  for (const column of table.columns.keys()) {
+  for (const column of columns) {
     const distance = levenshtein(column, name);
     if (distance > Math.floor(name.length / 2)) continue;
     if (distance < best) {
@@ -98,11 +105,11 @@ export function columnError(table: Table, name: string): ApiError {
       }
     }
   }
-  const ref = (column: string) => `"${table.name}.${column}"`;
+  const ref = (column: string) => `"${relation}.${column}"`;
   const hint = matches.length === 1
     ? `Perhaps you meant to reference the column ${ref(matches[0]!)}.`
     : matches.length === 2 ? `Perhaps you meant to reference the column ${ref(matches[0]!)} or the column ${ref(matches[1]!)}.` : null;
-  return new ApiError(400, '42703', `column ${table.name}.${name} does not exist`, null, hint);
+  return new ApiError(400, '42703', `column ${relation}.${name} does not exist`, null, hint);
 }
 
 /** `alias."col"->'a'->>'b'`, after checking that `col` exists (as a column or a computed field). */
@@ -163,14 +170,15 @@ export function conditionSql(table: Table, alias: string, condition: Condition, 
 }
 
 /**
- * `ORDER BY …`; a related order (`embed(col)`) reads the column of the node's to-one embed through a
- * scalar subquery over the same link, as PostgREST allows it on to-one relationships only.
+ * `ORDER BY …`. A related order (`embed(col)`) reads the column from the to-one embed's own lateral
+ * join, as PostgREST does: so the embed's filters apply (an embed they exclude orders as NULL), and
+ * only a column the embed outputs can be named (else Postgres' 42703 on PostgREST's join alias).
  */
-export function orderSql(node: ReadNode): string {
+export function orderSql(node: ReadNode, outputs?: Map<EmbedNode, string[]>): string {
   const terms = node.order;
   if (terms.length === 0) return '';
   const parts = terms.map((term) => {
-    let out = term.relation === undefined ? fieldSql(node.table, node.alias, term.field) : relatedOrderSql(node, term);
+    let out = term.relation === undefined ? fieldSql(node.table, node.alias, term.field) : relatedOrderSql(node, term, outputs);
     if (term.direction) out += term.direction === 'asc' ? ' ASC' : ' DESC';
     if (term.nulls) out += term.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
     return out;
@@ -178,20 +186,36 @@ export function orderSql(node: ReadNode): string {
   return ` ORDER BY ${parts.join(', ')}`;
 }
 
-function relatedOrderSql(node: ReadNode, term: OrderTerm): string {
-  const child = node.children.find((c) => c.label === term.relation);
+/** The embed a related order term names, checked to be embedded and to-one (PGRST108, PGRST118). */
+function orderedChild(node: ReadNode, relation: string): EmbedNode {
+  const child = node.children.find((c) => c.label === relation);
   if (!child) {
-    throw new ApiError(400, 'PGRST108', `'${term.relation}' is not an embedded resource in this request`, null,
-      `Verify that '${term.relation}' is included in the 'select' query parameter.`);
+    throw new ApiError(400, 'PGRST108', `'${relation}' is not an embedded resource in this request`, null,
+      `Verify that '${relation}' is included in the 'select' query parameter.`);
   }
   if (!child.relationship.toOne) {
-    throw new ApiError(400, 'PGRST118', `A related order on '${term.relation}' is not possible`,
-      `'${node.table.name}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`);
+    throw new ApiError(400, 'PGRST118', `A related order on '${relation}' is not possible`,
+      `'${node.table.name}' and '${relation}' do not form a many-to-one or one-to-one relationship`);
   }
-  const link = linkConditions(node, child);
-  const where = link.where.length > 0 ? ` WHERE ${link.where.join(' AND ')}` : '';
-  return `(SELECT ${fieldSql(child.table, child.alias, term.field)} FROM ${embedSource(node, child)} AS ${ident(child.alias)}` +
-    `${link.join}${where} LIMIT 1)`;
+  return child;
+}
+
+/** The lateral column a related order reads: spreads expose their outputs, JSON embeds `pgrst_o.<name>`. */
+function orderColumn(child: EmbedNode, name: string): string {
+  return child.spread ? name : `pgrst_o.${name}`;
+}
+
+function relatedOrderSql(node: ReadNode, term: OrderTerm, outputs: Map<EmbedNode, string[]> | undefined): string {
+  const child = orderedChild(node, term.relation!);
+  const available = outputs?.get(child) ?? [];
+  if (!available.includes(term.field.name)) {
+    throw missingColumn(`${node.table.name}_${child.label}_${child.depth}`, available, term.field.name);
+  }
+  let expr = `${ident(child.lateral)}.${ident(orderColumn(child, term.field.name))}`;
+  for (const step of term.field.path) {
+    expr += step.arrow + (/^-?\d+$/.test(step.key) ? step.key : literal(step.key));
+  }
+  return expr;
 }
 
 /** The table an embed reads, or the computed relationship's function called with the parent's row. */
@@ -210,10 +234,34 @@ export interface RenderedNode {
   where: string[];
   /** With aggregates selected: the GROUP BY list, every other selected value (as PostgREST groups). */
   groupBy: string[];
+  /** The columns each to-one embed's lateral join outputs, for related orders (`embed(col)`). */
+  orderOutputs: Map<EmbedNode, string[]>;
+  /** In a to-one spread: its aggregates, selected plain here for the node above to apply (by key). */
+  hoisted: Map<string, HoistedAggregate>;
+}
+
+interface HoistedAggregate {
+  fn: string;
+  resultCast?: string;
 }
 
 function hasAggregates(node: ReadNode): boolean {
   return node.items.some((item) => item.kind === 'aggregate');
+}
+
+/**
+ * Whether an embed is a to-one spread with aggregates in it or in its own to-one spreads. PostgREST
+ * hoists those into the nearest node that is not such a spread (the root, a JSON embed), which then
+ * aggregates over its rows and groups by everything else it selects: `client_id,...orders(x.sum())`
+ * on a to-one `orders` sums per client rather than per order, which would aggregate nothing.
+ */
+function hoistsAggregates(child: EmbedNode): boolean {
+  return child.spread && child.relationship.toOne && (hasAggregates(child) || child.children.some(hoistsAggregates));
+}
+
+function aggregateSql(agg: HoistedAggregate, arg: string): string {
+  const expr = `pg_catalog.${agg.fn}(${arg})`;
+  return agg.resultCast ? `CAST(${expr} AS ${agg.resultCast})` : expr;
 }
 
 /** ` GROUP BY …` when the node aggregates, else nothing. */
@@ -221,11 +269,17 @@ export function groupBySql(rendered: RenderedNode): string {
   return rendered.groupBy.length > 0 ? ` GROUP BY ${rendered.groupBy.join(', ')}` : '';
 }
 
-/** The select list, lateral joins and WHERE terms of a node; the caller adds FROM, ORDER and LIMIT. */
-export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean): RenderedNode {
-  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [], groupBy: [] };
+/**
+ * The select list, lateral joins and WHERE terms of a node; the caller adds FROM, ORDER and LIMIT.
+ * `hoisting` marks a to-one spread: its aggregates' arguments are selected plain, for the node above.
+ */
+export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean, hoisting = false): RenderedNode {
+  const out: RenderedNode = { columns: [], keys: [], joins: [], where: [], groupBy: [], orderOutputs: new Map(), hoisted: new Map() };
   const items = node.items.length === 0 && defaultStar ? [{ kind: 'star' } as SelectItem] : node.items;
-  const grouped = hasAggregates(node);
+  const grouped = !hoisting && (hasAggregates(node) || node.children.some(hoistsAggregates));
+  // PostgREST selects a resource's own values first and its embeds' after them, wherever they stand
+  // in `select` (what CSV headers and JSON key order show).
+  const embedded: RenderedNode = { ...out, columns: [], keys: [] };
   let childIndex = 0;
   for (const item of items) {
     if (item.kind === 'star') {
@@ -242,24 +296,37 @@ export function renderNode(node: ReadNode, sql: SqlParams, defaultStar: boolean)
       out.keys.push(key);
       if (grouped) out.groupBy.push(expr);
     } else if (item.kind === 'aggregate') {
-      let arg = '*';
+      // `count()` in a spread counts the embedded rows that exist: the whole row, NULL where none.
+      let arg = hoisting ? `ROW(${ident(node.alias)}.*)` : '*';
       if (item.field) {
         arg = fieldSql(node.table, node.alias, item.field);
         if (item.cast) arg = `CAST(${arg} AS ${item.cast})`;
       }
-      let expr = `pg_catalog.${item.fn}(${arg})`;
-      if (item.resultCast) expr = `CAST(${expr} AS ${item.resultCast})`;
+      // PostgREST names a spread's unaliased aggregate by its function, as Postgres labels it.
       const key = item.alias ?? item.fn;
-      out.columns.push(`${expr} AS ${ident(key)}`);
+      const agg: HoistedAggregate = { fn: item.fn, resultCast: item.resultCast };
+      if (hoisting) {
+        out.columns.push(`${arg} AS ${ident(key)}`);
+        out.hoisted.set(key, agg);
+      } else {
+        out.columns.push(`${aggregateSql(agg, arg)} AS ${ident(key)}`);
+      }
       out.keys.push(key);
     } else {
       const child = node.children[childIndex++]!;
-      renderEmbed(node, child, sql, out, grouped);
+      renderEmbed(node, child, sql, embedded, grouped, hoisting);
     }
   }
+  out.columns.push(...embedded.columns);
+  out.keys.push(...embedded.keys);
   for (const condition of node.conditions) out.where.push(conditionSql(node.table, node.alias, condition, sql));
   for (const check of node.embedNullChecks) {
-    out.where.push(`${ident(check.child.lateral)}.pgrst_j IS ${check.isNull ? '' : 'NOT '}NULL`);
+    const lateral = ident(check.child.lateral);
+    // A to-one spread's lateral is the embed's row itself: PostgREST tests the whole row, which is
+    // NULL only where no row joined (`IS NULL` on a row would also hold for a row of NULLs).
+    out.where.push(check.child.spread && check.child.relationship.toOne
+      ? `${lateral} IS ${check.isNull ? 'NOT ' : ''}DISTINCT FROM NULL`
+      : `${lateral}.pgrst_j IS ${check.isNull ? '' : 'NOT '}NULL`);
   }
   return out;
 }
@@ -287,22 +354,28 @@ function linkConditions(parent: ReadNode, child: EmbedNode): { join: string; whe
   };
 }
 
-function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode, grouped: boolean): void {
+function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: RenderedNode, grouped: boolean, hoisting: boolean): void {
   const isChecked = parent.embedNullChecks.some((check) => check.child === child);
-  if (child.items.length === 0 && !child.inner && !isChecked) return;
-  const inner = renderNode(child, sql, false);
+  const orderedBy = child.relationship.toOne
+    ? parent.order.filter((term) => term.relation === child.label).map((term) => term.field.name)
+    : [];
+  if (child.items.length === 0 && !child.inner && !isChecked && orderedBy.length === 0) return;
+  const spreadToOne = child.spread && child.relationship.toOne;
+  // An embed selected empty (`clients()`) but ordered by reads every column, as PostgREST's does.
+  const inner = renderNode(child, sql, !child.spread && child.items.length === 0 && orderedBy.length > 0, spreadToOne);
   const link = linkConditions(parent, child);
   const where = [...link.where, ...inner.where];
   const source = embedSource(parent, child);
   let sub = `SELECT ${inner.columns.join(', ')} FROM ${source} AS ${ident(child.alias)}` +
     `${link.join}${inner.joins.join('')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${groupBySql(inner)}` +
-    `${orderSql(child)}`;
+    `${orderSql(child, inner.orderOutputs)}`;
   if (child.limit !== undefined) sub += ` LIMIT ${child.limit}`;
   if (child.offset !== undefined) sub += ` OFFSET ${child.offset}`;
   const lateral = ident(child.lateral);
   if (child.spread && !child.relationship.toOne) {
-    if (inner.groupBy.length > 0) {
-      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
+    if (hasAggregates(child) || child.children.some(hoistsAggregates)) {
+      throw new ApiError(400, 'PGRST127', 'Feature not implemented',
+        'Aggregates are not implemented for one-to-many or many-to-many spreads.');
     }
     // As PostgREST: each spread column of a to-many embed becomes an array of its values, [] when none.
     const arrays = inner.keys.map((key) => `COALESCE(json_agg(pgrst_e.${ident(key)}), '[]') AS ${ident(key)}`);
@@ -320,21 +393,32 @@ function renderEmbed(parent: ReadNode, child: EmbedNode, sql: SqlParams, out: Re
     }
     return;
   }
-  if (child.spread) {
+  if (spreadToOne) {
     out.joins.push(` ${child.inner ? 'INNER' : 'LEFT'} JOIN LATERAL (${sub}) AS ${lateral} ON TRUE`);
-    if (inner.groupBy.length > 0) {
-      // PostgREST hoists a to-one spread's aggregates into the parent; not done here.
-      throw new ApiError(400, 'PGRST100', 'Aggregates inside a spread embed are not supported by the local REST service');
-    }
+    out.orderOutputs.set(child, inner.keys);
     for (const key of inner.keys) {
-      out.columns.push(`${lateral}.${ident(key)} AS ${ident(key)}`);
+      const column = `${lateral}.${ident(key)}`;
+      const agg = inner.hoisted.get(key);
+      if (agg && hoisting) {
+        // Still inside a to-one spread: pass the value up, to be aggregated further up.
+        out.columns.push(`${column} AS ${ident(key)}`);
+        out.hoisted.set(key, agg);
+      } else if (agg) {
+        out.columns.push(`${aggregateSql(agg, column)} AS ${ident(key)}`);
+      } else {
+        out.columns.push(`${column} AS ${ident(key)}`);
+        if (grouped) out.groupBy.push(column);
+      }
       out.keys.push(key);
-      if (grouped) out.groupBy.push(`${lateral}.${ident(key)}`);
     }
     return;
   }
   const agg = child.relationship.toOne ? 'row_to_json(pgrst_e)' : 'json_agg(pgrst_e)';
-  out.joins.push(` LEFT JOIN LATERAL (SELECT ${agg} AS pgrst_j FROM (${sub}) AS pgrst_e) AS ${lateral} ON TRUE`);
+  // A related order reads the embed's own columns beside its JSON, under names no output can take.
+  const orderColumns = [...new Set(orderedBy)].filter((name) => inner.keys.includes(name))
+    .map((name) => `, pgrst_e.${ident(name)} AS ${ident(orderColumn(child, name))}`);
+  if (child.relationship.toOne) out.orderOutputs.set(child, inner.keys);
+  out.joins.push(` LEFT JOIN LATERAL (SELECT ${agg} AS pgrst_j${orderColumns.join('')} FROM (${sub}) AS pgrst_e) AS ${lateral} ON TRUE`);
   if (child.inner) out.where.push(`${lateral}.pgrst_j IS NOT NULL`);
   if (child.items.length > 0) {
     const value = child.relationship.toOne ? `${lateral}.pgrst_j` : `COALESCE(${lateral}.pgrst_j, '[]')`;

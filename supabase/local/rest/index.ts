@@ -10,9 +10,11 @@
  * Aggregates (400 PGRST123) and `.explain()` (406 PGRST107) are refused unless enabled by
  * `pgrst.db_aggregates_enabled` / `pgrst.db_plan_enabled`, as PostgREST. PUT is PostgREST's
  * single-row upsert; limit/offset on writes are read and ignored, as PostgREST v13+ (table-write.ts).
- * Not supported, and answered rather than ignored: aggregates inside spreads (400 PGRST100); request
- * bodies other than JSON, or text/xml/bytea for a single unnamed parameter (415 PGRST107); filters on
- * scalar RPC results (400). `count=planned` is the planner's estimate (EXPLAIN), `count=estimated` exact up to max-rows,
+ * Aggregates in a to-one spread are hoisted into the resource above, as PostgREST hoists them; in a
+ * to-many spread they are PostgREST's 400 PGRST127. Not supported, and answered rather than ignored:
+ * request bodies other than JSON, or text/xml/bytea for a single unnamed parameter (415 PGRST107);
+ * filters on scalar RPC results (400 PGRST100; PostgREST cannot filter them either and answers 42703).
+ * `count=planned` is the planner's estimate (EXPLAIN), `count=estimated` exact up to max-rows,
  * then the larger; `return=headers-only` on an insert answers the new row's Location.
  */
 import pg from 'pg';

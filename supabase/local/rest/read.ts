@@ -115,7 +115,7 @@ export function sourceSelect(root: ReadNode, from: string, sql: SqlParams, range
   const where = whereTerms.length > 0 ? ` WHERE ${whereTerms.join(' AND ')}` : '';
   const joins = rendered.joins.join('');
   let select = `SELECT ${rendered.columns.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${joins}${where}` +
-    `${groupBySql(rendered)}${orderSql(root)}`;
+    `${groupBySql(rendered)}${orderSql(root, rendered.orderOutputs)}`;
   if (range?.limit !== undefined) select += ` LIMIT ${range.limit}`;
   if (range && range.offset > 0) select += ` OFFSET ${range.offset}`;
   return { select, where, joins };

@@ -218,6 +218,10 @@ export function planRpc(
         modifiers[key] = parseNonNegative(key, value);
         continue;
       }
+      // As PostgREST v14: a filter names a column of the result, and a scalar result has none.
+      if (!modifierParams.has(key) && !/\.(order|limit|offset|and|or)$/.test(key)) {
+        throw new ApiError(400, '42703', `column ${fn.name}.${key} does not exist`);
+      }
       throw new ApiError(400, 'PGRST100', `"failed to parse filter (${key})"`,
         `Filters and modifiers are not supported by the local REST service on functions returning ${fn.returnsSet ? 'a set of scalars' : 'a scalar'}`);
     }

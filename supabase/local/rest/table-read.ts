@@ -17,7 +17,11 @@ import { ident, qualified, SqlParams } from './sql.ts';
  */
 export function countExpr(prefs: Preferences, from: string, joins: string, where: string): string {
   if (!prefs.count || prefs.count === 'planned') return 'NULL';
-  const needsJoins = where.includes('.pgrst_j');
+  // PostgREST counts the root rows its filters and inner joins keep (not the groups aggregates make):
+  // the joins matter only where they can drop rows (an inner join, a WHERE term reading a lateral
+  // join). Each yields at most one row per row, so keeping them never multiplies the count.
+  const laterals = [...joins.matchAll(/\) AS ("(?:[^"]|"")+") ON TRUE/g)].map((match) => match[1]!);
+  const needsJoins = joins.includes(' INNER JOIN LATERAL ') || laterals.some((lateral) => where.includes(lateral));
   return `(SELECT pg_catalog.count(*) FROM ${from}${needsJoins ? joins : ''}${where})`;
 }
 

@@ -55,6 +55,19 @@ describe('ranges and counts of single values', () => {
     expect(response.headers.get('content-range')).toBe('0-0/1');
   });
 
+  it('answers a filter on a scalar result as PostgREST v14 does: a column the result lacks', async () => {
+    const filtered = await db.rpc('conf_add', { a: 1 }).gt('conf_add', 1);
+    expect(filtered.status).toBe(400);
+    expect(filtered.error).toMatchObject({ code: '42703', message: 'column conf_add.conf_add does not exist' });
+    const other = await rest('/rpc/conf_add?a=1&total=eq.2');
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({ code: '42703', message: 'column conf_add.total does not exist' });
+    // Modifiers keep their own answer: a 400 that says the local service does not take them here.
+    const ordered = await rest('/rpc/conf_add?a=1&order=conf_add');
+    expect(ordered.status).toBe(400);
+    expect(await ordered.json()).toMatchObject({ code: 'PGRST100' });
+  });
+
   it('reports the range of a call without a count, void included', async () => {
     const scalar = await rest('/rpc/conf_add', { method: 'POST', body: '{"a": 1}' });
     expect(scalar.headers.get('content-range')).toBe('0-0/*');
