@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { removeDir } from '../supabase/local/tests/stack-process.ts';
-import { cpuSeconds, cpuSecondsOf, descendants, rssBytes, startServer, type Server } from './stack-process.ts';
+import { cpuSeconds, cpuSecondsOf, rssBytes, startServer, type Server } from './stack-process.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** Requests per way at one client. */
@@ -139,12 +139,11 @@ async function sequential(workload: Workload) {
 
 /** 50 clients in a closed loop for SECONDS, with the CPU and memory it cost. */
 async function concurrent(server: Server, call: Call) {
-  const postgres = descendants(server.pid);
   const rssAtRest = rssBytes(server.pid);
   let rssPeak = rssAtRest;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(server.pid))), 50);
   const allocation = await server.allocation();
-  const before = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(postgres, 'postgres'), clients: process.cpuUsage() };
+  const before = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(server.pid, 'postgres'), clients: process.cpuUsage() };
   let requests = 0;
   const latency: number[] = [];
   const until = performance.now() + SECONDS * 1000;
@@ -159,7 +158,7 @@ async function concurrent(server: Server, call: Call) {
   }));
   const elapsed = (performance.now() - started) / 1000;
   const clients = process.cpuUsage(before.clients);
-  const after = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(postgres, 'postgres') };
+  const after = { stack: cpuSeconds(server.pid), postgres: cpuSecondsOf(server.pid, 'postgres') };
   clearInterval(sampler);
   const allocated = await allocation.stop();
   const perRequest = (seconds: number) => round((seconds * 1e6) / requests, 0);

@@ -40,15 +40,21 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-/** CPU seconds of the processes named `comm` among `pids` (those that exited meanwhile count as 0). */
-export function cpuSecondsOf(pids: number[], comm: string): number {
+/**
+ * CPU seconds of the processes named `comm` descended from `pid` now, each with the time of its children
+ * that have ended (Postgres' server waits for its backends and autovacuum workers, so a process that ends
+ * between two readings still counts in the second, as its parent's).
+ */
+export function cpuSecondsOf(pid: number, comm: string): number {
   let total = 0;
-  for (const pid of pids) {
+  for (const child of descendants(pid)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += cpuSeconds(pid);
+      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
-      // exited
+      // ended while listed: its time is its parent's now
     }
   }
   return total;
