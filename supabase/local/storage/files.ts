@@ -64,7 +64,7 @@ export class FileStore {
       },
     });
     try {
-      await pipeline(body as Readable, meter, createWriteStream(tmpPath, { flags: 'wx' }));
+      await pipeline(body as Readable, meter, createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1024 * 1024 }));
     } catch (error) {
       await rm(tmpPath, { force: true });
       throw error;
@@ -134,7 +134,7 @@ export class FileStore {
       return undefined;
     }
     // The open descriptor keeps the bytes readable even if the file is unlinked mid-download.
-    return handle.createReadStream({ autoClose: true, ...(range ?? {}) });
+    return handle.createReadStream({ autoClose: true, highWaterMark: 1024 * 1024, ...(range ?? {}) });
   }
 
   /**
