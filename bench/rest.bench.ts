@@ -171,7 +171,6 @@ async function concurrent(server: Server, call: Call) {
       clients: perRequest((clients.user + clients.system) / 1e6),
     },
     stackRssMiB: { atRest: round(rssAtRest / 2 ** 20, 1), peak: round(rssPeak / 2 ** 20, 1) },
-    stackKiBPerRequestInFlight: round((rssPeak - rssAtRest) / 1024 / CONCURRENCY, 1),
     stackHeapKiBAllocatedPerRequest: round(allocated.allocated / 1024 / requests, 1),
   };
 }

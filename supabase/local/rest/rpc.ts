@@ -109,8 +109,11 @@ function chooseFunction(cache: SchemaCache, schema: string, name: string, overlo
 
 const modifierParams = new Set(['order', 'limit', 'offset', 'and', 'or', 'not.and', 'not.or']);
 
+/** `order`, `limit`, `offset` and logical filters, at the top or on an embed (`books.order`). */
+const isModifierParam = (key: string) => modifierParams.has(key) || /\.(order|limit|offset|and|or)$/.test(key);
+
 function isArgumentParam(key: string, value: string): boolean {
-  if (reservedParams.has(key) || modifierParams.has(key) || /\.(order|limit|offset|and|or)$/.test(key)) return false;
+  if (reservedParams.has(key) || isModifierParam(key)) return false;
   const op = /^(?:not\.)?([a-z]+)(?:\([^)]*\))?\./.exec(value);
   return !(op && operators.has(op[1]!));
 }
@@ -219,7 +222,7 @@ export function planRpc(
         continue;
       }
       // As PostgREST v14: a filter names a column of the result, and a scalar result has none.
-      if (!modifierParams.has(key) && !/\.(order|limit|offset|and|or)$/.test(key)) {
+      if (!isModifierParam(key)) {
         throw new ApiError(400, '42703', `column ${fn.name}.${key} does not exist`);
       }
       throw new ApiError(400, 'PGRST100', `"failed to parse filter (${key})"`,

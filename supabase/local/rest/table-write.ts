@@ -127,6 +127,16 @@ function countInserted(add: boolean): string {
 }
 
 /**
+ * `ON CONFLICT` for an upsert: the body's columns replace the existing row's, and replacements are
+ * counted apart from inserts (countInserted), as PostgREST tells 201 from 200.
+ */
+function onConflict(target: string[], columns: string[], ignore: boolean): string {
+  const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
+  return ` ON CONFLICT (${target.map(ident).join(', ')}) ` +
+    (ignore || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
+}
+
+/**
  * As PostgREST since v13: limit and offset do not bound a write, at the top or in an embed; they are
  * read (so a malformed one is still refused) and then ignored, the representation too is unbounded.
  */
@@ -223,11 +233,8 @@ export function planTableWrite(
       : `(SELECT FROM json_array_elements(${param}::json)) AS pgrst_body`;
     const matches = keyFilters.map((filter) => conditionSql(table, 'pgrst_body', filter, sql));
     const list = columns.length > 0 ? ` (${columns.map(ident).join(', ')})` : '';
-    const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
     mutation = `INSERT INTO ${target}${list} SELECT ${columns.map((c) => `pgrst_body.${ident(c)}`).join(', ')} FROM ${source}` +
-      ` WHERE ${countInserted(true)} AND ${matches.join(' AND ')}` +
-      ` ON CONFLICT (${table.primaryKey.map(ident).join(', ')}) ` +
-      (updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
+      ` WHERE ${countInserted(true)} AND ${matches.join(' AND ')}` + onConflict(table.primaryKey, columns, false);
   } else if (req.method === 'POST') {
     checkJsonContentType(req);
     const rows = bodyRows(parseJsonBody(req), true);
@@ -244,9 +251,7 @@ export function planTableWrite(
       const onConflictParam = req.query.get('on_conflict');
       const conflict = onConflictParam !== null ? parseColumnList(onConflictParam, 'on_conflict parameter') : table.primaryKey;
       for (const column of conflict) if (!table.columns.has(column)) throw missingColumn(table, column);
-      const updates = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
-      mutation += ` ON CONFLICT (${conflict.map(ident).join(', ')}) ` +
-        (prefs.resolution === 'ignore-duplicates' || updates === '' ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE ${countInserted(false)}`);
+      mutation += onConflict(conflict, columns, prefs.resolution === 'ignore-duplicates');
     }
   } else {
     const terms = root.conditions.map((condition) => conditionSql(table, alias, condition, sql));
